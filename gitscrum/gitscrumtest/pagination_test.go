@@ -1,0 +1,121 @@
+package gitscrumtest_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+)
+
+func addNumbered(e *env, slug string, n int) []gitscrum.ClientCompany {
+	cs := make([]gitscrum.ClientCompany, n)
+	for i := range cs {
+		cs[i].Name = fmt.Sprintf("Client %03d", i)
+	}
+	return e.srv.AddClients(slug, cs...)
+}
+
+func TestPaginationOverThreePages(t *testing.T) {
+	e := newEnv(t)
+	stored := addNumbered(e, "ws", 25)
+	e.srv.SetPageSize(10)
+
+	tests := []struct {
+		page      string
+		current   int
+		first     int // index of the first client on the page
+		count     int
+		prev, nxt bool
+	}{
+		{"", 1, 0, 10, false, true},
+		{"&page=1", 1, 0, 10, false, true},
+		{"&page=2", 2, 10, 10, true, true},
+		{"&page=3", 3, 20, 5, true, false},
+		{"&page=4", 4, 0, 0, true, false},
+		{"&page=0", 1, 0, 10, false, true},
+		{"&page=abc", 1, 0, 10, false, true},
+	}
+	for _, tt := range tests {
+		t.Run("page"+tt.page, func(t *testing.T) {
+			r := e.do(http.MethodGet, "/contact-companies/clients?company_slug=ws"+tt.page, nil)
+			require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
+			assert.Equal(t, map[string]any{
+				"total": float64(25), "per_page": float64(10),
+				"current_page": float64(tt.current), "last_page": float64(3),
+			}, r.Body["meta"])
+			items := r.list(t)
+			require.Len(t, items, tt.count)
+			for i, it := range items {
+				assert.Equal(t, stored[tt.first+i].UUID, it.(map[string]any)["uuid"])
+			}
+			links := r.Body["links"].(map[string]any)
+			assert.Equal(t, e.ts.URL+"/contact-companies/clients?company_slug=ws&page=1", links["first"])
+			assert.Equal(t, e.ts.URL+"/contact-companies/clients?company_slug=ws&page=3", links["last"])
+			assert.Equal(t, tt.prev, links["prev"] != nil)
+			if tt.nxt {
+				assert.Equal(t, fmt.Sprintf("%s/contact-companies/clients?company_slug=ws&page=%d", e.ts.URL, tt.current+1), links["next"])
+			} else {
+				assert.Nil(t, links["next"])
+			}
+		})
+	}
+}
+
+func TestPaginationWalkCollectsEveryClient(t *testing.T) {
+	e := newEnv(t)
+	stored := addNumbered(e, "ws", 30)
+	e.srv.SetPageSize(10)
+	var seen []string
+	for page := 1; ; page++ {
+		r := e.do(http.MethodGet, fmt.Sprintf("/contact-companies/clients?company_slug=ws&page=%d", page), nil)
+		require.Equal(t, http.StatusOK, r.Status)
+		for _, it := range r.list(t) {
+			seen = append(seen, it.(map[string]any)["uuid"].(string))
+		}
+		meta := r.Body["meta"].(map[string]any)
+		if float64(page) >= meta["last_page"].(float64) {
+			break
+		}
+	}
+	require.Len(t, seen, 30)
+	for i, c := range stored {
+		assert.Equal(t, c.UUID, seen[i])
+	}
+}
+
+func TestPaginationOfEmptyWorkspaceHasOnePage(t *testing.T) {
+	e := newEnv(t)
+	e.srv.AddWorkspace("ws")
+	e.srv.SetPageSize(10)
+	r := e.do(http.MethodGet, "/contact-companies/clients?company_slug=ws", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	assert.Empty(t, r.list(t))
+	assert.Equal(t, float64(1), r.Body["meta"].(map[string]any)["last_page"])
+	assert.Equal(t, float64(0), r.Body["meta"].(map[string]any)["total"])
+}
+
+func TestPageSizeZeroIgnoresPage(t *testing.T) {
+	e := newEnv(t)
+	addNumbered(e, "ws", 5)
+	e.srv.SetPageSize(2)
+	e.srv.SetPageSize(0)
+	r := e.do(http.MethodGet, "/contact-companies/clients?company_slug=ws&page=3", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	assert.Len(t, r.list(t), 5)
+	assert.NotContains(t, r.Body, "meta")
+	assert.NotContains(t, r.Body, "links")
+}
+
+func TestPaginationHugePageIsEmpty(t *testing.T) {
+	e := newEnv(t)
+	addNumbered(e, "ws", 3)
+	e.srv.SetPageSize(2)
+	r := e.do(http.MethodGet, "/contact-companies/clients?company_slug=ws&page=9223372036854775807", nil)
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
+	assert.Empty(t, r.list(t))
+	assert.Equal(t, float64(2), r.Body["meta"].(map[string]any)["last_page"])
+}

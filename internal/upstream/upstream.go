@@ -1,0 +1,144 @@
+// Package upstream configures the GitScrum connection shared by the binaries: from
+// environment variables and flags (a flag wins over the env), or an embedded sandbox
+// (the gitscrumtest emulator with demo data) when --sandbox is set.
+package upstream
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+)
+
+// Environment variables read by [Config.FromEnv].
+const (
+	EnvToken       = "GITSCRUM_TOKEN"
+	EnvAPIURL      = "GITSCRUM_API_URL"
+	EnvCompanySlug = "GITSCRUM_COMPANY_SLUG"
+	EnvTimeout     = "GITSCRUM_TIMEOUT"
+)
+
+// Config says where GitScrum is and how to reach it.
+type Config struct {
+	// APIURL is the GitScrum API base URL.
+	APIURL string
+	// Token is the GitScrum API token. It is never logged.
+	Token string
+	// CompanySlug is the default workspace.
+	CompanySlug string
+	// Sandbox embeds the emulator with demo data instead of calling GitScrum.
+	Sandbox bool
+	// Timeout bounds one GitScrum call, retries included.
+	Timeout time.Duration
+}
+
+// FromEnv returns the configuration the environment gives, with defaults.
+func FromEnv(getenv func(string) string) (Config, error) {
+	c := Config{
+		APIURL:      firstSet(getenv(EnvAPIURL), gitscrum.DefaultBaseURL),
+		Token:       strings.TrimSpace(getenv(EnvToken)),
+		CompanySlug: strings.TrimSpace(getenv(EnvCompanySlug)),
+		Timeout:     15 * time.Second,
+	}
+	if v := getenv(EnvTimeout); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("%s=%q is not a positive duration like 15s", EnvTimeout, v)
+		}
+		c.Timeout = d
+	}
+	return c, nil
+}
+
+// RegisterFlags adds --api-url, --company-slug, --sandbox and --timeout to fs, with
+// the current values as defaults, so flags parsed later win over the env. The token
+// has no flag: a flag would show it in process listings; set GITSCRUM_TOKEN.
+func (c *Config) RegisterFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.APIURL, "api-url", c.APIURL, "GitScrum API base URL (env "+EnvAPIURL+")")
+	fs.StringVar(&c.CompanySlug, "company-slug", c.CompanySlug, "default workspace slug (env "+EnvCompanySlug+")")
+	fs.BoolVar(&c.Sandbox, "sandbox", c.Sandbox, "use an embedded GitScrum emulator with demo data; no token needed")
+	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "bound for one GitScrum call, retries included (env "+EnvTimeout+")")
+}
+
+// Upstream is a ready GitScrum connection.
+type Upstream struct {
+	// Client talks to GitScrum, or to the sandbox.
+	Client *gitscrum.Client
+	// CompanySlug is the default workspace ("" when none is configured).
+	CompanySlug string
+	// Sandbox is the embedded emulator, or nil.
+	Sandbox *gitscrumtest.Server
+
+	server *http.Server
+}
+
+// Open builds the client. In sandbox mode it starts the emulator on a loopback port,
+// uses its token and, unless one is configured, its demo workspace, and says so on
+// logger. opts are applied after the configured ones.
+func (c Config) Open(logger *slog.Logger, opts ...gitscrum.Option) (*Upstream, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	u := &Upstream{CompanySlug: c.CompanySlug}
+	base := []gitscrum.Option{
+		gitscrum.WithBaseURL(c.APIURL),
+		gitscrum.WithToken(c.Token),
+		gitscrum.WithTimeout(c.Timeout),
+	}
+	if c.Sandbox {
+		u.Sandbox = gitscrumtest.New(gitscrumtest.WithDemoData())
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("sandbox: listen: %w", err)
+		}
+		u.server = &http.Server{Handler: u.Sandbox, ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = u.server.Serve(l) }()
+		url := "http://" + l.Addr().String()
+		base = []gitscrum.Option{
+			gitscrum.WithBaseURL(url),
+			gitscrum.WithToken(gitscrumtest.DefaultToken),
+			gitscrum.WithTimeout(c.Timeout),
+		}
+		if u.CompanySlug == "" {
+			u.CompanySlug = gitscrumtest.DemoWorkspace
+		}
+		logger.Warn("sandbox mode: serving demo data from an embedded GitScrum emulator; nothing reaches GitScrum",
+			"api_url", url, "company_slug", u.CompanySlug)
+	}
+	client, err := gitscrum.New(append(base, opts...)...)
+	if err != nil {
+		u.Close()
+		return nil, err
+	}
+	u.Client = client
+	return u, nil
+}
+
+// Close stops the embedded sandbox, if any.
+func (u *Upstream) Close() {
+	if u.server == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := u.server.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		_ = u.server.Close()
+	}
+}
+
+func firstSet(vals ...string) string {
+	for _, v := range vals {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}
