@@ -1,0 +1,76 @@
+package gitscrum_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+)
+
+// TestListFollowsPages checks a paginated list is fetched completely, page by page in
+// order, and returns the clients in the server's order.
+func TestListFollowsPages(t *testing.T) {
+	tests := []struct{ clients, pageSize, wantRequests int }{
+		{clients: 0, pageSize: 0, wantRequests: 1},
+		{clients: 7, pageSize: 0, wantRequests: 1},
+		{clients: 0, pageSize: 3, wantRequests: 1},
+		{clients: 3, pageSize: 3, wantRequests: 1},
+		{clients: 7, pageSize: 3, wantRequests: 3},
+		{clients: 25, pageSize: 5, wantRequests: 5},
+		{clients: 26, pageSize: 5, wantRequests: 6},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d in pages of %d", tt.clients, tt.pageSize), func(t *testing.T) {
+			srv, c, _ := newEnv(t)
+			srv.SetPageSize(tt.pageSize)
+			var want []string
+			for i := range tt.clients {
+				want = append(want, seed(t, srv, fmt.Sprintf("Client %02d", i)).UUID)
+			}
+			got, err := c.ListClients(context.Background(), workspace)
+			require.NoError(t, err)
+			require.NotNil(t, got)
+			var uuids []string
+			for _, cc := range got {
+				uuids = append(uuids, cc.UUID)
+			}
+			assert.Equal(t, want, uuids)
+
+			reqs := srv.Requests()
+			require.Len(t, reqs, tt.wantRequests)
+			assert.Empty(t, reqs[0].Query.Get("page"), "the first request is the documented one")
+			for i, r := range reqs[1:] {
+				assert.Equal(t, fmt.Sprint(i+2), r.Query.Get("page"))
+				assert.Equal(t, workspace, r.Query.Get("company_slug"))
+			}
+		})
+	}
+}
+
+// TestListPageRetried checks a page that fails transiently is retried and the list
+// is still complete.
+func TestListPageRetried(t *testing.T) {
+	srv, c, _ := newEnv(t)
+	srv.SetPageSize(2)
+	for i := range 6 {
+		seed(t, srv, fmt.Sprintf("Client %d", i))
+	}
+	// Fail the second page once: the first request succeeds, then FailNext applies.
+	_, err := c.GetClient(context.Background(), workspace, srv.Clients(workspace)[0].UUID)
+	require.NoError(t, err)
+	srv.ResetRequests()
+	first, err := c.ListClients(context.Background(), workspace)
+	require.NoError(t, err)
+	require.Len(t, first, 6)
+	srv.ResetRequests()
+	srv.FailNext(1, 503, 0)
+	got, err := c.ListClients(context.Background(), workspace)
+	require.NoError(t, err)
+	assert.Equal(t, first, got)
+	assert.Len(t, srv.Requests(), 4)
+	_ = gitscrum.ErrUnavailable
+}

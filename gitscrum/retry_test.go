@@ -1,0 +1,174 @@
+package gitscrum_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+)
+
+// TestRetries checks which failures are retried and that the emulator sees exactly
+// the expected number of requests.
+func TestRetries(t *testing.T) {
+	tests := []struct {
+		name      string
+		fail      func(srv interface{ FailNext(int, int, time.Duration) })
+		drop      int
+		op        string
+		wantCalls int
+		wantErr   error
+	}{
+		{name: "GET 503 twice then ok", op: "get", fail: failN(2, 503), wantCalls: 3},
+		{name: "GET 502 three times", op: "get", fail: failN(3, 502), wantCalls: 3, wantErr: gitscrum.ErrUnavailable},
+		{name: "GET 504 once", op: "list", fail: failN(1, 504), wantCalls: 2},
+		{name: "GET 429 once", op: "list", fail: failN(1, 429), wantCalls: 2},
+		{name: "GET 500 is not retried", op: "get", fail: failN(1, 500), wantCalls: 1, wantErr: gitscrum.ErrUnavailable},
+		{name: "GET 404 is not retried", op: "missing", wantCalls: 1, wantErr: gitscrum.ErrNotFound},
+		{name: "PUT 503 once", op: "update", fail: failN(1, 503), wantCalls: 2},
+		{name: "PUT 429 twice", op: "update", fail: failN(2, 429), wantCalls: 3},
+		{name: "POST 503 sent once", op: "create", fail: failN(1, 503), wantCalls: 1, wantErr: gitscrum.ErrUnavailable},
+		{name: "POST 429 sent once", op: "create", fail: failN(1, 429), wantCalls: 1, wantErr: gitscrum.ErrRateLimited},
+		{name: "POST 502 sent once", op: "create", fail: failN(1, 502), wantCalls: 1, wantErr: gitscrum.ErrUnavailable},
+		{name: "POST dropped sent once", op: "create", drop: 1, wantCalls: 1, wantErr: gitscrum.ErrUnavailable},
+		{name: "GET dropped then ok", op: "get", drop: 1, wantCalls: 2},
+		{name: "PUT dropped then ok", op: "update", drop: 2, wantCalls: 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, c, _ := newEnv(t)
+			existing := seed(t, srv, "Acme Corp")
+			if tt.fail != nil {
+				tt.fail(srv)
+			}
+			if tt.drop > 0 {
+				srv.DropNext(tt.drop)
+			}
+			ctx := context.Background()
+			var err error
+			switch tt.op {
+			case "get":
+				_, err = c.GetClient(ctx, workspace, existing.UUID)
+			case "missing":
+				_, err = c.GetClient(ctx, workspace, "no-such-client")
+			case "list":
+				_, err = c.ListClients(ctx, workspace)
+			case "update":
+				_, err = c.UpdateClient(ctx, existing.UUID, gitscrum.UpdateClientRequest{CompanySlug: workspace, Notes: gitscrum.String("x")})
+			case "create":
+				_, err = c.CreateClient(ctx, gitscrum.CreateClientRequest{CompanySlug: workspace, Name: "Globex"})
+			}
+			assert.Len(t, srv.Requests(), tt.wantCalls)
+			if tt.wantErr == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tt.wantErr)
+			if tt.op == "create" {
+				var e *gitscrum.Error
+				require.ErrorAs(t, err, &e)
+				assert.True(t, e.Sent, "a create that reached the server is marked sent")
+				assert.False(t, e.SafeToRetry())
+				assert.Len(t, srv.Clients(workspace), 1, "no client was created")
+			}
+		})
+	}
+}
+
+func failN(n, status int) func(srv interface{ FailNext(int, int, time.Duration) }) {
+	return func(srv interface{ FailNext(int, int, time.Duration) }) { srv.FailNext(n, status, 0) }
+}
+
+// TestRetryAfterHonoured checks a Retry-After in seconds is waited for.
+func TestRetryAfterHonoured(t *testing.T) {
+	srv, c, _ := newEnv(t)
+	srv.FailNext(1, http.StatusTooManyRequests, time.Second)
+	start := time.Now()
+	_, err := c.ListClients(context.Background(), workspace)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, time.Since(start), time.Second)
+	assert.Len(t, srv.Requests(), 2)
+}
+
+// TestRetryAfterBeyondCapOrDeadline checks a Retry-After past the policy's cap, or past
+// the context's deadline, is not waited for: the 429 comes back at once.
+func TestRetryAfterBeyondCapOrDeadline(t *testing.T) {
+	t.Run("cap", func(t *testing.T) {
+		srv, c, _ := newEnv(t)
+		srv.FailNext(1, http.StatusTooManyRequests, 60*time.Second)
+		start := time.Now()
+		_, err := c.ListClients(context.Background(), workspace)
+		e := assertClass(t, err, gitscrum.ErrRateLimited)
+		assert.Equal(t, 60*time.Second, e.RetryAfter)
+		assert.Less(t, time.Since(start), time.Second)
+		assert.Len(t, srv.Requests(), 1)
+	})
+	t.Run("deadline", func(t *testing.T) {
+		srv, c, _ := newEnv(t)
+		srv.FailNext(1, http.StatusServiceUnavailable, 2*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := c.ListClients(ctx, workspace)
+		assertClass(t, err, gitscrum.ErrUnavailable)
+		assert.Less(t, time.Since(start), 400*time.Millisecond)
+		assert.Len(t, srv.Requests(), 1)
+	})
+}
+
+// TestPostRetriedOnlyWhenNeverSent checks a create against a closed port is retried
+// (the connection never opened, so nothing can have been created) and reports that.
+func TestPostRetriedOnlyWhenNeverSent(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	var attempts int
+	obs := observerFunc(func(op string, status int, _ time.Duration, _ bool) { attempts++ })
+	c, err := gitscrum.New(gitscrum.WithBaseURL("http://"+addr), gitscrum.WithToken("t"), gitscrum.WithRetryPolicy(fastRetry), gitscrum.WithObserver(obs))
+	require.NoError(t, err)
+	_, err = c.CreateClient(context.Background(), gitscrum.CreateClientRequest{CompanySlug: workspace, Name: "Globex"})
+	e := assertClass(t, err, gitscrum.ErrUnavailable)
+	assert.False(t, e.Sent)
+	assert.True(t, e.SafeToRetry())
+	assert.Equal(t, 3, attempts)
+	assert.Contains(t, err.Error(), "could not connect")
+}
+
+type observerFunc func(op string, status int, d time.Duration, retry bool)
+
+func (f observerFunc) ObserveAttempt(op string, status int, d time.Duration, retry bool) {
+	f(op, status, d, retry)
+}
+
+// TestContextCancellation checks a call returns promptly when its context is
+// canceled, with context.Canceled in the chain.
+func TestContextCancellation(t *testing.T) {
+	srv, c, _ := newEnv(t)
+	srv.SetLatency(5 * time.Second)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.ListClients(ctx, workspace)
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, context.Canceled), "got %v", err)
+	assert.Less(t, time.Since(start), 2*time.Second)
+	assert.Len(t, srv.Requests(), 1, "a canceled call is not retried")
+}
+
+// TestDefaultTimeout checks a call without a deadline is bounded by WithTimeout.
+func TestDefaultTimeout(t *testing.T) {
+	srv, c, _ := newEnv(t, gitscrum.WithTimeout(100*time.Millisecond))
+	srv.SetLatency(5 * time.Second)
+	start := time.Now()
+	_, err := c.ListClients(context.Background(), workspace)
+	e := assertClass(t, err, gitscrum.ErrUnavailable)
+	assert.Contains(t, e.Message, "did not answer in time")
+	assert.Less(t, time.Since(start), 2*time.Second)
+}
