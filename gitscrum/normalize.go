@@ -18,7 +18,8 @@ import (
 // UTF-8, and Normalize(Normalize(s)) == Normalize(s).
 //
 // An all-ASCII s that is already normalised is returned as it is, without
-// allocating; other ASCII and most Latin text take a fast path of one allocation.
+// allocating. Other ASCII, and text whose other characters are all Latin (up to
+// U+02FF), take fast paths that skip the general x/text transformation.
 func Normalize(s string) string {
 	clean, ascii := scanASCII(s)
 	switch {
@@ -51,11 +52,11 @@ func appendNormalized(dst []byte, s string) []byte {
 
 // Byte classes for the ASCII fast path.
 const (
-	classPlain = iota // kept as it is
-	classUpper        // lower-cased
-	classSpace        // ' '
-	classOtherSpace   // other ASCII whitespace, becomes ' '
-	classNonASCII     // needs another path
+	classPlain      = iota // kept as it is
+	classUpper             // lower-cased
+	classSpace             // ' '
+	classOtherSpace        // other ASCII whitespace, becomes ' '
+	classNonASCII          // needs another path
 )
 
 // byteClass is the class of each byte.
@@ -78,24 +79,27 @@ var byteClass = func() (t [256]uint8) {
 // scanASCII reports whether s is all ASCII and, if so, whether it is already
 // normalised: no upper case, no whitespace but single inner spaces.
 func scanASCII(s string) (clean, ascii bool) {
-	clean = true
 	prevSpace := true // a leading space is not clean
 	for i := 0; i < len(s); i++ {
 		switch byteClass[s[i]] {
 		case classPlain:
 			prevSpace = false
-		case classUpper:
-			clean, prevSpace = false, false
+			continue
 		case classSpace:
-			clean = clean && !prevSpace
-			prevSpace = true
-		case classOtherSpace:
-			clean, prevSpace = false, true
-		default:
-			return false, false
+			if !prevSpace {
+				prevSpace = true
+				continue
+			}
 		}
+		// Not clean: say whether it is ASCII.
+		for ; i < len(s); i++ {
+			if s[i] >= utf8.RuneSelf {
+				return false, false
+			}
+		}
+		return false, true
 	}
-	return clean && !(prevSpace && len(s) > 0), true
+	return !prevSpace || len(s) == 0, true
 }
 
 // appendASCII appends the normalised form of the all-ASCII s to dst.

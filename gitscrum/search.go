@@ -127,7 +127,7 @@ func NewIndex(clients []ClientCompany) *Index {
 				others[i] |= w
 			}
 			if f == websiteField {
-				web[i] = websiteTrim(string(buf[start:]))
+				web[i] = websiteTrim(buf[start:])
 			}
 			buf = append(buf, '\n')
 		}
@@ -164,26 +164,34 @@ var wordBit = func() (t [256]uint64) {
 	return t
 }()
 
+// nonWord is all ones for an ASCII byte that is not part of a word, else 0.
+var nonWord = func() (t [utf8.RuneSelf]uint64) {
+	for c := range utf8.RuneSelf {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z') {
+			t[c] = ^uint64(0)
+		}
+	}
+	return t
+}()
+
 // wordBits returns the union of wordBit of the first byte of every word of the
 // normalised field.
 func wordBits(field []byte) uint64 {
 	var w uint64
-	inWord := false
+	after := ^uint64(0) // all ones after a non-word character (or at the start)
 	for i := 0; i < len(field); {
 		c := field[i]
+		w |= wordBit[c] & after
 		if c < utf8.RuneSelf {
-			if !inWord {
-				w |= wordBit[c]
-			}
-			inWord = 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z'
+			after = nonWord[c]
 			i++
 			continue
 		}
 		r, n := utf8.DecodeRune(field[i:])
-		if !inWord {
-			w |= wordBit[c]
+		after = 0
+		if !isWordRune(r) {
+			after = ^uint64(0)
 		}
-		inWord = isWordRune(r)
 		i += n
 	}
 	return w
@@ -191,21 +199,21 @@ func wordBits(field []byte) uint64 {
 
 // websiteTrim measures the optional parts of a normalised website: the scheme
 // ("https://"), "www." and a trailing "/", in bytes.
-func websiteTrim(w string) webTrim {
+func websiteTrim(w []byte) webTrim {
 	var t webTrim
 	rest := w
-	for _, p := range []string{"https://", "http://"} {
-		if strings.HasPrefix(rest, p) {
+	for _, p := range [...]string{"https://", "http://"} {
+		if len(rest) >= len(p) && string(rest[:len(p)]) == p {
 			rest = rest[len(p):]
 			t.scheme = uint8(len(p))
 			break
 		}
 	}
-	if strings.HasPrefix(rest, "www.") {
-		rest = rest[len("www."):]
-		t.www = uint8(len("www."))
+	if len(rest) >= 4 && string(rest[:4]) == "www." {
+		rest = rest[4:]
+		t.www = 4
 	}
-	if len(rest) > 1 && strings.HasSuffix(rest, "/") {
+	if len(rest) > 1 && rest[len(rest)-1] == '/' {
 		t.slash = 1
 	}
 	return t
