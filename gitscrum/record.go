@@ -115,6 +115,10 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 	}
 	switch b[0] {
 	case '"':
+		// Fast path: a plain string without escapes, the common case.
+		if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b[1:len(b)-1], '\\') < 0 {
+			return t.parseString(string(b[1 : len(b)-1]))
+		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return fmt.Errorf("timestamp: %w", err)
