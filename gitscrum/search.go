@@ -45,8 +45,9 @@ const FieldUUID Field = "uuid"
 
 // Match is one client found by a search.
 type Match struct {
-	// Client is the client that matched.
-	Client ClientCompany
+	// Client is the client that matched. It points into the slice given to
+	// NewIndex, so a search copies no records.
+	Client *ClientCompany
 	// Rank is the best rank over the client's searched fields.
 	Rank Rank
 	// Field is the field that matched with that rank: FieldName, FieldEmail,
@@ -239,7 +240,7 @@ func (ix *Index) Search(query string) []Match {
 		}
 		out := make([]Match, len(ix.clients))
 		for i := range ix.clients {
-			out[i] = Match{Client: ix.clients[i], Rank: RankSubstring}
+			out[i] = Match{Client: &ix.clients[i], Rank: RankSubstring}
 		}
 		return out
 	}
@@ -260,7 +261,7 @@ func (ix *Index) Search(query string) []Match {
 		for _, h := range hits {
 			key := hitKey(h)
 			m := &out[next[key]]
-			m.Client, m.Rank, m.Field = ix.clients[h.client], Rank(h.rank), searchFields[h.field]
+			m.Client, m.Rank, m.Field = &ix.clients[h.client], Rank(h.rank), searchFields[h.field]
 			next[key]++
 		}
 	}

@@ -195,7 +195,7 @@ func TestSearchEmptyQuery(t *testing.T) {
 		got := gitscrum.Search(searchClients, q)
 		require.Len(t, got, len(searchClients))
 		for i, m := range got {
-			assert.Equal(t, searchClients[i], m.Client)
+			assert.Same(t, &searchClients[i], m.Client)
 			assert.Equal(t, gitscrum.RankSubstring, m.Rank)
 			assert.Empty(t, m.Field)
 		}
@@ -371,13 +371,14 @@ func refSearch(clients []gitscrum.ClientCompany, query string) []gitscrum.Match 
 	q := gitscrum.Normalize(query)
 	if q == "" {
 		var out []gitscrum.Match
-		for _, c := range clients {
-			out = append(out, gitscrum.Match{Client: c, Rank: gitscrum.RankSubstring})
+		for i := range clients {
+			out = append(out, gitscrum.Match{Client: &clients[i], Rank: gitscrum.RankSubstring})
 		}
 		return out
 	}
 	var byKey [8][]gitscrum.Match
-	for _, c := range clients {
+	for i := range clients {
+		c := &clients[i]
 		best, bestField, ok := gitscrum.Rank(99), gitscrum.Field(""), false
 		for _, f := range []struct {
 			field gitscrum.Field
