@@ -38,6 +38,20 @@ type Client struct {
 	observer   Observer
 }
 
+// maxIdleConnsPerHost keeps enough warm connections to GitScrum for a server that
+// serves many users at once; net/http's default keeps 2.
+const maxIdleConnsPerHost = 64
+
+// defaultTransport is net/http's default transport with more idle connections kept
+// per host and bounded handshakes.
+func defaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	t.TLSHandshakeTimeout = 10 * time.Second
+	t.ResponseHeaderTimeout = 0 // bounded by the call's context instead
+	return t
+}
+
 // Option configures a [Client].
 type Option func(*Client) error
 
@@ -48,7 +62,7 @@ func New(opts ...Option) (*Client, error) {
 	base, _ := url.Parse(DefaultBaseURL)
 	c := &Client{
 		baseURL:    base,
-		httpClient: &http.Client{},
+		httpClient: &http.Client{Transport: defaultTransport()},
 		userAgent:  "gitscrum-bridge/" + Version,
 		retry:      DefaultRetryPolicy,
 		timeout:    DefaultTimeout,

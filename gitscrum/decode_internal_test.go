@@ -84,7 +84,9 @@ func TestErrorBodyDecoding(t *testing.T) {
 		check  func(t *testing.T, e *Error)
 	}{
 		{422, `{"message":"The name field is required.","errors":{"name":["The name field is required."]}}`, ErrValidation,
-			func(t *testing.T, e *Error) { assert.Equal(t, []string{"The name field is required."}, e.Fields["name"]) }},
+			func(t *testing.T, e *Error) {
+				assert.Equal(t, []string{"The name field is required."}, e.Fields["name"])
+			}},
 		{409, `{"message":"Validation failed","error_code":"VALIDATION_FAILED","errors":{"email":"taken"}}`, ErrValidation,
 			func(t *testing.T, e *Error) { assert.Equal(t, []string{"taken"}, e.Fields["email"]) }},
 		{409, `{"message":"Conflict","error_code":"SOMETHING_ELSE"}`, nil, nil},

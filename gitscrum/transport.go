@@ -124,7 +124,7 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 	if err := json.Unmarshal(data, out); err != nil {
 		return resp.StatusCode, &Error{Method: cl.method, Path: cl.path, StatusCode: resp.StatusCode, Sent: true,
 			Message: "GitScrum answered with a body that is not the expected JSON (" + describeBody(resp.Header, data) + ")",
-			Err: err, class: ErrUnavailable}
+			Err:     err, class: ErrUnavailable}
 	}
 	return resp.StatusCode, nil
 }

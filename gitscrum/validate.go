@@ -125,7 +125,6 @@ func validWebsite(v string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil
 }
 
-
 // Validate checks a create before it is sent: workspace, a non-empty name, and the
 // format of email and website. Values are checked as given; [Client.CreateClient]
 // trims surrounding spaces first.
