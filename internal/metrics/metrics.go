@@ -1,0 +1,161 @@
+// Package metrics holds the Prometheus metrics both binaries serve at /metrics on
+// their HTTP listeners: upstream GitScrum requests by operation and status class,
+// upstream latency, retries, tool calls and slash commands by name and outcome, and
+// in-flight HTTP requests. A nil *Metrics is valid and records nothing, so code paths
+// without a listener (stdio) need no checks.
+package metrics
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+)
+
+// Metrics is one registry of the bridge's metrics. It implements [gitscrum.Observer].
+type Metrics struct {
+	registry         *prometheus.Registry
+	upstreamRequests *prometheus.CounterVec
+	upstreamLatency  *prometheus.HistogramVec
+	upstreamRetries  *prometheus.CounterVec
+	calls            *prometheus.CounterVec
+	callLatency      *prometheus.HistogramVec
+	inFlight         *prometheus.GaugeVec
+}
+
+// New returns metrics registered in a registry of their own, with the Go runtime and
+// process collectors.
+func New() *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		upstreamRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gitscrum_upstream_requests_total",
+			Help: "HTTP requests sent to GitScrum, by operation and status class (2xx, 4xx, 5xx, or error when no response came).",
+		}, []string{"operation", "status_class"}),
+		upstreamLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "gitscrum_upstream_request_duration_seconds",
+			Help:    "Duration of one HTTP request to GitScrum, by operation.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"operation"}),
+		upstreamRetries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gitscrum_upstream_retries_total",
+			Help: "Requests to GitScrum that were retries of a failed attempt, by operation.",
+		}, []string{"operation"}),
+		calls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gitscrum_bridge_calls_total",
+			Help: "MCP tool calls and Slack slash commands, by adapter (mcp, slack), name and outcome.",
+		}, []string{"adapter", "name", "outcome"}),
+		callLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "gitscrum_bridge_call_duration_seconds",
+			Help:    "Duration of an MCP tool call or a Slack command, by adapter and name.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"adapter", "name"}),
+		inFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "gitscrum_bridge_http_requests_in_flight",
+			Help: "HTTP requests being served, by handler.",
+		}, []string{"handler"}),
+	}
+	m.registry.MustRegister(
+		m.upstreamRequests, m.upstreamLatency, m.upstreamRetries,
+		m.calls, m.callLatency, m.inFlight,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return m
+}
+
+// ObserveAttempt records one HTTP attempt to GitScrum; it makes *Metrics a
+// [gitscrum.Observer].
+func (m *Metrics) ObserveAttempt(op string, status int, d time.Duration, retry bool) {
+	if m == nil {
+		return
+	}
+	m.upstreamRequests.WithLabelValues(op, statusClass(status)).Inc()
+	m.upstreamLatency.WithLabelValues(op).Observe(d.Seconds())
+	if retry {
+		m.upstreamRetries.WithLabelValues(op).Inc()
+	}
+}
+
+// ObserveCall records one tool call or slash command: adapter is "mcp" or "slack",
+// name the tool or subcommand, err its result (nil for success).
+func (m *Metrics) ObserveCall(adapter, name string, d time.Duration, err error) {
+	if m == nil {
+		return
+	}
+	m.calls.WithLabelValues(adapter, name, Outcome(err)).Inc()
+	m.callLatency.WithLabelValues(adapter, name).Observe(d.Seconds())
+}
+
+// InFlight wraps next so the in-flight gauge counts its requests under handler.
+func (m *Metrics) InFlight(handler string, next http.Handler) http.Handler {
+	if m == nil {
+		return next
+	}
+	g := m.inFlight.WithLabelValues(handler)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		g.Inc()
+		defer g.Dec()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Handler serves the registry in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	if m == nil {
+		return http.NotFoundHandler()
+	}
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
+}
+
+// Registry returns the registry, for tests and for adding collectors.
+func (m *Metrics) Registry() *prometheus.Registry { return m.registry }
+
+// Outcome names the class of a call's error for the outcome label: ok,
+// invalid (validation, bad arguments), not_found, ambiguous, duplicate,
+// unauthorized, forbidden, rate_limited, unavailable, canceled, or error.
+func Outcome(err error) string {
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.Is(err, gitscrum.ErrValidation), errors.Is(err, ErrInvalid):
+		return "invalid"
+	case errors.Is(err, gitscrum.ErrAmbiguous):
+		return "ambiguous"
+	case errors.Is(err, gitscrum.ErrNotFound):
+		return "not_found"
+	case errors.Is(err, gitscrum.ErrDuplicate):
+		return "duplicate"
+	case errors.Is(err, gitscrum.ErrUnauthorized):
+		return "unauthorized"
+	case errors.Is(err, gitscrum.ErrForbidden):
+		return "forbidden"
+	case errors.Is(err, gitscrum.ErrRateLimited):
+		return "rate_limited"
+	case errors.Is(err, gitscrum.ErrUnavailable):
+		return "unavailable"
+	case errors.Is(err, ErrCanceled):
+		return "canceled"
+	}
+	return "error"
+}
+
+// ErrInvalid marks adapter-level input errors (bad arguments, unknown subcommands)
+// for [Outcome]; wrap it with fmt.Errorf("…: %w", metrics.ErrInvalid).
+var ErrInvalid = errors.New("invalid input")
+
+// ErrCanceled marks calls the caller abandoned, for [Outcome].
+var ErrCanceled = errors.New("canceled")
+
+func statusClass(status int) string {
+	if status <= 0 {
+		return "error"
+	}
+	return strconv.Itoa(status/100) + "xx"
+}
