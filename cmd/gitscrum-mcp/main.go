@@ -1,0 +1,185 @@
+// Command gitscrum-mcp serves the clients of a GitScrum workspace to AI assistants as
+// four MCP tools: list_clients, get_client, create_client and update_client.
+//
+// Usage:
+//
+//	gitscrum-mcp [--sandbox] [--http ADDR] [--read-only] [--company-slug SLUG]
+//	             [--api-url URL] [--timeout 15s] [--log-level info] [--version]
+//
+// By default it speaks MCP over stdio, as assistants that spawn it expect; stdout
+// carries the protocol only and logs go to stderr. With --http ADDR it serves
+// streamable HTTP at /mcp (and GET /healthz) instead: each request's
+// "Authorization: Bearer <GitScrum token>" is used for that request's GitScrum calls,
+// and the server's own GITSCRUM_TOKEN is a fallback only on a loopback address.
+//
+// Environment: GITSCRUM_TOKEN, GITSCRUM_API_URL, GITSCRUM_COMPANY_SLUG,
+// GITSCRUM_TIMEOUT, GITSCRUM_READ_ONLY=1, GITSCRUM_LOG_LEVEL. A flag wins over the
+// environment. --sandbox embeds an emulator with demo data: no token needed.
+//
+// SIGINT or SIGTERM stops it: no new requests are taken, calls in flight may finish
+// within --shutdown-timeout, and it exits 0.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/upstream"
+	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
+)
+
+// Environment variables of this binary, beyond those of internal/upstream.
+const (
+	envReadOnly = "GITSCRUM_READ_ONLY"
+	envLogLevel = "GITSCRUM_LOG_LEVEL"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// options are the settings of this binary beyond the upstream configuration.
+type options struct {
+	httpAddr string
+	readOnly bool
+	version  bool
+	logLevel slog.Level
+	grace    time.Duration
+}
+
+// parse reads the environment, then the flags; a flag wins over the environment.
+func parse(args []string, getenv func(string) string, stderr io.Writer) (upstream.Config, options, error) {
+	cfg, err := upstream.FromEnv(getenv)
+	if err != nil {
+		return cfg, options{}, err
+	}
+	o := options{grace: 10 * time.Second}
+	if v := strings.TrimSpace(getenv(envReadOnly)); v != "" {
+		if o.readOnly, err = strconv.ParseBool(v); err != nil {
+			return cfg, o, fmt.Errorf("%s=%q: want 1 or 0 (true or false)", envReadOnly, v)
+		}
+	}
+	level := firstNonEmpty(getenv(envLogLevel), "info")
+
+	fs := flag.NewFlagSet("gitscrum-mcp", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.RegisterFlags(fs)
+	fs.StringVar(&o.httpAddr, "http", "", "serve streamable HTTP at ADDR (e.g. 127.0.0.1:8080) on /mcp instead of stdio")
+	fs.BoolVar(&o.readOnly, "read-only", o.readOnly, "offer only list_clients and get_client (env "+envReadOnly+"=1)")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.StringVar(&level, "log-level", level, "debug, info, warn or error; logs go to stderr (env "+envLogLevel+")")
+	fs.DurationVar(&o.grace, "shutdown-timeout", o.grace, "on SIGINT/SIGTERM, how long calls in flight may take to finish")
+	if err := fs.Parse(args); err != nil {
+		return cfg, o, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := o.logLevel.UnmarshalText([]byte(level)); err != nil {
+		return cfg, o, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+	}
+	if o.grace < 0 {
+		return cfg, o, errors.New("--shutdown-timeout must not be negative")
+	}
+	return cfg, o, nil
+}
+
+// run serves until ctx is done or stdin ends, and returns the exit code: 0 after a
+// clean stop, 1 when serving failed, 2 for bad usage.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cfg, o, err := parse(args, getenv, stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case err != nil:
+		fmt.Fprintln(stderr, "gitscrum-mcp:", err)
+		return 2
+	case o.version:
+		fmt.Fprintln(stdout, "gitscrum-mcp", gitscrum.Version)
+		return 0
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.logLevel}))
+
+	up, err := cfg.Open(logger)
+	if err != nil {
+		logger.Error("cannot configure GitScrum", "err", err)
+		return 2
+	}
+	defer up.Close()
+	if !cfg.Sandbox && !up.Client.HasToken() {
+		if o.httpAddr == "" {
+			logger.Warn("GITSCRUM_TOKEN is not set: tools will answer with how to set it (or use --sandbox for demo data)")
+		} else {
+			logger.Info("GITSCRUM_TOKEN is not set: every HTTP request must carry its own Authorization: Bearer token")
+		}
+	}
+	if up.CompanySlug == "" {
+		logger.Info("no default workspace (GITSCRUM_COMPANY_SLUG): every call must pass company_slug")
+	}
+
+	srv, err := tools.New(tools.Options{
+		Client:      up.Client,
+		CompanySlug: up.CompanySlug,
+		ReadOnly:    o.readOnly,
+		Sandbox:     cfg.Sandbox,
+		Logger:      logger,
+	})
+	if err != nil {
+		logger.Error("cannot build the MCP server", "err", err)
+		return 1
+	}
+
+	if o.httpAddr == "" {
+		logger.Info("serving MCP over stdio", "version", gitscrum.Version, "read_only", o.readOnly, "company_slug", up.CompanySlug)
+		err = tools.RunStdio(ctx, srv, stdin, stdout, o.grace, logger)
+	} else {
+		err = serveHTTP(ctx, o, cfg.Sandbox, up, srv, logger)
+	}
+	if err != nil {
+		logger.Error("stopped", "err", err)
+		return 1
+	}
+	logger.Info("stopped")
+	return 0
+}
+
+// serveHTTP listens on the --http address and serves until ctx is done.
+func serveHTTP(ctx context.Context, o options, sandbox bool, up *upstream.Upstream, srv *server.MCPServer, logger *slog.Logger) error {
+	ln, err := net.Listen("tcp", o.httpAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", o.httpAddr, err)
+	}
+	loopback := tools.IsLoopbackAddr(ln.Addr())
+	h := tools.NewHTTPHandler(srv, tools.HTTPOptions{Client: up.Client, Loopback: loopback, Sandbox: sandbox, Logger: logger})
+	logger.Info("serving MCP over streamable HTTP",
+		"url", "http://"+ln.Addr().String()+tools.MCPPath, "addr", ln.Addr().String(),
+		"loopback", loopback, "token_fallback", loopback && up.Client.HasToken() && !sandbox,
+		"version", gitscrum.Version, "read_only", o.readOnly, "company_slug", up.CompanySlug)
+	return tools.RunHTTP(ctx, ln, h, o.grace, logger)
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}

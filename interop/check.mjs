@@ -1,0 +1,208 @@
+// Drives the gitscrum-mcp binary with the official MCP TypeScript SDK clients (the
+// versions pinned in package-lock.json): @modelcontextprotocol/sdk (v1, what most
+// clients embed) and @modelcontextprotocol/client (v2, what MCP Inspector 2 uses).
+// For each: over stdio, over streamable HTTP, and the HTTP bearer-token rule on a
+// non-loopback listener. The SDK clients check every structuredContent against the
+// tool's outputSchema, so a schema mismatch fails here.
+//
+// Usage: node check.mjs <gitscrum-mcp binary> <gitscrum-sandbox binary>
+// Ends with "N passed, M failed" and exits 1 on any failure.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+
+const [mcpBin, sandboxBin] = process.argv.slice(2);
+if (!mcpBin || !sandboxBin) {
+  console.error('usage: node check.mjs <gitscrum-mcp> <gitscrum-sandbox>');
+  process.exit(2);
+}
+
+// The SDKs under test: their Client and transports.
+const SDKS = [
+  {
+    label: 'sdk v1',
+    load: async () => ({
+      ...(await import('@modelcontextprotocol/sdk/client/index.js')),
+      ...(await import('@modelcontextprotocol/sdk/client/stdio.js')),
+      ...(await import('@modelcontextprotocol/sdk/client/streamableHttp.js')),
+    }),
+  },
+  {
+    label: 'client v2',
+    load: async () => ({
+      ...(await import('@modelcontextprotocol/client')),
+      ...(await import('@modelcontextprotocol/client/stdio')),
+    }),
+  },
+];
+let Client, StdioClientTransport, StreamableHTTPClientTransport;
+
+const ACME = '5b1e7c9a-3d2f-4a6b-8c1d-0e9f8a7b6c51';
+const TOOLS = ['create_client', 'get_client', 'list_clients', 'update_client'];
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GITSCRUM_')));
+
+let passed = 0;
+let failed = 0;
+let current = ''; // the SDK under test, prefixed to every check
+
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${current}: ${name}`);
+  } catch (err) {
+    failed++;
+    console.log(`FAIL ${current}: ${name}\n     ${String(err?.stack ?? err).split('\n').join('\n     ')}`);
+  }
+}
+
+function newClient() {
+  return new Client({ name: 'gitscrum-interop', version: '1.0.0' });
+}
+
+function textOf(result) {
+  return result.content.filter((c) => c.type === 'text').map((c) => c.text).join('\n');
+}
+
+// exercise runs the same conversation over any transport.
+async function exercise(label, client) {
+  await check(`${label}: initialize names the server`, async () => {
+    assert.equal(client.getServerVersion()?.name, 'gitscrum-mcp');
+  });
+  await check(`${label}: tools/list offers the four tools with explicit hints and output schemas`, async () => {
+    const { tools } = await client.listTools();
+    assert.deepEqual(tools.map((t) => t.name).sort(), TOOLS);
+    for (const t of tools) {
+      for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint']) {
+        assert.equal(typeof t.annotations?.[hint], 'boolean', `${t.name}.${hint}`);
+      }
+      assert.equal(t.outputSchema?.type, 'object', `${t.name} outputSchema`);
+      assert.ok(t.title, `${t.name} title`);
+    }
+  });
+  await check(`${label}: get_client by UUID returns the record (validated by the SDK)`, async () => {
+    const res = await client.callTool({ name: 'get_client', arguments: { client: ACME } });
+    assert.ok(!res.isError, textOf(res));
+    assert.equal(res.structuredContent.client.name, 'Acme Corp');
+    assert.match(textOf(res), /Acme Corp \(5b1e7c9a/);
+  });
+  await check(`${label}: list_clients with a query`, async () => {
+    const res = await client.callTool({ name: 'list_clients', arguments: { query: 'ACME', limit: 1 } });
+    assert.ok(!res.isError, textOf(res));
+    assert.equal(res.structuredContent.total, 2);
+    assert.equal(res.structuredContent.next_offset, 1);
+    assert.equal(res.structuredContent.clients[0].uuid, ACME);
+  });
+  await check(`${label}: an ambiguous name is an isError result listing the candidates`, async () => {
+    const res = await client.callTool({ name: 'get_client', arguments: { client: 'acme' } });
+    assert.equal(res.isError, true);
+    assert.match(textOf(res), /matches 2 clients/);
+    assert.match(textOf(res), new RegExp(ACME));
+  });
+  await check(`${label}: a bad argument is an isError result naming it`, async () => {
+    const res = await client.callTool({ name: 'list_clients', arguments: { limit: 0 } });
+    assert.equal(res.isError, true);
+    assert.match(textOf(res), /Argument "limit" of list_clients must be from 1 to 200/);
+  });
+}
+
+// start spawns a binary and resolves with the first match of re on its stderr.
+function start(bin, args, env, re) {
+  const proc = spawn(bin, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const found = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${bin}: no match for ${re} in:\n${stderr}`)), 10000);
+    proc.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      const m = stderr.match(re);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`${bin} exited with ${code}:\n${stderr}`)));
+  });
+  return { proc, found };
+}
+
+// stop sends SIGTERM and resolves with the exit code.
+function stop(proc) {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null) return resolve(proc.exitCode);
+    proc.once('exit', (code) => resolve(code));
+    proc.kill('SIGTERM');
+  });
+}
+
+async function overStdio() {
+  const client = newClient();
+  const transport = new StdioClientTransport({ command: mcpBin, args: ['--sandbox'], env: cleanEnv, stderr: 'ignore' });
+  await client.connect(transport);
+  await exercise('stdio', client);
+  await client.close();
+}
+
+async function overHTTP() {
+  const { proc, found } = start(mcpBin, ['--sandbox', '--http', '127.0.0.1:0'], cleanEnv, /addr=127\.0\.0\.1:(\d+)/);
+  try {
+    const port = await found;
+    const client = newClient();
+    await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
+    await exercise('http', client);
+    await client.close();
+  } finally {
+    const code = await stop(proc);
+    await check('http: SIGTERM exits 0', async () => assert.equal(code, 0));
+  }
+}
+
+async function tokenRule() {
+  const sandbox = start(sandboxBin, ['--addr', '127.0.0.1:0'], cleanEnv, /GITSCRUM_API_URL=(\S+)/);
+  let mcp;
+  try {
+    const apiURL = await sandbox.found;
+    const env = { ...cleanEnv, GITSCRUM_API_URL: apiURL, GITSCRUM_COMPANY_SLUG: 'demo' };
+    mcp = start(mcpBin, ['--http', '0.0.0.0:0'], env, /addr=\S*:(\d+)/);
+    const url = new URL(`http://127.0.0.1:${await mcp.found}/mcp`);
+
+    await check('http on all interfaces: no token is refused with 401', async () => {
+      const client = newClient();
+      await assert.rejects(client.connect(new StreamableHTTPClientTransport(url)), /401|Unauthorized/i);
+    });
+    await check('http on all interfaces: the request token is used', async () => {
+      const client = newClient();
+      const transport = new StreamableHTTPClientTransport(url, {
+        requestInit: { headers: { Authorization: 'Bearer sandbox-token' } },
+      });
+      await client.connect(transport);
+      const res = await client.callTool({ name: 'get_client', arguments: { client: 'initech' } });
+      assert.ok(!res.isError, textOf(res));
+      assert.equal(res.structuredContent.client.name, 'Initech');
+      await client.close();
+    });
+    await check('http on all interfaces: a wrong token is an isError result about the token', async () => {
+      const client = newClient();
+      const transport = new StreamableHTTPClientTransport(url, {
+        requestInit: { headers: { Authorization: 'Bearer not-the-token' } },
+      });
+      await client.connect(transport);
+      const res = await client.callTool({ name: 'list_clients', arguments: {} });
+      assert.equal(res.isError, true);
+      assert.match(textOf(res), /Authorization header \(401 Unauthorized\)/);
+      await client.close();
+    });
+  } finally {
+    if (mcp) await stop(mcp.proc);
+    await stop(sandbox.proc);
+  }
+}
+
+for (const sdk of SDKS) {
+  ({ Client, StdioClientTransport, StreamableHTTPClientTransport } = await sdk.load());
+  current = sdk.label;
+  for (const [name, fn] of [['stdio', overStdio], ['http', overHTTP], ['token rule', tokenRule]]) {
+    await check(`${name}: ran to the end`, fn);
+  }
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,218 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+)
+
+// Paths served by [NewHTTPHandler].
+const (
+	// MCPPath is the streamable HTTP endpoint.
+	MCPPath = "/mcp"
+	// HealthPath answers GET with 200 while the process serves.
+	HealthPath = "/healthz"
+)
+
+// maxRequestBody bounds one JSON-RPC message over HTTP.
+const maxRequestBody = 1 << 20
+
+// authRealm is the realm of the WWW-Authenticate challenge.
+const authRealm = "gitscrum-mcp"
+
+// HTTPOptions configures [NewHTTPHandler].
+type HTTPOptions struct {
+	// Client is the base GitScrum client. A request's bearer token is applied to it
+	// with [gitscrum.Client.WithToken], so one deployment serves many users; the
+	// copies share its connection pool. Required.
+	Client *gitscrum.Client
+	// Loopback says the server listens on a loopback address only (see
+	// [IsLoopbackAddr]). Only then may a request without a token use Client's own
+	// token (GITSCRUM_TOKEN); on any other address such a request is answered 401
+	// with WWW-Authenticate: Bearer.
+	Loopback bool
+	// Sandbox says Client talks to the embedded emulator: every request uses it as
+	// it is, with or without a token, since the sandbox holds demo data only.
+	Sandbox bool
+	// Logger receives the transport's own warnings; nil discards them.
+	Logger *slog.Logger
+}
+
+// NewHTTPHandler returns the HTTP side of the server: streamable HTTP (stateless,
+// no server-initiated GET stream) at [MCPPath] behind the bearer-token rule of
+// [HTTPOptions], and GET [HealthPath]. DNS-rebinding protection stays on: a request
+// that arrives over loopback must name a loopback Host, and, when it sends an
+// Origin, a loopback Origin. It is one http.Handler, so middleware such as metrics
+// can wrap it whole.
+func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) http.Handler {
+	logger := o.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	streamable := server.NewStreamableHTTPServer(s,
+		server.WithStateLess(true),
+		server.WithDisableStreaming(true),
+		server.WithStreamableHTTPLogger(logger),
+	)
+	mux := http.NewServeMux()
+	mux.Handle(MCPPath, checkOrigin(authenticate(o, streamable)))
+	mux.HandleFunc("GET "+HealthPath, func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "server": ServerName, "version": gitscrum.Version})
+	})
+	return mux
+}
+
+// authenticate binds to each request the GitScrum client its calls use: one with
+// the request's bearer token; without a token, the server's own only on loopback.
+func authenticate(o HTTPOptions, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
+		ctx := r.Context()
+		if o.Sandbox {
+			next.ServeHTTP(w, r.WithContext(withClient(ctx, o.Client, sourceSandbox)))
+			return
+		}
+		token, present, valid := bearerToken(r)
+		switch {
+		case present && !valid:
+			unauthorized(w, "invalid_request", `The Authorization header must be "Bearer <GitScrum API token>".`)
+			return
+		case valid:
+			ctx = withClient(ctx, o.Client.WithToken(token), sourceHeader)
+		case o.Loopback && o.Client.HasToken():
+			ctx = withClient(ctx, o.Client, sourceServer)
+		default:
+			msg := `Send your GitScrum API token (GitScrum → Settings → API) as "Authorization: Bearer <token>".`
+			if !o.Loopback {
+				msg += " This server listens on a non-loopback address, so it never acts with a token of its own."
+			}
+			unauthorized(w, "", msg)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// bearerToken reads "Authorization: Bearer <token>". present reports whether the
+// header was sent at all, valid whether it held a bearer token.
+func bearerToken(r *http.Request) (token string, present, valid bool) {
+	h := strings.TrimSpace(r.Header.Get("Authorization"))
+	if h == "" {
+		return "", false, false
+	}
+	scheme, rest, ok := strings.Cut(h, " ")
+	token = strings.TrimSpace(rest)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" || strings.ContainsAny(token, " \t") {
+		return "", true, false
+	}
+	return token, true, true
+}
+
+// unauthorized answers 401 with a Bearer challenge and a JSON body.
+func unauthorized(w http.ResponseWriter, code, msg string) {
+	challenge := fmt.Sprintf("Bearer realm=%q", authRealm)
+	if code != "" {
+		challenge += fmt.Sprintf(", error=%q", code)
+	}
+	w.Header().Set("WWW-Authenticate", challenge)
+	writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized", "message": msg})
+}
+
+// checkOrigin refuses, with 403, a request that arrived over a loopback connection
+// with an Origin that is not loopback: a web page must not drive a local server.
+// (mcp-go checks the Host header the same way.)
+func checkOrigin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if origin != "" && arrivedOnLoopback(r) && !loopbackOrigin(origin) {
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": "forbidden", "message": "Origin " + origin + " may not use this local server."})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// arrivedOnLoopback reports whether the request's connection is to a loopback
+// address.
+func arrivedOnLoopback(r *http.Request) bool {
+	addr, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	return ok && IsLoopbackAddr(addr)
+}
+
+// loopbackOrigin reports whether an Origin names a loopback host.
+func loopbackOrigin(origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
+// IsLoopbackAddr reports whether addr is a loopback address (127.0.0.0/8 or ::1).
+// A listener on all interfaces (0.0.0.0, ::) is not loopback.
+func IsLoopbackAddr(addr net.Addr) bool {
+	switch a := addr.(type) {
+	case *net.TCPAddr:
+		return a.IP.IsLoopback()
+	case nil:
+		return false
+	}
+	ap, err := netip.ParseAddrPort(addr.String())
+	return err == nil && ap.Addr().IsLoopback()
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// RunHTTP serves h on ln until ctx is done, then stops accepting connections and
+// lets in-flight requests finish for up to grace before closing the rest. It
+// returns nil after such a stop.
+func RunHTTP(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration, logger *slog.Logger) error {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve http: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: no new connections; waiting for in-flight calls", "grace", grace)
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Warn("in-flight calls did not finish in time; closing their connections", "grace", grace)
+		_ = srv.Close()
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve http: %w", err)
+	}
+	return nil
+}
