@@ -1,0 +1,320 @@
+// Command gitscrum-slack serves the /gitscrum Slack slash command: over HTTP
+// (endpoint /slack/commands, verified with SLACK_SIGNING_SECRET) or over Socket Mode
+// (SLACK_APP_TOKEN and SLACK_BOT_TOKEN, or --socket-mode).
+//
+//	gitscrum-slack --sandbox                         # HTTP on :8080, demo data
+//	gitscrum-slack manifest --url https://bot.example # the Slack app manifest
+//
+// Run gitscrum-slack --help for every flag and environment variable.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/upstream"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+)
+
+// Environment variables read besides those of internal/upstream.
+const (
+	envSigningSecret = "SLACK_SIGNING_SECRET"
+	envAppToken      = "SLACK_APP_TOKEN"
+	envBotToken      = "SLACK_BOT_TOKEN"
+	envReadOnly      = "GITSCRUM_READ_ONLY"
+)
+
+// HTTP server limits.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 10 * time.Second
+	writeTimeout      = 15 * time.Second // well above the 2 s inline budget
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 32 << 10
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// config is everything gitscrum-slack is told by flags and environment.
+type config struct {
+	upstream      upstream.Config
+	addr          string
+	socketMode    bool
+	readOnly      bool
+	writeUsers    string
+	logLevel      string
+	drainTimeout  time.Duration
+	version       bool
+	signingSecret string // env only: flags show in process listings
+	appToken      string
+	botToken      string
+}
+
+// run is main without the process: it returns the exit code. Cancelling ctx, like
+// SIGINT or SIGTERM, shuts the server down cleanly.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "manifest" {
+		return runManifest(args[1:], stdout, stderr)
+	}
+	cfg, err := parseConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "gitscrum-slack:", err)
+		return 2
+	}
+	if cfg.version {
+		fmt.Fprintln(stdout, "gitscrum-slack", gitscrum.Version)
+		return 0
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
+		fmt.Fprintf(stderr, "gitscrum-slack: --log-level %q: use debug, info, warn or error\n", cfg.logLevel)
+		return 2
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serve(ctx, cfg, logger); err != nil {
+		logger.Error("gitscrum-slack stopped", "error", err)
+		return 1
+	}
+	return 0
+}
+
+// parseConfig reads the environment, then the flags, which win.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	up, err := upstream.FromEnv(getenv)
+	if err != nil {
+		return config{}, err
+	}
+	readOnly, err := parseBool(envReadOnly, getenv(envReadOnly))
+	if err != nil {
+		return config{}, err
+	}
+	cfg := config{
+		upstream:      up,
+		readOnly:      readOnly,
+		writeUsers:    getenv(slackbot.EnvWriteUsers),
+		signingSecret: strings.TrimSpace(getenv(envSigningSecret)),
+		appToken:      strings.TrimSpace(getenv(envAppToken)),
+		botToken:      strings.TrimSpace(getenv(envBotToken)),
+	}
+	fs := flag.NewFlagSet("gitscrum-slack", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.upstream.RegisterFlags(fs)
+	fs.StringVar(&cfg.addr, "addr", ":8080", "HTTP mode: address to listen on for /slack/commands and /healthz")
+	fs.BoolVar(&cfg.socketMode, "socket-mode", false, "use Socket Mode (needs "+envAppToken+"); the default when "+envAppToken+" and "+envBotToken+" are both set")
+	fs.BoolVar(&cfg.readOnly, "read-only", cfg.readOnly, "refuse creates and updates for everyone (env "+envReadOnly+"=1)")
+	fs.StringVar(&cfg.writeUsers, "write-users", cfg.writeUsers, "Slack user IDs allowed to create and update clients, comma-separated (env "+slackbot.EnvWriteUsers+")")
+	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.DurationVar(&cfg.drainTimeout, "drain-timeout", 25*time.Second, "on SIGINT/SIGTERM, how long to let commands in flight finish")
+	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), `Usage: gitscrum-slack [flags]
+       gitscrum-slack manifest [--url https://host]
+
+Serves the /gitscrum Slack slash command.
+
+Environment:
+  GITSCRUM_TOKEN         GitScrum API token (not needed with --sandbox)
+  GITSCRUM_API_URL       GitScrum API base URL (default %s)
+  GITSCRUM_COMPANY_SLUG  default workspace; workspace=<slug> on a command overrides it
+  GITSCRUM_TIMEOUT       bound for one GitScrum call, e.g. 15s
+  GITSCRUM_READ_ONLY     1 to refuse creates and updates
+  %-22s HTTP mode: the app's signing secret
+  %-22s Socket Mode: app-level token (xapp-…, scope connections:write)
+  %-22s Socket Mode: bot token (xoxb-…)
+  %-22s Slack user IDs allowed to write, e.g. U012ABCDEF,U034GHIJKL
+
+Flags (a flag wins over the environment):
+`, gitscrum.DefaultBaseURL, envSigningSecret, envAppToken, envBotToken, slackbot.EnvWriteUsers)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	if fs.NArg() > 0 {
+		return config{}, fmt.Errorf("unexpected argument %q (the only subcommand is manifest)", fs.Arg(0))
+	}
+	if !cfg.socketMode && cfg.appToken != "" && cfg.botToken != "" {
+		cfg.socketMode = true
+	}
+	if cfg.version {
+		return cfg, nil
+	}
+	switch {
+	case !cfg.upstream.Sandbox && cfg.upstream.Token == "":
+		return config{}, errors.New("no GitScrum token: set GITSCRUM_TOKEN, or try the demo data with --sandbox")
+	case cfg.socketMode && cfg.appToken == "":
+		return config{}, fmt.Errorf("no %s: Socket Mode needs an app-level token (xapp-…)", envAppToken)
+	case !cfg.socketMode && cfg.signingSecret == "":
+		return config{}, fmt.Errorf("no %s: HTTP mode needs the app's signing secret (Basic Information → App Credentials); for Socket Mode set %s and %s", envSigningSecret, envAppToken, envBotToken)
+	}
+	if _, err := slackbot.ParseWriteUsers(cfg.writeUsers); err != nil {
+		return config{}, err
+	}
+	return cfg, nil
+}
+
+// parseBool reads a yes/no environment variable.
+func parseBool(name, v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "0", "false", "no", "off":
+		return false, nil
+	case "1", "true", "yes", "on":
+		return true, nil
+	}
+	return false, fmt.Errorf("%s=%q: use 1 or 0", name, v)
+}
+
+// serve runs the bot until ctx is done, then drains it.
+func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
+	writers, err := slackbot.ParseWriteUsers(cfg.writeUsers)
+	if err != nil {
+		return err
+	}
+	up, err := cfg.upstream.Open(logger)
+	if err != nil {
+		return fmt.Errorf("gitscrum: %w", err)
+	}
+	defer up.Close()
+	if up.CompanySlug == "" {
+		logger.Warn("no default workspace: every command needs workspace=<slug>; set GITSCRUM_COMPANY_SLUG")
+	}
+	bot, err := slackbot.New(slackbot.Config{
+		Client:        up.Client,
+		Workspace:     up.CompanySlug,
+		SigningSecret: cfg.signingSecret,
+		WriteUsers:    writers,
+		ReadOnly:      cfg.readOnly,
+		Logger:        logger,
+	})
+	if err != nil {
+		return err
+	}
+	logger.Info("gitscrum-slack starting", "version", gitscrum.Version, "mode", modeName(cfg.socketMode),
+		"workspace", up.CompanySlug, "read_only", cfg.readOnly, "write_users", len(writers), "sandbox", up.Sandbox != nil)
+	if len(writers) == 0 && !cfg.readOnly {
+		logger.Info("writes are off until " + slackbot.EnvWriteUsers + " lists the Slack user IDs allowed to create and update clients")
+	}
+	// The drain timeout counts from the signal, for the HTTP server and the bot's
+	// deferred answers together.
+	stoppedAt := make(chan time.Time, 1)
+	context.AfterFunc(ctx, func() { stoppedAt <- time.Now() })
+	if cfg.socketMode {
+		err = serveSocket(ctx, cfg, bot, logger)
+	} else {
+		err = serveHTTP(ctx, cfg, bot, logger)
+	}
+	deadline := time.Now().Add(cfg.drainTimeout)
+	select {
+	case at := <-stoppedAt:
+		deadline = at.Add(cfg.drainTimeout)
+	default:
+	}
+	drainCtx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+	if cerr := bot.Close(drainCtx); cerr != nil {
+		logger.Warn("some commands in flight were cut short", "error", cerr)
+	}
+	logger.Info("gitscrum-slack stopped")
+	return err
+}
+
+func modeName(socket bool) string {
+	if socket {
+		return "socket"
+	}
+	return "http"
+}
+
+// listening, when set, is told the HTTP address once the server listens (tests).
+var listening func(addr string)
+
+// serveHTTP serves the bot's handler until ctx is done, then stops taking requests
+// and lets those in flight finish within the drain timeout.
+func serveHTTP(ctx context.Context, cfg config, bot *slackbot.Bot, logger *slog.Logger) error {
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	srv := &http.Server{
+		Handler:           bot.Handler(),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("listening", "addr", ln.Addr().String(), "endpoint", slackbot.CommandsPath, "health", slackbot.HealthPath)
+	if listening != nil {
+		listening(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing requests in flight", "timeout", cfg.drainTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.drainTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	return nil
+}
+
+// serveSocket answers commands over Socket Mode until ctx is done.
+func serveSocket(ctx context.Context, cfg config, bot *slackbot.Bot, logger *slog.Logger) error {
+	client, err := slackbot.NewSocketClient(cfg.appToken, cfg.botToken, logger)
+	if err != nil {
+		return err
+	}
+	logger.Info("connecting to Slack in Socket Mode")
+	return bot.RunSocketMode(ctx, client)
+}
+
+// runManifest prints the Slack app manifest.
+func runManifest(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("gitscrum-slack manifest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("url", "", "public https URL of gitscrum-slack in HTTP mode; without it the manifest uses Socket Mode")
+	name := fs.String("name", "GitScrum", "the app's name in Slack")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: gitscrum-slack manifest [--url https://host] [--name NAME]\n\nPrints a Slack app manifest (JSON) for api.slack.com/apps → Create New App → From a manifest.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	out, err := slackbot.ManifestJSON(slackbot.ManifestOptions{URL: *url, Name: *name})
+	if err != nil {
+		fmt.Fprintln(stderr, "gitscrum-slack manifest:", err)
+		return 2
+	}
+	_, _ = stdout.Write(out)
+	return 0
+}

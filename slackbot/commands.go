@@ -1,0 +1,210 @@
+package slackbot
+
+import (
+	"context"
+	"strings"
+)
+
+// command is one subcommand of the slash command. The table below routes commands,
+// checks their arguments and generates the help, the usage shown with an error and
+// the manifest's usage hint.
+type command struct {
+	// name is what the user types after the slash command; aliases are other names.
+	name    string
+	aliases []string
+	// args is the synopsis of the arguments, e.g. "<name|uuid> field=value …".
+	args string
+	// summary says what the command does, in one or two sentences.
+	summary string
+	// examples are complete argument lines, without the slash command.
+	examples []string
+	// write marks commands that change GitScrum: they need write access.
+	write bool
+	// bare marks the command run for text that names no subcommand.
+	bare bool
+	// arg says whether a positional argument is needed, allowed or refused.
+	arg argRule
+	// fields says which field=value words are accepted besides workspace=.
+	fields fieldRule
+	// share says whether the share word is accepted.
+	share bool
+	// force says whether force=yes is accepted.
+	force bool
+	// workspace says whether workspace=<slug> is accepted (every command touching
+	// GitScrum).
+	workspace bool
+	// working is the acknowledgement sent when the answer takes longer than the
+	// inline budget; %s is the argument, escaped and in code style.
+	working string
+	// run executes the command.
+	run func(b *Bot, ctx context.Context, inv *invocation) result
+}
+
+// argRule says what positional words a command takes.
+type argRule uint8
+
+const (
+	argNone     argRule = iota // no positional words
+	argOptional                // any number, may be none
+	argRequired                // at least one
+)
+
+// fieldRule says which client fields a command accepts as field=value.
+type fieldRule uint8
+
+const (
+	noFields       fieldRule = iota
+	editableFields           // name, email, phone, website, address, notes
+)
+
+// commands is the table of subcommands, in the order the help lists them. It is
+// filled in init because the help command reads it.
+var commands []*command
+
+func init() {
+	commands = []*command{
+		{
+			name:     "help",
+			args:     "[subcommand]",
+			summary:  "Show this help, or how to use one subcommand.",
+			examples: []string{"help", "help update"},
+			arg:      argOptional,
+			run:      (*Bot).runHelp,
+		},
+		{
+			name:      "list",
+			aliases:   []string{"clients", "search"},
+			args:      "[query]",
+			summary:   "List the clients whose name, email, website or UUID contains the query; all clients without one. At most 10 per reply, with the total.",
+			examples:  []string{"list", "list acme", "search acme.co share"},
+			arg:       argOptional,
+			share:     true,
+			workspace: true,
+			working:   "Searching the clients for %s…",
+			run:       (*Bot).runList,
+		},
+		{
+			name:      "show",
+			aliases:   []string{"get"},
+			args:      "<name|uuid>",
+			summary:   "Show the card of one client, found by its name (or part of it) or its UUID.",
+			examples:  []string{"show Acme Corp", `show "Smith & Sons" share`},
+			arg:       argRequired,
+			share:     true,
+			workspace: true,
+			working:   "Looking up %s…",
+			run:       (*Bot).runShow,
+		},
+		{
+			name:      "find",
+			bare:      true,
+			args:      "<text>",
+			summary:   "Find a client by name, email, website or UUID: one match shows its card, several show the list. `find <text>` does the same.",
+			examples:  []string{"acme", "billing@acme.co"},
+			arg:       argRequired,
+			share:     true,
+			workspace: true,
+			working:   "Looking up %s…",
+			run:       (*Bot).runFind,
+		},
+		{
+			name:    "create",
+			args:    `<name> [email=…] [phone=…] [website=…] [address="…"] [notes="…"] [force=yes]`,
+			summary: "Create a client and show its card. Refused when a client with the same name or email exists; add force=yes to create it anyway.",
+			examples: []string{
+				`create Globex Europe email=eu@globex.com website=https://globex.eu`,
+				`create "Stark Industries" address="10880 Malibu Point, CA" notes="Met at CES"`,
+			},
+			write:     true,
+			arg:       argOptional, // the name may also be given as name=…
+			fields:    editableFields,
+			force:     true,
+			workspace: true,
+			working:   "Creating %s…",
+			run:       (*Bot).runCreate,
+		},
+		{
+			name:    "update",
+			args:    "<name|uuid> field=value …",
+			summary: "Change some fields of a client and show what changed, before → after. `field=` with nothing after it clears the field. Fields: name, email, phone, website, address, notes.",
+			examples: []string{
+				`update Acme Corp phone=+1-555-0101`,
+				`update acme corp notes="Renewed for 2026" website=`,
+			},
+			write:     true,
+			arg:       argRequired,
+			fields:    editableFields,
+			workspace: true,
+			working:   "Updating %s…",
+			run:       (*Bot).runUpdate,
+		},
+	}
+}
+
+// lookupCommand returns the command named or aliased word (case-insensitive), or nil.
+func lookupCommand(word string) *command {
+	word = strings.ToLower(word)
+	for _, c := range commands {
+		if c.name == word {
+			return c
+		}
+		for _, a := range c.aliases {
+			if a == word {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// bareCommand returns the command run for text that names no subcommand.
+func bareCommand() *command {
+	for _, c := range commands {
+		if c.bare {
+			return c
+		}
+	}
+	panic("slackbot: no bare command in the table")
+}
+
+// similarCommand returns a command whose name or an alias starts with word or that
+// word starts with (at least three letters in common), for "did you mean".
+func similarCommand(word string) *command {
+	word = strings.ToLower(word)
+	if len(word) < 3 {
+		return nil
+	}
+	for _, c := range commands {
+		for _, n := range append([]string{c.name}, c.aliases...) {
+			if strings.HasPrefix(n, word) || (len(n) >= 3 && strings.HasPrefix(word, n)) {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// usage returns the synopsis of c for the slash command slash, e.g.
+// "/gitscrum show <name|uuid>". The bare command shows as "/gitscrum <text>".
+func (c *command) usage(slash string) string {
+	if c.bare {
+		return slash + " " + c.args
+	}
+	return slash + " " + c.name + " " + c.args
+}
+
+// usageHint is the one-line hint Slack shows while typing the command.
+func usageHint() string {
+	parts := make([]string, 0, len(commands))
+	for _, c := range commands {
+		switch {
+		case c.bare:
+			parts = append(parts, c.args)
+		case c.name == "help":
+			parts = append(parts, c.name)
+		default:
+			parts = append(parts, c.name+" "+c.args)
+		}
+	}
+	return "[" + strings.Join(parts, " | ") + "]"
+}

@@ -1,0 +1,20 @@
+// Package slackbot answers the /gitscrum slash command: it looks up, lists, creates
+// and updates the clients of a GitScrum workspace from Slack.
+//
+// The command core ([Bot.Reply]) reads the command line ([Tokenize]), routes it
+// through one table of subcommands (which also generates the help and the manifest's
+// usage hint), checks write access, calls the shared logic of package gitscrum and
+// renders Block Kit within Slack's limits, escaping every value that comes from
+// GitScrum or the user. Two transports share it:
+//
+//   - HTTP ([Bot.Handler]): POST /slack/commands, verified with the signing secret,
+//     and GET /healthz.
+//   - Socket Mode ([Bot.RunSocketMode]): the reply is the acknowledgement's payload.
+//
+// Both answer inline when the reply is ready within [Config.InlineBudget] (2 s by
+// default, inside Slack's 3 s) and otherwise acknowledge at once and post the reply
+// to the command's response_url.
+//
+//	bot, err := slackbot.New(slackbot.Config{Client: client, Workspace: "acme", SigningSecret: secret})
+//	http.ListenAndServe(":8080", bot.Handler())
+package slackbot

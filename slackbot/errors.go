@@ -1,0 +1,200 @@
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+)
+
+// Outcome results: how a command ended, for logs and metrics.
+const (
+	ResultOK              = "ok"
+	ResultUsage           = "usage"           // the command line did not fit the command
+	ResultRefused         = "refused"         // write access refused
+	ResultNotFound        = "not_found"       // no client (or workspace) matched
+	ResultAmbiguous       = "ambiguous"       // several clients matched a reference
+	ResultDuplicate       = "duplicate"       // create refused: the client exists
+	ResultInvalid         = "invalid"         // input refused by validation
+	ResultUpstreamAuth    = "upstream_auth"   // GitScrum refused the token (401, 403)
+	ResultRateLimited     = "rate_limited"    // GitScrum answered 429
+	ResultUnavailable     = "unavailable"     // GitScrum failed or could not be reached
+	ResultTimeout         = "timeout"         // the command ran out of time
+	ResultInternal        = "internal_error"  // anything else
+	ResultBadRequest      = "bad_request"     // HTTP: not a slash command
+	ResultUnauthenticated = "unauthenticated" // HTTP: signature refused
+)
+
+// failure renders an error from running inv as a reply, and classifies it.
+func failure(slash string, inv *invocation, err error) (*slack.WebhookMessage, string) {
+	v := view{slash: slash, workspace: inv.workspace, userID: inv.userID}
+	var (
+		ue  *usageError
+		re  *gitscrum.ResolveError
+		de  *gitscrum.DuplicateError
+		gse *gitscrum.Error
+	)
+	switch {
+	case errors.As(err, &ue):
+		return errorMessage(slash, Escape(ue.msg), "", ue.cmd), ResultUsage
+	case errors.As(err, &re) && len(re.Candidates) > 0:
+		hint := "Use the full name or the UUID: " + code(inv.cmd.usage(slash), 300)
+		if inv.cmd.bare {
+			hint = "Open one with " + code(slash+" show <uuid>", 100)
+		}
+		title := fmt.Sprintf(":warning: %s matches %s. Which one?", code(re.Ref, 200), plural(len(re.Candidates), "client"))
+		return listMessage(v, title, re.Candidates, hint), ResultAmbiguous
+	case errors.As(err, &re):
+		return notFoundMessage(v, re.Ref, re.Suggestions), ResultNotFound
+	case errors.As(err, &de):
+		title := ":warning: Not created: a client with the same name or email already exists."
+		hint := "To create it anyway, add " + code("force=yes", 20) + " to the command."
+		return listMessage(v, title, de.Existing, hint), ResultDuplicate
+	case errors.Is(err, gitscrum.ErrValidation) && errors.As(err, &gse):
+		return validationMessage(slash, inv, gse), ResultInvalid
+	case errors.Is(err, gitscrum.ErrNotFound) && errors.As(err, &gse) && gse.Code == "WORKSPACE_NOT_FOUND":
+		return errorMessage(slash, "Workspace "+code(inv.workspace, 100)+" was not found in GitScrum.",
+			"Check the slug (as in the workspace's GitScrum URL), or whether the bot's token can see that workspace.", nil), ResultNotFound
+	case errors.Is(err, gitscrum.ErrNotFound):
+		return notFoundMessage(v, inv.arg, nil), ResultNotFound
+	case errors.Is(err, gitscrum.ErrUnauthorized):
+		reason := "GitScrum refused the bot's API token."
+		if errors.As(err, &gse) && gse.TokenExpired() {
+			reason = "The bot's GitScrum API token has expired."
+		}
+		return errorMessage(slash, reason, "An admin should set a valid GITSCRUM_TOKEN and restart gitscrum-slack. Nothing was changed.", nil), ResultUpstreamAuth
+	case errors.Is(err, gitscrum.ErrForbidden):
+		return errorMessage(slash, "GitScrum does not let the bot's token do this (403 Forbidden).",
+			"An admin should check the permissions of GITSCRUM_TOKEN in GitScrum. Nothing was changed.", nil), ResultUpstreamAuth
+	case errors.Is(err, gitscrum.ErrRateLimited):
+		wait := "a minute"
+		if errors.As(err, &gse) && gse.RetryAfter > 0 {
+			wait = gse.RetryAfter.Round(time.Second).String()
+		}
+		return errorMessage(slash, "GitScrum is busy: it asked us to slow down (rate limited).",
+			"Try again in "+Escape(wait)+"."+nothingChanged(inv), nil), ResultRateLimited
+	case errors.Is(err, context.DeadlineExceeded):
+		return errorMessage(slash, "GitScrum took too long to answer.",
+			"Try again in a minute."+maybeChanged(inv), nil), ResultTimeout
+	case errors.Is(err, gitscrum.ErrUnavailable):
+		what := "GitScrum could not be reached or failed"
+		if errors.As(err, &gse) && gse.StatusCode != 0 {
+			what = fmt.Sprintf("GitScrum answered %d %s", gse.StatusCode, Escape(http.StatusText(gse.StatusCode)))
+		}
+		return errorMessage(slash, what+".", "Try again in a minute."+maybeChanged(inv), nil), ResultUnavailable
+	}
+	return errorMessage(slash, "Something went wrong: "+clip(err.Error(), 500), "Try again; if it keeps failing, tell the admin.", nil), ResultInternal
+}
+
+// nothingChanged is said after a failed write that certainly changed nothing.
+func nothingChanged(inv *invocation) string {
+	if inv.cmd.write {
+		return " Nothing was changed."
+	}
+	return ""
+}
+
+// maybeChanged is said after a write whose outcome is unknown.
+func maybeChanged(inv *invocation) string {
+	if inv.cmd.write {
+		return " The change may or may not have been saved: check with " + code("show", 10) + " before trying again."
+	}
+	return ""
+}
+
+// notFoundMessage says no client matches ref, with the closest names.
+func notFoundMessage(v view, ref string, suggestions []string) *slack.WebhookMessage {
+	title := fmt.Sprintf("No client matches %s in workspace %s.", code(ref, 200), code(v.workspace, 100))
+	detail := "See them all with " + code(v.slash+" list", 100) + "."
+	if len(suggestions) > 0 {
+		names := make([]string, len(suggestions))
+		for i, s := range suggestions {
+			names[i] = "*" + clip(s, 200) + "*"
+		}
+		detail = "Did you mean " + strings.Join(names, ", ") + "? " + detail
+	}
+	return errorMessage(v.slash, title, detail, nil)
+}
+
+// validationMessage lists the fields GitScrum (or our check before sending) refused.
+func validationMessage(slash string, inv *invocation, e *gitscrum.Error) *slack.WebhookMessage {
+	if msgs, ok := e.Fields["company_slug"]; ok && len(e.Fields) == 1 {
+		if strings.TrimSpace(inv.workspace) == "" {
+			return noWorkspaceMessage(slash, inv.cmd)
+		}
+		return errorMessage(slash, "Invalid workspace "+code(inv.workspace, 100)+": "+clip(strings.Join(msgs, "; "), 500)+".", "", inv.cmd)
+	}
+	var lines []string
+	for _, name := range orderedFields(e.Fields) {
+		lines = append(lines, fmt.Sprintf("• *%s*: %s", clip(name, 50), clip(strings.Join(e.Fields[name], "; "), 500)))
+	}
+	title := "Not saved: some values are invalid."
+	if !inv.cmd.write {
+		title = "Some values are invalid."
+	}
+	if len(lines) == 0 {
+		lines = append(lines, clip(e.Message, 500))
+	}
+	return errorMessage(slash, title, strings.Join(lines, "\n"), inv.cmd)
+}
+
+// orderedFields lists the keys of fields: the client's fields in display order,
+// then the others alphabetically.
+func orderedFields(fields map[string][]string) []string {
+	var out []string
+	for _, f := range gitscrum.EditableFields {
+		if _, ok := fields[string(f)]; ok {
+			out = append(out, string(f))
+		}
+	}
+	var rest []string
+	for k := range fields {
+		if _, ok := gitscrum.ParseField(k); !ok {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	return append(out, rest...)
+}
+
+// noWorkspaceMessage says no workspace is configured or given.
+func noWorkspaceMessage(slash string, cmd *command) *slack.WebhookMessage {
+	return errorMessage(slash, "No workspace: GitScrum needs to know which workspace to use.",
+		"Add "+code("workspace=<slug>", 50)+" to the command, or ask the admin to set GITSCRUM_COMPANY_SLUG.", cmd)
+}
+
+// refusalMessage says why the user may not write.
+func refusalMessage(slash, userID string, r writeRefusal) *slack.WebhookMessage {
+	switch r {
+	case writeReadOnly:
+		return errorMessage(slash, "This bot is read-only: creating and updating clients is turned off.",
+			"An admin started gitscrum-slack with --read-only (or GITSCRUM_READ_ONLY=1). Lookups still work.", nil)
+	case writeUnconfigured:
+		return errorMessage(slash, "Creating and updating clients from Slack is not enabled.",
+			"An admin must list the Slack user IDs allowed to write in "+code(EnvWriteUsers, 40)+
+				" (e.g. "+code(EnvWriteUsers+"=U012ABCDEF,U034GHIJKL", 80)+") and restart gitscrum-slack. Lookups work for everyone.", nil)
+	}
+	return errorMessage(slash, "You may not create or update clients.",
+		"Ask an admin to add your Slack user ID "+code(userID, 40)+" to "+code(EnvWriteUsers, 40)+". Lookups work for everyone.", nil)
+}
+
+// unknownSubcommandMessage says verb is no subcommand (and, when ref is set, that
+// no client matches ref either), with the closest subcommand.
+func unknownSubcommandMessage(slash, verb, ref string) *slack.WebhookMessage {
+	title := code(verb, 100) + " is not a subcommand."
+	if ref != "" {
+		title = fmt.Sprintf("%s is not a subcommand, and no client matches %s.", code(verb, 100), code(ref, 200))
+	}
+	detail := ""
+	if c := similarCommand(verb); c != nil {
+		detail = "Did you mean " + code(c.usage(slash), 300) + "?"
+	}
+	return errorMessage(slash, title, detail, nil)
+}

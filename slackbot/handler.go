@@ -1,0 +1,491 @@
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/slack-go/slack"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+)
+
+// Defaults of [Config].
+const (
+	// DefaultCommand is the slash command.
+	DefaultCommand = "/gitscrum"
+	// DefaultInlineBudget is how long a command may take to be answered inline.
+	// Slack shows an error when no answer comes within 3 s; a slower command is
+	// acknowledged at this point and answered through its response_url.
+	DefaultInlineBudget = 2 * time.Second
+	// DefaultJobTimeout bounds one command's work with GitScrum.
+	DefaultJobTimeout = 60 * time.Second
+	// DefaultPostTimeout bounds one post to a response_url.
+	DefaultPostTimeout = 10 * time.Second
+	// DefaultDeliveryTimeout bounds the delivery of one answer to its response_url,
+	// every attempt and Retry-After wait included.
+	DefaultDeliveryTimeout = 2 * time.Minute
+	// MaxResponsePosts is the most posts made to one response_url: Slack accepts 5.
+	MaxResponsePosts = 5
+)
+
+// Config configures a [Bot]. Only Client is required.
+type Config struct {
+	// Client talks to GitScrum.
+	Client *gitscrum.Client
+	// Workspace is the default GitScrum workspace slug (GITSCRUM_COMPANY_SLUG);
+	// workspace=<slug> on a command overrides it.
+	Workspace string
+	// SigningSecret verifies HTTP requests (SLACK_SIGNING_SECRET). Required by
+	// [Bot.Handler]; unused in Socket Mode.
+	SigningSecret string
+	// WriteUsers are the Slack user IDs allowed to create and update clients
+	// (SLACK_WRITE_USERS). With none, nobody may.
+	WriteUsers []string
+	// ReadOnly refuses creates and updates for everyone.
+	ReadOnly bool
+	// Command is the slash command as shown in help and usage; default
+	// [DefaultCommand].
+	Command string
+	// InlineBudget is how long to wait for an answer before acknowledging and
+	// posting the answer to the response_url; default [DefaultInlineBudget].
+	InlineBudget time.Duration
+	// JobTimeout bounds one command's work; default [DefaultJobTimeout].
+	JobTimeout time.Duration
+	// PostTimeout bounds one post to a response_url; default [DefaultPostTimeout].
+	PostTimeout time.Duration
+	// DeliveryTimeout bounds all the posts of one answer; default
+	// [DefaultDeliveryTimeout].
+	DeliveryTimeout time.Duration
+	// HTTPClient posts to response_urls; default a client of its own.
+	HTTPClient *http.Client
+	// Logger receives one record per command (user ID, subcommand, latency,
+	// outcome) and transport events; default discards.
+	Logger *slog.Logger
+	// OnOutcome, when set, is told how every command ended, e.g. for metrics. It
+	// must be safe for concurrent use and fast.
+	OnOutcome func(Outcome)
+}
+
+// Outcome is how one slash command ended. The Bot logs it and hands it to
+// Config.OnOutcome; it is the one place where every command's outcome is known.
+type Outcome struct {
+	// Transport is "http" or "socket".
+	Transport string
+	// UserID and TeamID identify who ran the command.
+	UserID, TeamID string
+	// Subcommand is the command's name ("list", "show", …), or "" when the command
+	// line could not be read.
+	Subcommand string
+	// Result is one of the Result… constants.
+	Result string
+	// Latency is the time from the command's arrival until its answer was ready.
+	Latency time.Duration
+	// Deferred reports an answer posted to the response_url after an
+	// acknowledgement.
+	Deferred bool
+	// DeliveryErr is why a deferred answer could not be posted, or nil.
+	DeliveryErr error
+	// Err is the error the command failed with, or nil. It never holds a token.
+	Err error
+}
+
+// Bot answers the slash command. It is safe for concurrent use. Create one with
+// [New]; serve it over HTTP with [Bot.Handler] or over Socket Mode with
+// [Bot.RunSocketMode]; stop it with [Bot.Close].
+type Bot struct {
+	cfg    Config
+	access access
+	log    *slog.Logger
+
+	// ctx bounds all the work of the bot; Close cancels it when draining takes too
+	// long.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu     sync.Mutex // guards closed and jobs.Add
+	closed bool
+	jobs   sync.WaitGroup
+}
+
+// New returns a Bot for cfg with the defaults filled in.
+func New(cfg Config) (*Bot, error) {
+	if cfg.Client == nil {
+		return nil, errors.New("slackbot: Config.Client is required")
+	}
+	if cfg.Command == "" {
+		cfg.Command = DefaultCommand
+	}
+	if !strings.HasPrefix(cfg.Command, "/") || strings.ContainsFunc(cfg.Command, isSpaceRune) {
+		return nil, fmt.Errorf("slackbot: command %q must start with / and have no spaces", cfg.Command)
+	}
+	for _, id := range cfg.WriteUsers {
+		if !userIDPattern.MatchString(id) {
+			return nil, fmt.Errorf("slackbot: write user %q is not a Slack user ID", id)
+		}
+	}
+	cfg.InlineBudget = positive(cfg.InlineBudget, DefaultInlineBudget)
+	cfg.JobTimeout = positive(cfg.JobTimeout, DefaultJobTimeout)
+	cfg.PostTimeout = positive(cfg.PostTimeout, DefaultPostTimeout)
+	cfg.DeliveryTimeout = positive(cfg.DeliveryTimeout, DefaultDeliveryTimeout)
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: cfg.PostTimeout}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Bot{
+		cfg:    cfg,
+		access: newAccess(cfg.WriteUsers, cfg.ReadOnly),
+		log:    cfg.Logger,
+		ctx:    ctx,
+		cancel: cancel,
+	}, nil
+}
+
+func positive(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+func isSpaceRune(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }
+
+// Close stops taking commands and waits for those in flight (their answers
+// included) until ctx is done; then it cancels them and returns ctx's error.
+func (b *Bot) Close(ctx context.Context) error {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		b.jobs.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		b.cancel()
+		return nil
+	case <-ctx.Done():
+		b.cancel() // everything in flight is bound to b.ctx and ends promptly
+		<-done
+		return fmt.Errorf("slackbot: draining in-flight commands: %w", ctx.Err())
+	}
+}
+
+// startJob registers a goroutine of work, unless the bot is closed.
+func (b *Bot) startJob() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return false
+	}
+	b.jobs.Add(1)
+	return true
+}
+
+// answer is a command's reply and how it ended.
+type answer struct {
+	msg    *slack.WebhookMessage
+	result string
+	err    error
+}
+
+// result is what a command's run returns: a reply, or an error that [failure]
+// renders. code overrides ResultOK for a reply that is itself a failure.
+type result struct {
+	msg  *slack.WebhookMessage
+	code string
+	err  error
+}
+
+func reply(msg *slack.WebhookMessage) result { return result{msg: msg} }
+func fail(err error) result                  { return result{err: err} }
+
+// Reply runs a slash command to its end and returns the reply, however long it
+// takes; it does not record an [Outcome]. The HTTP and Socket Mode transports
+// instead answer within Config.InlineBudget and post slower replies to the
+// response_url; Reply suits other transports and tests.
+func (b *Bot) Reply(ctx context.Context, sc slack.SlashCommand) *slack.WebhookMessage {
+	inv, _, a := b.prepare(ctx, sc)
+	if inv == nil {
+		return a.msg
+	}
+	return b.execute(ctx, inv).msg
+}
+
+// prepare reads and checks a command line. It returns the invocation to run, or nil
+// and the answer when nothing is needed from GitScrum: help, usage errors, refused
+// writes. The command is nil when the line could not be read.
+func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, *command, answer) {
+	slash := b.cfg.Command
+	text := unescapeSlack(sc.Text)
+	toks, err := Tokenize(text)
+	if err != nil {
+		var cmd *command
+		if f := strings.Fields(text); len(f) > 0 {
+			cmd = lookupCommand(f[0])
+		}
+		return nil, cmd, answer{msg: errorMessage(slash, Escape(capitalize(err.Error())), "", cmd), result: ResultUsage, err: err}
+	}
+	var cmd *command
+	rest, verb := toks, ""
+	if len(toks) == 0 {
+		cmd = lookupCommand("help")
+	} else if first := toks[0]; !first.Quoted && !first.IsField() {
+		if cmd = lookupCommand(first.Text); cmd != nil {
+			rest = toks[1:]
+		} else {
+			verb = first.Text
+		}
+	}
+	if cmd == nil {
+		cmd = bareCommand()
+	}
+	if cmd.write {
+		if r := b.access.canWrite(sc.UserID); r != writeAllowed {
+			return nil, cmd, answer{msg: refusalMessage(slash, sc.UserID, r), result: ResultRefused}
+		}
+	}
+	inv, err := bind(cmd, rest, b.cfg.Workspace)
+	if err != nil && verb != "" {
+		// "upd acme phone=1": options that finding a client does not take mean the
+		// first word was meant as a subcommand.
+		return nil, cmd, answer{msg: unknownSubcommandMessage(slash, verb, ""), result: ResultUsage, err: err}
+	}
+	if err != nil {
+		msg, code := failure(slash, &invocation{cmd: cmd, userID: sc.UserID}, err)
+		return nil, cmd, answer{msg: msg, result: code, err: err}
+	}
+	inv.userID, inv.teamID, inv.channelID, inv.verb = sc.UserID, sc.TeamID, sc.ChannelID, verb
+	if !cmd.workspace { // local commands (help) need no GitScrum
+		return nil, cmd, b.execute(ctx, inv)
+	}
+	if strings.TrimSpace(inv.workspace) == "" {
+		return nil, cmd, answer{msg: noWorkspaceMessage(slash, cmd), result: ResultUsage}
+	}
+	return inv, cmd, answer{}
+}
+
+// capitalize upper-cases the first letter of an ASCII sentence.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// execute runs inv and renders its reply or failure. A reply outside Slack's limits
+// is replaced by its fallback text, and a panic becomes an internal error.
+func (b *Bot) execute(ctx context.Context, inv *invocation) (a answer) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.log.Error("slash command panicked", "subcommand", inv.cmd.name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err := fmt.Errorf("slackbot: %s panicked: %v", inv.cmd.name, p)
+			a = answer{msg: errorMessage(b.cfg.Command, "Something went wrong inside gitscrum-slack.", "Try again; if it keeps failing, tell the admin.", nil), result: ResultInternal, err: err}
+		}
+	}()
+	res := inv.cmd.run(b, ctx, inv)
+	if res.err != nil {
+		msg, code := failure(b.cfg.Command, inv, res.err)
+		a = answer{msg: msg, result: code, err: res.err}
+	} else {
+		a = answer{msg: res.msg, result: res.code}
+		if a.result == "" {
+			a.result = ResultOK
+		}
+	}
+	if err := CheckLimits(a.msg); err != nil {
+		b.log.Error("reply outside Slack's limits; sending its text only", "subcommand", inv.cmd.name, "error", err)
+		a.msg = &slack.WebhookMessage{ResponseType: a.msg.ResponseType, Text: fitText(a.msg.Text, maxFallbackLen)}
+	}
+	return a
+}
+
+// view returns the rendering context of inv.
+func (b *Bot) view(inv *invocation) view {
+	return view{slash: b.cfg.Command, workspace: inv.workspace, userID: inv.userID, share: inv.share}
+}
+
+// runHelp answers help and help <subcommand>.
+func (b *Bot) runHelp(_ context.Context, inv *invocation) result {
+	var topic *command
+	if len(inv.words) > 0 {
+		if topic = lookupCommand(inv.words[0]); topic == nil {
+			return fail(errUsage(nil, "There is no subcommand %q.", inv.words[0]))
+		}
+	}
+	return reply(helpMessage(b.cfg.Command, b.cfg.Workspace, b.access.canWrite(inv.userID), topic))
+}
+
+// runList answers list [query]: the matching clients, best first; all clients by
+// name without a query.
+func (b *Bot) runList(ctx context.Context, inv *invocation) result {
+	all, err := b.cfg.Client.ListClients(ctx, inv.workspace)
+	if err != nil {
+		return fail(err)
+	}
+	v := b.view(inv)
+	query := strings.TrimSpace(inv.arg)
+	var clients []gitscrum.ClientCompany
+	if query == "" {
+		clients = slices.Clone(all)
+		slices.SortStableFunc(clients, func(x, y gitscrum.ClientCompany) int {
+			return strings.Compare(sortKey(x.Name), sortKey(y.Name))
+		})
+	} else {
+		for _, m := range gitscrum.NewIndex(all).Search(query) {
+			clients = append(clients, *m.Client)
+		}
+	}
+	switch {
+	case len(clients) == 0 && query == "":
+		return reply(message(v.responseType(), "No clients yet in workspace "+code(inv.workspace, 100)+".",
+			section("Workspace "+code(inv.workspace, 100)+" has no clients yet."), v.footer("Add one with "+code(v.slash+" create <name>", 100))))
+	case len(clients) == 0:
+		return result{msg: notFoundMessage(v, query, gitscrum.Suggest(all, query, 3)), code: ResultNotFound}
+	}
+	title := fmt.Sprintf("*%s* in workspace %s:", plural(len(clients), "client"), code(inv.workspace, 100))
+	if query != "" {
+		title = fmt.Sprintf("*%s* match %s:", plural(len(clients), "client"), code(query, 200))
+		if len(clients) == 1 {
+			title = fmt.Sprintf("*1 client* matches %s:", code(query, 200))
+		}
+	}
+	return reply(listMessage(v, title, clients, ""))
+}
+
+// sortKey orders names alphabetically, ignoring case, accents, punctuation and
+// leading symbols: "<!channel> Alerts" sorts under C.
+func sortKey(name string) string {
+	return strings.TrimLeftFunc(gitscrum.NormalizeName(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// runShow answers show <name|uuid> with the client's card.
+func (b *Bot) runShow(ctx context.Context, inv *invocation) result {
+	c, err := b.cfg.Client.ResolveClient(ctx, inv.workspace, inv.arg)
+	if err != nil {
+		return fail(err)
+	}
+	return reply(cardMessage(*c, b.view(inv), ""))
+}
+
+// runFind answers a bare /gitscrum <text>: one match shows the card, several the
+// list. A UUID is looked up directly.
+func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
+	ref := strings.TrimSpace(inv.arg)
+	if gitscrum.LooksLikeUUID(ref) {
+		return b.runShow(ctx, inv)
+	}
+	all, err := b.cfg.Client.ListClients(ctx, inv.workspace)
+	if err != nil {
+		return fail(err)
+	}
+	v := b.view(inv)
+	ix := gitscrum.NewIndex(all)
+	matches := ix.Search(ref)
+	switch {
+	case len(matches) == 1:
+		return reply(cardMessage(*matches[0].Client, v, ""))
+	case len(matches) > 1:
+		// A name matched better than all others (the exact name) is the one meant.
+		if c, err := gitscrum.ResolveIn(all, ref); err == nil {
+			return reply(cardMessage(c, v, ""))
+		}
+		clients := make([]gitscrum.ClientCompany, len(matches))
+		for i, m := range matches {
+			clients[i] = *m.Client
+		}
+		title := fmt.Sprintf("%s matches *%s*:", code(ref, 200), plural(len(clients), "client"))
+		return reply(listMessage(v, title, clients, ""))
+	}
+	// Nothing matched. "delete acme" is more likely a mistyped subcommand than a
+	// client's name when its first word matches no client at all.
+	if words := strings.Fields(ref); inv.verb != "" && len(words) > 1 && ix.Search(words[0]) == nil {
+		return result{msg: unknownSubcommandMessage(v.slash, inv.verb, ref), code: ResultUsage}
+	}
+	return result{msg: notFoundMessage(v, ref, gitscrum.Suggest(all, ref, 3)), code: ResultNotFound}
+}
+
+// runCreate answers create <name> field=value …: the duplicate guard, the create,
+// and the new client's card.
+func (b *Bot) runCreate(ctx context.Context, inv *invocation) result {
+	name := strings.TrimSpace(inv.arg)
+	if v, given := inv.field(gitscrum.FieldName); given {
+		if name != "" {
+			return fail(errUsage(inv.cmd, "Give the name once: either after create or as name=, not both."))
+		}
+		name = v
+	}
+	if strings.TrimSpace(name) == "" {
+		return fail(errUsage(inv.cmd, "create needs the new client's name."))
+	}
+	req := gitscrum.CreateClientRequest{CompanySlug: inv.workspace, Name: name}
+	for _, fv := range inv.fields {
+		if fv.field != gitscrum.FieldName {
+			req.Set(fv.field, fv.value)
+		}
+	}
+	c, err := b.cfg.Client.CreateClientIfNew(ctx, req, inv.force)
+	if err != nil {
+		return fail(err)
+	}
+	return reply(cardMessage(*c, b.view(inv), ":white_check_mark: Created by "+userMention(inv.userID)+"."))
+}
+
+// runUpdate answers update <name|uuid> field=value …: the partial update and its
+// changes, before → after.
+func (b *Bot) runUpdate(ctx context.Context, inv *invocation) result {
+	if len(inv.fields) == 0 {
+		return fail(errUsage(inv.cmd, "Name at least one field to change, like phone=+1-555-0101 (or phone= to clear it)."))
+	}
+	req := gitscrum.UpdateClientRequest{CompanySlug: inv.workspace}
+	for _, fv := range inv.fields {
+		req.Set(fv.field, fv.value)
+	}
+	res, err := b.cfg.Client.UpdateClientByRef(ctx, inv.arg, req)
+	if err != nil {
+		return fail(err)
+	}
+	return reply(changesMessage(b.view(inv), res))
+}
+
+// record logs how a command ended and tells Config.OnOutcome.
+func (b *Bot) record(o Outcome) {
+	level := slog.LevelInfo
+	switch {
+	case o.DeliveryErr != nil, o.Result == ResultInternal:
+		level = slog.LevelError
+	case o.Result == ResultUnavailable, o.Result == ResultTimeout, o.Result == ResultUpstreamAuth, o.Result == ResultRateLimited:
+		level = slog.LevelWarn
+	}
+	attrs := []slog.Attr{
+		slog.String("transport", o.Transport),
+		slog.String("user_id", o.UserID),
+		slog.String("team_id", o.TeamID),
+		slog.String("subcommand", o.Subcommand),
+		slog.String("outcome", o.Result),
+		slog.Duration("latency", o.Latency),
+		slog.Bool("deferred", o.Deferred),
+	}
+	if o.Err != nil && o.Result != ResultOK {
+		attrs = append(attrs, slog.String("error", o.Err.Error()))
+	}
+	if o.DeliveryErr != nil {
+		attrs = append(attrs, slog.String("delivery_error", o.DeliveryErr.Error()))
+	}
+	b.log.LogAttrs(context.Background(), level, "slash command", attrs...)
+	if b.cfg.OnOutcome != nil {
+		b.cfg.OnOutcome(o)
+	}
+}

@@ -1,0 +1,134 @@
+package slackbot
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// HTTP endpoints of [Bot.Handler].
+const (
+	// CommandsPath is where Slack posts the slash command (the manifest's URL).
+	CommandsPath = "/slack/commands"
+	// HealthPath answers GET with 200 while the process runs.
+	HealthPath = "/healthz"
+	// MaxBodyBytes is the largest command body accepted; a larger one gets 413.
+	MaxBodyBytes = 64 << 10
+)
+
+// errNoSigningSecret refuses every request of a Bot without a signing secret.
+var errNoSigningSecret = errors.New("no signing secret configured")
+
+// Handler returns the HTTP handler of the bot: POST CommandsPath for the slash
+// command and GET HealthPath. Metrics or other routes belong here too.
+//
+// Every command must carry Slack's signature (v0, HMAC-SHA256 with
+// Config.SigningSecret) and a timestamp within 5 minutes of now, either way;
+// anything else gets 401 before GitScrum is called. Without a signing secret every
+// command gets 401. Slack's unsigned ssl_check is answered 200. A body over
+// MaxBodyBytes gets 413, another method than POST 405, another content type 415.
+func (b *Bot) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc(CommandsPath, b.serveCommand)
+	mux.HandleFunc(HealthPath, serveHealth)
+	return mux
+}
+
+// serveCommand answers one slash command request.
+func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	refuse := func(status int, result string, err error) {
+		b.record(Outcome{Transport: "http", Result: result, Err: err, Latency: time.Since(start)})
+		http.Error(w, http.StatusText(status), status)
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		refuse(http.StatusMethodNotAllowed, ResultBadRequest, fmt.Errorf("method %s", r.Method))
+		return
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
+		refuse(http.StatusUnsupportedMediaType, ResultBadRequest, errors.New("content type is not a form"))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			refuse(http.StatusRequestEntityTooLarge, ResultBadRequest, fmt.Errorf("body over %d bytes", MaxBodyBytes))
+			return
+		}
+		refuse(http.StatusBadRequest, ResultBadRequest, fmt.Errorf("read body: %w", err))
+		return
+	}
+	form, formErr := url.ParseQuery(string(body))
+	if formErr == nil && form.Get("ssl_check") == "1" {
+		// Slack checks the certificate with an unsigned request; it runs nothing.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if err := b.verify(r.Header, body); err != nil {
+		refuse(http.StatusUnauthorized, ResultUnauthenticated, err)
+		return
+	}
+	if formErr != nil {
+		refuse(http.StatusBadRequest, ResultBadRequest, fmt.Errorf("parse body: %w", formErr))
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	sc, err := slack.SlashCommandParse(r)
+	if err != nil {
+		refuse(http.StatusBadRequest, ResultBadRequest, fmt.Errorf("parse slash command: %w", err))
+		return
+	}
+	msg := b.dispatch("http", sc, r.Context().Done())
+	writeJSON(w, http.StatusOK, msg)
+}
+
+// verify checks Slack's signature of body with slack-go's verifier, which also
+// refuses a timestamp more than 5 minutes away from now in either direction.
+func (b *Bot) verify(h http.Header, body []byte) error {
+	if b.cfg.SigningSecret == "" {
+		return errNoSigningSecret
+	}
+	sv, err := slack.NewSecretsVerifier(h, b.cfg.SigningSecret)
+	if err != nil {
+		return fmt.Errorf("verify signature: %w", err)
+	}
+	if _, err := sv.Write(body); err != nil {
+		return fmt.Errorf("verify signature: %w", err)
+	}
+	if err := sv.Ensure(); err != nil {
+		return fmt.Errorf("verify signature: %w", err)
+	}
+	return nil
+}
+
+// serveHealth answers GET and HEAD with 200.
+func serveHealth(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// writeJSON answers v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "cannot encode the answer", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,358 @@
+package slackbot
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+)
+
+// Rendering choices.
+const (
+	// maxListed is the most clients a list reply shows.
+	maxListed = 10
+	// maxNotes is how many characters of a client's notes a card shows.
+	maxNotes = 500
+	// maxListValue bounds each value of a list entry.
+	maxListValue = 200
+	// maxChangeValue bounds each side of a change.
+	maxChangeValue = 1400
+	// shortChange is the longest one-line value shown as "before → after" on one line.
+	shortChange = 80
+)
+
+// view is what every reply needs to know about the request.
+type view struct {
+	slash     string // the slash command, e.g. "/gitscrum"
+	workspace string
+	userID    string
+	share     bool // post in the channel, "shared by"
+}
+
+// responseType is in_channel for a shared reply, else ephemeral.
+func (v view) responseType() string {
+	if v.share {
+		return slack.ResponseTypeInChannel
+	}
+	return slack.ResponseTypeEphemeral
+}
+
+// code returns s escaped and clipped in a code span; backticks inside become
+// quotes so the span cannot end early.
+func code(s string, max int) string {
+	return "`" + clip(strings.ReplaceAll(s, "`", "'"), max) + "`"
+}
+
+// userMention returns <@id> for a well-formed user ID, else the ID escaped.
+func userMention(id string) string {
+	if userIDPattern.MatchString(id) {
+		return "<@" + id + ">"
+	}
+	return clip(id, 40)
+}
+
+// footer returns the context texts common to replies: workspace and, when
+// shared, who shared it.
+func (v view) footer(texts ...string) slack.Block {
+	if v.share {
+		texts = append(texts, "shared by "+userMention(v.userID))
+	}
+	return contextBlock(strings.Join(texts, "  ·  "))
+}
+
+// orDash returns the escaped, clipped value, or a dash when it is empty.
+func orDash(s string, max int) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return clip(s, max)
+}
+
+// FormatMoney formats an amount with thousands separators and two decimals, as
+// "125,000.00". GitScrum does not say which currency, so none is shown.
+func FormatMoney(m gitscrum.Money) string {
+	f := float64(m)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "—"
+	}
+	s := strconv.FormatFloat(math.Abs(f), 'f', 2, 64)
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if f < 0 && s != "0.00" {
+		b.WriteByte('-')
+	}
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	b.WriteByte('.')
+	b.WriteString(frac)
+	return b.String()
+}
+
+// formatDate returns Slack date markup that each reader sees in their own time zone,
+// with the UTC date as fallback, or a dash for no date.
+func formatDate(t gitscrum.Timestamp) string {
+	if t.IsZero() {
+		return "—"
+	}
+	day := t.UTC().Format("2006-01-02")
+	if t.Unix() < 0 {
+		return day
+	}
+	return fmt.Sprintf("<!date^%d^{date_short}|%s>", t.Unix(), day)
+}
+
+// cardMessage renders one client as a card: the name as header, the fields, the
+// notes (truncated), and the UUID in a context line. note, when set, is a mrkdwn
+// line (already escaped) shown above the card, such as "Created by …".
+func cardMessage(c gitscrum.ClientCompany, v view, note string) *slack.WebhookMessage {
+	var blocks []slack.Block
+	if note != "" {
+		blocks = append(blocks, section(note))
+	}
+	label := func(name, value string) string { return "*" + name + "*\n" + value }
+	blocks = append(blocks,
+		header(c.Name),
+		fieldsSection(
+			label("Email", orDash(c.Email, maxFieldLen-20)),
+			label("Phone", orDash(c.Phone, maxFieldLen-20)),
+			label("Website", orDash(c.Website, maxFieldLen-20)),
+			label("Address", orDash(c.Address, maxFieldLen-20)),
+			label("Projects", strconv.Itoa(c.ProjectsCount)),
+			label("Invoiced", FormatMoney(c.InvoicesTotal)),
+			label("Created", formatDate(c.CreatedAt)),
+		),
+	)
+	if strings.TrimSpace(c.Notes) != "" {
+		notes, dropped := truncateRunes(c.Notes, maxNotes)
+		text := "*Notes*\n" + clip(notes, MaxTextLen-200)
+		if dropped > 0 {
+			text += fmt.Sprintf("…\n_%d more characters; the full notes are in GitScrum._", dropped)
+		}
+		blocks = append(blocks, section(text))
+	}
+	blocks = append(blocks, v.footer("UUID "+code(c.UUID, 100), "workspace "+code(v.workspace, 100)))
+	fallback := fmt.Sprintf("%s · %s · %s · UUID %s", clip(c.Name, 300), orDash(c.Email, 300), orDash(c.Phone, 100), clip(c.UUID, 100))
+	return message(v.responseType(), fallback, blocks...)
+}
+
+// listEntry is one client of a compact list: the name in bold, its contacts, and
+// its UUID.
+func listEntry(c gitscrum.ClientCompany) slack.Block {
+	parts := []string{"*" + orDash(c.Name, maxListValue) + "*"}
+	for _, s := range []string{c.Email, c.Phone, c.Website} {
+		if strings.TrimSpace(s) != "" {
+			parts = append(parts, clip(s, maxListValue))
+		}
+	}
+	return section(strings.Join(parts, "  ·  ") + "\n" + code(c.UUID, 100))
+}
+
+// plural returns "1 client" or "n clients".
+func plural(n int, one string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + one + "s"
+}
+
+// listMessage renders matching clients as a compact list: a title line (mrkdwn,
+// escaped), at most maxListed entries, the total, and how to narrow the search or
+// open one. hint, when set, replaces the last line's advice.
+func listMessage(v view, title string, clients []gitscrum.ClientCompany, hint string) *slack.WebhookMessage {
+	blocks := []slack.Block{section(title)}
+	shown := clients[:min(len(clients), maxListed)]
+	for _, c := range shown {
+		blocks = append(blocks, listEntry(c))
+	}
+	var tail []string
+	if len(clients) > len(shown) {
+		tail = append(tail, fmt.Sprintf("Showing %d of %d. Narrow the search with more text: %s",
+			len(shown), len(clients), code(v.slash+" list <more words>", 100)))
+	}
+	if hint == "" {
+		hint = "Open one with " + code(v.slash+" show <name|uuid>", 100)
+	}
+	tail = append(tail, hint, "workspace "+code(v.workspace, 100))
+	blocks = append(blocks, v.footer(tail...))
+	names := make([]string, len(shown))
+	for i, c := range shown {
+		names[i] = clip(c.Name, 100)
+	}
+	fallback := fmt.Sprintf("%s: %s", plural(len(clients), "client"), strings.Join(names, ", "))
+	if len(clients) > len(shown) {
+		fallback += fmt.Sprintf(" (first %d of %d)", len(shown), len(clients))
+	}
+	return message(v.responseType(), fallback, blocks...)
+}
+
+// changeText renders one change of an update, before → after.
+func changeText(ch gitscrum.Change) string {
+	show := func(s string) string {
+		if s == "" {
+			return "_(empty)_"
+		}
+		return clip(s, maxChangeValue)
+	}
+	name := fieldLabel(ch.Field)
+	short := func(s string) bool { return utf8.RuneCountInString(s) <= shortChange && !strings.Contains(s, "\n") }
+	if short(ch.Before) && short(ch.After) {
+		return fmt.Sprintf("*%s*: %s → %s", name, show(ch.Before), show(ch.After))
+	}
+	return fmt.Sprintf("*%s*\n*before:* %s\n*after:* %s", name, show(ch.Before), show(ch.After))
+}
+
+// fieldLabel is the display name of a field: "Email" for email.
+func fieldLabel(f gitscrum.Field) string {
+	s := string(f)
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// changesMessage renders the outcome of an update: each changed field, before →
+// after.
+func changesMessage(v view, res *gitscrum.UpdateResult) *slack.WebhookMessage {
+	name := clip(res.After.Name, 200)
+	footer := v.footer("UUID "+code(res.After.UUID, 100), "workspace "+code(v.workspace, 100), "updated by "+userMention(v.userID))
+	if len(res.Changes) == 0 {
+		return message(v.responseType(), "Nothing changed: "+name+" already had those values.",
+			section(":white_check_mark: Nothing changed: *"+name+"* already had those values."), footer)
+	}
+	blocks := []slack.Block{section(":pencil2: Updated *" + name + "*")}
+	fields := make([]string, len(res.Changes))
+	for i, ch := range res.Changes {
+		blocks = append(blocks, section(changeText(ch)))
+		fields[i] = string(ch.Field)
+	}
+	blocks = append(blocks, footer)
+	return message(v.responseType(), fmt.Sprintf("Updated %s: %s", name, strings.Join(fields, ", ")), blocks...)
+}
+
+// commandHelp renders the help of one command: synopsis, aliases, summary,
+// examples.
+func commandHelp(c *command, slash string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "*%s*", code(c.usage(slash), 300))
+	if len(c.aliases) > 0 {
+		fmt.Fprintf(&b, "  _(also %s)_", Escape(strings.Join(c.aliases, ", ")))
+	}
+	if c.write {
+		b.WriteString("  _needs write access_")
+	}
+	b.WriteString("\n" + Escape(c.summary))
+	for _, ex := range c.examples {
+		b.WriteString("\n• " + code(slash+" "+ex, 300))
+	}
+	return b.String()
+}
+
+// optionsHelp explains the words every command accepts.
+func optionsHelp(slash, workspace string) string {
+	ws := "the default workspace"
+	if workspace != "" {
+		ws = code(workspace, 100)
+	}
+	return strings.Join([]string{
+		"*Options*",
+		"• " + code("workspace=<slug>", 100) + " on any command uses another GitScrum workspace than " + ws + ".",
+		"• " + code("share", 100) + " on list, show and find posts the answer in the channel, shared by you. Other answers are visible only to you.",
+		"• Quote values with spaces: " + code(`address="1 Main St"`, 100) + "; straight and curly quotes both work, and " + code(`\"`, 10) + " is a literal quote.",
+		"• " + code("field=", 100) + " with nothing after it clears that field in an update.",
+		"• " + code(slash+" help <subcommand>", 100) + " shows one subcommand.",
+	}, "\n")
+}
+
+// accessHelp tells the user what they may do.
+func accessHelp(r writeRefusal) string {
+	switch r {
+	case writeAllowed:
+		return "You may create and update clients."
+	case writeReadOnly:
+		return "This bot is read-only: nobody can create or update clients from Slack."
+	case writeUnconfigured:
+		return "Creating and updating clients is off until an admin lists Slack user IDs in " + EnvWriteUsers + "."
+	}
+	return "You may look clients up; creating and updating needs your user ID in " + EnvWriteUsers + "."
+}
+
+// helpMessage renders the help: every command of the table, or only topic.
+func helpMessage(slash, workspace string, r writeRefusal, topic *command) *slack.WebhookMessage {
+	if topic != nil {
+		return message(slack.ResponseTypeEphemeral, "Usage: "+clip(topic.usage(slash), 500),
+			header(slash+" "+topic.name),
+			section(commandHelp(topic, slash)),
+			section(optionsHelp(slash, workspace)),
+			contextBlock(accessHelp(r)),
+		)
+	}
+	blocks := []slack.Block{
+		header(slash + " — GitScrum clients in Slack"),
+		section("Look up, create and update the clients of GitScrum workspace " + orCode(workspace) + "."),
+	}
+	for _, c := range commands {
+		blocks = append(blocks, section(commandHelp(c, slash)))
+	}
+	blocks = append(blocks, section(optionsHelp(slash, workspace)), contextBlock(accessHelp(r)))
+	names := make([]string, 0, len(commands))
+	for _, c := range commands {
+		names = append(names, c.name)
+	}
+	return message(slack.ResponseTypeEphemeral, Escape(slash)+" subcommands: "+strings.Join(names, ", "), blocks...)
+}
+
+// orCode returns the workspace in code style, or "(none set)".
+func orCode(workspace string) string {
+	if workspace == "" {
+		return "_(none set: add workspace=<slug>)_"
+	}
+	return code(workspace, 100)
+}
+
+// errorMessage renders a failure: a warning line (mrkdwn, escaped), an optional
+// detail, and the usage of cmd when set. Errors are always ephemeral.
+func errorMessage(slash, title, detail string, cmd *command) *slack.WebhookMessage {
+	blocks := []slack.Block{section(":warning: " + title)}
+	if detail != "" {
+		blocks = append(blocks, section(detail))
+	}
+	if cmd != nil {
+		usage := "Usage: " + code(cmd.usage(slash), 300)
+		if len(cmd.examples) > 0 {
+			usage += "  e.g. " + code(slash+" "+cmd.examples[0], 300)
+		}
+		blocks = append(blocks, contextBlock(usage, "More: "+code(slash+" help "+cmd.name, 100)))
+	} else {
+		blocks = append(blocks, contextBlock("Subcommands: "+subcommandList()+". More: "+code(slash+" help", 100)))
+	}
+	return message(slack.ResponseTypeEphemeral, title, blocks...)
+}
+
+// subcommandList names the visible subcommands, for an error.
+func subcommandList() string {
+	names := make([]string, 0, len(commands))
+	for _, c := range commands {
+		names = append(names, code(c.name, 20))
+	}
+	return strings.Join(names, ", ")
+}
+
+// ackMessage is the acknowledgement sent when the answer takes longer than the
+// inline budget.
+func ackMessage(inv *invocation) *slack.WebhookMessage {
+	what := code(inv.arg, 200)
+	if strings.TrimSpace(inv.arg) == "" {
+		what = "workspace " + code(inv.workspace, 100)
+	}
+	text := fmt.Sprintf(inv.cmd.working, what)
+	return message(slack.ResponseTypeEphemeral, text, contextBlock(":hourglass_flowing_sand: "+text))
+}

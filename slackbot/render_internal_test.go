@@ -1,0 +1,181 @@
+package slackbot
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+)
+
+// TestFormatMoney covers grouping, rounding, signs and odd values.
+func TestFormatMoney(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   float64
+		want string
+	}{
+		{0, "0.00"},
+		{5, "5.00"},
+		{999.999, "1,000.00"},
+		{1200, "1,200.00"},
+		{18450.5, "18,450.50"},
+		{125000, "125,000.00"},
+		{3500000, "3,500,000.00"},
+		{-7800.25, "-7,800.25"},
+		{-0.001, "0.00"},
+		{1e15, "1,000,000,000,000,000.00"},
+		{math.NaN(), "—"},
+		{math.Inf(1), "—"},
+	} {
+		assert.Equal(t, tc.want, FormatMoney(gitscrum.Money(tc.in)), "%v", tc.in)
+	}
+}
+
+// TestFormatDate covers Slack's date markup and its fallbacks.
+func TestFormatDate(t *testing.T) {
+	t.Parallel()
+	at := gitscrum.Timestamp{Time: time.Date(2025, 6, 15, 10, 0, 0, 0, time.UTC)}
+	assert.Equal(t, "<!date^1749981600^{date_short}|2025-06-15>", formatDate(at))
+	assert.Equal(t, "—", formatDate(gitscrum.Timestamp{}))
+	assert.Equal(t, "1969-07-20", formatDate(gitscrum.Timestamp{Time: time.Date(1969, 7, 20, 20, 17, 0, 0, time.UTC)}))
+}
+
+// TestClip checks escaping and cutting never split an entity nor exceed the limit.
+func TestClip(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"plain", 10, "plain"},
+		{"a<b>&c", 20, "a&lt;b&gt;&amp;c"},
+		{"abcdef", 4, "abc…"},
+		{"a&b", 5, "a…"},
+		{"a&b", 7, "a&amp;b"},
+		{"<<<<", 9, "&lt;&lt;…"},
+		{"ééééé", 3, "éé…"},
+		{"bad\xffutf8", 20, "bad\uFFFDutf8"},
+		{"x", 0, ""},
+	} {
+		got := clip(tc.in, tc.max)
+		assert.Equal(t, tc.want, got, "clip(%q, %d)", tc.in, tc.max)
+		assert.LessOrEqual(t, utf8.RuneCountInString(got), max(tc.max, 0))
+	}
+}
+
+// TestCheckLimits checks the limits are enforced by the checker and kept by the
+// builders.
+func TestCheckLimits(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", MaxTextLen+1)
+	tooMany := make([]*slack.TextBlockObject, MaxFields+1)
+	for i := range tooMany {
+		tooMany[i] = md("f")
+	}
+	bad := map[string]*slack.WebhookMessage{
+		"no fallback":    {Blocks: &slack.Blocks{}},
+		"long text":      {Text: "t", Blocks: &slack.Blocks{BlockSet: []slack.Block{slack.NewSectionBlock(md(long), nil, nil)}}},
+		"long header":    {Text: "t", Blocks: &slack.Blocks{BlockSet: []slack.Block{slack.NewHeaderBlock(plain(strings.Repeat("h", 151)))}}},
+		"empty text":     {Text: "t", Blocks: &slack.Blocks{BlockSet: []slack.Block{slack.NewSectionBlock(md(""), nil, nil)}}},
+		"too many field": {Text: "t", Blocks: &slack.Blocks{BlockSet: []slack.Block{slack.NewSectionBlock(nil, tooMany, nil)}}},
+		"too many blocks": {Text: "t", Blocks: &slack.Blocks{BlockSet: func() []slack.Block {
+			var bs []slack.Block
+			for range MaxBlocks + 1 {
+				bs = append(bs, divider())
+			}
+			return bs
+		}()}},
+	}
+	for name, msg := range bad {
+		assert.Error(t, CheckLimits(msg), name)
+	}
+
+	var blocks []slack.Block
+	for range 80 {
+		blocks = append(blocks, section(long), fieldsSection(strings.Split(strings.Repeat("a,", 15), ",")...), contextBlock(long))
+	}
+	msg := message(slack.ResponseTypeEphemeral, long+long, blocks...)
+	require.NoError(t, CheckLimits(msg), "the builders keep every limit")
+	assert.Len(t, msg.Blocks.BlockSet, MaxBlocks)
+}
+
+// TestCommandTable checks the table that routes commands and generates the help:
+// names are unique, every command is complete, and every example parses and binds.
+func TestCommandTable(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	bare := 0
+	for _, c := range commands {
+		for _, n := range append([]string{c.name}, c.aliases...) {
+			assert.False(t, seen[n], "name %q is used twice", n)
+			seen[n] = true
+			assert.Same(t, c, lookupCommand(strings.ToUpper(n)), "lookup is case-insensitive")
+		}
+		if c.bare {
+			bare++
+		}
+		assert.NotNil(t, c.run, c.name)
+		assert.NotEmpty(t, c.summary, c.name)
+		assert.NotEmpty(t, c.examples, c.name)
+		if c.workspace {
+			assert.Contains(t, c.working, "%s", c.name)
+		}
+		for _, ex := range c.examples {
+			toks, err := Tokenize(ex)
+			require.NoError(t, err, ex)
+			cmd, rest := c, toks
+			if !c.bare {
+				require.NotEmpty(t, toks, ex)
+				require.Same(t, c, lookupCommand(toks[0].Text), "example %q runs %s", ex, c.name)
+				rest = toks[1:]
+			}
+			_, err = bind(cmd, rest, "demo")
+			assert.NoError(t, err, "example %q", ex)
+		}
+	}
+	assert.Equal(t, 1, bare, "exactly one command runs for bare text")
+	assert.LessOrEqual(t, len(usageHint()), 1000, "Slack's limit for a usage hint")
+	for _, w := range []string{"help", "list", "show", "create", "update"} {
+		assert.Contains(t, usageHint(), w)
+	}
+}
+
+// TestSimilarCommand covers the "did you mean".
+func TestSimilarCommand(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "update", similarCommand("upd").name)
+	assert.Equal(t, "create", similarCommand("created").name)
+	assert.Equal(t, "list", similarCommand("listing").name)
+	assert.Nil(t, similarCommand("delete"))
+	assert.Nil(t, similarCommand("sh"))
+}
+
+// TestAccess covers the write allow-list and read-only mode.
+func TestAccess(t *testing.T) {
+	t.Parallel()
+	ids, err := ParseWriteUsers(" U012ABCDEF, W034GHIJKL;U012ABCDEF\tU999 ")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"U012ABCDEF", "W034GHIJKL", "U999"}, ids)
+	empty, err := ParseWriteUsers("  ,  ")
+	require.NoError(t, err)
+	assert.Empty(t, empty)
+	for _, bad := range []string{"alice", "u012abcdef", "U", "<@U012ABCDEF>", "C012ABCDEF"} {
+		_, err := ParseWriteUsers(bad)
+		assert.Error(t, err, bad)
+	}
+
+	a := newAccess([]string{"U1A"}, false)
+	assert.Equal(t, writeAllowed, a.canWrite("U1A"))
+	assert.Equal(t, writeNotListed, a.canWrite("U2B"))
+	assert.Equal(t, writeNotListed, a.canWrite(""))
+	assert.Equal(t, writeUnconfigured, newAccess(nil, false).canWrite("U1A"))
+	assert.Equal(t, writeReadOnly, newAccess([]string{"U1A"}, true).canWrite("U1A"))
+}

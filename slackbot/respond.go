@@ -1,0 +1,95 @@
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// Backoff between posts to a response_url that failed without a Retry-After.
+const (
+	postBackoff    = 500 * time.Millisecond
+	postMaxBackoff = 8 * time.Second
+)
+
+// deliver posts msg to a command's response_url. It makes at most
+// MaxResponsePosts posts, each bounded by Config.PostTimeout and all by
+// Config.DeliveryTimeout. A 429 waits its Retry-After; a 5xx or a network error
+// backs off; any other refusal ends it. The URL is never part of the error: it is
+// a credential for posting.
+func (b *Bot) deliver(responseURL string, msg *slack.WebhookMessage) error {
+	if err := checkResponseURL(responseURL); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, b.cfg.DeliveryTimeout)
+	defer cancel()
+	backoff := postBackoff
+	for attempt := 1; ; attempt++ {
+		pctx, pcancel := context.WithTimeout(ctx, b.cfg.PostTimeout)
+		err := slack.PostWebhookCustomHTTPContext(pctx, responseURL, b.cfg.HTTPClient, msg)
+		pcancel()
+		if err == nil {
+			return nil
+		}
+		err = redactURL(err)
+		wait, retry := retryWait(err, backoff)
+		if !retry || attempt >= MaxResponsePosts {
+			return fmt.Errorf("post to response_url (attempt %d of at most %d): %w", attempt, MaxResponsePosts, err)
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return fmt.Errorf("post to response_url: waiting %s more would pass the delivery timeout: %w", wait, err)
+		}
+		b.log.Debug("post to response_url failed; retrying", "attempt", attempt, "wait", wait, "error", err)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("post to response_url: %w (after %w)", ctx.Err(), err)
+		case <-t.C:
+		}
+		backoff = min(backoff*2, postMaxBackoff)
+	}
+}
+
+// retryWait says whether a failed post may be repeated, and after how long.
+func retryWait(err error, backoff time.Duration) (time.Duration, bool) {
+	var rl *slack.RateLimitedError
+	var sc slack.StatusCodeError
+	switch {
+	case errors.As(err, &rl):
+		if rl.RetryAfter > 0 {
+			return rl.RetryAfter, true
+		}
+		return backoff, true
+	case errors.As(err, &sc):
+		return backoff, sc.Retryable()
+	case errors.Is(err, context.Canceled):
+		return 0, false
+	}
+	return backoff, true // network errors and timeouts
+}
+
+// checkResponseURL refuses a response_url that is not an absolute http(s) URL.
+func checkResponseURL(raw string) error {
+	if raw == "" {
+		return errors.New("the command has no response_url to post the answer to")
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return errors.New("the command's response_url is not an http(s) URL")
+	}
+	return nil
+}
+
+// redactURL drops the URL from a transport error: url.Error prints it.
+func redactURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s response_url: %w", ue.Op, ue.Err)
+	}
+	return err
+}

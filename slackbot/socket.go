@@ -1,0 +1,106 @@
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// NewSocketClient returns a Socket Mode client for an app-level token (xapp-…,
+// with the connections:write scope) and the bot token (xoxb-…). Its internal logs
+// go to logger at debug level. opts are applied to the underlying slack.Client
+// (tests point it at another API URL).
+func NewSocketClient(appToken, botToken string, logger *slog.Logger, opts ...slack.Option) (*socketmode.Client, error) {
+	if !strings.HasPrefix(appToken, "xapp-") {
+		return nil, errors.New("slackbot: the Socket Mode app token must be an app-level token starting with xapp-")
+	}
+	if botToken != "" && !strings.HasPrefix(botToken, "xoxb-") {
+		return nil, errors.New("slackbot: the bot token must start with xoxb-")
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	out := slogOutput{logger: logger}
+	api := slack.New(botToken, append([]slack.Option{slack.OptionAppLevelToken(appToken), slack.OptionLog(out)}, opts...)...)
+	return socketmode.New(api, socketmode.OptionLog(out)), nil
+}
+
+// slogOutput adapts slog to the logger slack-go expects.
+type slogOutput struct{ logger *slog.Logger }
+
+// Output logs one line of slack-go at debug level.
+func (o slogOutput) Output(_ int, s string) error {
+	o.logger.Debug("slack-go: " + strings.TrimSpace(s))
+	return nil
+}
+
+// RunSocketMode answers slash commands arriving over client's Socket Mode
+// connection until ctx is done, with the same command core as HTTP mode: the reply
+// is the acknowledgement's payload; a command slower than the inline budget is
+// acknowledged with "Looking up …" and answered through its response_url. It
+// returns nil when ctx ends it, or the error that ended the connection for good
+// (such as an invalid token).
+func (b *Bot) RunSocketMode(ctx context.Context, client *socketmode.Client) error {
+	h := socketmode.NewSocketmodeHandler(client)
+	h.Handle(socketmode.EventTypeSlashCommand, b.onSocketCommand)
+	for _, et := range []socketmode.EventType{socketmode.EventTypeConnecting, socketmode.EventTypeConnected, socketmode.EventTypeHello, socketmode.EventTypeDisconnect} {
+		h.Handle(et, func(evt *socketmode.Event, _ *socketmode.Client) {
+			b.log.Debug("socket mode", "event", string(evt.Type))
+		})
+	}
+	for _, et := range []socketmode.EventType{socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed, socketmode.EventTypeErrorBadMessage} {
+		h.Handle(et, func(evt *socketmode.Event, _ *socketmode.Client) {
+			b.log.Warn("socket mode", "event", string(evt.Type), "detail", socketEventDetail(evt))
+		})
+	}
+	h.HandleDefault(func(evt *socketmode.Event, c *socketmode.Client) {
+		b.log.Debug("socket mode: ignored event", "event", string(evt.Type))
+		if evt.Request != nil && evt.Request.EnvelopeID != "" {
+			_ = c.Ack(*evt.Request) // Slack redelivers what is not acknowledged
+		}
+	})
+	err := h.RunEventLoopContext(ctx) // returns only with an error
+	if ctx.Err() != nil {
+		return nil
+	}
+	return fmt.Errorf("slackbot: socket mode: %w", err)
+}
+
+// socketEventDetail describes an error event without its payload.
+func socketEventDetail(evt *socketmode.Event) string {
+	if err, ok := evt.Data.(error); ok {
+		return err.Error()
+	}
+	switch d := evt.Data.(type) {
+	case *socketmode.ErrorBadMessage:
+		return fmt.Sprint(d.Cause)
+	case *socketmode.ErrorWriteFailed:
+		return fmt.Sprint(d.Cause)
+	}
+	return ""
+}
+
+// onSocketCommand answers one slash command through the acknowledgement.
+func (b *Bot) onSocketCommand(evt *socketmode.Event, c *socketmode.Client) {
+	sc, ok := evt.Data.(slack.SlashCommand)
+	if !ok || evt.Request == nil {
+		b.log.Warn("socket mode: slash command event without a command")
+		return
+	}
+	msg := b.dispatch("socket", sc, nil)
+	if err := c.Ack(*evt.Request, msg); err != nil {
+		// Slack drops Socket Mode payloads of 20 KB or more: acknowledge briefly and
+		// post the whole answer to the response_url.
+		b.log.Warn("socket mode: the answer does not fit the acknowledgement; posting it to the response_url", "error", err)
+		short := message(msg.ResponseType, "The answer follows in a moment.", contextBlock(":hourglass_flowing_sand: The answer follows in a moment."))
+		if err := c.Ack(*evt.Request, short); err != nil {
+			b.log.Error("socket mode: cannot acknowledge the command", "error", err)
+		}
+		b.deliverLater(sc.ResponseURL, msg)
+	}
+}
