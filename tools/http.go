@@ -3,7 +3,6 @@ package tools
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -16,6 +15,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 )
 
 // Paths served by [NewHTTPHandler].
@@ -186,33 +186,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // RunHTTP serves h on ln until ctx is done, then stops accepting connections and
 // lets in-flight requests finish for up to grace before closing the rest. It
-// returns nil after such a stop.
+// returns nil after such a stop. The server bounds reading a request (headers 5 s,
+// whole request 30 s), its headers (64 KiB) and idle connections (2 min); its
+// WriteTimeout is twice [gitscrum.DefaultTimeout] plus 10 s, so an answer not
+// written by then is cut: bound tool calls below that with [Options.CallTimeout].
+// (gitscrum-mcp builds its own server, with a WriteTimeout derived from --timeout.)
 func RunHTTP(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration, logger *slog.Logger) error {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve http: %w", err)
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down: no new connections; waiting for in-flight calls", "grace", grace)
-	sctx, cancel := context.WithTimeout(context.Background(), grace)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		logger.Warn("in-flight calls did not finish in time; closing their connections", "grace", grace)
-		_ = srv.Close()
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve http: %w", err)
-	}
-	return nil
+	srv := httpserver.ForSlowest(2*gitscrum.DefaultTimeout).Server(h, logger)
+	return httpserver.Run(ctx, ln, srv, grace, logger)
 }

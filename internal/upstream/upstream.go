@@ -16,6 +16,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 )
 
 // Environment variables read by [Config.FromEnv].
@@ -99,7 +100,9 @@ func (c Config) Open(logger *slog.Logger, opts ...gitscrum.Option) (*Upstream, e
 		if err != nil {
 			return nil, fmt.Errorf("sandbox: listen: %w", err)
 		}
-		u.server = &http.Server{Handler: u.Sandbox, ReadHeaderTimeout: 5 * time.Second}
+		// The emulator answers at once unless told to be slow; never cut an answer
+		// before the client gives up on it.
+		u.server = httpserver.ForSlowest(c.Timeout).Server(u.Sandbox, logger)
 		go func() { _ = u.server.Serve(l) }()
 		url := "http://" + l.Addr().String()
 		base = []gitscrum.Option{
