@@ -49,6 +49,12 @@ type Options struct {
 	// Logger receives one record per tool call (debug for successes, info for
 	// failures); nil discards them.
 	Logger *slog.Logger
+	// CallTimeout, when positive, bounds one whole tool call: every GitScrum request
+	// it makes (a lookup, the pages of a list, a write) shares that budget, and a
+	// call that runs out of it answers that GitScrum did not answer in time. Zero
+	// leaves each GitScrum request bounded only by the client's own timeout. Over
+	// HTTP it must stay below the server's WriteTimeout, or slow answers are cut.
+	CallTimeout time.Duration
 	// Observe, when set, is told of every finished tool call; it is the place for
 	// metrics such as a call counter by tool and outcome. It must be fast and safe
 	// for concurrent use.
@@ -117,6 +123,7 @@ func New(o Options) (*server.MCPServer, error) {
 		sandbox: o.Sandbox,
 		log:     o.Logger,
 		observe: o.Observe,
+		timeout: o.CallTimeout,
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -160,6 +167,7 @@ type handler struct {
 	sandbox bool
 	log     *slog.Logger
 	observe func(Call)
+	timeout time.Duration
 }
 
 // wrap is the one path every tool call takes. The outcome of each call is known here,
@@ -185,6 +193,11 @@ func (h *handler) wrap(sp spec) server.ToolHandlerFunc {
 				h.observe(Call{Tool: name, Outcome: outcome, Duration: d})
 			}
 		}()
+		if h.timeout > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, h.timeout)
+			defer cancel()
+		}
 		res, outcome = h.run(ctx, sp, req)
 		return res, nil
 	}
