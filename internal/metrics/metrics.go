@@ -6,6 +6,7 @@
 package metrics
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -17,6 +18,40 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 )
+
+// Path is where the binaries serve the metrics, on each of their HTTP listeners.
+const Path = "/metrics"
+
+// Values of the outcome label of gitscrum_bridge_calls_total: the one vocabulary
+// of both adapters. [Outcome] maps an error onto it; each adapter maps its own
+// outcome names onto it where it hands them to [Metrics.ObserveOutcome].
+const (
+	OutcomeOK           = "ok"           // the call succeeded
+	OutcomeInvalid      = "invalid"      // bad input: arguments, command line, validation
+	OutcomeNotFound     = "not_found"    // no such client or workspace
+	OutcomeAmbiguous    = "ambiguous"    // a reference matched several clients
+	OutcomeDuplicate    = "duplicate"    // create refused: the client exists
+	OutcomeUnauthorized = "unauthorized" // no token, a refused token, a bad Slack signature
+	OutcomeForbidden    = "forbidden"    // GitScrum or the bridge's policy refused the action
+	OutcomeRateLimited  = "rate_limited" // GitScrum answered 429
+	OutcomeUnavailable  = "unavailable"  // GitScrum failed, was unreachable or too slow
+	OutcomeCanceled     = "canceled"     // the caller gave up
+	OutcomeError        = "error"        // anything else: a bug to look into
+)
+
+// outcomes is the set of the Outcome… constants.
+var outcomes = map[string]bool{
+	OutcomeOK: true, OutcomeInvalid: true, OutcomeNotFound: true, OutcomeAmbiguous: true,
+	OutcomeDuplicate: true, OutcomeUnauthorized: true, OutcomeForbidden: true,
+	OutcomeRateLimited: true, OutcomeUnavailable: true, OutcomeCanceled: true, OutcomeError: true,
+}
+
+// IsOutcome reports whether s is one of the Outcome… constants.
+func IsOutcome(s string) bool { return outcomes[s] }
+
+// NoName is the name label of a call whose name is unknown: a Slack request
+// refused before its command line was read, or a line that could not be read.
+const NoName = "none"
 
 // Metrics is one registry of the bridge's metrics. It implements [gitscrum.Observer].
 type Metrics struct {
@@ -89,7 +124,24 @@ func (m *Metrics) ObserveCall(adapter, name string, d time.Duration, err error) 
 	if m == nil {
 		return
 	}
-	m.calls.WithLabelValues(adapter, name, Outcome(err)).Inc()
+	m.ObserveOutcome(adapter, name, Outcome(err), d)
+}
+
+// ObserveOutcome records one tool call or slash command whose outcome is already
+// named: adapter is "mcp" or "slack", name the tool or subcommand ("" counts as
+// [NoName]), outcome one of the Outcome… constants (anything else counts as
+// [OutcomeError], so a label never takes an unplanned value).
+func (m *Metrics) ObserveOutcome(adapter, name, outcome string, d time.Duration) {
+	if m == nil {
+		return
+	}
+	if name == "" {
+		name = NoName
+	}
+	if !outcomes[outcome] {
+		outcome = OutcomeError
+	}
+	m.calls.WithLabelValues(adapter, name, outcome).Inc()
 	m.callLatency.WithLabelValues(adapter, name).Observe(d.Seconds())
 }
 
@@ -106,6 +158,24 @@ func (m *Metrics) InFlight(handler string, next http.Handler) http.Handler {
 	})
 }
 
+// Wrap returns h with the metrics beside it: GET [Path] serves the registry,
+// requests to each of paths count in the in-flight gauge under handler, and every
+// other request goes to h untouched (so h's middleware, such as authentication,
+// never sees /metrics). A nil m returns h as it is: no /metrics route at all.
+func (m *Metrics) Wrap(h http.Handler, handler string, paths ...string) http.Handler {
+	if m == nil {
+		return h
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET "+Path, m.Handler())
+	counted := m.InFlight(handler, h)
+	for _, p := range paths {
+		mux.Handle(p, counted)
+	}
+	mux.Handle("/", h)
+	return mux
+}
+
 // Handler serves the registry in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	if m == nil {
@@ -119,31 +189,32 @@ func (m *Metrics) Registry() *prometheus.Registry { return m.registry }
 
 // Outcome names the class of a call's error for the outcome label: ok,
 // invalid (validation, bad arguments), not_found, ambiguous, duplicate,
-// unauthorized, forbidden, rate_limited, unavailable, canceled, or error.
+// unauthorized, forbidden, rate_limited, unavailable (a deadline that ran out
+// included), canceled (a canceled context included), or error.
 func Outcome(err error) string {
 	switch {
 	case err == nil:
-		return "ok"
+		return OutcomeOK
 	case errors.Is(err, gitscrum.ErrValidation), errors.Is(err, ErrInvalid):
-		return "invalid"
+		return OutcomeInvalid
 	case errors.Is(err, gitscrum.ErrAmbiguous):
-		return "ambiguous"
+		return OutcomeAmbiguous
 	case errors.Is(err, gitscrum.ErrNotFound):
-		return "not_found"
+		return OutcomeNotFound
 	case errors.Is(err, gitscrum.ErrDuplicate):
-		return "duplicate"
+		return OutcomeDuplicate
 	case errors.Is(err, gitscrum.ErrUnauthorized):
-		return "unauthorized"
+		return OutcomeUnauthorized
 	case errors.Is(err, gitscrum.ErrForbidden):
-		return "forbidden"
+		return OutcomeForbidden
 	case errors.Is(err, gitscrum.ErrRateLimited):
-		return "rate_limited"
-	case errors.Is(err, gitscrum.ErrUnavailable):
-		return "unavailable"
-	case errors.Is(err, ErrCanceled):
-		return "canceled"
+		return OutcomeRateLimited
+	case errors.Is(err, gitscrum.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		return OutcomeUnavailable
+	case errors.Is(err, ErrCanceled), errors.Is(err, context.Canceled):
+		return OutcomeCanceled
 	}
-	return "error"
+	return OutcomeError
 }
 
 // ErrInvalid marks adapter-level input errors (bad arguments, unknown subcommands)
