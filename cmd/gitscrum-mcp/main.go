@@ -3,14 +3,22 @@
 //
 // Usage:
 //
-//	gitscrum-mcp [--sandbox] [--http ADDR] [--read-only] [--company-slug SLUG]
-//	             [--api-url URL] [--timeout 15s] [--log-level info] [--version]
+//	gitscrum-mcp [--sandbox] [--http ADDR] [--no-metrics] [--read-only]
+//	             [--company-slug SLUG] [--api-url URL] [--timeout 15s]
+//	             [--shutdown-timeout 10s] [--log-level info] [--version]
 //
 // By default it speaks MCP over stdio, as assistants that spawn it expect; stdout
 // carries the protocol only and logs go to stderr. With --http ADDR it serves
 // streamable HTTP at /mcp (and GET /healthz) instead: each request's
 // "Authorization: Bearer <GitScrum token>" is used for that request's GitScrum calls,
 // and the server's own GITSCRUM_TOKEN is a fallback only on a loopback address.
+//
+// Over HTTP, GET /metrics on the same listener serves Prometheus metrics (GitScrum
+// requests, retries and latency, tool calls by outcome, requests in flight) without
+// a token, since they hold no user data; restrict it at your proxy when the port is
+// public, or turn it off with --no-metrics. Over stdio there is no listener and no
+// metrics. Over HTTP one tool call, all its GitScrum requests included, is bounded by
+// twice --timeout, and the server cuts an answer not written 10 s after that.
 //
 // Environment: GITSCRUM_TOKEN, GITSCRUM_API_URL, GITSCRUM_COMPANY_SLUG,
 // GITSCRUM_TIMEOUT, GITSCRUM_READ_ONLY=1, GITSCRUM_LOG_LEVEL. A flag wins over the
@@ -38,6 +46,8 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/metrics"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/upstream"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
@@ -57,11 +67,12 @@ func main() {
 
 // options are the settings of this binary beyond the upstream configuration.
 type options struct {
-	httpAddr string
-	readOnly bool
-	version  bool
-	logLevel slog.Level
-	grace    time.Duration
+	httpAddr  string
+	noMetrics bool
+	readOnly  bool
+	version   bool
+	logLevel  slog.Level
+	grace     time.Duration
 }
 
 // parse reads the environment, then the flags; a flag wins over the environment.
@@ -82,6 +93,7 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (upstrea
 	fs.SetOutput(stderr)
 	cfg.RegisterFlags(fs)
 	fs.StringVar(&o.httpAddr, "http", "", "serve streamable HTTP at ADDR (e.g. 127.0.0.1:8080) on /mcp instead of stdio")
+	fs.BoolVar(&o.noMetrics, "no-metrics", false, "with --http: do not serve Prometheus metrics at "+metrics.Path)
 	fs.BoolVar(&o.readOnly, "read-only", o.readOnly, "offer only list_clients and get_client (env "+envReadOnly+"=1)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.StringVar(&level, "log-level", level, "debug, info, warn or error; logs go to stderr (env "+envLogLevel+")")
@@ -117,7 +129,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.logLevel}))
 
-	up, err := cfg.Open(logger)
+	m := newMetrics(o)
+	var clientOpts []gitscrum.Option
+	if m != nil {
+		clientOpts = append(clientOpts, gitscrum.WithObserver(m))
+	}
+	up, err := cfg.Open(logger, clientOpts...)
 	if err != nil {
 		logger.Error("cannot configure GitScrum", "err", err)
 		return 2
@@ -134,13 +151,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		logger.Info("no default workspace (GITSCRUM_COMPANY_SLUG): every call must pass company_slug")
 	}
 
-	srv, err := tools.New(tools.Options{
+	topts := tools.Options{
 		Client:      up.Client,
 		CompanySlug: up.CompanySlug,
 		ReadOnly:    o.readOnly,
 		Sandbox:     cfg.Sandbox,
 		Logger:      logger,
-	})
+		Observe:     observeCalls(m),
+	}
+	if o.httpAddr != "" {
+		topts.CallTimeout = callTimeout(cfg.Timeout)
+	}
+	srv, err := tools.New(topts)
 	if err != nil {
 		logger.Error("cannot build the MCP server", "err", err)
 		return 1
@@ -150,7 +172,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		logger.Info("serving MCP over stdio", "version", gitscrum.Version, "read_only", o.readOnly, "company_slug", up.CompanySlug)
 		err = tools.RunStdio(ctx, srv, stdin, stdout, o.grace, logger)
 	} else {
-		err = serveHTTP(ctx, o, cfg.Sandbox, up, srv, logger)
+		err = serveHTTP(ctx, o, cfg, up, srv, m, logger)
 	}
 	if err != nil {
 		logger.Error("stopped", "err", err)
@@ -160,19 +182,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return 0
 }
 
-// serveHTTP listens on the --http address and serves until ctx is done.
-func serveHTTP(ctx context.Context, o options, sandbox bool, up *upstream.Upstream, srv *server.MCPServer, logger *slog.Logger) error {
+// serveHTTP listens on the --http address and serves until ctx is done, then
+// drains the requests in flight within --shutdown-timeout.
+func serveHTTP(ctx context.Context, o options, cfg upstream.Config, up *upstream.Upstream, srv *server.MCPServer, m *metrics.Metrics, logger *slog.Logger) error {
 	ln, err := net.Listen("tcp", o.httpAddr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", o.httpAddr, err)
 	}
 	loopback := tools.IsLoopbackAddr(ln.Addr())
-	h := tools.NewHTTPHandler(srv, tools.HTTPOptions{Client: up.Client, Loopback: loopback, Sandbox: sandbox, Logger: logger})
+	h := tools.NewHTTPHandler(srv, tools.HTTPOptions{Client: up.Client, Loopback: loopback, Sandbox: cfg.Sandbox, Logger: logger})
+	h = m.Wrap(h, "mcp", tools.MCPPath)
+	base := "http://" + ln.Addr().String()
 	logger.Info("serving MCP over streamable HTTP",
-		"url", "http://"+ln.Addr().String()+tools.MCPPath, "addr", ln.Addr().String(),
-		"loopback", loopback, "token_fallback", loopback && up.Client.HasToken() && !sandbox,
+		"url", base+tools.MCPPath, "addr", ln.Addr().String(),
+		"loopback", loopback, "token_fallback", loopback && up.Client.HasToken() && !cfg.Sandbox,
 		"version", gitscrum.Version, "read_only", o.readOnly, "company_slug", up.CompanySlug)
-	return tools.RunHTTP(ctx, ln, h, o.grace, logger)
+	if m != nil {
+		logger.Info("serving Prometheus metrics without a token; restrict the path at your proxy if the port is public, or use --no-metrics",
+			"url", base+metrics.Path)
+	}
+	return httpserver.Run(ctx, ln, httpLimits(cfg.Timeout).Server(h, logger), o.grace, logger)
 }
 
 func firstNonEmpty(vals ...string) string {
