@@ -1,0 +1,302 @@
+// Package slackbench fires signed /gitscrum slash commands over real loopback HTTP
+// at the Slack handler, backed by the GitScrum emulator with a set latency, and
+// measures how fast each is acknowledged and when deferred answers reach their
+// response_url. bench/slackload and bench/suite share it.
+package slackbench
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/stats"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+)
+
+// secret signs the load's requests.
+const secret = "bench-signing-secret-0123456789ab"
+
+// SlackLimit is how long Slack waits for an answer.
+const SlackLimit = 3 * time.Second
+
+// finalsTimeout bounds the wait for the deferred answers of one run.
+const finalsTimeout = 60 * time.Second
+
+// Scenario is one kind of command at one emulator latency.
+type Scenario struct {
+	Name    string
+	Text    string
+	Latency time.Duration
+}
+
+// Result is what one run of a scenario measured.
+type Result struct {
+	Scenario
+	// Acks are the times until the HTTP answer, per command, sorted.
+	Acks []time.Duration
+	// Finals are the times until the response_url post, per deferred command, sorted.
+	Finals []time.Duration
+	// Inline and Deferred count the commands by how they were acknowledged; Failed
+	// counts those whose acknowledgement failed plus the deferred ones whose answer
+	// never reached the response_url.
+	Inline, Deferred, Failed int
+	// Over3s counts acknowledgements that took SlackLimit or more.
+	Over3s int
+	// Wall is from the first command to the last answer.
+	Wall time.Duration
+	// RSS and HWM are this process's resident set and its peak after the run, bytes.
+	RSS, HWM int64
+	// HeapInuse after the run, bytes.
+	HeapInuse uint64
+	// GoroutinesMax is the most goroutines seen during the run (sampled).
+	GoroutinesMax int
+}
+
+// Rig is the system under load: emulator, bot over HTTP, response_url sink.
+type Rig struct {
+	emu    *gitscrumtest.Server
+	botURL string
+	sink   *sink
+	client *http.Client
+	runs   atomic.Int64
+	close  func()
+}
+
+// sink stands in for Slack's response_url endpoint and notes when each post came.
+type sink struct {
+	srv   *httptest.Server
+	mu    sync.Mutex
+	posts map[string]time.Time
+	cond  *sync.Cond
+}
+
+func newSink() *sink {
+	s := &sink{posts: map[string]time.Time{}}
+	s.cond = sync.NewCond(&s.mu)
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		s.mu.Lock()
+		s.posts[r.URL.Path] = time.Now()
+		s.cond.Broadcast()
+		s.mu.Unlock()
+		_, _ = io.WriteString(w, "ok")
+	}))
+	return s
+}
+
+// wait waits until every path has a post, or the timeout passes, and returns the
+// arrival times found.
+func (s *sink) wait(paths []string, timeout time.Duration) map[string]time.Time {
+	deadline := time.Now().Add(timeout)
+	wake := time.AfterFunc(timeout, func() {
+		s.mu.Lock()
+		s.cond.Broadcast()
+		s.mu.Unlock()
+	})
+	defer wake.Stop()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for {
+		missing := 0
+		for _, p := range paths {
+			if _, ok := s.posts[p]; !ok {
+				missing++
+			}
+		}
+		if missing == 0 || !time.Now().Before(deadline) {
+			out := make(map[string]time.Time, len(paths))
+			for _, p := range paths {
+				if at, ok := s.posts[p]; ok {
+					out[p] = at
+				}
+			}
+			return out
+		}
+		s.cond.Wait()
+	}
+}
+
+// NewRig starts the emulator (demo data), the bot's HTTP handler and the sink, each
+// on a loopback listener of this process.
+func NewRig() (*Rig, error) {
+	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+	emu.SetLogLimit(1000)
+	emuSrv := httptest.NewServer(emu)
+	client, err := gitscrum.New(gitscrum.WithBaseURL(emuSrv.URL), gitscrum.WithToken(gitscrumtest.DefaultToken))
+	if err != nil {
+		emuSrv.Close()
+		return nil, err
+	}
+	bot, err := slackbot.New(slackbot.Config{
+		Client: client, Workspace: gitscrumtest.DemoWorkspace, SigningSecret: secret,
+	})
+	if err != nil {
+		emuSrv.Close()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		emuSrv.Close()
+		return nil, err
+	}
+	srv := &http.Server{Handler: bot.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 15 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 32 << 10}
+	go func() { _ = srv.Serve(ln) }()
+	s := newSink()
+	tr := &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024, IdleConnTimeout: 30 * time.Second}
+	return &Rig{
+		emu: emu, botURL: "http://" + ln.Addr().String() + slackbot.CommandsPath, sink: s,
+		client: &http.Client{Transport: tr, Timeout: 30 * time.Second},
+		close: func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			_ = srv.Shutdown(ctx)
+			_ = bot.Close(ctx)
+			tr.CloseIdleConnections()
+			s.srv.Close()
+			emuSrv.Close()
+		},
+	}, nil
+}
+
+// Close stops the bot (letting deferred answers finish, up to 30 s) and the servers.
+func (r *Rig) Close() { r.close() }
+
+// request builds the signed request of command i of a run.
+func (r *Rig) request(run int64, i int, text string) (*http.Request, string) {
+	path := fmt.Sprintf("/hooks/%d/%d", run, i)
+	body := url.Values{
+		"token": {"x"}, "team_id": {"T0BENCH01"}, "channel_id": {"C0BENCH01"},
+		"user_id": {fmt.Sprintf("U0LOAD%04d", i%10000)}, "command": {"/gitscrum"}, "text": {text},
+		"response_url": {r.sink.srv.URL + path}, "trigger_id": {"1.2.3"},
+	}.Encode()
+	req, _ := http.NewRequest(http.MethodPost, r.botURL, strings.NewReader(body))
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(mac, "v0:%s:%s", ts, body)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	return req, path
+}
+
+// Run fires rounds batches of n commands: the n of a batch at once, the next batch
+// when every command of the previous one has been acknowledged. Then it waits (up
+// to a minute) for every deferred answer, and measures. n*rounds commands in all.
+func (r *Rig) Run(n, rounds int, sc Scenario) Result {
+	run := r.runs.Add(1)
+	r.emu.SetLatency(sc.Latency)
+	total := n * max(rounds, 1)
+	res := Result{Scenario: sc, Acks: make([]time.Duration, total)}
+	type sent struct {
+		path     string
+		start    time.Time
+		deferred bool
+	}
+	sents := make([]sent, total)
+	var failed atomic.Int32
+	var peakG atomic.Int32
+	stopG := make(chan struct{})
+	go func() { // sample the goroutine count
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stopG:
+				return
+			case <-t.C:
+				if g := int32(runtime.NumGoroutine()); g > peakG.Load() {
+					peakG.Store(g)
+				}
+			}
+		}
+	}()
+	begin := time.Now()
+	for round := range max(rounds, 1) {
+		reqs := make([]*http.Request, n)
+		for j := range n {
+			reqs[j], sents[round*n+j].path = r.request(run, round*n+j, sc.Text)
+		}
+		var wg sync.WaitGroup
+		gate := make(chan struct{})
+		for j := range n {
+			i := round*n + j
+			wg.Go(func() {
+				<-gate
+				start := time.Now()
+				sents[i].start = start
+				resp, err := r.client.Do(reqs[j])
+				if err != nil {
+					failed.Add(1)
+					res.Acks[i] = time.Since(start)
+					return
+				}
+				var msg slack.WebhookMessage
+				err = json.NewDecoder(resp.Body).Decode(&msg)
+				resp.Body.Close()
+				res.Acks[i] = time.Since(start)
+				if err != nil || resp.StatusCode != http.StatusOK {
+					failed.Add(1)
+					return
+				}
+				sents[i].deferred = strings.Contains(msg.Text, "…") &&
+					(strings.HasPrefix(msg.Text, "Looking up") || strings.HasPrefix(msg.Text, "Searching"))
+			})
+		}
+		close(gate)
+		wg.Wait()
+	}
+	var paths []string
+	for _, s := range sents {
+		if s.deferred {
+			paths = append(paths, s.path)
+		}
+	}
+	arrivals := r.sink.wait(paths, finalsTimeout)
+	res.Wall = time.Since(begin)
+	close(stopG)
+	ackFailed, lost := int(failed.Load()), 0
+	for _, s := range sents {
+		if !s.deferred {
+			continue
+		}
+		if at, ok := arrivals[s.path]; ok {
+			res.Finals = append(res.Finals, at.Sub(s.start))
+		} else {
+			lost++
+		}
+	}
+	res.Deferred = len(paths)
+	res.Failed = ackFailed + lost
+	res.Inline = total - res.Deferred - ackFailed
+	for _, a := range res.Acks {
+		if a >= SlackLimit {
+			res.Over3s++
+		}
+	}
+	res.Acks, res.Finals = stats.Sorted(res.Acks), stats.Sorted(res.Finals)
+	res.RSS, res.HWM = stats.SelfMem()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	res.HeapInuse = ms.HeapInuse
+	res.GoroutinesMax = int(peakG.Load())
+	return res
+}
