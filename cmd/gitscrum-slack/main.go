@@ -5,6 +5,12 @@
 //	gitscrum-slack --sandbox                         # HTTP on :8080, demo data
 //	gitscrum-slack manifest --url https://bot.example # the Slack app manifest
 //
+// In HTTP mode, GET /metrics on the same listener serves Prometheus metrics
+// (GitScrum requests, retries and latency, commands by outcome, requests in
+// flight) without a signature, since they hold no user data; restrict it at your
+// proxy when the port is public, or turn it off with --no-metrics. Socket Mode has no
+// listener, so it has no metrics.
+//
 // Run gitscrum-slack --help for every flag and environment variable.
 package main
 
@@ -16,7 +22,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -24,6 +29,8 @@ import (
 	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/metrics"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/upstream"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 )
@@ -36,15 +43,6 @@ const (
 	envReadOnly      = "GITSCRUM_READ_ONLY"
 )
 
-// HTTP server limits.
-const (
-	readHeaderTimeout = 5 * time.Second
-	readTimeout       = 10 * time.Second
-	writeTimeout      = 15 * time.Second // well above the 2 s inline budget
-	idleTimeout       = 120 * time.Second
-	maxHeaderBytes    = 32 << 10
-)
-
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
@@ -53,6 +51,7 @@ func main() {
 type config struct {
 	upstream      upstream.Config
 	addr          string
+	noMetrics     bool
 	socketMode    bool
 	readOnly      bool
 	writeUsers    string
@@ -118,7 +117,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs := flag.NewFlagSet("gitscrum-slack", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg.upstream.RegisterFlags(fs)
-	fs.StringVar(&cfg.addr, "addr", ":8080", "HTTP mode: address to listen on for /slack/commands and /healthz")
+	fs.StringVar(&cfg.addr, "addr", ":8080", "HTTP mode: address to listen on for /slack/commands, /healthz and "+metrics.Path)
+	fs.BoolVar(&cfg.noMetrics, "no-metrics", false, "HTTP mode: do not serve Prometheus metrics at "+metrics.Path+" (Socket Mode has none)")
 	fs.BoolVar(&cfg.socketMode, "socket-mode", false, "use Socket Mode (needs "+envAppToken+"); the default when "+envAppToken+" and "+envBotToken+" are both set")
 	fs.BoolVar(&cfg.readOnly, "read-only", cfg.readOnly, "refuse creates and updates for everyone (env "+envReadOnly+"=1)")
 	fs.StringVar(&cfg.writeUsers, "write-users", cfg.writeUsers, "Slack user IDs allowed to create and update clients, comma-separated (env "+slackbot.EnvWriteUsers+")")
@@ -189,7 +189,12 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	up, err := cfg.upstream.Open(logger)
+	m := newMetrics(cfg)
+	var clientOpts []gitscrum.Option
+	if m != nil {
+		clientOpts = append(clientOpts, gitscrum.WithObserver(m))
+	}
+	up, err := cfg.upstream.Open(logger, clientOpts...)
 	if err != nil {
 		return fmt.Errorf("gitscrum: %w", err)
 	}
@@ -204,6 +209,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 		WriteUsers:    writers,
 		ReadOnly:      cfg.readOnly,
 		Logger:        logger,
+		OnOutcome:     observeCommands(m),
 	})
 	if err != nil {
 		return err
@@ -220,7 +226,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if cfg.socketMode {
 		err = serveSocket(ctx, cfg, bot, logger)
 	} else {
-		err = serveHTTP(ctx, cfg, bot, logger)
+		err = serveHTTP(ctx, cfg, bot, m, logger)
 	}
 	deadline := time.Now().Add(cfg.drainTimeout)
 	select {
@@ -247,41 +253,24 @@ func modeName(socket bool) string {
 // listening, when set, is told the HTTP address once the server listens (tests).
 var listening func(addr string)
 
-// serveHTTP serves the bot's handler until ctx is done, then stops taking requests
-// and lets those in flight finish within the drain timeout.
-func serveHTTP(ctx context.Context, cfg config, bot *slackbot.Bot, logger *slog.Logger) error {
+// serveHTTP serves the bot's handler, and the metrics beside it, until ctx is done,
+// then stops taking requests and lets those in flight finish within the drain
+// timeout.
+func serveHTTP(ctx context.Context, cfg config, bot *slackbot.Bot, m *metrics.Metrics, logger *slog.Logger) error {
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
-	srv := &http.Server{
-		Handler:           bot.Handler(),
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	h := m.Wrap(bot.Handler(), "slack", slackbot.CommandsPath)
 	logger.Info("listening", "addr", ln.Addr().String(), "endpoint", slackbot.CommandsPath, "health", slackbot.HealthPath)
+	if m != nil {
+		logger.Info("serving Prometheus metrics without a signature; restrict the path at your proxy if the port is public, or use --no-metrics",
+			"path", metrics.Path)
+	}
 	if listening != nil {
 		listening(ln.Addr().String())
 	}
-	select {
-	case err := <-errc:
-		return fmt.Errorf("http server: %w", err)
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down: finishing requests in flight", "timeout", cfg.drainTimeout)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.drainTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		_ = srv.Close()
-		return fmt.Errorf("http shutdown: %w", err)
-	}
-	return nil
+	return httpserver.Run(ctx, ln, httpLimits().Server(h, logger), cfg.drainTimeout, logger)
 }
 
 // serveSocket answers commands over Socket Mode until ctx is done.

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/metrics"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+)
+
+// serving is gitscrum-slack run in-process in HTTP mode.
+type serving struct {
+	addr   string
+	logs   *syncBuffer
+	cancel context.CancelFunc
+	exit   chan int
+}
+
+// startServing runs the binary's run with args and environment until the test
+// ends, and waits until it listens.
+func startServing(t *testing.T, args []string, environ map[string]string) *serving {
+	t.Helper()
+	addrc := make(chan string, 1)
+	listening = func(addr string) { addrc <- addr }
+	t.Cleanup(func() { listening = nil })
+	s := &serving{logs: &syncBuffer{}, exit: make(chan int, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	go func() { s.exit <- run(ctx, args, env(environ), io.Discard, s.logs) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-s.exit:
+		case <-time.After(10 * time.Second):
+			t.Error("did not stop")
+		}
+	})
+	select {
+	case s.addr = <-addrc:
+	case <-time.After(10 * time.Second):
+		require.FailNow(t, "not listening", s.logs.String())
+	}
+	return s
+}
+
+// stop cancels the run and returns its exit code and how long it took.
+func (s *serving) stop(t *testing.T) (int, time.Duration) {
+	t.Helper()
+	began := time.Now()
+	s.cancel()
+	select {
+	case code := <-s.exit:
+		s.exit <- code // for the cleanup
+		return code, time.Since(began)
+	case <-time.After(10 * time.Second):
+		require.FailNow(t, "did not stop", s.logs.String())
+	}
+	return -1, 0
+}
+
+// do sends req and returns the status and body.
+func do(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(b)
+}
+
+func scrapeMetrics(t *testing.T, addr string) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, "http://"+addr+metrics.Path, nil)
+	require.NoError(t, err)
+	code, body := do(t, req)
+	require.Equal(t, http.StatusOK, code, body)
+	return body
+}
+
+// upstreamEnv is the environment of a gitscrum-slack that talks to emu.
+func upstreamEnv(url string) map[string]string {
+	return map[string]string{"SLACK_SIGNING_SECRET": testSecret, "GITSCRUM_API_URL": url,
+		"GITSCRUM_TOKEN": gitscrumtest.DefaultToken, "GITSCRUM_COMPANY_SLUG": gitscrumtest.DemoWorkspace}
+}
+
+// TestHTTPMetrics drives real signed slash commands through the server, against an
+// emulator that fails once, and reads back from /metrics (which needs no
+// signature) the upstream requests by status class, the retry, the latency, the
+// commands by outcome and the requests in flight.
+func TestHTTPMetrics(t *testing.T) {
+	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+	ts := httptest.NewServer(emu)
+	defer ts.Close()
+	s := startServing(t, []string{"--addr", "127.0.0.1:0"}, upstreamEnv(ts.URL))
+	assert.Contains(t, scrapeMetrics(t, s.addr), `gitscrum_bridge_http_requests_in_flight{handler="slack"} 0`)
+
+	emu.FailNext(1, http.StatusServiceUnavailable, 0)
+	code, body := do(t, signed(t, s.addr, "list", "U0READER1"))
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, "Acme Corp")
+	code, _ = do(t, signed(t, s.addr, "show no such company whatsoever", "U0READER1"))
+	require.Equal(t, http.StatusOK, code)
+	code, _ = do(t, signed(t, s.addr, "update acme phone=1", "U0READER1"))
+	require.Equal(t, http.StatusOK, code)
+	unsigned := signed(t, s.addr, "list", "U0READER1")
+	unsigned.Header.Set("X-Slack-Signature", "v0=00")
+	code, _ = do(t, unsigned)
+	require.Equal(t, http.StatusUnauthorized, code)
+
+	// A command in flight shows in the gauge.
+	emu.ResetRequests()
+	emu.SetLatency(500 * time.Millisecond)
+	done := make(chan int, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(signed(t, s.addr, "show "+gitscrumtest.DemoAcmeUUID, "U0READER1"))
+		if err != nil {
+			done <- 0
+			return
+		}
+		_ = resp.Body.Close()
+		done <- resp.StatusCode
+	}()
+	require.Eventually(t, func() bool { return len(emu.Requests()) > 0 }, 10*time.Second, 5*time.Millisecond)
+	assert.Contains(t, scrapeMetrics(t, s.addr), `gitscrum_bridge_http_requests_in_flight{handler="slack"} 1`)
+	select {
+	case code := <-done:
+		require.Equal(t, http.StatusOK, code)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the slow command never finished")
+	}
+
+	body = scrapeMetrics(t, s.addr)
+	for _, want := range []string{
+		// list: 503, retried, 200; then the lookup of a missing name: 200.
+		`gitscrum_upstream_requests_total{operation="list_clients",status_class="5xx"} 1`,
+		`gitscrum_upstream_requests_total{operation="list_clients",status_class="2xx"} 2`,
+		`gitscrum_upstream_retries_total{operation="list_clients"} 1`,
+		`gitscrum_upstream_request_duration_seconds_count{operation="list_clients"} 3`,
+		`gitscrum_upstream_requests_total{operation="get_client",status_class="2xx"} 1`,
+		`gitscrum_upstream_request_duration_seconds_bucket{operation="get_client",le="+Inf"} 1`,
+		`gitscrum_bridge_calls_total{adapter="slack",name="list",outcome="ok"} 1`,
+		`gitscrum_bridge_calls_total{adapter="slack",name="show",outcome="not_found"} 1`,
+		`gitscrum_bridge_calls_total{adapter="slack",name="show",outcome="ok"} 1`,
+		`gitscrum_bridge_calls_total{adapter="slack",name="update",outcome="forbidden"} 1`,
+		`gitscrum_bridge_calls_total{adapter="slack",name="none",outcome="unauthorized"} 1`,
+		`gitscrum_bridge_call_duration_seconds_count{adapter="slack",name="show"} 2`,
+		`gitscrum_bridge_http_requests_in_flight{handler="slack"} 0`,
+	} {
+		assert.Contains(t, body, want+"\n")
+	}
+	assert.NotContains(t, body, "Acme", "no user data in the metrics")
+	assert.NotContains(t, body, "U0READER1")
+	assert.NotContains(t, s.logs.String(), testSecret)
+	assert.NotContains(t, s.logs.String(), gitscrumtest.DefaultToken)
+}
+
+// TestHTTPNoMetrics: --no-metrics leaves /metrics out; the rest still serves.
+func TestHTTPNoMetrics(t *testing.T) {
+	s := startServing(t, []string{"--sandbox", "--addr", "127.0.0.1:0", "--no-metrics"}, map[string]string{"SLACK_SIGNING_SECRET": testSecret})
+	req, _ := http.NewRequest(http.MethodGet, "http://"+s.addr+metrics.Path, nil)
+	code, _ := do(t, req)
+	assert.Equal(t, http.StatusNotFound, code)
+	code, _ = do(t, signed(t, s.addr, "help", "U0READER1"))
+	assert.Equal(t, http.StatusOK, code)
+	assert.NotContains(t, s.logs.String(), "Prometheus")
+}
+
+// TestDrainIsBounded: a command that outlives --drain-timeout does not hold the
+// process: its request is cut, and run returns 0 soon after the bound.
+func TestDrainIsBounded(t *testing.T) {
+	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+	emu.SetLatency(20 * time.Second)
+	ts := httptest.NewServer(emu)
+	defer ts.Close()
+	defer emu.SetLatency(0)
+	s := startServing(t, []string{"--addr", "127.0.0.1:0", "--drain-timeout", "300ms"}, upstreamEnv(ts.URL))
+	go func() {
+		if resp, err := http.DefaultClient.Do(signed(t, s.addr, "list", "U0READER1")); err == nil {
+			_ = resp.Body.Close()
+		}
+	}()
+	require.Eventually(t, func() bool { return len(emu.Requests()) > 0 }, 10*time.Second, 5*time.Millisecond)
+	code, took := s.stop(t)
+	assert.Equal(t, 0, code, s.logs.String())
+	assert.Less(t, took, 3*time.Second, "the drain is bounded")
+	assert.Contains(t, s.logs.String(), "cut short")
+}
+
+// TestNoMetricsInSocketMode: Socket Mode has no listener, so no registry is built;
+// --no-metrics turns it off in HTTP mode.
+func TestNoMetricsInSocketMode(t *testing.T) {
+	assert.NotNil(t, newMetrics(config{}))
+	assert.Nil(t, newMetrics(config{noMetrics: true}))
+	assert.Nil(t, newMetrics(config{socketMode: true}))
+	cfg, err := parseConfig([]string{"--sandbox"}, env(map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1"}), io.Discard)
+	require.NoError(t, err)
+	require.True(t, cfg.socketMode)
+	assert.Nil(t, newMetrics(cfg))
+	assert.Nil(t, observeCommands(nil))
+}
+
+// TestSlackOutcomes: every result the bot reports maps onto the metrics
+// vocabulary; a 403 from GitScrum is forbidden, a 401 unauthorized.
+func TestSlackOutcomes(t *testing.T) {
+	all := []string{slackbot.ResultOK, slackbot.ResultUsage, slackbot.ResultRefused, slackbot.ResultNotFound,
+		slackbot.ResultAmbiguous, slackbot.ResultDuplicate, slackbot.ResultInvalid, slackbot.ResultUpstreamAuth,
+		slackbot.ResultRateLimited, slackbot.ResultUnavailable, slackbot.ResultTimeout, slackbot.ResultInternal,
+		slackbot.ResultBadRequest, slackbot.ResultUnauthenticated}
+	assert.Len(t, slackOutcomes, len(all))
+	for _, r := range all {
+		got := slackOutcome(slackbot.Outcome{Result: r})
+		assert.True(t, metrics.IsOutcome(got), "%q maps to %q", r, got)
+		_, ok := slackOutcomes[r]
+		assert.True(t, ok, "bot result %q has no metrics label", r)
+	}
+	forbidden := fmt.Errorf("update: %w", gitscrum.ErrForbidden)
+	assert.Equal(t, metrics.OutcomeForbidden, slackOutcome(slackbot.Outcome{Result: slackbot.ResultUpstreamAuth, Err: forbidden}))
+	assert.Equal(t, metrics.OutcomeUnauthorized, slackOutcome(slackbot.Outcome{Result: slackbot.ResultUpstreamAuth, Err: gitscrum.ErrUnauthorized}))
+	assert.Equal(t, metrics.OutcomeError, slackOutcome(slackbot.Outcome{Result: "something_new"}))
+}
+
+// TestSlackHTTPLimits: the server outlasts the inline budget, after which the bot
+// acknowledges and answers later.
+func TestSlackHTTPLimits(t *testing.T) {
+	l := httpLimits()
+	assert.Greater(t, l.WriteTimeout, slackbot.DefaultInlineBudget)
+	assert.Positive(t, l.ReadHeaderTimeout)
+	assert.Positive(t, l.ReadTimeout)
+	assert.Positive(t, l.IdleTimeout)
+	assert.Positive(t, l.MaxHeaderBytes)
+}
