@@ -36,11 +36,21 @@ const readTimeout = 30 * time.Second
 // Build builds cmd/gitscrum-mcp with -trimpath into dir and returns the binary's
 // path. The go command's output goes to stderr.
 func Build(dir string) (string, error) {
-	bin := filepath.Join(dir, "gitscrum-mcp")
-	build := exec.Command("go", "build", "-trimpath", "-o", bin, "github.com/gitscrum-bridge/gitscrum-bridge/cmd/gitscrum-mcp")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return "", fmt.Errorf("build gitscrum-mcp: %w", err)
+	return build(dir, "gitscrum-mcp", "github.com/gitscrum-bridge/gitscrum-bridge/cmd/gitscrum-mcp")
+}
+
+// BuildEcho builds the baseline process, bench/internal/echoproc (a Go program that
+// echoes stdin lines), with -trimpath into dir and returns its path.
+func BuildEcho(dir string) (string, error) {
+	return build(dir, "echoproc", "github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/echoproc")
+}
+
+func build(dir, name, pkg string) (string, error) {
+	bin := filepath.Join(dir, name)
+	cmd := exec.Command("go", "build", "-trimpath", "-o", bin, pkg)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("build %s: %w", name, err)
 	}
 	return bin, nil
 }
@@ -52,17 +62,22 @@ type Starts struct {
 	// HWM is VmHWM of /proc/<pid>/status read right after that answer, just before
 	// stdin is closed and the process exits, in bytes.
 	HWM []int64
-	// MaxRSS is the kernel's rusage maxrss after exit, in bytes.
+	// MaxRSS is the kernel's rusage maxrss after exit, in bytes. It is only an upper
+	// bound: Go starts a child with vfork semantics (CLONE_VM), and Linux folds the
+	// parent's resident set at the moment of exec into the child's maxrss.
 	MaxRSS []int64
 }
 
-// MeasureStarts spawns bin --sandbox n times and times process start → first
-// tools/list answered over stdio, the client writing its first three messages at
-// once as assistants do.
-func MeasureStarts(bin string, n int) (Starts, error) {
+// SandboxArgs are the arguments of gitscrum-mcp for MeasureStarts.
+var SandboxArgs = []string{"--sandbox", "--log-level", "error"}
+
+// MeasureStarts spawns bin with args n times and times process start → the answer to
+// tools/list (id 2) over stdio, the client writing its first three messages at once
+// as assistants do. With gitscrum-mcp use SandboxArgs; the echo baseline takes none.
+func MeasureStarts(bin string, args []string, n int) (Starts, error) {
 	var s Starts
 	for i := range n {
-		cmd := exec.Command(bin, "--sandbox", "--log-level", "error")
+		cmd := exec.Command(bin, args...)
 		cmd.Env = CleanEnv()
 		in, out, err := pipes(cmd)
 		if err != nil {
@@ -90,27 +105,6 @@ func MeasureStarts(bin string, n int) (Starts, error) {
 	}
 	s.Durations, s.HWM, s.MaxRSS = stats.Sorted(s.Durations), stats.Sorted(s.HWM), stats.Sorted(s.MaxRSS)
 	return s, nil
-}
-
-// MeasureVersion runs bin --version n times: the cost of starting the same binary
-// (runtime and package initialisation, exec) without serving anything. It returns
-// the sorted start → exit durations and the sorted rusage maxrss in bytes (the
-// process is gone too soon to read its /proc status).
-func MeasureVersion(bin string, n int) ([]time.Duration, []int64, error) {
-	var durs []time.Duration
-	var rss []int64
-	for i := range n {
-		cmd := exec.Command(bin, "--version")
-		cmd.Env = CleanEnv()
-		cmd.Stdout = io.Discard
-		t0 := time.Now()
-		if err := cmd.Run(); err != nil {
-			return nil, nil, fmt.Errorf("--version run %d: %w", i, err)
-		}
-		durs = append(durs, time.Since(t0))
-		rss = append(rss, maxRSS(cmd))
-	}
-	return stats.Sorted(durs), stats.Sorted(rss), nil
 }
 
 // Calls is what MeasureStdioCalls measured; the slices are sorted.

@@ -189,7 +189,9 @@ func NewLister() (*Lister, error) {
 }
 
 // Add stores clients as workspace slug.
-func (l *Lister) Add(slug string, clients []gitscrum.ClientCompany) { l.emu.AddClients(slug, clients...) }
+func (l *Lister) Add(slug string, clients []gitscrum.ClientCompany) {
+	l.emu.AddClients(slug, clients...)
+}
 
 // PageURL is the URL of page p of workspace slug, for a raw round trip baseline.
 func (l *Lister) PageURL(slug string, p int) string {
