@@ -1,0 +1,155 @@
+// Command suite runs every benchmark of gitscrum-bridge once, in sequence, and
+// prints one Markdown table (scenario | measure | value | baseline | ratio) under a
+// line naming the machine. Each figure stands beside a baseline measured in the same
+// run, and the ratio is value / baseline, so the table stays readable on a busy
+// machine where absolute numbers are noisy.
+//
+//	go run ./bench/suite                 # about 2 minutes
+//	go run ./bench/suite -quick          # about 1 minute, fewer samples
+//	go run ./bench/suite -o bench.md     # also write the Markdown to a file
+//
+// Scenarios (all traffic stays on loopback; every loop is bounded in count and time):
+//
+//   - Baseline: one GET of one client with net/http straight to the emulator, and a
+//     direct gitscrum.Client.GetClient against it.
+//   - MCP process: the real gitscrum-mcp binary (built once with -trimpath): start →
+//     tools/list answered over stdio, and its peak RSS (VmHWM just before it exits),
+//     against a minimal Go process that echoes stdin (bench/internal/echoproc);
+//     get_client over stdio against direct gitscrum.Client calls.
+//   - MCP streamable HTTP: get_client calls per second with 1, 8 and 64 concurrent
+//     mcp-go clients against the in-process handler, against raw emulator GETs with
+//     as many concurrent clients.
+//   - Slack: acknowledgement p50/p99 of `list acme` at 1, 50 and 200 concurrent signed
+//     commands against `help` (no GitScrum call); then with GitScrum answering after
+//     5 s: acknowledgement against Slack's 3 s deadline and the 2 s inline budget, and
+//     the response_url post against the upstream latency.
+//   - Scale: ListClients (emulator pages of 100) and index build + one search with 1k,
+//     10k and 100k clients: time, bytes and allocations, peak heap; the 1k figure is
+//     the baseline of the 10k and 100k ones.
+//
+// The exit code is 1 when a scenario failed (its rows are missing and the table says
+// why), 2 for bad usage.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/stats"
+)
+
+// config is how many samples each scenario takes.
+type config struct {
+	rawGets      int           // sequential raw GETs for the per-call baseline
+	starts       int           // process starts (and --version runs)
+	stdioCalls   int           // get_client calls over stdio, and as many direct
+	httpDuration time.Duration // per load, raw and MCP, per concurrency
+	httpMaxCalls int           // bound of one load
+	slackSamples int           // commands per concurrency at 0 ms upstream
+	slowRoundsC1 int           // sequential commands at 5 s upstream, 1 at a time
+	listReps     [3]int        // ListClients runs for 1k, 10k, 100k
+	searchReps   [3]int        // index + search runs for 1k, 10k, 100k
+}
+
+var (
+	defaultConfig = config{
+		rawGets: 3000, starts: 40, stdioCalls: 1000,
+		httpDuration: 5 * time.Second, httpMaxCalls: 500_000,
+		slackSamples: 400, slowRoundsC1: 8,
+		listReps: [3]int{20, 8, 5}, searchReps: [3]int{50, 20, 8},
+	}
+	quickConfig = config{
+		rawGets: 500, starts: 10, stdioCalls: 150,
+		httpDuration: time.Second, httpMaxCalls: 200_000,
+		slackSamples: 100, slowRoundsC1: 2,
+		listReps: [3]int{5, 2, 1}, searchReps: [3]int{10, 5, 2},
+	}
+)
+
+func main() {
+	quick := flag.Bool("quick", false, "fewer samples and shorter loads: about 1 minute")
+	out := flag.String("o", "", "also write the Markdown table to this file")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "suite: unexpected argument %q\n", flag.Arg(0))
+		os.Exit(2)
+	}
+	cfg := defaultConfig
+	if *quick {
+		cfg = quickConfig
+	}
+	s := &suite{cfg: cfg, start: time.Now()}
+	s.table.Machine = stats.Machine(s.start)
+	s.run()
+	md := s.table.Markdown()
+	fmt.Print(md)
+	if *out != "" {
+		if err := os.WriteFile(*out, []byte(md), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "suite:", err)
+			os.Exit(1)
+		}
+	}
+	if s.failed {
+		os.Exit(1)
+	}
+}
+
+// suite collects the rows of every scenario.
+type suite struct {
+	cfg    config
+	start  time.Time
+	table  stats.Table
+	failed bool
+}
+
+func (s *suite) run() {
+	dir, err := os.MkdirTemp("", "bench-suite")
+	if err != nil {
+		s.fail("setup", err)
+		return
+	}
+	defer os.RemoveAll(dir)
+
+	s.step("MCP", func() error { return s.mcp(dir) })
+	s.step("Slack", s.slack)
+	s.step("Scale", s.scale)
+	s.table.Notes = append(s.table.Notes,
+		"Ratio = value / baseline; n is the number of samples. Suite wall time "+
+			stats.Duration(time.Since(s.start).Round(time.Second))+".")
+}
+
+// step runs one group of scenarios, logging to stderr; a failure is noted in the
+// table and the suite goes on.
+func (s *suite) step(name string, f func() error) {
+	t0 := time.Now()
+	s.logf("%s…", name)
+	if err := f(); err != nil {
+		s.fail(name, err)
+	}
+	s.logf("%s done in %s", name, time.Since(t0).Round(100*time.Millisecond))
+}
+
+func (s *suite) fail(name string, err error) {
+	s.failed = true
+	s.logf("%s FAILED: %v", name, err)
+	s.table.Notes = append(s.table.Notes, fmt.Sprintf("**%s failed**, its remaining rows are missing: %v", name, err))
+}
+
+func (s *suite) logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "suite %6.1fs: %s\n", time.Since(s.start).Seconds(), fmt.Sprintf(format, args...))
+}
+
+// add appends a row of durations.
+func (s *suite) addTime(scenario, measure string, value, baseline time.Duration, note string) {
+	s.table.Add(stats.Row{Scenario: scenario, Measure: measure, Value: float64(value), Baseline: float64(baseline),
+		Unit: stats.UnitTime, BaselineNote: note})
+}
+
+func (s *suite) add(scenario, measure string, unit stats.Unit, value, baseline float64, note string) {
+	s.table.Add(stats.Row{Scenario: scenario, Measure: measure, Value: value, Baseline: baseline, Unit: unit, BaselineNote: note})
+}
+
+func p50[T int64 | uint64 | time.Duration](sorted []T) T { return stats.Percentile(sorted, 50) }
+func p99[T int64 | uint64 | time.Duration](sorted []T) T { return stats.Percentile(sorted, 99) }

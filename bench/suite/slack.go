@@ -1,0 +1,86 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/slackbench"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+)
+
+// slowUpstream is the GitScrum latency of the slow scenario.
+const slowUpstream = 5 * time.Second
+
+// command is the measured slash command: one GitScrum call (the list), then a search.
+const command = "list acme"
+
+// slack runs the Slack scenarios over one rig: acknowledgements at 0 ms upstream
+// against help, then at 5 s upstream against the deadline, the budget and the
+// upstream latency.
+func (s *suite) slack() error {
+	rig, err := slackbench.NewRig()
+	if err != nil {
+		return err
+	}
+	defer rig.Close()
+	rig.Run(10, 1, slackbench.Scenario{Text: "help"})
+	rig.Run(10, 1, slackbench.Scenario{Text: command})
+
+	const fast = "Slack, upstream 0 ms"
+	for _, c := range []int{1, 50, 200} {
+		rounds := max(1, s.cfg.slackSamples/c)
+		s.logf("slack: %d × %d concurrent help, then %s", rounds, c, command)
+		help := rig.Run(c, rounds, slackbench.Scenario{Text: "help"})
+		list := rig.Run(c, rounds, slackbench.Scenario{Text: command})
+		if err := failed(help); err != nil {
+			return err
+		}
+		if err := failed(list); err != nil {
+			return err
+		}
+		helpNote := func(p string) string {
+			return fmt.Sprintf("`help` (no GitScrum call) ack %s, n=%d", p, len(help.Acks))
+		}
+		s.addTime(fast, fmt.Sprintf("`%s` ack p50, %d concurrent (n=%d)", command, c, len(list.Acks)),
+			p50(list.Acks), p50(help.Acks), helpNote("p50"))
+		s.addTime(fast, fmt.Sprintf("`%s` ack p99, %d concurrent (n=%d)", command, c, len(list.Acks)),
+			p99(list.Acks), p99(help.Acks), helpNote("p99"))
+	}
+
+	const slow = "Slack, upstream 5 s"
+	budget := slackbot.DefaultInlineBudget
+	for _, b := range []struct{ c, rounds int }{{1, s.cfg.slowRoundsC1}, {50, 1}, {200, 1}} {
+		s.logf("slack: %d × %d concurrent %s with GitScrum at %s", b.rounds, b.c, command, slowUpstream)
+		r := rig.Run(b.c, b.rounds, slackbench.Scenario{Text: command, Latency: slowUpstream})
+		if len(r.Acks) == 0 {
+			return fmt.Errorf("%s at %s: no acknowledgement", command, slowUpstream)
+		}
+		n := len(r.Acks)
+		who := fmt.Sprintf("%d concurrent", b.c)
+		if b.c == 1 {
+			who = "1 at a time"
+		}
+		tally := fmt.Sprintf("n=%d; %d deferred, %d ≥ 3 s, %d failed", n, r.Deferred, r.Over3s, r.Failed)
+		s.addTime(slow, fmt.Sprintf("`%s` ack p50, %s (%s)", command, who, tally),
+			p50(r.Acks), slackbench.SlackLimit, "Slack's 3 s deadline")
+		s.addTime(slow, fmt.Sprintf("`%s` ack p99, %s", command, who),
+			p99(r.Acks), slackbench.SlackLimit, "Slack's 3 s deadline")
+		s.addTime(slow, fmt.Sprintf("`%s` ack p50, %s", command, who),
+			p50(r.Acks), budget, "inline budget")
+		s.addTime(slow, fmt.Sprintf("`%s` ack p99, %s", command, who),
+			p99(r.Acks), budget, "inline budget")
+		s.addTime(slow, fmt.Sprintf("response_url post p50, %s (n=%d)", who, len(r.Finals)),
+			p50(r.Finals), slowUpstream, "upstream latency")
+		s.addTime(slow, fmt.Sprintf("response_url post p99, %s (n=%d)", who, len(r.Finals)),
+			p99(r.Finals), slowUpstream, "upstream latency")
+	}
+	return nil
+}
+
+// failed reports a run in which some commands failed.
+func failed(r slackbench.Result) error {
+	if r.Failed > 0 {
+		return fmt.Errorf("%q: %d of %d commands failed", r.Text, r.Failed, len(r.Acks))
+	}
+	return nil
+}
