@@ -1,0 +1,42 @@
+package slackbench
+
+import (
+	"testing"
+	"time"
+)
+
+func TestRunInline(t *testing.T) {
+	r, err := NewRig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	res := r.Run(3, 2, Scenario{Text: "help"})
+	if len(res.Acks) != 6 || res.Inline != 6 || res.Failed != 0 || res.Deferred != 0 {
+		t.Fatalf("help: %+v", res)
+	}
+	res = r.Run(2, 1, Scenario{Text: "list acme"})
+	if res.Inline != 2 || res.Failed != 0 {
+		t.Fatalf("list acme: inline %d, failed %d", res.Inline, res.Failed)
+	}
+}
+
+// TestRunDeferred: an upstream slower than the 2 s inline budget is acknowledged at
+// the budget and answered through the response_url.
+func TestRunDeferred(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes 2.5 s")
+	}
+	r, err := NewRig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	res := r.Run(2, 1, Scenario{Text: "list acme", Latency: 2500 * time.Millisecond})
+	if res.Deferred != 2 || res.Failed != 0 || len(res.Finals) != 2 {
+		t.Fatalf("deferred %d, failed %d, finals %d", res.Deferred, res.Failed, len(res.Finals))
+	}
+	if res.Finals[0] < 2500*time.Millisecond || res.Acks[1] >= SlackLimit {
+		t.Fatalf("acks %v, finals %v", res.Acks, res.Finals)
+	}
+}
