@@ -4,8 +4,8 @@
 // run, and the ratio is value / baseline, so the table stays readable on a busy
 // machine where absolute numbers are noisy.
 //
-//	go run ./bench/suite                 # about 2 minutes
-//	go run ./bench/suite -quick          # about 1 minute, fewer samples
+//	go run ./bench/suite                 # about 1.5 minutes on 2 cores
+//	go run ./bench/suite -quick          # under a minute, fewer samples
 //	go run ./bench/suite -o bench.md     # also write the Markdown to a file
 //
 // Scenarios (all traffic stays on loopback; every loop is bounded in count and time):
@@ -69,7 +69,7 @@ var (
 )
 
 func main() {
-	quick := flag.Bool("quick", false, "fewer samples and shorter loads: about 1 minute")
+	quick := flag.Bool("quick", false, "fewer samples and 1 s loads: under a minute")
 	out := flag.String("o", "", "also write the Markdown table to this file")
 	flag.Parse()
 	if flag.NArg() > 0 {
