@@ -74,12 +74,21 @@ func failure(slash string, inv *invocation, err error) (*slack.WebhookMessage, s
 		return errorMessage(slash, "GitScrum does not let the bot's token do this (403 Forbidden).",
 			"An admin should check the permissions of GITSCRUM_TOKEN in GitScrum. Nothing was changed.", nil), ResultUpstreamAuth
 	case errors.Is(err, gitscrum.ErrRateLimited):
-		wait := "a minute"
-		if errors.As(err, &gse) && gse.RetryAfter > 0 {
-			wait = gse.RetryAfter.Round(time.Second).String()
+		wait, changed := "a minute", nothingChanged(inv)
+		if errors.As(err, &gse) {
+			if gse.RetryAfter > 0 {
+				wait = gse.RetryAfter.Round(time.Second).String()
+			}
+			if gse.Method == http.MethodPut {
+				// An update is retried, and an attempt before the refused one may have
+				// been saved with its answer lost (a 502 from a proxy, a dropped
+				// connection). A create is never retried once sent, and a refused
+				// lookup sent no update: for those, nothing changed.
+				changed = maybeChanged(inv)
+			}
 		}
 		return errorMessage(slash, "GitScrum is busy: it asked us to slow down (rate limited).",
-			"Try again in "+Escape(wait)+"."+nothingChanged(inv), nil), ResultRateLimited
+			"Try again in "+Escape(wait)+"."+changed, nil), ResultRateLimited
 	case errors.Is(err, context.DeadlineExceeded):
 		return errorMessage(slash, "GitScrum took too long to answer.",
 			"Try again in a minute."+maybeChanged(inv), nil), ResultTimeout
