@@ -1,54 +1,11 @@
 package gitscrum_test
 
 import (
-	"fmt"
-	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 )
-
-// Word lists for benchClients: company names as they appear in CRMs, some accented.
-var (
-	benchFirst = []string{
-		"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Tyrell",
-		"Cyberdyne", "Soylent", "Vandelay", "Zürich", "Müller", "Société", "Crème", "São Paulo",
-		"Łódź", "Ærø", "Núñez", "Björk", "Göteborg", "Café", "Nordic", "Pacific", "Atlas",
-		"Blue River", "Red Oak", "Silver Line", "Green Valley", "Northwind", "Contoso",
-	}
-	benchSecond = []string{
-		"Logistics", "Consulting", "Software", "Systems", "Foods", "Energy", "Media", "Health",
-		"Partners", "Labs", "Holdings", "Ventures", "Bäckerei", "Générale", "Industries", "Design",
-	}
-	benchSuffix = []string{"", "", "Inc", "Ltd", "GmbH", "AG", "S.A.", "LLC", "Corp", "& Co."}
-	benchTLDs   = []string{"com", "io", "co", "de", "ch", "fr", "com.br"}
-)
-
-// benchClients generates n deterministic clients with realistic fields.
-func benchClients(n int) []gitscrum.ClientCompany {
-	rng := rand.New(rand.NewPCG(42, 7))
-	pick := func(words []string) string { return words[rng.IntN(len(words))] }
-	out := make([]gitscrum.ClientCompany, n)
-	for i := range out {
-		name := strings.TrimSpace(pick(benchFirst) + " " + pick(benchSecond) + " " + pick(benchSuffix))
-		slug := strings.ToLower(strings.NewReplacer(" ", "", ".", "", "&", "").Replace(gitscrum.NormalizeName(name)))
-		tld := pick(benchTLDs)
-		c := gitscrum.ClientCompany{
-			UUID: fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", rng.Uint32(), rng.Uint32()&0xffff,
-				rng.Uint32()&0xfff, 0x8000|rng.Uint32()&0x3fff, rng.Uint64()&0xffffffffffff),
-			Name: name,
-		}
-		if rng.IntN(10) > 0 {
-			c.Email = fmt.Sprintf("%s@%s%d.%s", pick([]string{"info", "billing", "contact", "hello"}), slug, i, tld)
-		}
-		if rng.IntN(10) > 2 {
-			c.Website = fmt.Sprintf("https://www.%s%d.%s", slug, i, tld)
-		}
-		out[i] = c
-	}
-	return out
-}
 
 // benchQueries are the kinds of query timed by BenchmarkSearch.
 var benchQueries = []struct{ name, query string }{
@@ -67,7 +24,7 @@ var benchSizes = []struct {
 // BenchmarkSearch times one query over an index built outside the timed loop.
 func BenchmarkSearch(b *testing.B) {
 	for _, size := range benchSizes {
-		ix := gitscrum.NewIndex(benchClients(size.n))
+		ix := gitscrum.NewIndex(gitscrumtest.GenerateClients(size.n))
 		b.Run(size.name, func(b *testing.B) {
 			for _, q := range benchQueries {
 				b.Run(q.name, func(b *testing.B) {
@@ -86,7 +43,7 @@ func BenchmarkSearch(b *testing.B) {
 // BenchmarkNewIndex times building the index.
 func BenchmarkNewIndex(b *testing.B) {
 	for _, size := range benchSizes {
-		clients := benchClients(size.n)
+		clients := gitscrumtest.GenerateClients(size.n)
 		b.Run(size.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -114,7 +71,7 @@ func BenchmarkNormalize(b *testing.B) {
 
 // BenchmarkResolveIn times resolving a name among 10,000 clients.
 func BenchmarkResolveIn(b *testing.B) {
-	clients := benchClients(10_000)
+	clients := gitscrumtest.GenerateClients(10_000)
 	b.ReportAllocs()
 	for b.Loop() {
 		_, _ = gitscrum.ResolveIn(clients, clients[5000].UUID)

@@ -6,11 +6,9 @@ package scalebench
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"net/http/httptest"
 	"runtime"
 	"runtime/metrics"
-	"strings"
 	"sync"
 	"time"
 
@@ -25,50 +23,6 @@ const PageSize = 100
 
 // Query is the search query: a name prefix that about one client in 32 has.
 const Query = "glob"
-
-// Word lists for Clients: company names as they appear in CRMs, some accented.
-var (
-	first = []string{
-		"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Tyrell",
-		"Cyberdyne", "Soylent", "Vandelay", "Zürich", "Müller", "Société", "Crème", "São Paulo",
-		"Łódź", "Ærø", "Núñez", "Björk", "Göteborg", "Café", "Nordic", "Pacific", "Atlas",
-		"Blue River", "Red Oak", "Silver Line", "Green Valley", "Northwind", "Contoso",
-	}
-	second = []string{
-		"Logistics", "Consulting", "Software", "Systems", "Foods", "Energy", "Media", "Health",
-		"Partners", "Labs", "Holdings", "Ventures", "Bäckerei", "Générale", "Industries", "Design",
-	}
-	suffix = []string{"", "", "Inc", "Ltd", "GmbH", "AG", "S.A.", "LLC", "Corp", "& Co."}
-	tlds   = []string{"com", "io", "co", "de", "ch", "fr", "com.br"}
-)
-
-// Clients generates n deterministic clients with realistic fields (those of
-// gitscrum's search benchmarks).
-func Clients(n int) []gitscrum.ClientCompany {
-	rng := rand.New(rand.NewPCG(42, 7))
-	pick := func(words []string) string { return words[rng.IntN(len(words))] }
-	out := make([]gitscrum.ClientCompany, n)
-	for i := range out {
-		name := strings.TrimSpace(pick(first) + " " + pick(second) + " " + pick(suffix))
-		slug := strings.ToLower(strings.NewReplacer(" ", "", ".", "", "&", "").Replace(gitscrum.NormalizeName(name)))
-		tld := pick(tlds)
-		c := gitscrum.ClientCompany{
-			UUID: fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", rng.Uint32(), rng.Uint32()&0xffff,
-				rng.Uint32()&0xfff, 0x8000|rng.Uint32()&0x3fff, rng.Uint64()&0xffffffffffff),
-			Name:          name,
-			ProjectsCount: rng.IntN(12),
-			InvoicesTotal: gitscrum.Money(rng.IntN(1_000_000)) / 100,
-		}
-		if rng.IntN(10) > 0 {
-			c.Email = fmt.Sprintf("%s@%s%d.%s", pick([]string{"info", "billing", "contact", "hello"}), slug, i, tld)
-		}
-		if rng.IntN(10) > 2 {
-			c.Website = fmt.Sprintf("https://www.%s%d.%s", slug, i, tld)
-		}
-		out[i] = c
-	}
-	return out
-}
 
 // Measure is what repeated runs of one operation measured.
 type Measure struct {

@@ -4,25 +4,12 @@ import (
 	"testing"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 )
-
-func TestClientsDeterministic(t *testing.T) {
-	a, b := Clients(500), Clients(500)
-	if len(a) != 500 || a[0] != b[0] || a[499] != b[499] {
-		t.Fatal("Clients is not deterministic")
-	}
-	seen := map[string]bool{}
-	for _, c := range a {
-		if !gitscrum.LooksLikeUUID(c.UUID) || seen[c.UUID] || c.Name == "" {
-			t.Fatalf("bad or repeated client %+v", c)
-		}
-		seen[c.UUID] = true
-	}
-}
 
 // TestListAndSearch runs both measures once on a small workspace.
 func TestListAndSearch(t *testing.T) {
-	clients := Clients(250)
+	clients := gitscrumtest.GenerateClients(250)
 	l, err := NewLister()
 	if err != nil {
 		t.Fatal(err)
