@@ -221,35 +221,26 @@ func (t *tokenizer) atValueStart() bool {
 // the bytes and characters consumed (closing quote included) and whether it was
 // closed.
 func (t *tokenizer) readDouble(rest string, open rune) (n, chars int, ok bool) {
-	t.start()
-	t.quoted = true
-	t.plainKey = false
-	t.valueUse = true
-	for n < len(rest) {
-		r, size := utf8.DecodeRuneInString(rest[n:])
-		chars++
-		switch {
-		case r == '\\':
-			if next, nsize := utf8.DecodeRuneInString(rest[n+size:]); n+size < len(rest) && escapable(next) {
-				t.buf.WriteRune(next)
-				n += size + nsize
-				chars++
-				continue
-			}
-			t.buf.WriteByte('\\')
-		case closesDouble(open, r):
-			return n + size, chars, true
-		default:
-			t.buf.WriteString(rest[n : n+size])
-		}
-		n += size
-	}
-	return n, chars, false
+	return t.readQuoted(rest, func(r rune, _ string) bool { return closesDouble(open, r) })
 }
 
 // readSingle reads a single-quoted part after its opening quote: it ends at a
 // single quote followed by white space or the end of the line.
 func (t *tokenizer) readSingle(rest string) (n, chars int, ok bool) {
+	return t.readQuoted(rest, func(r rune, after string) bool {
+		if !isSingleQuote(r) {
+			return false
+		}
+		next, _ := utf8.DecodeRuneInString(after)
+		return after == "" || unicode.IsSpace(next)
+	})
+}
+
+// readQuoted reads a quoted part after its opening quote until closes(r, after)
+// accepts a rune r followed by the text after; a backslash escapes a quote or a
+// backslash. It returns the bytes and characters consumed (closing quote included)
+// and whether the part was closed.
+func (t *tokenizer) readQuoted(rest string, closes func(r rune, after string) bool) (n, chars int, ok bool) {
 	t.start()
 	t.quoted = true
 	t.plainKey = false
@@ -266,11 +257,8 @@ func (t *tokenizer) readSingle(rest string) (n, chars int, ok bool) {
 				continue
 			}
 			t.buf.WriteByte('\\')
-		case isSingleQuote(r):
-			if after, _ := utf8.DecodeRuneInString(rest[n+size:]); n+size == len(rest) || unicode.IsSpace(after) {
-				return n + size, chars, true
-			}
-			t.buf.WriteString(rest[n : n+size])
+		case closes(r, rest[n+size:]):
+			return n + size, chars, true
 		default:
 			t.buf.WriteString(rest[n : n+size])
 		}
