@@ -3,6 +3,7 @@ package slackbot_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,6 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 )
 
@@ -165,6 +168,35 @@ func TestSocketMode(t *testing.T) {
 		assert.Less(t, took, testBudget+700*time.Millisecond)
 		posts := e.hooks.waitPosts(1, 10*time.Second)
 		assert.Contains(t, joined(t, posts[0].msg), "Globex Corporation")
+	})
+
+	t.Run("the largest answers still fit an acknowledgement", func(t *testing.T) {
+		// Each "&" renders as "&amp;", which JSON escapes again: the worst case for
+		// size. Rendering truncates every value, so even these cards and lists stay
+		// under Slack's 20 KB limit for a Socket Mode acknowledgement (above it,
+		// RunSocketMode would acknowledge briefly and post to the response_url).
+		amp := func(n int) string { return strings.Repeat("&", n) }
+		for i := range 12 {
+			e.emu.AddClients(gitscrumtest.DemoWorkspace, gitscrum.ClientCompany{
+				Name:    fmt.Sprintf("Ampersand %02d %s", i, amp(240)),
+				Email:   amp(200) + "@example.com",
+				Phone:   amp(255),
+				Website: "https://example.com/" + amp(230),
+				Address: amp(1000),
+				Notes:   amp(5000),
+			})
+		}
+		before := len(e.hooks.received())
+		for _, text := range []string{"list ampersand", "show ampersand 07"} {
+			msg, _ := fake.command("env-large-"+text[:4], text, reader, e.hooks.url())
+			body, err := json.Marshal(msg)
+			require.NoError(t, err)
+			t.Logf("%s: %d bytes", text, len(body))
+			assert.Less(t, len(body), 20*1024, "%s: %d bytes", text, len(body))
+			assert.Contains(t, joined(t, msg), "Ampersand", text)
+			require.NoError(t, slackbot.CheckLimits(msg))
+		}
+		assert.Len(t, e.hooks.received(), before, "answered in the acknowledgement itself")
 	})
 
 	cancel()
