@@ -64,6 +64,8 @@ type Error struct {
 	Err error
 
 	class error
+	// earlierUnknown: an earlier attempt of the same call may have been applied.
+	earlierUnknown bool
 }
 
 // Error returns a one-line description without the token.
@@ -137,12 +139,28 @@ func (e *Error) Class() error { return e.class }
 // TokenExpired reports whether GitScrum said the token has expired.
 func (e *Error) TokenExpired() bool { return e.Code == ErrorCodeTokenExpired }
 
+// MayHaveChanged reports whether the failed call may nevertheless have changed data
+// in GitScrum: a create or an update that reached GitScrum and was not refused with a
+// 4xx (a 5xx, a lost answer, a timeout), or an update retried after such an attempt.
+// When false, nothing was created or changed.
+func (e *Error) MayHaveChanged() bool {
+	if e.Method != http.MethodPost && e.Method != http.MethodPut {
+		return false
+	}
+	return e.earlierUnknown || attemptMayHaveChanged(e)
+}
+
+// attemptMayHaveChanged reports whether one failed attempt may have been applied.
+func attemptMayHaveChanged(e *Error) bool {
+	return e.Sent && (e.StatusCode < 400 || e.StatusCode >= 500)
+}
+
 // SafeToRetry reports whether repeating the same call cannot do harm: always for reads
-// and updates (an update sets the same values again), and for a create only when the
-// request never reached GitScrum.
+// and updates (an update sets the same values again), and for a create only when
+// nothing can have been created ([Error.MayHaveChanged] is false).
 func (e *Error) SafeToRetry() bool {
 	if e.Method == http.MethodPost {
-		return !e.Sent
+		return !e.MayHaveChanged()
 	}
 	return true
 }

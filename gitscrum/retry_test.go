@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 )
 
 // TestRetries checks which failures are retried and that the emulator sees exactly
@@ -74,7 +76,8 @@ func TestRetries(t *testing.T) {
 				var e *gitscrum.Error
 				require.ErrorAs(t, err, &e)
 				assert.True(t, e.Sent, "a create that reached the server is marked sent")
-				assert.False(t, e.SafeToRetry())
+				assert.Equal(t, e.StatusCode == http.StatusTooManyRequests, e.SafeToRetry(),
+					"only a create GitScrum refused (429) is known to have created nothing")
 				assert.Len(t, srv.Clients(workspace), 1, "no client was created")
 			}
 		})
@@ -171,4 +174,54 @@ func TestDefaultTimeout(t *testing.T) {
 	e := assertClass(t, err, gitscrum.ErrUnavailable)
 	assert.Contains(t, e.Message, "did not answer in time")
 	assert.Less(t, time.Since(start), 2*time.Second)
+}
+
+// TestMayHaveChanged checks what a failed write tells about GitScrum's state,
+// including an update whose last attempt was refused after an earlier attempt's
+// answer was lost.
+func TestMayHaveChanged(t *testing.T) {
+	tests := []struct {
+		name        string
+		op          string
+		setup       func(srv *gitscrumtest.Server)
+		mayChange   bool
+		safeToRetry bool
+	}{
+		{name: "read", op: "get", setup: func(s *gitscrumtest.Server) { s.FailNext(3, 503, 0) }, mayChange: false, safeToRetry: true},
+		{name: "create refused 422", op: "create-invalid", mayChange: false, safeToRetry: true},
+		{name: "create 429", op: "create", setup: func(s *gitscrumtest.Server) { s.FailNext(1, 429, 0) }, mayChange: false, safeToRetry: true},
+		{name: "create 503", op: "create", setup: func(s *gitscrumtest.Server) { s.FailNext(1, 503, 0) }, mayChange: true, safeToRetry: false},
+		{name: "create answer lost", op: "create", setup: func(s *gitscrumtest.Server) { s.DropNext(1) }, mayChange: true, safeToRetry: false},
+		{name: "update 429 throughout", op: "update", setup: func(s *gitscrumtest.Server) { s.FailNext(3, 429, 0) }, mayChange: false, safeToRetry: true},
+		{name: "update 503 throughout", op: "update", setup: func(s *gitscrumtest.Server) { s.FailNext(3, 503, 0) }, mayChange: true, safeToRetry: true},
+		{name: "update answer lost, then 429", op: "update", setup: func(s *gitscrumtest.Server) { s.DropNext(1); s.FailNext(2, 429, 0) }, mayChange: true, safeToRetry: true},
+		{name: "update refused 422", op: "update-invalid", mayChange: false, safeToRetry: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, c, _ := newEnv(t)
+			existing := seed(t, srv, "Acme Corp")
+			if tt.setup != nil {
+				tt.setup(srv)
+			}
+			ctx := context.Background()
+			var err error
+			switch tt.op {
+			case "get":
+				_, err = c.GetClient(ctx, workspace, existing.UUID)
+			case "create":
+				_, err = c.CreateClient(ctx, gitscrum.CreateClientRequest{CompanySlug: workspace, Name: "Globex"})
+			case "create-invalid":
+				_, err = c.CreateClient(ctx, gitscrum.CreateClientRequest{CompanySlug: workspace, Name: "Globex", Address: strings.Repeat("x", 1001)})
+			case "update":
+				_, err = c.UpdateClient(ctx, existing.UUID, gitscrum.UpdateClientRequest{CompanySlug: workspace, Notes: gitscrum.String("x")})
+			case "update-invalid":
+				_, err = c.UpdateClient(ctx, existing.UUID, gitscrum.UpdateClientRequest{CompanySlug: workspace, Address: gitscrum.String(strings.Repeat("x", 1001))})
+			}
+			var e *gitscrum.Error
+			require.ErrorAs(t, err, &e)
+			assert.Equal(t, tt.mayChange, e.MayHaveChanged(), "MayHaveChanged")
+			assert.Equal(t, tt.safeToRetry, e.SafeToRetry(), "SafeToRetry")
+		})
+	}
 }

@@ -43,6 +43,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	target := u.String()
 
 	policy := c.retry
+	unknown := false // an earlier attempt may have been applied
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
 		status, err := c.attempt(ctx, cl, target, payload, out)
@@ -53,7 +54,12 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			return nil
 		}
 		var e *Error
-		if !errors.As(err, &e) || attempt >= policy.MaxAttempts || !c.retryable(cl.method, e) {
+		if !errors.As(err, &e) {
+			return err
+		}
+		e.earlierUnknown = unknown
+		unknown = unknown || attemptMayHaveChanged(e)
+		if attempt >= policy.MaxAttempts || !c.retryable(cl.method, e) {
 			return err
 		}
 		wait := policy.backoff(attempt)

@@ -74,32 +74,36 @@ func failure(slash string, inv *invocation, err error) (*slack.WebhookMessage, s
 		return errorMessage(slash, "GitScrum does not let the bot's token do this (403 Forbidden).",
 			"An admin should check the permissions of GITSCRUM_TOKEN in GitScrum. Nothing was changed.", nil), ResultUpstreamAuth
 	case errors.Is(err, gitscrum.ErrRateLimited):
-		wait, changed := "a minute", nothingChanged(inv)
-		if errors.As(err, &gse) {
-			if gse.RetryAfter > 0 {
-				wait = gse.RetryAfter.Round(time.Second).String()
-			}
-			if gse.Method == http.MethodPut {
-				// An update is retried, and an attempt before the refused one may have
-				// been saved with its answer lost (a 502 from a proxy, a dropped
-				// connection). A create is never retried once sent, and a refused
-				// lookup sent no update: for those, nothing changed.
-				changed = maybeChanged(inv)
-			}
+		wait := "a minute"
+		if errors.As(err, &gse) && gse.RetryAfter > 0 {
+			wait = gse.RetryAfter.Round(time.Second).String()
 		}
 		return errorMessage(slash, "GitScrum is busy: it asked us to slow down (rate limited).",
-			"Try again in "+Escape(wait)+"."+changed, nil), ResultRateLimited
+			"Try again in "+Escape(wait)+"."+afterWrite(inv, err), nil), ResultRateLimited
 	case errors.Is(err, context.DeadlineExceeded):
 		return errorMessage(slash, "GitScrum took too long to answer.",
-			"Try again in a minute."+maybeChanged(inv), nil), ResultTimeout
+			"Try again in a minute."+afterWrite(inv, err), nil), ResultTimeout
 	case errors.Is(err, gitscrum.ErrUnavailable):
 		what := "GitScrum could not be reached or failed"
 		if errors.As(err, &gse) && gse.StatusCode != 0 {
 			what = fmt.Sprintf("GitScrum answered %d %s", gse.StatusCode, Escape(http.StatusText(gse.StatusCode)))
 		}
-		return errorMessage(slash, what+".", "Try again in a minute."+maybeChanged(inv), nil), ResultUnavailable
+		return errorMessage(slash, what+".", "Try again in a minute."+afterWrite(inv, err), nil), ResultUnavailable
 	}
 	return errorMessage(slash, "Something went wrong: "+clip(err.Error(), 500), "Try again; if it keeps failing, tell the admin.", nil), ResultInternal
+}
+
+// afterWrite says what a failed command changed: nothing, when GitScrum's error
+// shows no attempt can have been applied (a refused create, a failed lookup before
+// any write, an update refused on every attempt), else that it may have. An update
+// retried after an attempt whose answer was lost may have been saved even when the
+// last attempt was refused; gitscrum.Error.MayHaveChanged knows.
+func afterWrite(inv *invocation, err error) string {
+	var gse *gitscrum.Error
+	if errors.As(err, &gse) && !gse.MayHaveChanged() {
+		return nothingChanged(inv)
+	}
+	return maybeChanged(inv)
 }
 
 // nothingChanged is said after a failed write that certainly changed nothing.

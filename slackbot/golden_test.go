@@ -82,6 +82,7 @@ func TestGolden(t *testing.T) {
 		{name: "error_rate_limited", text: "list", setup: func(e *env) { e.emu.FailNext(1, http.StatusTooManyRequests, 30*time.Second) }},
 		{name: "error_unavailable", text: "show acme corp", setup: func(e *env) { e.emu.FailNext(1, http.StatusServiceUnavailable, 0) }},
 		{name: "error_unavailable_write", text: "create Wonka", user: writer, setup: func(e *env) { e.emu.FailNext(2, http.StatusBadGateway, 0) }},
+		{name: "error_unavailable_write_sent", text: "create Wonka force=yes", user: writer, setup: func(e *env) { e.emu.FailNext(1, http.StatusBadGateway, 0) }},
 		{name: "error_timeout", text: "list", setup: func(e *env) { e.emu.SetLatency(time.Second) },
 			mods: []func(*slackbot.Config){func(c *slackbot.Config) { c.JobTimeout = 50 * time.Millisecond }}},
 		{name: "error_writes_off", text: "create Wonka", user: writer, mods: []func(*slackbot.Config){func(c *slackbot.Config) { c.WriteUsers = nil }}},

@@ -260,7 +260,7 @@ func retryAdvice(e *gitscrum.Error, f failure) string {
 	}
 	// Nothing was created when the failed request was not the create itself (the
 	// duplicate check's list), never left the process, or was refused with a 4xx.
-	if e != nil && (e.Method != http.MethodPost || !e.Sent || (e.StatusCode >= 400 && e.StatusCode < 500)) {
+	if e != nil && !e.MayHaveChanged() {
 		return "Nothing was created; retrying is safe."
 	}
 	if f.guarded {
