@@ -36,6 +36,7 @@ type Client struct {
 	retry      RetryPolicy
 	timeout    time.Duration
 	observer   Observer
+	creates    *createLocks
 }
 
 // maxIdleConnsPerHost keeps enough warm connections to GitScrum for a server that
@@ -66,6 +67,7 @@ func New(opts ...Option) (*Client, error) {
 		userAgent:  "gitscrum-bridge/" + Version,
 		retry:      DefaultRetryPolicy,
 		timeout:    DefaultTimeout,
+		creates:    &createLocks{},
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {

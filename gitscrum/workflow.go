@@ -3,6 +3,7 @@ package gitscrum
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 )
 
@@ -51,13 +52,24 @@ func isClientNotFound(err error) bool {
 // same normalised name or the same email, in which case it returns a
 // [*DuplicateError] (matching ErrDuplicate) listing them and creates nothing.
 // allowDuplicate skips the check. Models and people retry; this keeps a retried create
-// from making a second client.
+// from making a second client. Within one process (a Client and its WithToken copies),
+// concurrent creates of the same name or email run one after the other, so they cannot
+// both pass the check; separate processes can still race.
 func (c *Client) CreateClientIfNew(ctx context.Context, req CreateClientRequest, allowDuplicate bool) (*ClientCompany, error) {
 	req = req.trimmed()
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
 	if !allowDuplicate {
+		unlock, err := c.creates.lock(ctx, createKeys(req)...)
+		if err != nil {
+			e := &Error{Method: http.MethodPost, Path: pathCompanies, Message: "gave up waiting for another create of the same client", Err: err}
+			if errors.Is(err, context.DeadlineExceeded) {
+				e.class = ErrUnavailable
+			}
+			return nil, e
+		}
+		defer unlock()
 		all, err := c.ListClients(ctx, req.CompanySlug)
 		if err != nil {
 			return nil, err

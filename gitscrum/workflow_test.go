@@ -3,7 +3,9 @@ package gitscrum_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -99,4 +101,74 @@ func TestCreateClientIfNew(t *testing.T) {
 	_, err = c.CreateClientIfNew(ctx, req, true)
 	require.NoError(t, err)
 	assert.Len(t, srv.Clients(workspace), 2, "allowDuplicate creates anyway")
+}
+
+// TestCreateClientIfNewConcurrent fires the same create from several goroutines at
+// once (as a model calling tools in parallel would): exactly one client is created,
+// the others are refused as duplicates of it, and GitScrum saw one POST.
+func TestCreateClientIfNewConcurrent(t *testing.T) {
+	srv, c, _ := newEnv(t)
+	srv.SetLatency(20 * time.Millisecond)
+	const n = 6
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Every other caller acts with a WithToken copy: copies share the locks.
+			cc := c
+			if i%2 == 1 {
+				cc = c.WithToken(gitscrumtest.DefaultToken)
+			}
+			name := "Globex Corporation"
+			if i%3 == 2 {
+				name = "GLOBEX corporation."
+			}
+			_, errs[i] = cc.CreateClientIfNew(context.Background(), gitscrum.CreateClientRequest{CompanySlug: workspace, Name: name}, false)
+		}()
+	}
+	wg.Wait()
+	created := 0
+	for _, err := range errs {
+		if err == nil {
+			created++
+			continue
+		}
+		require.ErrorIs(t, err, gitscrum.ErrDuplicate)
+	}
+	assert.Equal(t, 1, created)
+	assert.Len(t, srv.Clients(workspace), 1)
+	posts := 0
+	for _, r := range srv.Requests() {
+		if r.Method == "POST" {
+			posts++
+		}
+	}
+	assert.Equal(t, 1, posts)
+}
+
+// TestCreateClientIfNewWaitEndsWithContext checks a create waiting behind another
+// create of the same client gives up when its context ends, having sent nothing.
+func TestCreateClientIfNewWaitEndsWithContext(t *testing.T) {
+	srv, c, _ := newEnv(t)
+	srv.SetLatency(300 * time.Millisecond)
+	req := gitscrum.CreateClientRequest{CompanySlug: workspace, Name: "Initech", Email: "tps@initech.example"}
+	first := make(chan error, 1)
+	go func() { _, err := c.CreateClientIfNew(context.Background(), req, false); first <- err }()
+	require.Eventually(t, func() bool { return len(srv.Requests()) > 0 }, 2*time.Second, time.Millisecond)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	other := gitscrum.CreateClientRequest{CompanySlug: workspace, Name: "Initrode", Email: "TPS@initech.example"} // same email
+	_, err := c.CreateClientIfNew(ctx, other, false)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.ErrorIs(t, err, gitscrum.ErrUnavailable)
+	var e *gitscrum.Error
+	require.ErrorAs(t, err, &e)
+	assert.False(t, e.MayHaveChanged())
+	assert.True(t, e.SafeToRetry())
+
+	require.NoError(t, <-first)
+	assert.Len(t, srv.Clients(workspace), 1, "the waiting create sent nothing")
 }
