@@ -3,11 +3,7 @@ package slackbot_test
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -24,6 +20,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
 )
 
 // testSecret is the signing secret of the tests' Slack app.
@@ -81,14 +78,6 @@ func newEnv(t *testing.T, mods ...func(*slackbot.Config)) *env {
 	return &env{t: t, emu: emu, bot: bot, srv: srv, hooks: hooks}
 }
 
-// sign returns Slack's signature of body at timestamp ts: "v0=" and the hex
-// HMAC-SHA256 of "v0:<ts>:<body>" keyed with the signing secret.
-func sign(secret, ts, body string) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	fmt.Fprintf(mac, "v0:%s:%s", ts, body)
-	return "v0=" + hex.EncodeToString(mac.Sum(nil))
-}
-
 // commandForm is the body Slack posts for /gitscrum text by user.
 func (e *env) commandForm(text, user string) url.Values {
 	return url.Values{
@@ -119,7 +108,7 @@ func (e *env) signedRequest(body string, at time.Time) *http.Request {
 	ts := strconv.FormatInt(at.Unix(), 10)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", sign(testSecret, ts, body))
+	req.Header.Set("X-Slack-Signature", slackbottest.Signature(testSecret, ts, body))
 	return req
 }
 
@@ -156,26 +145,8 @@ func allText(t *testing.T, msg *slack.WebhookMessage) []string {
 	t.Helper()
 	raw, err := json.Marshal(msg)
 	require.NoError(t, err)
-	var doc any
-	require.NoError(t, json.Unmarshal(raw, &doc))
-	var out []string
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, vv := range x {
-				if s, ok := vv.(string); ok && k == "text" {
-					out = append(out, s)
-				}
-				walk(vv)
-			}
-		case []any:
-			for _, vv := range x {
-				walk(vv)
-			}
-		}
-	}
-	walk(doc)
+	out, err := slackbottest.Texts(raw)
+	require.NoError(t, err)
 	return out
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
 )
 
 // TestCommandsOverHTTP runs every subcommand as a real signed request against the
@@ -141,7 +142,7 @@ func TestVerification(t *testing.T) {
 	}{
 		{name: "forged signature", req: func() *http.Request {
 			r := e.signedRequest(body, now)
-			r.Header.Set("X-Slack-Signature", sign("not-the-secret", ts(now), body))
+			r.Header.Set("X-Slack-Signature", slackbottest.Signature("not-the-secret", ts(now), body))
 			return r
 		}},
 		{name: "stale timestamp", req: func() *http.Request { return e.signedRequest(body, now.Add(-6*time.Minute)) }},
@@ -182,7 +183,7 @@ func TestVerification(t *testing.T) {
 		{name: "non-numeric timestamp", req: func() *http.Request {
 			r := e.signedRequest(body, now)
 			r.Header.Set("X-Slack-Request-Timestamp", "soon")
-			r.Header.Set("X-Slack-Signature", sign(testSecret, "soon", body))
+			r.Header.Set("X-Slack-Signature", slackbottest.Signature(testSecret, "soon", body))
 			return r
 		}},
 	}

@@ -1,9 +1,6 @@
 package soak
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,6 +17,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
 )
 
 // nonWriter is a Slack user without write access.
@@ -66,14 +64,6 @@ func (w *slackWorker) loop(deadline time.Time) {
 			w.update()
 		}
 	}
-}
-
-// sign returns Slack's v0 signature of body at timestamp ts: "v0=" and the hex
-// HMAC-SHA256 of "v0:<ts>:<body>" keyed with the signing secret.
-func sign(secret, ts, body string) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	fmt.Fprintf(mac, "v0:%s:%s", ts, body)
-	return "v0=" + hex.EncodeToString(mac.Sum(nil))
 }
 
 // slackEscape escapes text as Slack does in the text of a slash command.
@@ -138,7 +128,7 @@ func (w *slackWorker) command(user, text string, badSig bool) answer {
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", sign(secret, ts, body))
+	req.Header.Set("X-Slack-Signature", slackbottest.Signature(secret, ts, body))
 	resp, err := s.slackHTTP.Do(req)
 	if err != nil {
 		s.hooks.done(path)
@@ -189,32 +179,15 @@ func (w *slackWorker) command(user, text string, badSig bool) answer {
 
 // texts returns the fallback text of a message and all its texts.
 func texts(data []byte) (string, string, error) {
-	var doc any
-	if err := json.Unmarshal(data, &doc); err != nil {
+	out, err := slackbottest.Texts(data)
+	if err != nil {
 		return "", "", err
 	}
-	var out []string
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			for k, vv := range x {
-				if s, ok := vv.(string); ok && k == "text" {
-					out = append(out, s)
-				}
-				walk(vv)
-			}
-		case []any:
-			for _, vv := range x {
-				walk(vv)
-			}
-		}
+	var top struct {
+		Text string `json:"text"`
 	}
-	walk(doc)
-	fallback := ""
-	if m, ok := doc.(map[string]any); ok {
-		fallback, _ = m["text"].(string)
-	}
+	_ = json.Unmarshal(data, &top)
+	fallback := top.Text
 	return fallback, strings.Join(out, "\n"), nil
 }
 

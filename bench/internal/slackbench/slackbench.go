@@ -6,9 +6,6 @@ package slackbench
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,7 +14,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +25,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
 )
 
 // secret signs the load's requests.
@@ -189,12 +186,7 @@ func (r *Rig) request(run int64, i int, text string) (*http.Request, string) {
 		"response_url": {r.sink.srv.URL + path}, "trigger_id": {"1.2.3"},
 	}.Encode()
 	req, _ := http.NewRequest(http.MethodPost, r.botURL, strings.NewReader(body))
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(secret))
-	fmt.Fprintf(mac, "v0:%s:%s", ts, body)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	slackbottest.SignRequest(req, secret, body, time.Now())
 	return req, path
 }
 
