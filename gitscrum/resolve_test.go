@@ -69,7 +69,7 @@ func TestResolveIn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := gitscrum.ResolveIn(resolveClients, tt.ref)
+			got, err := gitscrum.ResolveIn(t.Context(), resolveClients, tt.ref)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got.UUID)
 		})
@@ -88,7 +88,7 @@ func TestResolveInAmbiguous(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := gitscrum.ResolveIn(resolveClients, tt.ref)
+			_, err := gitscrum.ResolveIn(t.Context(), resolveClients, tt.ref)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, gitscrum.ErrAmbiguous)
 			assert.NotErrorIs(t, err, gitscrum.ErrNotFound)
@@ -111,7 +111,7 @@ func TestResolveInAmbiguousCapped(t *testing.T) {
 		clients = append(clients, recClient(fmt.Sprintf("u%02d", i), fmt.Sprintf("Shop %d", i), "", ""))
 	}
 	clients = append(clients, recClient("first", "Shop", "", ""), recClient("second", "Shop", "", ""))
-	_, err := gitscrum.ResolveIn(clients, "shop")
+	_, err := gitscrum.ResolveIn(t.Context(), clients, "shop")
 	var re *gitscrum.ResolveError
 	require.ErrorAs(t, err, &re)
 	require.Len(t, re.Candidates, 10)
@@ -125,7 +125,7 @@ func TestResolveInAmbiguousCapped(t *testing.T) {
 
 func TestResolveInDuplicateUUID(t *testing.T) {
 	clients := []gitscrum.ClientCompany{recClient("dup", "One", "", ""), recClient("DUP", "Two", "", "")}
-	_, err := gitscrum.ResolveIn(clients, "dup")
+	_, err := gitscrum.ResolveIn(t.Context(), clients, "dup")
 	assert.ErrorIs(t, err, gitscrum.ErrAmbiguous)
 }
 
@@ -147,7 +147,7 @@ func TestResolveInNotFound(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := gitscrum.ResolveIn(resolveClients, tt.ref)
+			_, err := gitscrum.ResolveIn(t.Context(), resolveClients, tt.ref)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, gitscrum.ErrNotFound)
 			assert.NotErrorIs(t, err, gitscrum.ErrAmbiguous)
@@ -164,7 +164,7 @@ func TestResolveInNotFound(t *testing.T) {
 
 func TestResolveInEmptyRef(t *testing.T) {
 	for _, ref := range []string{"", " ", "\t\n "} {
-		_, err := gitscrum.ResolveIn(resolveClients, ref)
+		_, err := gitscrum.ResolveIn(t.Context(), resolveClients, ref)
 		var re *gitscrum.ResolveError
 		require.ErrorAs(t, err, &re)
 		assert.Equal(t, ref, re.Ref)
@@ -172,7 +172,7 @@ func TestResolveInEmptyRef(t *testing.T) {
 		assert.Empty(t, re.Suggestions)
 		assert.ErrorIs(t, err, gitscrum.ErrNotFound)
 	}
-	_, err := gitscrum.ResolveIn(nil, "acme")
+	_, err := gitscrum.ResolveIn(t.Context(), nil, "acme")
 	assert.ErrorIs(t, err, gitscrum.ErrNotFound)
 }
 
@@ -200,7 +200,9 @@ func TestSuggest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tt.ref, tt.n), func(t *testing.T) {
-			assert.Equal(t, tt.want, gitscrum.Suggest(clients, tt.ref, tt.n))
+			got, err := gitscrum.Suggest(t.Context(), clients, tt.ref, tt.n)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
 		})
 	}
 }
@@ -217,7 +219,7 @@ func FuzzResolveIn(f *testing.F) {
 		for i, name := range strings.Split(names, "|") {
 			clients = append(clients, recClient(fmt.Sprintf("u%d", i), name, "", ""))
 		}
-		got, err := gitscrum.ResolveIn(clients, ref)
+		got, err := gitscrum.ResolveIn(t.Context(), clients, ref)
 		if err == nil {
 			found := false
 			for _, c := range clients {

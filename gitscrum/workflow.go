@@ -7,17 +7,34 @@ import (
 	"strings"
 )
 
-// ResolveClient finds exactly one client for ref, a UUID or a name. A ref in UUID form
-// is fetched directly; otherwise the workspace's complete list is searched: an exact
-// UUID match, else a unique name match (see [ResolveIn]). Several matches give a
-// [*ResolveError] matching ErrAmbiguous with the candidates; none gives one matching
-// ErrNotFound with the closest names. The record returned is the full one from
-// GetClient.
+// ResolveClient finds exactly one client for ref, a UUID or a name, the forgiving way
+// a read wants. A ref in UUID form is fetched directly; otherwise the workspace's
+// complete list is searched: an exact UUID match, else a unique name match (see
+// [ResolveIn]). Several matches give a [*ResolveError] matching ErrAmbiguous with the
+// candidates; none gives one matching ErrNotFound with the closest names. The record
+// returned is the full one from GetClient. ref and companySlug are checked (length
+// caps, characters) before anything is sent.
 func (c *Client) ResolveClient(ctx context.Context, companySlug, ref string) (*ClientCompany, error) {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return nil, newValidationError("client", "is required: give a client name or UUID")
+	return c.resolve(ctx, companySlug, ref, ResolveIn)
+}
+
+// ResolveClientExact finds the one client a write names with ref: its UUID, or its
+// whole name exactly as listed once both are normalised (see [ResolveExactIn]).
+// Anything looser is a [*ResolveError] with Exact set, listing the clients a read
+// would have found, and nothing is changed. A ref in UUID form is fetched directly;
+// otherwise the workspace's complete list is searched.
+func (c *Client) ResolveClientExact(ctx context.Context, companySlug, ref string) (*ClientCompany, error) {
+	return c.resolve(ctx, companySlug, ref, ResolveExactIn)
+}
+
+// resolve checks the input, fetches a UUID directly, else lists the workspace and
+// picks one client with pick.
+func (c *Client) resolve(ctx context.Context, companySlug, ref string,
+	pick func(context.Context, []ClientCompany, string) (ClientCompany, error)) (*ClientCompany, error) {
+	if err := ValidateReference(ref); err != nil {
+		return nil, err
 	}
+	ref = strings.TrimSpace(ref)
 	if err := ValidateCompanySlug(companySlug); err != nil {
 		return nil, err
 	}
@@ -32,7 +49,7 @@ func (c *Client) ResolveClient(ctx context.Context, companySlug, ref string) (*C
 	if err != nil {
 		return nil, err
 	}
-	match, err := ResolveIn(all, ref)
+	match, err := pick(ctx, all, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -89,14 +106,20 @@ type UpdateResult struct {
 	Changes []Change
 }
 
-// UpdateClientByRef resolves ref (a UUID or a name) to one client, applies the partial
-// update, and reports what changed. The request is validated before anything is sent.
+// UpdateClientByRef resolves ref to the one client it names exactly, its UUID or its
+// whole name (see [Client.ResolveClientExact]), applies the partial update, and
+// reports what changed. A ref that only matches loosely (part of a name, several
+// clients) is a [*ResolveError] with Exact set and changes nothing. The request and
+// ref are validated before anything is sent.
 func (c *Client) UpdateClientByRef(ctx context.Context, ref string, req UpdateClientRequest) (*UpdateResult, error) {
+	if err := ValidateReference(ref); err != nil {
+		return nil, err
+	}
 	req = req.trimmed()
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	before, err := c.ResolveClient(ctx, req.CompanySlug, ref)
+	before, err := c.ResolveClientExact(ctx, req.CompanySlug, ref)
 	if err != nil {
 		return nil, err
 	}

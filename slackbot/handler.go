@@ -344,7 +344,11 @@ func (b *Bot) runList(ctx context.Context, inv *invocation) result {
 			return strings.Compare(sortKey(x.Name), sortKey(y.Name))
 		})
 	} else {
-		for _, m := range gitscrum.NewIndex(all).Search(query) {
+		matches, err := gitscrum.NewIndex(all).Search(ctx, query)
+		if err != nil {
+			return fail(err)
+		}
+		for _, m := range matches {
 			clients = append(clients, *m.Client)
 		}
 	}
@@ -353,7 +357,7 @@ func (b *Bot) runList(ctx context.Context, inv *invocation) result {
 		return reply(message(v.responseType(), "No clients yet in workspace "+code(inv.workspace, 100)+".",
 			section("Workspace "+code(inv.workspace, 100)+" has no clients yet."), v.footer("Add one with "+code(v.slash+" create <name>", 100))))
 	case len(clients) == 0:
-		return result{msg: notFoundMessage(v, query, gitscrum.Suggest(all, query, 3)), code: ResultNotFound}
+		return b.notFound(ctx, v, all, query)
 	}
 	title := fmt.Sprintf("*%s* in workspace %s:", plural(len(clients), "client"), code(inv.workspace, 100))
 	if query != "" {
@@ -368,7 +372,7 @@ func (b *Bot) runList(ctx context.Context, inv *invocation) result {
 // sortKey orders names alphabetically, ignoring case, accents, punctuation and
 // leading symbols: "<!channel> Alerts" sorts under C.
 func sortKey(name string) string {
-	return strings.TrimLeftFunc(gitscrum.NormalizeName(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	return strings.TrimLeftFunc(gitscrum.Normalize(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // runShow answers show <name|uuid> with the client's card.
@@ -393,13 +397,16 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 	}
 	v := b.view(inv)
 	ix := gitscrum.NewIndex(all)
-	matches := ix.Search(ref)
+	matches, err := ix.Search(ctx, ref)
+	if err != nil {
+		return fail(err)
+	}
 	switch {
 	case len(matches) == 1:
 		return reply(cardMessage(*matches[0].Client, v, ""))
 	case len(matches) > 1:
 		// A name matched better than all others (the exact name) is the one meant.
-		if c, err := gitscrum.ResolveIn(all, ref); err == nil {
+		if c, err := gitscrum.ResolveIn(ctx, all, ref); err == nil {
 			return reply(cardMessage(c, v, ""))
 		}
 		clients := make([]gitscrum.ClientCompany, len(matches))
@@ -411,10 +418,25 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 	}
 	// Nothing matched. "delete acme" is more likely a mistyped subcommand than a
 	// client's name when its first word matches no client at all.
-	if words := strings.Fields(ref); inv.verb != "" && len(words) > 1 && ix.Search(words[0]) == nil {
-		return result{msg: unknownSubcommandMessage(v.slash, inv.verb, ref), code: ResultUsage}
+	if words := strings.Fields(ref); inv.verb != "" && len(words) > 1 {
+		first, err := ix.Search(ctx, words[0])
+		if err != nil {
+			return fail(err)
+		}
+		if first == nil {
+			return result{msg: unknownSubcommandMessage(v.slash, inv.verb, ref), code: ResultUsage}
+		}
 	}
-	return result{msg: notFoundMessage(v, ref, gitscrum.Suggest(all, ref, 3)), code: ResultNotFound}
+	return b.notFound(ctx, v, all, ref)
+}
+
+// notFound answers that no client matches ref, with the closest names.
+func (b *Bot) notFound(ctx context.Context, v view, all []gitscrum.ClientCompany, ref string) result {
+	suggestions, err := gitscrum.Suggest(ctx, all, ref, 3)
+	if err != nil {
+		return fail(err)
+	}
+	return result{msg: notFoundMessage(v, ref, suggestions), code: ResultNotFound}
 }
 
 // runCreate answers create <name> field=value …: the duplicate guard, the create,

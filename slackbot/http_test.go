@@ -73,7 +73,7 @@ func TestCommandsOverHTTP(t *testing.T) {
 				}
 			}},
 		{name: "create duplicate forced", text: "create Globex Corporation force=yes", user: writer, contains: []string{"Created by"}},
-		{name: "update", text: `update globex phone=+1-555-0201 notes="Renewed for 2026"`, user: writer,
+		{name: "update", text: `update globex corporation phone=+1-555-0201 notes="Renewed for 2026"`, user: writer,
 			contains: []string{"Updated *Globex Corporation*", "*Phone*: +1-555-0200 → +1-555-0201", "*Notes*: _(empty)_ → Renewed for 2026"},
 			check: func(t *testing.T, e *env, _ *slack.WebhookMessage) {
 				reqs := e.emu.Requests()

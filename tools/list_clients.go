@@ -52,7 +52,10 @@ func parseList(a args) (work, error) {
 		if err != nil {
 			return nil, err
 		}
-		matches := gitscrum.NewIndex(all).Search(query)
+		matches, err := gitscrum.NewIndex(all).Search(ctx, query)
+		if err != nil {
+			return nil, err
+		}
 		total := len(matches)
 		from, to := min(offset, total), min(offset+limit, total)
 		out := listResult{Total: total, Offset: offset, Clients: make([]summary, 0, to-from)}

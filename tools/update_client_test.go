@@ -52,7 +52,7 @@ func TestUpdateClient(t *testing.T) {
 
 	t.Run("by name, several fields, changes in field order", func(t *testing.T) {
 		e := newEnv(t)
-		res := e.call(t, "update_client", map[string]any{"client": "globex", "website": "https://globex.example", "name": "Globex Corp"})
+		res := e.call(t, "update_client", map[string]any{"client": "globex corporation", "website": "https://globex.example", "name": "Globex Corp"})
 		require.False(t, res.IsError, textOf(t, res))
 		changes := structured(t, res)["changes"].([]any)
 		require.Len(t, changes, 2)

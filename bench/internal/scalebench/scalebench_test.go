@@ -27,7 +27,11 @@ func TestListAndSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := len(gitscrum.Search(clients, Query)); s.Result != want || want == 0 {
+	found, err := gitscrum.Search(t.Context(), clients, Query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len(found); s.Result != want || want == 0 {
 		t.Errorf("search found %d, want %d (> 0)", s.Result, want)
 	}
 }
