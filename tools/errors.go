@@ -98,13 +98,24 @@ func resolveOutcome(e *gitscrum.ResolveError) string {
 	return OutcomeNotFound
 }
 
-// resolveText explains a client reference that matched several clients or none.
+// resolveText explains a client reference that matched several clients or none, or,
+// for a write, did not name one client exactly.
 func resolveText(e *gitscrum.ResolveError, f failure) string {
 	var b strings.Builder
+	ref := gitscrum.Excerpt(e.Ref)
 	if len(e.Candidates) > 0 {
-		fmt.Fprintf(&b, "%q matches %d clients in workspace %s", e.Ref, len(e.Candidates), f.slug)
-		if f.tool == toolUpdate {
-			b.WriteString("; nothing was changed")
+		if e.Exact {
+			fmt.Fprintf(&b, "%q is not exactly the name of one client in workspace %s, so nothing was changed: "+
+				"%s changes a client only when client is its UUID or its full name exactly as listed (case, accents, spacing and punctuation aside). "+
+				"It matches", ref, f.slug, f.tool)
+			if len(e.Candidates) > 1 {
+				fmt.Fprintf(&b, " %d clients", len(e.Candidates))
+			}
+		} else {
+			fmt.Fprintf(&b, "%q matches %d clients in workspace %s", ref, len(e.Candidates), f.slug)
+			if f.tool == toolUpdate {
+				b.WriteString("; nothing was changed")
+			}
 		}
 		b.WriteString(":\n")
 		for _, c := range e.Candidates {
@@ -123,7 +134,7 @@ func resolveText(e *gitscrum.ResolveError, f failure) string {
 	if gitscrum.LooksLikeUUID(strings.TrimSpace(e.Ref)) {
 		return fmt.Sprintf("No client with UUID %s in workspace %s (404). Check the UUID and the workspace; list_clients shows each client's UUID.", strings.TrimSpace(e.Ref), f.slug)
 	}
-	fmt.Fprintf(&b, "No client in workspace %s matches %q (404).", f.slug, e.Ref)
+	fmt.Fprintf(&b, "No client in workspace %s matches %q (404).", f.slug, ref)
 	if len(e.Suggestions) > 0 {
 		fmt.Fprintf(&b, " Closest names: %s. Call %s again with one of them, or", strings.Join(quoteAll(e.Suggestions), ", "), f.tool)
 	} else {
