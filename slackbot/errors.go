@@ -49,7 +49,12 @@ func failure(slash string, inv *invocation, err error) (*slack.WebhookMessage, s
 		if inv.cmd.bare {
 			hint = "Open one with " + code(slash+" show <uuid>", 100)
 		}
-		title := fmt.Sprintf(":warning: %s matches %s. Which one?", code(re.Ref, 200), plural(len(re.Candidates), "client"))
+		title := fmt.Sprintf(":warning: %s matches %s. Which one?", code(gitscrum.Excerpt(re.Ref), 200), plural(len(re.Candidates), "client"))
+		if re.Exact {
+			title = fmt.Sprintf(":warning: Nothing was changed: %s is not exactly the name of one client. It matches %s:",
+				code(gitscrum.Excerpt(re.Ref), 200), plural(len(re.Candidates), "client"))
+			hint = "To change a client, give its UUID or its full name exactly as listed: " + code(inv.cmd.usage(slash), 300)
+		}
 		return listMessage(v, title, re.Candidates, hint), ResultAmbiguous
 	case errors.As(err, &re):
 		return notFoundMessage(v, re.Ref, re.Suggestions), ResultNotFound
@@ -124,7 +129,7 @@ func maybeChanged(inv *invocation) string {
 
 // notFoundMessage says no client matches ref, with the closest names.
 func notFoundMessage(v view, ref string, suggestions []string) *slack.WebhookMessage {
-	title := fmt.Sprintf("No client matches %s in workspace %s.", code(ref, 200), code(v.workspace, 100))
+	title := fmt.Sprintf("No client matches %s in workspace %s.", code(gitscrum.Excerpt(ref), 200), code(v.workspace, 100))
 	detail := "See them all with " + code(v.slash+" list", 100) + "."
 	if len(suggestions) > 0 {
 		names := make([]string, len(suggestions))
@@ -201,9 +206,9 @@ func refusalMessage(slash, userID string, r writeRefusal) *slack.WebhookMessage 
 // unknownSubcommandMessage says verb is no subcommand (and, when ref is set, that
 // no client matches ref either), with the closest subcommand.
 func unknownSubcommandMessage(slash, verb, ref string) *slack.WebhookMessage {
-	title := code(verb, 100) + " is not a subcommand."
+	title := code(gitscrum.Excerpt(verb), 100) + " is not a subcommand."
 	if ref != "" {
-		title = fmt.Sprintf("%s is not a subcommand, and no client matches %s.", code(verb, 100), code(ref, 200))
+		title = fmt.Sprintf("%s is not a subcommand, and no client matches %s.", code(gitscrum.Excerpt(verb), 100), code(gitscrum.Excerpt(ref), 200))
 	}
 	detail := ""
 	if c := similarCommand(verb); c != nil {

@@ -258,7 +258,7 @@ func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, 
 		}
 	}
 	inv, err := bind(cmd, rest, b.cfg.Workspace)
-	if err != nil && verb != "" {
+	if err != nil && verb != "" && !errors.Is(err, gitscrum.ErrValidation) {
 		// "upd acme phone=1": options that finding a client does not take mean the
 		// first word was meant as a subcommand.
 		return nil, cmd, answer{msg: unknownSubcommandMessage(slash, verb, ""), result: ResultUsage, err: err}
@@ -322,7 +322,7 @@ func (b *Bot) runHelp(_ context.Context, inv *invocation) result {
 	var topic *command
 	if len(inv.words) > 0 {
 		if topic = lookupCommand(inv.words[0]); topic == nil {
-			return fail(errUsage(nil, "There is no subcommand %q.", inv.words[0]))
+			return fail(errUsage(nil, "There is no subcommand %q.", gitscrum.Excerpt(inv.words[0])))
 		}
 	}
 	return reply(helpMessage(b.cfg.Command, b.cfg.Workspace, b.access.canWrite(inv.userID), topic))
