@@ -220,6 +220,13 @@ func FuzzResolveIn(f *testing.F) {
 			clients = append(clients, recClient(fmt.Sprintf("u%d", i), name, "", ""))
 		}
 		got, err := gitscrum.ResolveIn(t.Context(), clients, ref)
+		if vErr := gitscrum.CheckLength(gitscrum.InputClient, ref); vErr != nil || gitscrum.ValidateQuery(ref) != nil {
+			// Over the cap, or a control character: refused before any comparison.
+			if !errors.Is(err, gitscrum.ErrValidation) {
+				t.Fatalf("ResolveIn(%q): got %v, want a validation error", ref, err)
+			}
+			return
+		}
 		if err == nil {
 			found := false
 			for _, c := range clients {
@@ -265,6 +272,52 @@ func FuzzResolveIn(f *testing.F) {
 		}
 		if n == 1 {
 			t.Fatalf("ResolveIn(%q) failed although one client has that UUID: %v", ref, err)
+		}
+	})
+}
+
+// FuzzResolveExactIn checks what a write may pick: a client whose UUID is the
+// reference or whose whole name equals it once normalised, and only when no other
+// client does; anything else is an Exact *ResolveError.
+func FuzzResolveExactIn(f *testing.F) {
+	const dir = "Acme Corp|Acme Ltd|Globex Corporation|Globex Europe|Shop|SHOP!|東京 Trading|Аcme Logistics"
+	for _, ref := range []string{"acme corp", "../x", "東", "shop", "globex-europe", "acme logistics", "u2", "", "...", "\xff"} {
+		f.Add(ref, dir)
+	}
+	f.Fuzz(func(t *testing.T, ref, names string) {
+		var clients []gitscrum.ClientCompany
+		for i, name := range strings.Split(names, "|") {
+			clients = append(clients, recClient(fmt.Sprintf("u%d", i), name, "", ""))
+		}
+		got, err := gitscrum.ResolveExactIn(t.Context(), clients, ref)
+		if errors.Is(err, gitscrum.ErrValidation) {
+			if gitscrum.ValidateQuery(ref) == nil {
+				t.Fatalf("ResolveExactIn(%q): validation error %v for a valid reference", ref, err)
+			}
+			return
+		}
+		id, key := strings.TrimSpace(ref), gitscrum.NormalizeName(ref)
+		byID, byName := 0, 0
+		for _, c := range clients {
+			switch {
+			case strings.EqualFold(c.UUID, id):
+				byID++
+			case key != "" && gitscrum.NormalizeName(c.Name) == key:
+				byName++
+			}
+		}
+		if err != nil {
+			var re *gitscrum.ResolveError
+			if !errors.As(err, &re) || !re.Exact {
+				t.Fatalf("ResolveExactIn(%q): %v is not an Exact *ResolveError", ref, err)
+			}
+			if byID == 1 || byID == 0 && byName == 1 {
+				t.Fatalf("ResolveExactIn(%q) failed although one client is named exactly: %v", ref, err)
+			}
+			return
+		}
+		if !strings.EqualFold(got.UUID, id) && (byID > 0 || gitscrum.NormalizeName(got.Name) != key || byName != 1) {
+			t.Fatalf("ResolveExactIn(%q) picked %+v, which it does not name exactly and alone", ref, got)
 		}
 	})
 }
