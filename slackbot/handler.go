@@ -331,6 +331,9 @@ func (b *Bot) runHelp(_ context.Context, inv *invocation) result {
 // runList answers list [query]: the matching clients, best first; all clients by
 // name without a query.
 func (b *Bot) runList(ctx context.Context, inv *invocation) result {
+	if err := gitscrum.ValidateQuery(inv.arg); err != nil {
+		return fail(err)
+	}
 	all, err := b.cfg.Client.ListClients(ctx, inv.workspace)
 	if err != nil {
 		return fail(err)
@@ -390,6 +393,9 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 	ref := strings.TrimSpace(inv.arg)
 	if gitscrum.LooksLikeUUID(ref) {
 		return b.runShow(ctx, inv)
+	}
+	if err := gitscrum.ValidateQuery(ref); err != nil {
+		return fail(err)
 	}
 	all, err := b.cfg.Client.ListClients(ctx, inv.workspace)
 	if err != nil {

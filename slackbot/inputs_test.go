@@ -109,3 +109,14 @@ func TestRepliesQuoteInputCut(t *testing.T) {
 	}
 	assert.Empty(t, e.emu.Requests())
 }
+
+// TestBadCharactersRefusedBeforeWork checks a query or a reference holding a control
+// character or a bidirectional override is refused before any request.
+func TestBadCharactersRefusedBeforeWork(t *testing.T) {
+	e := newEnv(t)
+	for _, text := range []string{"list acme\x00", "acme\u202e", "show \"acme\x07\"", "update \"Acme\u2066 Corp\" phone=1", "create Foo\x1b"} {
+		msg := e.bot.Reply(context.Background(), slack.SlashCommand{Command: "/gitscrum", Text: text, UserID: writer, TeamID: "T0TEAM001"})
+		assert.Contains(t, joined(t, msg), "(found U+", "%q", text)
+	}
+	assert.Empty(t, e.emu.Requests())
+}

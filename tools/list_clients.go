@@ -37,6 +37,9 @@ func parseList(a args) (work, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := gitscrum.ValidateQuery(query); err != nil {
+		return nil, err
+	}
 	limit, err := a.integer("limit", defaultLimit, 1, maxLimit)
 	if err != nil {
 		return nil, err
