@@ -36,11 +36,10 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			return fmt.Errorf("gitscrum: encode %s body: %w", cl.op, err)
 		}
 	}
-	u := *c.baseURL
-	u.Path = strings.TrimRight(u.Path, "/") + cl.path
-	u.RawPath = strings.TrimRight(u.EscapedPath(), "/") + cl.path
-	u.RawQuery = cl.query.Encode()
-	target := u.String()
+	target, err := c.target(cl)
+	if err != nil {
+		return err
+	}
 
 	policy := c.retry
 	unknown := false // an earlier attempt may have been applied
@@ -73,6 +72,23 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			return err
 		}
 	}
+}
+
+// target returns the URL of a call: the base URL joined with the call's path. The
+// call's path is escaped already (see clientPath) and goes out as it is: u.RawPath
+// holds it and u.Path its decoded form, so net/url keeps the escaping rather than
+// escaping the '%' signs a second time ("ü" goes out as %C3%BC, never %25C3%25BC), and
+// an escaped '/' stays inside one path segment.
+func (c *Client) target(cl call) (string, error) {
+	decoded, err := url.PathUnescape(cl.path)
+	if err != nil {
+		return "", fmt.Errorf("gitscrum: %s path %q is not validly escaped: %w", cl.op, cl.path, err)
+	}
+	u := *c.baseURL
+	u.RawPath = strings.TrimRight(u.EscapedPath(), "/") + cl.path
+	u.Path = strings.TrimRight(u.Path, "/") + decoded
+	u.RawQuery = cl.query.Encode()
+	return u.String(), nil
 }
 
 // retryable reports whether a failed attempt may be repeated.
