@@ -3,12 +3,11 @@ package gitscrum_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 )
 
 // TestListFollowsPages checks a paginated list is fetched completely, page by page in
@@ -52,25 +51,30 @@ func TestListFollowsPages(t *testing.T) {
 }
 
 // TestListPageRetried checks a page that fails transiently is retried and the list
-// is still complete.
+// is still complete: page 2 of 3 fails once, and only page 2 is asked for twice.
 func TestListPageRetried(t *testing.T) {
 	srv, c, _ := newEnv(t)
 	srv.SetPageSize(2)
 	for i := range 6 {
 		seed(t, srv, fmt.Sprintf("Client %d", i))
 	}
-	// Fail the second page once: the first request succeeds, then FailNext applies.
-	_, err := c.GetClient(context.Background(), workspace, srv.Clients(workspace)[0].UUID)
+	want, err := c.ListClients(context.Background(), workspace)
 	require.NoError(t, err)
+	require.Len(t, want, 6)
 	srv.ResetRequests()
-	first, err := c.ListClients(context.Background(), workspace)
-	require.NoError(t, err)
-	require.Len(t, first, 6)
-	srv.ResetRequests()
-	srv.FailNext(1, 503, 0)
+
+	srv.FailPage(2, 1, http.StatusServiceUnavailable, 0)
 	got, err := c.ListClients(context.Background(), workspace)
 	require.NoError(t, err)
-	assert.Equal(t, first, got)
-	assert.Len(t, srv.Requests(), 4)
-	_ = gitscrum.ErrUnavailable
+	assert.Equal(t, want, got)
+
+	statuses := map[string][]int{} // page → statuses answered, in order
+	for _, r := range srv.Requests() {
+		statuses[r.Query.Get("page")] = append(statuses[r.Query.Get("page")], r.Status)
+	}
+	assert.Equal(t, map[string][]int{
+		"":  {http.StatusOK},
+		"2": {http.StatusServiceUnavailable, http.StatusOK},
+		"3": {http.StatusOK},
+	}, statuses, "page 2 failed once and was retried; pages 1 and 3 were asked for once")
 }
