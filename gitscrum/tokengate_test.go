@@ -211,7 +211,9 @@ func TestUnverifiedTokenOneAtATime(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make([]error, 20)
 	for i := range errs {
-		wg.Go(func() { _, errs[i] = c.WithToken(gitscrumtest.DefaultToken).ListClients(context.Background(), workspace) })
+		wg.Go(func() {
+			_, errs[i] = c.WithToken(gitscrumtest.DefaultToken).ListClients(context.Background(), workspace)
+		})
 	}
 	wg.Wait()
 	for _, err := range errs {
