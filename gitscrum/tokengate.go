@@ -94,12 +94,10 @@ func (g *tokenGate) admit(ctx context.Context, k tokenKey) (probe bool, rejected
 	for {
 		g.mu.Lock()
 		if el := g.known[k]; el != nil {
-			v := el.Value.(*tokenVerdict)
-			if g.now().Before(v.until) {
+			if v := *el.Value.(*tokenVerdict); g.now().Before(v.until) {
 				g.mu.Unlock()
 				if v.rejected {
-					cp := *v
-					return false, &cp, nil
+					return false, &v, nil
 				}
 				return false, nil, nil
 			}
