@@ -37,6 +37,10 @@ type Client struct {
 	timeout    time.Duration
 	observer   Observer
 	creates    *createLocks
+	// pageConcurrency is how many pages of a list are fetched at once; pageLimit is
+	// the most pages a list may have (maxPages, lower in tests).
+	pageConcurrency int
+	pageLimit       int
 	// tokens remembers which tokens GitScrum rejected or accepted moments ago (nil
 	// when turned off); tokenKey is the hash of token it knows it by.
 	tokens   *tokenGate
@@ -62,7 +66,8 @@ type Option func(*Client) error
 
 // New returns a Client with the options applied over the defaults: [DefaultBaseURL],
 // no token, a dedicated *http.Client, user agent "gitscrum-bridge/<Version>",
-// [DefaultRetryPolicy], [DefaultTimeout] and [DefaultRejectedTokenTTL].
+// [DefaultRetryPolicy], [DefaultTimeout], [DefaultRejectedTokenTTL] and
+// [DefaultPageConcurrency].
 func New(opts ...Option) (*Client, error) {
 	base, _ := url.Parse(DefaultBaseURL)
 	c := &Client{
@@ -73,6 +78,9 @@ func New(opts ...Option) (*Client, error) {
 		timeout:    DefaultTimeout,
 		creates:    &createLocks{},
 		tokens:     newTokenGate(DefaultRejectedTokenTTL),
+
+		pageConcurrency: DefaultPageConcurrency,
+		pageLimit:       maxPages,
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
@@ -181,6 +189,19 @@ func WithRejectedTokenTTL(d time.Duration) Option {
 			return nil
 		}
 		c.tokens = newTokenGate(d)
+		return nil
+	}
+}
+
+// WithPageConcurrency sets how many pages of a paginated list [Client.ListClients]
+// fetches at once, once page 1 has told how many there are. 1 fetches them one after
+// another; zero or less keeps [DefaultPageConcurrency]. The result is the same either
+// way; only the time differs.
+func WithPageConcurrency(n int) Option {
+	return func(c *Client) error {
+		if n > 0 {
+			c.pageConcurrency = n
+		}
 		return nil
 	}
 }

@@ -234,14 +234,20 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, p plan) int {
 	case p.pageSize == 0:
 		items = append([]gitscrum.ClientCompany(nil), ws.clients...)
 	default:
+		stored, shift := total, 0
+		if page > 1 {
+			// SetPageShift: shift clients were added ahead of this page; they count,
+			// and push the stored ones back.
+			shift = p.pageShift
+			total += shift
+		}
 		last = max((total+p.pageSize-1)/p.pageSize, 1)
 		if page <= last {
-			start := (page - 1) * p.pageSize
-			if page > 1 {
-				start -= p.pageShift
+			start := (page-1)*p.pageSize - shift
+			end := min(start+p.pageSize, stored)
+			if start < end {
+				items = append([]gitscrum.ClientCompany(nil), ws.clients[start:end]...)
 			}
-			end := min(start+p.pageSize, total)
-			items = append([]gitscrum.ClientCompany(nil), ws.clients[start:end]...)
 		}
 	}
 	s.dataMu.RUnlock()

@@ -175,7 +175,8 @@ func TestPageShift(t *testing.T) {
 		{3, 2, 1, [][]int{{0, 1}, {1, 2}}},
 		{7, 3, 1, [][]int{{0, 1, 2}, {2, 3, 4}, {5, 6}}},
 		{7, 3, 2, [][]int{{0, 1, 2}, {1, 2, 3}, {4, 5, 6}}},
-		{5, 2, 9, [][]int{{0, 1}, {0, 1}, {2, 3}}}, // at most a page
+		{6, 3, 2, [][]int{{0, 1, 2}, {1, 2, 3}, {4, 5}}}, // one page more
+		{5, 2, 9, [][]int{{0, 1}, {0, 1}, {2, 3}, {4}}},  // at most a page
 		{5, 2, 0, [][]int{{0, 1}, {2, 3}, {4}}},
 		{5, 2, -1, [][]int{{0, 1}, {2, 3}, {4}}},
 	}
@@ -198,8 +199,14 @@ func TestPageShift(t *testing.T) {
 				}
 				assert.Equal(t, wantUUIDs, got, "page %d", i+1)
 				meta := r.Body["meta"].(map[string]any)
-				assert.Equal(t, float64(tt.clients), meta["total"])
-				assert.Equal(t, float64(len(tt.want)), meta["last_page"])
+				shift := min(max(tt.shift, 0), tt.pageSize)
+				if i == 0 {
+					assert.Equal(t, float64(tt.clients), meta["total"])
+					assert.Equal(t, float64((tt.clients+tt.pageSize-1)/tt.pageSize), meta["last_page"])
+				} else {
+					assert.Equal(t, float64(tt.clients+shift), meta["total"], "the added clients count")
+					assert.Equal(t, float64(len(tt.want)), meta["last_page"])
+				}
 			}
 		})
 	}
