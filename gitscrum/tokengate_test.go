@@ -269,3 +269,38 @@ func TestWaitForProbeEndsWithContext(t *testing.T) {
 	_, err = c.ListClients(context.Background(), workspace)
 	require.NoError(t, err, "a probe that ended without an answer hands over to the next call")
 }
+
+// rejectedTokenObserver counts attempts and calls refused for a rejected token.
+type rejectedTokenObserver struct {
+	mu               sync.Mutex
+	attempts, locals map[string]int
+}
+
+func (o *rejectedTokenObserver) ObserveAttempt(op string, _ int, _ time.Duration, _ bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.attempts[op]++
+}
+
+func (o *rejectedTokenObserver) ObserveRejectedToken(op string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.locals[op]++
+}
+
+// TestRejectedTokenObserved checks an Observer that implements RejectedTokenObserver
+// is told of each call refused locally, and sees no attempt for it.
+func TestRejectedTokenObserved(t *testing.T) {
+	obs := &rejectedTokenObserver{attempts: map[string]int{}, locals: map[string]int{}}
+	_, c, _ := newEnv(t, gitscrum.WithObserver(obs))
+	bad := c.WithToken("bad-token-observed-1")
+	ctx := context.Background()
+	for range 3 {
+		_, err := bad.ListClients(ctx, workspace)
+		assertClass(t, err, gitscrum.ErrUnauthorized)
+	}
+	_, err := bad.GetClient(ctx, workspace, "client-abc-123")
+	assertClass(t, err, gitscrum.ErrUnauthorized)
+	assert.Equal(t, map[string]int{"list_clients": 1}, obs.attempts)
+	assert.Equal(t, map[string]int{"list_clients": 2, "get_client": 1}, obs.locals)
+}
