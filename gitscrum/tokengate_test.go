@@ -304,3 +304,45 @@ func TestRejectedTokenObserved(t *testing.T) {
 	assert.Equal(t, map[string]int{"list_clients": 1}, obs.attempts)
 	assert.Equal(t, map[string]int{"list_clients": 2, "get_client": 1}, obs.locals)
 }
+
+// TestRejectedTokenAfterUnknownAttempt checks an update whose first attempt may have
+// been applied (a 503), and whose retry is then refused locally because GitScrum
+// rejected the token meanwhile, still says it may have changed data.
+func TestRejectedTokenAfterUnknownAttempt(t *testing.T) {
+	srv, _, _ := newEnv(t)
+	stored := seed(t, srv, "Globex Corporation")
+	firstPut := make(chan struct{})
+	rejected := make(chan struct{})
+	var puts atomic.Int32
+	c := frontClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPut && puts.Add(1) == 1:
+			close(firstPut)
+			<-rejected
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case r.URL.Path == "/contact-companies/clients":
+			w.WriteHeader(http.StatusUnauthorized) // the token was revoked meanwhile
+		default:
+			srv.ServeHTTP(w, r)
+		}
+	}))
+	ctx := context.Background()
+	_, err := c.GetClient(ctx, workspace, stored.UUID)
+	require.NoError(t, err, "the token is known good")
+
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.UpdateClient(ctx, stored.UUID, gitscrum.UpdateClientRequest{CompanySlug: workspace, Phone: gitscrum.String("+1-555-0199")})
+		done <- err
+	}()
+	<-firstPut
+	_, err = c.ListClients(ctx, workspace)
+	assertClass(t, err, gitscrum.ErrUnauthorized)
+	close(rejected)
+
+	err = <-done
+	e := assertClass(t, err, gitscrum.ErrUnauthorized)
+	assert.Contains(t, e.Message, "rejected this token moments ago")
+	assert.True(t, e.MayHaveChanged(), "the first attempt, answered 503, may have been applied")
+	assert.Equal(t, int32(1), puts.Load())
+}

@@ -44,9 +44,10 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	policy := c.retry
 	unknown := false // an earlier attempt may have been applied
 	for attempt := 1; ; attempt++ {
-		probe, err := c.admit(ctx, cl)
-		if err != nil {
-			return err
+		probe, gateErr := c.admit(ctx, cl)
+		if gateErr != nil {
+			gateErr.earlierUnknown = unknown
+			return gateErr
 		}
 		start := time.Now()
 		status, err := c.attempt(ctx, cl, target, payload, out)
@@ -84,7 +85,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 // [WithRejectedTokenTTL]) and reports whether the attempt is its token's probe. It
 // returns an *Error, with nothing sent, when GitScrum rejected the token moments ago or
 // ctx ended while waiting.
-func (c *Client) admit(ctx context.Context, cl call) (probe bool, err error) {
+func (c *Client) admit(ctx context.Context, cl call) (bool, *Error) {
 	if c.tokens == nil || c.token == "" {
 		return false, nil
 	}
