@@ -49,6 +49,8 @@ type Error struct {
 	Method string
 	Path   string
 	// StatusCode is the HTTP status, or 0 when no response came (or none was sent).
+	// A call refused without a request because GitScrum rejected its token moments
+	// ago (see WithRejectedTokenTTL) has 401, with Sent false.
 	StatusCode int
 	// Code is GitScrum's error_code, when it sent one.
 	Code string
