@@ -12,24 +12,26 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome"
 )
 
-// Outcome results: how a command ended, for logs and metrics.
+// Outcome results: how a command or request ended, in the one vocabulary that both
+// binaries log and that /metrics counts (package internal/outcome). The log line's
+// error tells apart the causes that share a word.
 const (
-	ResultOK              = "ok"
-	ResultUsage           = "usage"           // the command line did not fit the command
-	ResultRefused         = "refused"         // write access refused
-	ResultNotFound        = "not_found"       // no client (or workspace) matched
-	ResultAmbiguous       = "ambiguous"       // several clients matched a reference
-	ResultDuplicate       = "duplicate"       // create refused: the client exists
-	ResultInvalid         = "invalid"         // input refused by validation
-	ResultUpstreamAuth    = "upstream_auth"   // GitScrum refused the token (401, 403)
-	ResultRateLimited     = "rate_limited"    // GitScrum answered 429
-	ResultUnavailable     = "unavailable"     // GitScrum failed or could not be reached
-	ResultTimeout         = "timeout"         // the command ran out of time
-	ResultInternal        = "internal_error"  // anything else
-	ResultBadRequest      = "bad_request"     // HTTP: not a slash command
-	ResultUnauthenticated = "unauthenticated" // HTTP: signature refused
+	ResultOK           = outcome.OK
+	ResultInvalid      = outcome.Invalid      // the request, the command line or a value did not fit
+	ResultNotFound     = outcome.NotFound     // no client (or workspace) matched
+	ResultAmbiguous    = outcome.Ambiguous    // several clients matched a reference
+	ResultDuplicate    = outcome.Duplicate    // create refused: the client exists
+	ResultUnauthorized = outcome.Unauthorized // Slack's signature refused, or GitScrum refused the token (401)
+	ResultForbidden    = outcome.Forbidden    // write access refused, or GitScrum's 403
+	ResultRateLimited  = outcome.RateLimited  // GitScrum answered 429
+	ResultUnavailable  = outcome.Unavailable  // GitScrum failed, could not be reached or was too slow; or shutting down
+	ResultCanceled     = outcome.Canceled     // the work was cancelled, as by a shutdown
+	ResultReplayed     = outcome.Replayed     // a signed request already received was refused
+	ResultReplyLost    = outcome.ReplyLost    // the answer could not be delivered to Slack
+	ResultInternal     = outcome.Error        // anything else
 )
 
 // failure renders an error from running inv as a reply, and classifies it.
@@ -43,7 +45,7 @@ func failure(slash string, inv *invocation, err error) (*slack.WebhookMessage, s
 	)
 	switch {
 	case errors.As(err, &ue):
-		return errorMessage(slash, Escape(ue.msg), "", ue.cmd), ResultUsage
+		return errorMessage(slash, Escape(ue.msg), "", ue.cmd), ResultInvalid
 	case errors.As(err, &re) && len(re.Candidates) > 0:
 		hint := "Use the full name or the UUID: " + code(inv.cmd.usage(slash), 300)
 		if inv.cmd.bare {
@@ -69,10 +71,10 @@ func failure(slash string, inv *invocation, err error) (*slack.WebhookMessage, s
 		if errors.As(err, &gse) && gse.TokenExpired() {
 			reason = "The bot's GitScrum API token has expired."
 		}
-		return errorMessage(slash, reason, "An admin should set a valid GITSCRUM_TOKEN and restart gitscrum-slack. Nothing was changed.", nil), ResultUpstreamAuth
+		return errorMessage(slash, reason, "An admin should set a valid GITSCRUM_TOKEN and restart gitscrum-slack. Nothing was changed.", nil), ResultUnauthorized
 	case errors.Is(err, gitscrum.ErrForbidden):
 		return errorMessage(slash, "GitScrum does not let the bot's token do this (403 Forbidden).",
-			"An admin should check the permissions of GITSCRUM_TOKEN in GitScrum. Nothing was changed.", nil), ResultUpstreamAuth
+			"An admin should check the permissions of GITSCRUM_TOKEN in GitScrum. Nothing was changed.", nil), ResultForbidden
 	case errors.Is(err, gitscrum.ErrRateLimited):
 		wait := "a minute"
 		if errors.As(err, &gse) && gse.RetryAfter > 0 {
@@ -82,7 +84,7 @@ func failure(slash string, inv *invocation, err error) (*slack.WebhookMessage, s
 			"Try again in "+Escape(wait)+"."+afterWrite(inv, err), nil), ResultRateLimited
 	case errors.Is(err, context.DeadlineExceeded):
 		return errorMessage(slash, "GitScrum took too long to answer.",
-			"Try again in a minute."+afterWrite(inv, err), nil), ResultTimeout
+			"Try again in a minute."+afterWrite(inv, err), nil), ResultUnavailable
 	case errors.Is(err, gitscrum.ErrUnavailable):
 		what := "GitScrum could not be reached or failed"
 		if errors.As(err, &gse) && gse.StatusCode != 0 {

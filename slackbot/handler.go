@@ -236,7 +236,7 @@ func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, 
 		if f := strings.Fields(text); len(f) > 0 {
 			cmd = lookupCommand(f[0])
 		}
-		return nil, cmd, answer{msg: errorMessage(slash, Escape(capitalize(err.Error())), "", cmd), result: ResultUsage, err: err}
+		return nil, cmd, answer{msg: errorMessage(slash, Escape(capitalize(err.Error())), "", cmd), result: ResultInvalid, err: err}
 	}
 	var cmd *command
 	rest, verb := toks, ""
@@ -254,14 +254,14 @@ func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, 
 	}
 	if cmd.write {
 		if r := b.access.canWrite(sc.UserID); r != writeAllowed {
-			return nil, cmd, answer{msg: refusalMessage(slash, sc.UserID, r), result: ResultRefused}
+			return nil, cmd, answer{msg: refusalMessage(slash, sc.UserID, r), result: ResultForbidden}
 		}
 	}
 	inv, err := bind(cmd, rest, b.cfg.Workspace)
 	if err != nil && verb != "" {
 		// "upd acme phone=1": options that finding a client does not take mean the
 		// first word was meant as a subcommand.
-		return nil, cmd, answer{msg: unknownSubcommandMessage(slash, verb, ""), result: ResultUsage, err: err}
+		return nil, cmd, answer{msg: unknownSubcommandMessage(slash, verb, ""), result: ResultInvalid, err: err}
 	}
 	if err != nil {
 		msg, code := failure(slash, &invocation{cmd: cmd, userID: sc.UserID}, err)
@@ -272,7 +272,7 @@ func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, 
 		return nil, cmd, b.execute(ctx, inv)
 	}
 	if strings.TrimSpace(inv.workspace) == "" {
-		return nil, cmd, answer{msg: noWorkspaceMessage(slash, cmd), result: ResultUsage}
+		return nil, cmd, answer{msg: noWorkspaceMessage(slash, cmd), result: ResultInvalid}
 	}
 	return inv, cmd, answer{}
 }
@@ -412,7 +412,7 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 	// Nothing matched. "delete acme" is more likely a mistyped subcommand than a
 	// client's name when its first word matches no client at all.
 	if words := strings.Fields(ref); inv.verb != "" && len(words) > 1 && ix.Search(words[0]) == nil {
-		return result{msg: unknownSubcommandMessage(v.slash, inv.verb, ref), code: ResultUsage}
+		return result{msg: unknownSubcommandMessage(v.slash, inv.verb, ref), code: ResultInvalid}
 	}
 	return result{msg: notFoundMessage(v, ref, gitscrum.Suggest(all, ref, 3)), code: ResultNotFound}
 }
@@ -466,7 +466,9 @@ func (b *Bot) record(o Outcome) {
 	switch {
 	case o.DeliveryErr != nil, o.Result == ResultInternal:
 		level = slog.LevelError
-	case o.Result == ResultUnavailable, o.Result == ResultTimeout, o.Result == ResultUpstreamAuth, o.Result == ResultRateLimited:
+	case o.Result == ResultUnavailable, o.Result == ResultRateLimited, o.Result == ResultReplayed,
+		errors.Is(o.Err, gitscrum.ErrUnauthorized), errors.Is(o.Err, gitscrum.ErrForbidden):
+		// GitScrum's trouble, a refused token (an admin must act) or a replay.
 		level = slog.LevelWarn
 	}
 	attrs := []slog.Attr{

@@ -51,21 +51,21 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		refuse(http.StatusMethodNotAllowed, ResultBadRequest, fmt.Errorf("method %s", r.Method))
+		refuse(http.StatusMethodNotAllowed, ResultInvalid, fmt.Errorf("method %s", r.Method))
 		return
 	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
-		refuse(http.StatusUnsupportedMediaType, ResultBadRequest, errors.New("content type is not a form"))
+		refuse(http.StatusUnsupportedMediaType, ResultInvalid, errors.New("content type is not a form"))
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			refuse(http.StatusRequestEntityTooLarge, ResultBadRequest, fmt.Errorf("body over %d bytes", MaxBodyBytes))
+			refuse(http.StatusRequestEntityTooLarge, ResultInvalid, fmt.Errorf("body over %d bytes", MaxBodyBytes))
 			return
 		}
-		refuse(http.StatusBadRequest, ResultBadRequest, fmt.Errorf("read body: %w", err))
+		refuse(http.StatusBadRequest, ResultInvalid, fmt.Errorf("read body: %w", err))
 		return
 	}
 	form, formErr := url.ParseQuery(string(body))
@@ -75,17 +75,17 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := b.verify(r.Header, body); err != nil {
-		refuse(http.StatusUnauthorized, ResultUnauthenticated, err)
+		refuse(http.StatusUnauthorized, ResultUnauthorized, err)
 		return
 	}
 	if formErr != nil {
-		refuse(http.StatusBadRequest, ResultBadRequest, fmt.Errorf("parse body: %w", formErr))
+		refuse(http.StatusBadRequest, ResultInvalid, fmt.Errorf("parse body: %w", formErr))
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	sc, err := slack.SlashCommandParse(r)
 	if err != nil {
-		refuse(http.StatusBadRequest, ResultBadRequest, fmt.Errorf("parse slash command: %w", err))
+		refuse(http.StatusBadRequest, ResultInvalid, fmt.Errorf("parse slash command: %w", err))
 		return
 	}
 	msg := b.dispatch("http", sc, r.Context().Done())

@@ -629,9 +629,9 @@ func (s *soak) checkAdapters() {
 	for label, n := range s.slackOut.snapshot() {
 		switch result := label[strings.LastIndexByte(label, ' ')+1:]; result {
 		case slackbot.ResultOK, slackbot.ResultRateLimited, slackbot.ResultUnavailable:
-		case slackbot.ResultUnauthenticated:
+		case slackbot.ResultUnauthorized:
 			unauthenticated += n
-		case slackbot.ResultRefused:
+		case slackbot.ResultForbidden:
 			refused += n
 		default:
 			t.Errorf("slash commands ended %q %d times", label, n)
