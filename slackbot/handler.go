@@ -65,6 +65,10 @@ type Config struct {
 	// DeliveryTimeout bounds all the posts of one answer; default
 	// [DefaultDeliveryTimeout].
 	DeliveryTimeout time.Duration
+	// ReplayStore remembers the signed requests accepted over HTTP (and the Socket
+	// Mode envelopes), to refuse them a second time; default
+	// NewMemoryReplayStore(DefaultReplayCapacity). Replicas must share one.
+	ReplayStore ReplayStore
 	// HTTPClient posts to response_urls; default a client of its own.
 	HTTPClient *http.Client
 	// Logger receives one record per command (user ID, subcommand, latency,
@@ -141,6 +145,9 @@ func New(cfg Config) (*Bot, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.ReplayStore == nil {
+		cfg.ReplayStore = NewMemoryReplayStore(DefaultReplayCapacity)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Bot{

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -92,9 +94,13 @@ func (e *env) commandForm(text, user string) url.Values {
 		"text":         {slackEscape(text)},
 		"api_app_id":   {"A0APP0001"},
 		"response_url": {e.hooks.url()},
-		"trigger_id":   {"13345224609.738474920.8088930838d88f008e0"},
+		"trigger_id":   {fmt.Sprintf("13345224609.738474920.%d", triggers.Add(1))},
 	}
 }
+
+// triggers numbers the trigger_ids of the tests' commands: as in Slack, no two
+// commands have the same body, so no two have the same signature.
+var triggers atomic.Int64
 
 // slackEscape escapes text as Slack does in the text of a slash command.
 func slackEscape(s string) string {
