@@ -100,6 +100,16 @@ func (s *socketSlack) apiURL() string { return s.srv.URL + "/api/" }
 // acknowledgement's payload.
 func (s *socketSlack) command(envelopeID, text, user, responseURL string) (*slack.WebhookMessage, time.Duration) {
 	s.t.Helper()
+	ack, took := s.send(envelopeID, text, user, responseURL)
+	var msg slack.WebhookMessage
+	require.NoError(s.t, json.Unmarshal(ack.Payload, &msg), "payload: %s", ack.Payload)
+	return &msg, took
+}
+
+// send sends /gitscrum text by user as a slash_commands envelope and returns the
+// acknowledgement.
+func (s *socketSlack) send(envelopeID, text, user, responseURL string) (socketAck, time.Duration) {
+	s.t.Helper()
 	payload, err := json.Marshal(map[string]any{
 		"token": "x", "team_id": "T0TEAM001", "team_domain": "acme-team", "channel_id": "C0CHANNEL1",
 		"channel_name": "general", "user_id": user, "user_name": "someone", "command": "/gitscrum",
@@ -117,13 +127,11 @@ func (s *socketSlack) command(envelopeID, text, user, responseURL string) (*slac
 	select {
 	case ack := <-s.acks:
 		require.Equal(s.t, envelopeID, ack.EnvelopeID)
-		var msg slack.WebhookMessage
-		require.NoError(s.t, json.Unmarshal(ack.Payload, &msg), "payload: %s", ack.Payload)
-		return &msg, time.Since(start)
+		return ack, time.Since(start)
 	case <-time.After(10 * time.Second):
 		require.FailNow(s.t, "no acknowledgement")
 	}
-	return nil, 0
+	return socketAck{}, 0
 }
 
 // TestSocketMode answers commands over a real Socket Mode connection, through
@@ -159,6 +167,25 @@ func TestSocketMode(t *testing.T) {
 		}
 		require.NoError(t, slackbot.CheckLimits(msg))
 	}
+
+	t.Run("a redelivered envelope is acknowledged, not run again", func(t *testing.T) {
+		text := `create "Redelivered Ltd" force=yes`
+		msg, _ := fake.command("env-redelivered", text, writer, e.hooks.url())
+		assert.Contains(t, joined(t, msg), "Created by")
+		upstream := len(e.emu.Requests())
+		for range 2 {
+			ack, _ := fake.send("env-redelivered", text, writer, e.hooks.url())
+			assert.Empty(t, ack.Payload, "acknowledged without an answer")
+		}
+		assert.Len(t, e.emu.Requests(), upstream, "nothing sent to GitScrum")
+		var made int
+		for _, c := range e.emu.Clients(gitscrumtest.DemoWorkspace) {
+			if c.Name == "Redelivered Ltd" {
+				made++
+			}
+		}
+		assert.Equal(t, 1, made)
+	})
 
 	t.Run("slow command is acknowledged and answered through the response_url", func(t *testing.T) {
 		e.emu.SetLatency(time.Second)
