@@ -69,7 +69,12 @@ type Config struct {
 	// Mode envelopes), to refuse them a second time; default
 	// NewMemoryReplayStore(DefaultReplayCapacity). Replicas must share one.
 	ReplayStore ReplayStore
-	// HTTPClient posts to response_urls; default a client of its own.
+	// ResponseURLPrefixes are the URL prefixes a command's response_url must start
+	// with to be posted to (compared on the parsed URL: scheme, host, port, then
+	// path); default [DefaultResponseURLPrefixes]. See [ParseResponseURLPrefixes].
+	ResponseURLPrefixes []string
+	// HTTPClient posts to response_urls; default a client of its own. Redirects
+	// are never followed, whatever its CheckRedirect.
 	HTTPClient *http.Client
 	// Logger receives one record per command (user ID, subcommand, latency,
 	// outcome) and transport events; default discards.
@@ -89,8 +94,13 @@ type Outcome struct {
 	// Subcommand is the command's name ("list", "show", …), or "" when the command
 	// line could not be read.
 	Subcommand string
-	// Result is one of the Result… constants.
+	// Result is one of the Result… constants: a word of the outcome vocabulary
+	// that logs and metrics share.
 	Result string
+	// CommandResult, when Result is ResultReplyLost, is how the command itself
+	// ended (ResultOK for a write that was applied) though its answer never
+	// reached Slack.
+	CommandResult string
 	// Latency is the time from the command's arrival until its answer was ready.
 	Latency time.Duration
 	// Deferred reports an answer posted to the response_url after an
@@ -106,9 +116,10 @@ type Outcome struct {
 // [New]; serve it over HTTP with [Bot.Handler] or over Socket Mode with
 // [Bot.RunSocketMode]; stop it with [Bot.Close].
 type Bot struct {
-	cfg    Config
-	access access
-	log    *slog.Logger
+	cfg          Config
+	responseURLs responseURLPolicy
+	access       access
+	log          *slog.Logger
 
 	// ctx bounds all the work of the bot; Close cancels it when draining takes too
 	// long.
@@ -143,6 +154,13 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: cfg.PostTimeout}
 	}
+	hc := *cfg.HTTPClient
+	hc.CheckRedirect = noRedirects
+	cfg.HTTPClient = &hc
+	responseURLs, err := newResponseURLPolicy(cfg.ResponseURLPrefixes)
+	if err != nil {
+		return nil, fmt.Errorf("slackbot: %w", err)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -151,11 +169,12 @@ func New(cfg Config) (*Bot, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Bot{
-		cfg:    cfg,
-		access: newAccess(cfg.WriteUsers, cfg.ReadOnly),
-		log:    cfg.Logger,
-		ctx:    ctx,
-		cancel: cancel,
+		cfg:          cfg,
+		responseURLs: responseURLs,
+		access:       newAccess(cfg.WriteUsers, cfg.ReadOnly),
+		log:          cfg.Logger,
+		ctx:          ctx,
+		cancel:       cancel,
 	}, nil
 }
 
@@ -489,6 +508,9 @@ func (b *Bot) record(o Outcome) {
 	}
 	if o.Err != nil && o.Result != ResultOK {
 		attrs = append(attrs, slog.String("error", o.Err.Error()))
+	}
+	if o.CommandResult != "" {
+		attrs = append(attrs, slog.String("command_outcome", o.CommandResult))
 	}
 	if o.DeliveryErr != nil {
 		attrs = append(attrs, slog.String("delivery_error", o.DeliveryErr.Error()))

@@ -57,12 +57,14 @@ func newEnv(t *testing.T, mods ...func(*slackbot.Config)) *env {
 		gitscrum.WithRetryPolicy(gitscrum.NoRetries),
 	)
 	require.NoError(t, err)
+	hooks := newHookRecorder(t)
 	cfg := slackbot.Config{
-		Client:        client,
-		Workspace:     gitscrumtest.DemoWorkspace,
-		SigningSecret: testSecret,
-		WriteUsers:    []string{writer},
-		InlineBudget:  slackbot.DefaultInlineBudget,
+		Client:              client,
+		Workspace:           gitscrumtest.DemoWorkspace,
+		SigningSecret:       testSecret,
+		WriteUsers:          []string{writer},
+		InlineBudget:        slackbot.DefaultInlineBudget,
+		ResponseURLPrefixes: []string{hooks.srv.URL + "/commands/"},
 	}
 	for _, m := range mods {
 		m(&cfg)
@@ -70,7 +72,6 @@ func newEnv(t *testing.T, mods ...func(*slackbot.Config)) *env {
 	bot, err := slackbot.New(cfg)
 	require.NoError(t, err)
 	srv := httptest.NewServer(bot.Handler())
-	hooks := newHookRecorder(t)
 	t.Cleanup(func() {
 		srv.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

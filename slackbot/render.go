@@ -347,12 +347,19 @@ func subcommandList() string {
 }
 
 // ackMessage is the acknowledgement sent when the answer takes longer than the
-// inline budget.
-func ackMessage(inv *invocation) *slack.WebhookMessage {
+// inline budget. deliverable is false when the command's response_url is not one
+// the bot posts to: the answer cannot follow, and the acknowledgement says so.
+func ackMessage(inv *invocation, deliverable bool) *slack.WebhookMessage {
 	what := code(inv.arg, 200)
 	if strings.TrimSpace(inv.arg) == "" {
 		what = "workspace " + code(inv.workspace, 100)
 	}
 	text := fmt.Sprintf(inv.cmd.working, what)
+	if !deliverable {
+		text += " The answer cannot be posted here: this Slack's response_url is not in " + code(EnvResponseURLPrefixes, 40) + " (tell the admin)."
+		if inv.cmd.write {
+			text += " Check with " + code("show", 10) + " in a minute whether it was saved."
+		}
+	}
 	return message(slack.ResponseTypeEphemeral, text, contextBlock(":hourglass_flowing_sand: "+text))
 }

@@ -297,7 +297,9 @@ func newSoak(t *testing.T, cfg config) *soak {
 		SigningSecret: s.secret,
 		WriteUsers:    writers,
 		InlineBudget:  inlineBudget,
-		Logger:        logger.With("component", "slack"),
+		// Slack's side of the response_urls is a local server here.
+		ResponseURLPrefixes: []string{s.hookTS.URL + "/commands/"},
+		Logger:              logger.With("component", "slack"),
 		OnOutcome: func(o slackbot.Outcome) {
 			sub := o.Subcommand
 			if sub == "" {
