@@ -213,3 +213,10 @@ func unknownSubcommandMessage(slash, verb, ref string) *slack.WebhookMessage {
 	}
 	return errorMessage(slash, title, detail, nil)
 }
+
+// wrongCommandMessage says the bot answers another slash command than got.
+func wrongCommandMessage(slash, got string) *slack.WebhookMessage {
+	return errorMessage(slash, "This app answers "+code(slash, 40)+", not "+code(got, 40)+". Nothing was run.",
+		"An admin should point "+code(got, 40)+" at the right app in the Slack app's settings, or start gitscrum-slack with "+
+			code("--command "+got, 60)+" ("+code(EnvCommand, 20)+").", nil)
+}

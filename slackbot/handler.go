@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -139,8 +140,8 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Command == "" {
 		cfg.Command = DefaultCommand
 	}
-	if !strings.HasPrefix(cfg.Command, "/") || strings.ContainsFunc(cfg.Command, isSpaceRune) {
-		return nil, fmt.Errorf("slackbot: command %q must start with / and have no spaces", cfg.Command)
+	if err := CheckCommand(cfg.Command); err != nil {
+		return nil, fmt.Errorf("slackbot: %w", err)
 	}
 	for _, id := range cfg.WriteUsers {
 		if !userIDPattern.MatchString(id) {
@@ -185,7 +186,30 @@ func positive(d, def time.Duration) time.Duration {
 	return def
 }
 
-func isSpaceRune(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }
+// EnvCommand names the environment variable that sets the slash command.
+const EnvCommand = "SLACK_COMMAND"
+
+// commandPattern is the form Slack gives a slash command: a slash and at most 31
+// lower-case letters, digits, dashes and underscores (the Slack app settings also
+// allow other scripts' letters).
+var commandPattern = regexp.MustCompile(`^/[\p{Ll}\p{Lo}\p{Nd}_-]{1,31}$`)
+
+// CheckCommand reports whether s is a slash command as Slack names them, such as
+// "/gitscrum": a slash and at most 31 lower-case letters, digits, - or _.
+func CheckCommand(s string) error {
+	if !commandPattern.MatchString(s) {
+		return fmt.Errorf("command %q must be a slash and 1 to 31 lower-case letters, digits, - or _, like %s", clipRunes(s, 40), DefaultCommand)
+	}
+	return nil
+}
+
+// clipRunes cuts s to at most n characters, for an error message.
+func clipRunes(s string, n int) string {
+	if cut, dropped := truncateRunes(s, n); dropped > 0 {
+		return cut + "…"
+	}
+	return s
+}
 
 // Close stops taking commands and waits for those in flight (their answers
 // included) until ctx is done; then it cancels them and returns ctx's error.
@@ -255,6 +279,12 @@ func (b *Bot) Reply(ctx context.Context, sc slack.SlashCommand) *slack.WebhookMe
 // writes. The command is nil when the line could not be read.
 func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, *command, answer) {
 	slash := b.cfg.Command
+	if sc.Command != slash {
+		// Another slash command of the same Slack app, pointed at this bot by
+		// mistake (or a request forged to look like one): refused, nothing run.
+		err := fmt.Errorf("slash command %q is not the configured %s (--command, %s)", clipRunes(sc.Command, 40), slash, EnvCommand)
+		return nil, nil, answer{msg: wrongCommandMessage(slash, sc.Command), result: ResultInvalid, err: err}
+	}
 	text := unescapeSlack(sc.Text)
 	toks, err := Tokenize(text)
 	if err != nil {
