@@ -92,6 +92,11 @@ func failure(slash string, inv *invocation, err error) (*slack.WebhookMessage, s
 		}
 		return errorMessage(slash, what+".", "Try again in a minute."+afterWrite(inv, err), nil), ResultUnavailable
 	}
+	if errors.Is(err, context.Canceled) {
+		// Close gave up waiting: a shutdown or a restart, not a bug.
+		return errorMessage(slash, "gitscrum-slack was restarting and stopped waiting for GitScrum.",
+			"Try again in a moment."+afterWrite(inv, err), nil), ResultCanceled
+	}
 	return errorMessage(slash, "Something went wrong: "+clip(err.Error(), 500), "Try again; if it keeps failing, tell the admin.", nil), ResultInternal
 }
 

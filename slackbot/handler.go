@@ -36,6 +36,12 @@ const (
 	DefaultDeliveryTimeout = 2 * time.Minute
 	// MaxResponsePosts is the most posts made to one response_url: Slack accepts 5.
 	MaxResponsePosts = 5
+	// ShutdownPostTimeout is how long an answer still being posted to its
+	// response_url may take once [Bot.Close] stopped waiting: the post under way
+	// (or the first) completes within it, without retries, so that the answer to a
+	// write GitScrum applied is not lost to a shutdown. Close returns at most this
+	// much after its context ends.
+	ShutdownPostTimeout = 5 * time.Second
 )
 
 // Config configures a [Bot]. Only Client is required.
@@ -212,7 +218,10 @@ func clipRunes(s string, n int) string {
 }
 
 // Close stops taking commands and waits for those in flight (their answers
-// included) until ctx is done; then it cancels them and returns ctx's error.
+// included) until ctx is done; then it cancels their work with GitScrum, lets the
+// answers already on their way be posted (at most [ShutdownPostTimeout] more; a
+// command cut short answers that it was, ending as canceled) and returns ctx's
+// error.
 func (b *Bot) Close(ctx context.Context) error {
 	b.mu.Lock()
 	b.closed = true

@@ -177,6 +177,9 @@ type hookRecorder struct {
 type scripted struct {
 	status     int
 	retryAfter string
+	// delay holds the answer back; a post whose sender gives up meanwhile is not
+	// recorded, as it was not delivered.
+	delay time.Duration
 }
 
 // hookPost is one post received.
@@ -212,6 +215,15 @@ func (h *hookRecorder) serve(w http.ResponseWriter, r *http.Request) {
 	if len(h.script) > 0 {
 		ans, h.script = h.script[0], h.script[1:]
 	}
+	h.mu.Unlock()
+	if ans.delay > 0 {
+		select {
+		case <-time.After(ans.delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	h.mu.Lock()
 	h.posts = append(h.posts, hookPost{at: time.Now(), msg: &msg, status: ans.status})
 	h.mu.Unlock()
 	if ans.retryAfter != "" {

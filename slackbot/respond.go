@@ -27,8 +27,17 @@ func (b *Bot) deliver(responseURL string, msg *slack.WebhookMessage) error {
 	if err := b.responseURLs.check(responseURL); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(b.ctx, b.cfg.DeliveryTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), b.cfg.DeliveryTimeout)
 	defer cancel()
+	// A shutdown that stopped waiting (Close's context ended) does not cut the
+	// delivery at once: the answer may be that of a write GitScrum applied. The
+	// post under way, or the first one, still has ShutdownPostTimeout; no retry
+	// waits after it.
+	stop := context.AfterFunc(b.ctx, func() {
+		t := time.AfterFunc(ShutdownPostTimeout, cancel)
+		context.AfterFunc(ctx, func() { t.Stop() })
+	})
+	defer stop()
 	backoff := postBackoff
 	for attempt := 1; ; attempt++ {
 		pctx, pcancel := context.WithTimeout(ctx, b.cfg.PostTimeout)
@@ -46,6 +55,9 @@ func (b *Bot) deliver(responseURL string, msg *slack.WebhookMessage) error {
 		if !retry || attempt >= MaxResponsePosts {
 			return fmt.Errorf("post to response_url (attempt %d of at most %d): %w", attempt, MaxResponsePosts, err)
 		}
+		if b.ctx.Err() != nil {
+			return fmt.Errorf("post to response_url: not retried while shutting down: %w", err)
+		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			return fmt.Errorf("post to response_url: waiting %s more would pass the delivery timeout: %w", wait, err)
 		}
@@ -55,6 +67,9 @@ func (b *Bot) deliver(responseURL string, msg *slack.WebhookMessage) error {
 		case <-ctx.Done():
 			t.Stop()
 			return fmt.Errorf("post to response_url: %w (after %w)", ctx.Err(), err)
+		case <-b.ctx.Done():
+			t.Stop()
+			return fmt.Errorf("post to response_url: not retried while shutting down: %w", err)
 		case <-t.C:
 		}
 		backoff = min(backoff*2, postMaxBackoff)
