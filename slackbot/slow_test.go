@@ -45,6 +45,22 @@ func (o *outcomes) next(t *testing.T, timeout time.Duration) slackbot.Outcome {
 	return slackbot.Outcome{}
 }
 
+// waitFor waits for an outcome with result, skipping others.
+func (o *outcomes) waitFor(t *testing.T, result string, timeout time.Duration) slackbot.Outcome {
+	t.Helper()
+	deadline := time.After(timeout)
+	for {
+		select {
+		case out := <-o.ch:
+			if out.Result == result {
+				return out
+			}
+		case <-deadline:
+			require.FailNow(t, "no outcome "+result)
+		}
+	}
+}
+
 // TestDefaultInlineBudget checks the real budget leaves Slack's 3 s well alone.
 func TestDefaultInlineBudget(t *testing.T) {
 	assert.LessOrEqual(t, slackbot.DefaultInlineBudget, 2*time.Second)
