@@ -31,7 +31,7 @@ func TestDefaultBudgetAcknowledgesInTime(t *testing.T) {
 	t.Logf("acknowledged after %s", ackAfter)
 	assert.GreaterOrEqual(t, ackAfter, slackbot.DefaultInlineBudget, "not before the budget: a faster answer would have come inline")
 	assert.Less(t, ackAfter, slackAckDeadline, "within Slack's 3 s")
-	assert.Contains(t, ack.Text, "Looking up `"+initechUUID+"`")
+	assert.Contains(t, ack.Text, "Looking up “"+initechUUID+"”")
 	assert.Empty(t, e.hooks.received(), "the answer is not ready yet")
 
 	posts := e.hooks.waitPosts(1, 15*time.Second)

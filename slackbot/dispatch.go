@@ -41,7 +41,7 @@ func (b *Bot) dispatch(transport string, sc slack.SlashCommand, gone <-chan stru
 	if !b.startJob() {
 		out.Result, out.Err, out.Latency = ResultUnavailable, errClosing, time.Since(start)
 		b.record(out)
-		return errorMessage(b.cfg.Command, "gitscrum-slack is restarting.", "Try again in a moment.", nil)
+		return errorMessage(b.cfg.Command, ours("gitscrum-slack is restarting."), ours("Try again in a moment."), nil)
 	}
 	p := &pending{ready: make(chan struct{})}
 	go func() {

@@ -301,7 +301,7 @@ func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, 
 		if f := strings.Fields(text); len(f) > 0 {
 			cmd = lookupCommand(f[0])
 		}
-		return nil, cmd, answer{msg: errorMessage(slash, Escape(capitalize(err.Error())), "", cmd), result: ResultInvalid, err: err}
+		return nil, cmd, answer{msg: errorMessage(slash, shown(clip(capitalize(err.Error()), 1000)), line{}, cmd), result: ResultInvalid, err: err}
 	}
 	var cmd *command
 	rest, verb := toks, ""
@@ -357,7 +357,7 @@ func (b *Bot) execute(ctx context.Context, inv *invocation) (a answer) {
 		if p := recover(); p != nil {
 			b.log.Error("slash command panicked", "subcommand", inv.cmd.name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			err := fmt.Errorf("slackbot: %s panicked: %v", inv.cmd.name, p)
-			a = answer{msg: errorMessage(b.cfg.Command, "Something went wrong inside gitscrum-slack.", "Try again; if it keeps failing, tell the admin.", nil), result: ResultInternal, err: err}
+			a = answer{msg: errorMessage(b.cfg.Command, ours("Something went wrong inside gitscrum-slack."), ours("Try again; if it keeps failing, tell the admin."), nil), result: ResultInternal, err: err}
 		}
 	}()
 	res := inv.cmd.run(b, ctx, inv)
@@ -415,16 +415,16 @@ func (b *Bot) runList(ctx context.Context, inv *invocation) result {
 	}
 	switch {
 	case len(clients) == 0 && query == "":
-		return reply(message(v.responseType(), "No clients yet in workspace "+code(inv.workspace, 100)+".",
-			section("Workspace "+code(inv.workspace, 100)+" has no clients yet."), v.footer("Add one with "+code(v.slash+" create <name>", 100))))
+		return reply(message(v.responseType(), "No clients yet in workspace "+clip(inv.workspace, 100)+".",
+			plainSection("Workspace "+quote(inv.workspace, 100)+" has no clients yet."), v.footer(ours("Add one with "+code(v.slash+" create <name>", 100)))))
 	case len(clients) == 0:
 		return result{msg: notFoundMessage(v, query, gitscrum.Suggest(all, query, 3)), code: ResultNotFound}
 	}
-	title := fmt.Sprintf("*%s* in workspace %s:", plural(len(clients), "client"), code(inv.workspace, 100))
+	title := shown(fmt.Sprintf("%s in workspace %s:", plural(len(clients), "client"), quote(inv.workspace, 100)))
 	if query != "" {
-		title = fmt.Sprintf("*%s* match %s:", plural(len(clients), "client"), code(query, 200))
+		title = shown(fmt.Sprintf("%s match %s:", plural(len(clients), "client"), quote(query, 200)))
 		if len(clients) == 1 {
-			title = fmt.Sprintf("*1 client* matches %s:", code(query, 200))
+			title = shown(fmt.Sprintf("1 client matches %s:", quote(query, 200)))
 		}
 	}
 	return reply(listMessage(v, title, clients, ""))
@@ -471,7 +471,7 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 		for i, m := range matches {
 			clients[i] = *m.Client
 		}
-		title := fmt.Sprintf("%s matches *%s*:", code(ref, 200), plural(len(clients), "client"))
+		title := shown(fmt.Sprintf("%s matches %s:", quote(ref, 200), plural(len(clients), "client")))
 		return reply(listMessage(v, title, clients, ""))
 	}
 	// Nothing matched. "delete acme" is more likely a mistyped subcommand than a

@@ -81,7 +81,7 @@ func TestSlowUpstream(t *testing.T) {
 	ackAfter := time.Since(start)
 	assert.GreaterOrEqual(t, ackAfter, testBudget)
 	assert.Less(t, ackAfter, testBudget+700*time.Millisecond, "the acknowledgement keeps to the inline budget")
-	assert.Contains(t, ack.Text, "Searching the clients for `acme`")
+	assert.Contains(t, ack.Text, "Searching the clients for “acme”")
 	assert.Equal(t, slack.ResponseTypeEphemeral, ack.ResponseType, "the acknowledgement is for the user only")
 
 	posts := e.hooks.waitPosts(1, 10*time.Second)

@@ -103,7 +103,7 @@ func (b *Bot) socketRedelivery(envelopeID string, sc slack.SlashCommand) (*slack
 	case err != nil:
 		out.Result, out.Err = ResultUnavailable, fmt.Errorf("replay check: %w", err)
 		b.record(out)
-		return errorMessage(b.cfg.Command, "gitscrum-slack is too busy to take this command.", "Try again in a minute.", nil), true
+		return errorMessage(b.cfg.Command, ours("gitscrum-slack is too busy to take this command."), ours("Try again in a minute."), nil), true
 	case !first:
 		out.Result, out.Err = ResultReplayed, errRedelivered
 		b.record(out)
@@ -135,7 +135,7 @@ func (b *Bot) onSocketCommand(evt *socketmode.Event, c *socketmode.Client) {
 		// Slack drops Socket Mode payloads of 20 KB or more: acknowledge briefly and
 		// post the whole answer to the response_url.
 		b.log.Warn("socket mode: the answer does not fit the acknowledgement; posting it to the response_url", "error", err)
-		short := message(msg.ResponseType, "The answer follows in a moment.", contextBlock(":hourglass_flowing_sand: The answer follows in a moment."))
+		short := message(msg.ResponseType, "The answer follows in a moment.", contextBlock(ours(":hourglass_flowing_sand: The answer follows in a moment.")))
 		if err := c.Ack(*evt.Request, short); err != nil {
 			b.log.Error("socket mode: cannot acknowledge the command", "error", err)
 		}
