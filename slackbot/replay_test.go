@@ -2,7 +2,9 @@ package slackbot_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -148,4 +150,36 @@ func TestMemoryReplayStore(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, first, "an expired key is forgotten")
 	assert.Equal(t, 3, s.Len())
+}
+
+// BenchmarkMemoryReplayStore measures Remember, and reports the memory a full
+// store of DefaultReplayCapacity entries holds (bytes per entry and in all).
+func BenchmarkMemoryReplayStore(b *testing.B) {
+	ctx := context.Background()
+	until := time.Now().Add(time.Hour)
+	key := func(i int) string { return fmt.Sprintf("slack-signature:v0=%064x", i) }
+
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	full := slackbot.NewMemoryReplayStore(slackbot.DefaultReplayCapacity)
+	for i := range slackbot.DefaultReplayCapacity {
+		if _, err := full.Remember(ctx, key(i), until); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	held := float64(after.HeapAlloc) - float64(before.HeapAlloc)
+	runtime.KeepAlive(full)
+
+	s := slackbot.NewMemoryReplayStore(b.N + 1)
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := s.Remember(ctx, key(i), until); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(held/float64(slackbot.DefaultReplayCapacity), "bytes/entry")
+	b.ReportMetric(held/(1<<20), "MiB-full")
 }
