@@ -39,7 +39,7 @@ type command struct {
 	// GitScrum).
 	workspace bool
 	// working is the acknowledgement sent when the answer takes longer than the
-	// inline budget; %s is the argument, escaped and in code style.
+	// inline budget, in plain text; %s is the argument, escaped and quoted.
 	working string
 	// run executes the command.
 	run func(b *Bot, ctx context.Context, inv *invocation) result

@@ -40,7 +40,7 @@ func TestUpdateNeedsExactName(t *testing.T) {
 	t.Run("the full name updates", func(t *testing.T) {
 		e := newEnv(t)
 		msg := e.run("update GLOBEX-corporation phone=+1-555-9999", writer)
-		assert.Contains(t, joined(t, msg), "Updated *Globex Corporation*")
+		assert.Contains(t, joined(t, msg), "Updated “Globex Corporation”")
 	})
 }
 
@@ -52,17 +52,17 @@ func TestArgumentCaps(t *testing.T) {
 		name, text string
 		want       []string
 	}{
-		{"list query", "list " + over(255), []string{"*query*: is too long: 256 characters, and at most 255 are allowed"}},
-		{"find text", over(255), []string{"*query*: is too long"}},
-		{"show reference", "show " + over(255), []string{"*client*: is too long"}},
-		{"update reference", "update " + over(255) + " phone=1", []string{"Not saved", "*client*: is too long"}},
-		{"create name", "create " + over(255), []string{"*name*: is too long: 256 characters, and at most 255 are allowed"}},
-		{"create name=", "create name=" + over(255), []string{"*name*: is too long"}},
-		{"create email", "create Foo email=" + over(254), []string{"*email*: is too long: 255 characters, and at most 254 are allowed"}},
-		{"update phone", "update Initech phone=" + over(64), []string{"*phone*: is too long: 65 characters, and at most 64 are allowed"}},
-		{"create website", "create Foo website=" + over(255), []string{"*website*: is too long"}},
-		{"create address", "create Foo address=" + over(1000), []string{"*address*: is too long"}},
-		{"update notes", "update Initech notes=" + over(5000), []string{"*notes*: is too long: 5001 characters, and at most 5000 are allowed"}},
+		{"list query", "list " + over(255), []string{"• query: is too long: 256 characters, and at most 255 are allowed"}},
+		{"find text", over(255), []string{"• query: is too long"}},
+		{"show reference", "show " + over(255), []string{"• client: is too long"}},
+		{"update reference", "update " + over(255) + " phone=1", []string{"Not saved", "• client: is too long"}},
+		{"create name", "create " + over(255), []string{"• name: is too long: 256 characters, and at most 255 are allowed"}},
+		{"create name=", "create name=" + over(255), []string{"• name: is too long"}},
+		{"create email", "create Foo email=" + over(254), []string{"• email: is too long: 255 characters, and at most 254 are allowed"}},
+		{"update phone", "update Initech phone=" + over(64), []string{"• phone: is too long: 65 characters, and at most 64 are allowed"}},
+		{"create website", "create Foo website=" + over(255), []string{"• website: is too long"}},
+		{"create address", "create Foo address=" + over(1000), []string{"• address: is too long"}},
+		{"update notes", "update Initech notes=" + over(5000), []string{"• notes: is too long: 5001 characters, and at most 5000 are allowed"}},
 		{"workspace", "list workspace=" + over(255), []string{"workspace= is too long: 256 characters, and at most 255 are allowed"}},
 	}
 	for _, tt := range tests {

@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome"
 )
 
 // Every failure of a tool call becomes a tool result with isError: true (never a
@@ -19,22 +20,24 @@ import (
 // contain a token: gitscrum errors are redacted at the source, and nothing here
 // prints a header.
 
-// Outcomes of a tool call, as told to [Options.Observe]: one label per error class.
+// Outcomes of a tool call, as told to [Options.Observe] and logged: words of the one
+// vocabulary both binaries log and count (package internal/outcome). Several error
+// classes share a word; the log line's error says which.
 const (
-	OutcomeOK           = "ok"
-	OutcomeBadArguments = "bad_arguments"
-	OutcomeNoWorkspace  = "no_workspace"
-	OutcomeNoToken      = "no_token"
-	OutcomeUnauthorized = "unauthorized"
-	OutcomeForbidden    = "forbidden"
-	OutcomeNotFound     = "not_found"
-	OutcomeAmbiguous    = "ambiguous"
-	OutcomeDuplicate    = "duplicate"
-	OutcomeValidation   = "validation"
-	OutcomeRateLimited  = "rate_limited"
-	OutcomeUnavailable  = "unavailable"
-	OutcomeCanceled     = "canceled"
-	OutcomeInternal     = "internal"
+	OutcomeOK           = outcome.OK
+	OutcomeBadArguments = outcome.Invalid      // arguments that do not fit the tool
+	OutcomeNoWorkspace  = outcome.Invalid      // no company_slug and no default
+	OutcomeNoToken      = outcome.Unauthorized // no GitScrum token to send
+	OutcomeUnauthorized = outcome.Unauthorized // GitScrum refused the token
+	OutcomeForbidden    = outcome.Forbidden
+	OutcomeNotFound     = outcome.NotFound
+	OutcomeAmbiguous    = outcome.Ambiguous
+	OutcomeDuplicate    = outcome.Duplicate
+	OutcomeValidation   = outcome.Invalid // GitScrum's or our validation refused a value
+	OutcomeRateLimited  = outcome.RateLimited
+	OutcomeUnavailable  = outcome.Unavailable
+	OutcomeCanceled     = outcome.Canceled
+	OutcomeInternal     = outcome.Error
 )
 
 // errNoWorkspace: neither the call nor the server names a workspace.
