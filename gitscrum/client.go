@@ -7,14 +7,25 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 )
 
 // DefaultBaseURL is the GitScrum API the client talks to unless told otherwise.
 const DefaultBaseURL = "https://services.gitscrum.com"
 
-// Version is the version of gitscrum-bridge, set at build time with
-// -ldflags "-X github.com/gitscrum-bridge/gitscrum-bridge/gitscrum.Version=…".
-var Version = "dev"
+// Version is the version of gitscrum-bridge, sent in the user agent
+// "gitscrum-bridge/<Version>": the module version the go command recorded in the
+// binary's build information ("v1.2.0" after go install …@v1.2.0, a pseudo-version
+// from a clone, "dev" when there is none). -ldflags
+// "-X github.com/gitscrum-bridge/gitscrum-bridge/gitscrum.Version=…" overrides it.
+var Version string
+
+func init() {
+	if Version == "" {
+		Version = version.Read().Version
+	}
+}
 
 // DefaultTimeout bounds a call whose context has no deadline.
 const DefaultTimeout = 30 * time.Second

@@ -32,6 +32,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/metrics"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/upstream"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 )
 
@@ -80,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 2
 	}
 	if cfg.version {
-		fmt.Fprintln(stdout, "gitscrum-slack", gitscrum.Version)
+		fmt.Fprintln(stdout, version.Line("gitscrum-slack", gitscrum.Version))
 		return 0
 	}
 	var level slog.Level
