@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 )
 
 // HTTP endpoints of [Bot.Handler].
@@ -20,7 +22,9 @@ const (
 	CommandsPath = "/slack/commands"
 	// HealthPath answers GET with 200 while the process runs.
 	HealthPath = "/healthz"
-	// MaxBodyBytes is the largest command body accepted; a larger one gets 413.
+	// MaxBodyBytes is the largest command body accepted; a larger one gets 413, at
+	// once when its Content-Length says so, before any of it is read. Slack's own
+	// bodies are a few KiB.
 	MaxBodyBytes = 64 << 10
 )
 
@@ -34,7 +38,8 @@ var errNoSigningSecret = errors.New("no signing secret configured")
 // Config.SigningSecret) and a timestamp within 5 minutes of now, either way;
 // anything else gets 401 before GitScrum is called. Without a signing secret every
 // command gets 401. Slack's unsigned ssl_check is answered 200. A body over
-// MaxBodyBytes gets 413, another method than POST 405, another content type 415.
+// MaxBodyBytes gets 413 (before it is read when its Content-Length says so),
+// another method than POST 405, another content type 415.
 func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc(CommandsPath, b.serveCommand)
@@ -58,11 +63,17 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 		refuse(http.StatusUnsupportedMediaType, ResultBadRequest, errors.New("content type is not a form"))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if !httpserver.LimitBody(w, r, MaxBodyBytes) {
+		b.record(Outcome{Transport: "http", Result: ResultBadRequest, Latency: time.Since(start),
+			Err: fmt.Errorf("declared body of %d bytes is over %d", r.ContentLength, MaxBodyBytes)})
+		return
+	}
+	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			refuse(http.StatusRequestEntityTooLarge, ResultBadRequest, fmt.Errorf("body over %d bytes", MaxBodyBytes))
+			b.record(Outcome{Transport: "http", Result: ResultBadRequest, Err: fmt.Errorf("body over %d bytes", MaxBodyBytes), Latency: time.Since(start)})
+			httpserver.RefuseTooLarge(w, -1, MaxBodyBytes)
 			return
 		}
 		refuse(http.StatusBadRequest, ResultBadRequest, fmt.Errorf("read body: %w", err))
