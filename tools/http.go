@@ -1,8 +1,11 @@
 package tools
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"fmt"
 	"log/slog"
 	"net"
@@ -109,7 +112,7 @@ func forwardedBy(r *http.Request) string {
 // ([MaxRequestBody]).
 func authenticate(o HTTPOptions, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !httpserver.LimitBody(w, r, MaxRequestBody) {
+		if !httpserver.LimitBody(w, r, MaxRequestBody) || !readChunked(w, r) {
 			return
 		}
 		ctx := r.Context()
@@ -140,6 +143,28 @@ func authenticate(o HTTPOptions, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// readChunked reads a POST body of unknown length (chunked) here, within the
+// bound LimitBody set, so that going over it is answered 413 as a declared size
+// is (mcp-go would answer a JSON-RPC parse error). It reports false after
+// answering.
+func readChunked(w http.ResponseWriter, r *http.Request) bool {
+	if r.ContentLength >= 0 || r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
+		return true
+	}
+	body, err := io.ReadAll(r.Body)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		httpserver.RefuseTooLarge(w, -1, MaxRequestBody)
+		return false
+	case err != nil:
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad_request", "message": "The request body could not be read."})
+		return false
+	}
+	r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+	return true
 }
 
 // bearerToken reads "Authorization: Bearer <token>". present reports whether the

@@ -264,7 +264,7 @@ func TestHTTPDNSRebinding(t *testing.T) {
 
 // TestHTTPBodyLimit: a body declared over MaxRequestBody gets 413 with a message
 // that says the bound, before anything is read or authenticated; a chunked body is
-// cut at the bound; a body within it is served.
+// cut at the bound with 413 too; a body within it is served, chunked or not.
 func TestHTTPBodyLimit(t *testing.T) {
 	e, url := httpEnv(t, tools.HTTPOptions{Loopback: true})
 	message := func(pad int) string {
@@ -287,9 +287,21 @@ func TestHTTPBodyLimit(t *testing.T) {
 	req.ContentLength = -1 // unknown: sent chunked
 	chunked, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
-	b, _ := io.ReadAll(chunked.Body)
+	body = nil
+	require.NoError(t, json.NewDecoder(chunked.Body).Decode(&body))
 	_ = chunked.Body.Close()
-	assert.Contains(t, string(b), "too large")
+	assert.Equal(t, http.StatusRequestEntityTooLarge, chunked.StatusCode, "chunked, cut at the bound")
+	assert.Equal(t, "The request body is over 256 KiB (262144 bytes), the most this endpoint accepts.", body["message"])
+
+	req, err = http.NewRequest(http.MethodPost, url+tools.MCPPath, io.MultiReader(strings.NewReader(initializeBody)))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.ContentLength = -1
+	small, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	_ = small.Body.Close()
+	assert.Equal(t, http.StatusOK, small.StatusCode, "a chunked body within the bound is served")
 
 	resp = rawPost(t, url, nil, message(tools.MaxRequestBody-1024))
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "a body within the bound is served")
