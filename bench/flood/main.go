@@ -9,6 +9,7 @@
 //	go run ./bench/flood                          # 800 clients, 5 s per flood, both binaries
 //	go run ./bench/flood -target mcp -duration 2s
 //	go run ./bench/flood -- --max-in-flight 16    # flags after -- go to the binaries
+//	go run ./bench/flood -target mcp -mcp-bin /path/to/older/gitscrum-mcp
 //
 // The floods (see bench/internal/floodbench, shared with go run ./bench/suite):
 // 1 MiB bodies with Content-Length, 1 MiB bodies chunked, and requests of
@@ -17,6 +18,7 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"os"
@@ -33,6 +35,8 @@ func main() {
 	flag.IntVar(&cfg.MaxRequests, "max", cfg.MaxRequests, "flood requests per flood, at most")
 	target := flag.String("target", "both", "mcp, slack or both")
 	out := flag.String("o", "", "also write the Markdown table to this file")
+	mcpBin := flag.String("mcp-bin", "", "flood this gitscrum-mcp binary instead of building one (e.g. an older release, to compare)")
+	slackBin := flag.String("slack-bin", "", "flood this gitscrum-slack binary instead of building one")
 	flag.Parse()
 	cfg.Args = flag.Args()
 	if cfg.Flooders < 1 || cfg.Flooders > 5000 || cfg.Duration <= 0 || cfg.Duration > 10*time.Minute || cfg.MaxRequests < 1 {
@@ -54,18 +58,21 @@ func main() {
 		os.Exit(1)
 	}
 	defer os.RemoveAll(dir)
-	logf("building cmd/gitscrum-mcp and cmd/gitscrum-slack with -trimpath")
-	mcpBin, slackBin, err := floodbench.Build(dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "flood:", err)
-		os.Exit(1)
+	if *mcpBin == "" || *slackBin == "" {
+		logf("building cmd/gitscrum-mcp and cmd/gitscrum-slack with -trimpath")
+		builtMCP, builtSlack, err := floodbench.Build(dir)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "flood:", err)
+			os.Exit(1)
+		}
+		*mcpBin, *slackBin = cmp.Or(*mcpBin, builtMCP), cmp.Or(*slackBin, builtSlack)
 	}
 	var targets []floodbench.Target
 	if *target != "slack" {
-		targets = append(targets, floodbench.MCP(mcpBin))
+		targets = append(targets, floodbench.MCP(*mcpBin))
 	}
 	if *target != "mcp" {
-		targets = append(targets, floodbench.Slack(slackBin))
+		targets = append(targets, floodbench.Slack(*slackBin))
 	}
 	failed := false
 	for _, t := range targets {
