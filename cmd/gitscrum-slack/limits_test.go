@@ -66,7 +66,9 @@ func serveInProcess(t *testing.T, vars map[string]string, args ...string) (strin
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	exit := make(chan int, 1)
-	go func() { exit <- run(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), env(vars), io.Discard, logs) }()
+	go func() {
+		exit <- run(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), env(vars), io.Discard, logs)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		select {
