@@ -12,19 +12,19 @@ import (
 
 func updateClientSpec() spec {
 	def := newTool(toolUpdate, "Update client",
-		"Change fields of one client, found by UUID or name (matched as in get_client). "+
-			"Only the fields you pass change; \"\" clears a field (name cannot be cleared); pass at least one. "+
-			"Returns the updated record and each change as before → after. "+
-			"If the name matches several clients, the error lists them: call again with the UUID.",
+		"Change fields of a client found by UUID or name. "+
+			"Only fields passed change; \"\" clears one (not name). "+
+			"Returns the record and each change, before → after. If several match, retry with the UUID. "+
+			"To add a client, use create_client.",
 		hints(false, true, true), updateOutputSchema,
 		[]string{"client", "name", "email", "phone", "website", "address", "notes"},
-		mcp.WithString("client", mcp.Required(), mcp.Description("The client's UUID, or its name or a unique part of it.")),
-		mcp.WithString("name", mcp.Description("New company name.")),
-		mcp.WithString("email", mcp.Description("New contact email.")),
-		mcp.WithString("phone", mcp.Description("New phone number.")),
-		mcp.WithString("website", mcp.Description("New http:// or https:// URL.")),
-		mcp.WithString("address", mcp.Description("New postal address.")),
-		mcp.WithString("notes", mcp.Description("New internal notes (replaces the old).")),
+		mcp.WithString("client", mcp.Required(), mcp.Description(clientArg)),
+		mcp.WithString("name"),
+		mcp.WithString("email"),
+		mcp.WithString("phone"),
+		mcp.WithString("website", mcp.Description(websiteArg)),
+		mcp.WithString("address"),
+		mcp.WithString("notes", mcp.Description("Replaces the old notes.")),
 	)
 	return spec{def: def, write: true, parse: parseUpdate}
 }
