@@ -75,7 +75,7 @@ func (s *suite) mcp(dir string) error {
 	s.add(proc, "tools/list result as sent over stdio, 4 tools, bytes (target ≤ 4,500)", stats.UnitCount,
 		float64(st.ListBytes), gitscrumToolsListBytes, gitscrumToolsListNote)
 	s.add(proc, "tools/list result per tool, bytes", stats.UnitCount,
-		float64(st.ListBytes)/4, gitscrumToolsListBytes, gitscrumToolsListNote)
+		float64(st.ListBytes)/4, gitscrumToolsListBytes, "GitScrum's one `client` tool, as above")
 	s.add(proc, fmt.Sprintf("peak RSS after tools/list (VmHWM just before exit), max of %d", n), stats.UnitBytes,
 		float64(st.HWM[len(st.HWM)-1]), float64(base.HWM[len(base.HWM)-1]), "echo process VmHWM, max")
 	s.add(proc, fmt.Sprintf("peak RSS after %d get_client calls over stdio (VmHWM just before exit)", len(calls.Stdio)),
