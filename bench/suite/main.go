@@ -13,9 +13,12 @@
 //   - Baseline: one GET of one client with net/http straight to the emulator, and a
 //     direct gitscrum.Client.GetClient against it.
 //   - MCP process: the real gitscrum-mcp binary (built once with -trimpath): start →
-//     tools/list answered over stdio, and its peak RSS (VmHWM just before it exits),
-//     against a minimal Go process that echoes stdin (bench/internal/echoproc);
-//     get_client over stdio against direct gitscrum.Client calls.
+//     tools/list answered over stdio, the package initialisation before main (the
+//     runtime's GODEBUG=inittrace=1 report: the total and the largest packages), and
+//     its peak RSS (VmHWM just before it exits), against a minimal Go process that
+//     echoes stdin (bench/internal/echoproc); the size of the tools/list result
+//     against the one-tool server of GitScrum (a figure from issue 9, not measured
+//     here); get_client over stdio against direct gitscrum.Client calls.
 //   - MCP streamable HTTP: get_client calls per second with 1, 8 and 64 concurrent
 //     mcp-go clients against the in-process handler, against raw emulator GETs with
 //     as many concurrent clients.
@@ -53,6 +56,7 @@ import (
 type config struct {
 	rawGets      int           // sequential raw GETs for the per-call baseline
 	starts       int           // process starts (and --version runs)
+	traces       int           // process starts under GODEBUG=inittrace=1
 	stdioCalls   int           // get_client calls over stdio, and as many direct
 	httpDuration time.Duration // per load, raw and MCP, per concurrency
 	httpMaxCalls int           // bound of one load
@@ -66,7 +70,7 @@ type config struct {
 
 var (
 	defaultConfig = config{
-		rawGets: 3000, starts: 40, stdioCalls: 1000,
+		rawGets: 3000, starts: 40, traces: 15, stdioCalls: 1000,
 		httpDuration: 5 * time.Second, httpMaxCalls: 500_000,
 		slackSamples: 400, slowRoundsC1: 8,
 		listReps: [3]int{20, 8, 5}, searchReps: [3]int{50, 20, 8},
@@ -74,7 +78,7 @@ var (
 		floodLength: 5 * time.Second,
 	}
 	quickConfig = config{
-		rawGets: 500, starts: 10, stdioCalls: 150,
+		rawGets: 500, starts: 10, traces: 5, stdioCalls: 150,
 		httpDuration: time.Second, httpMaxCalls: 200_000,
 		slackSamples: 100, slowRoundsC1: 2,
 		listReps: [3]int{5, 2, 1}, searchReps: [3]int{10, 5, 2},
