@@ -37,6 +37,9 @@ type Client struct {
 	timeout    time.Duration
 	observer   Observer
 	creates    *createLocks
+	// cache holds workspace lists, shared with WithToken copies; nil when off.
+	cache    *listCache
+	cacheCfg cacheConfig
 }
 
 // maxIdleConnsPerHost keeps enough warm connections to GitScrum for a server that
@@ -74,6 +77,7 @@ func New(opts ...Option) (*Client, error) {
 			return nil, fmt.Errorf("gitscrum: %w", err)
 		}
 	}
+	c.cache = c.cacheCfg.build(c.observer)
 	return c, nil
 }
 

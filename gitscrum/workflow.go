@@ -21,25 +21,7 @@ func (c *Client) ResolveClient(ctx context.Context, companySlug, ref string) (*C
 	if err := ValidateCompanySlug(companySlug); err != nil {
 		return nil, err
 	}
-	if LooksLikeUUID(ref) {
-		cc, err := c.GetClient(ctx, companySlug, ref)
-		if err == nil || !isClientNotFound(err) {
-			return cc, err
-		}
-		// A 404 for a UUID-shaped ref: fall through, it may be a name.
-	}
-	all, err := c.ListClients(ctx, companySlug)
-	if err != nil {
-		return nil, err
-	}
-	match, err := ResolveIn(all, ref)
-	if err != nil {
-		return nil, err
-	}
-	if match.UUID == "" {
-		return &match, nil
-	}
-	return c.GetClient(ctx, companySlug, match.UUID)
+	return c.resolveRef(ctx, companySlug, ref)
 }
 
 // isClientNotFound reports a 404 about the client, not about the workspace.
@@ -70,11 +52,11 @@ func (c *Client) CreateClientIfNew(ctx context.Context, req CreateClientRequest,
 			return nil, e
 		}
 		defer unlock()
-		all, err := c.ListClients(ctx, req.CompanySlug)
+		snap, err := c.ClientsMaxAge(ctx, req.CompanySlug, DuplicateCheckMaxAge)
 		if err != nil {
 			return nil, err
 		}
-		if dups := FindDuplicates(all, req.Name, req.Email); len(dups) > 0 {
+		if dups := FindDuplicates(snap.Clients(), req.Name, req.Email); len(dups) > 0 {
 			return nil, &DuplicateError{Existing: dups}
 		}
 	}
