@@ -331,10 +331,11 @@ func (b *Bot) runHelp(_ context.Context, inv *invocation) result {
 // runList answers list [query]: the matching clients, best first; all clients by
 // name without a query.
 func (b *Bot) runList(ctx context.Context, inv *invocation) result {
-	all, err := b.cfg.Client.ListClients(ctx, inv.workspace)
+	snap, err := b.cfg.Client.Clients(ctx, inv.workspace)
 	if err != nil {
 		return fail(err)
 	}
+	all := snap.Clients()
 	v := b.view(inv)
 	query := strings.TrimSpace(inv.arg)
 	var clients []gitscrum.ClientCompany
@@ -344,7 +345,7 @@ func (b *Bot) runList(ctx context.Context, inv *invocation) result {
 			return strings.Compare(sortKey(x.Name), sortKey(y.Name))
 		})
 	} else {
-		for _, m := range gitscrum.NewIndex(all).Search(query) {
+		for _, m := range snap.Index().Search(query) {
 			clients = append(clients, *m.Client)
 		}
 	}
@@ -387,20 +388,21 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 	if gitscrum.LooksLikeUUID(ref) {
 		return b.runShow(ctx, inv)
 	}
-	all, err := b.cfg.Client.ListClients(ctx, inv.workspace)
+	snap, err := b.cfg.Client.Clients(ctx, inv.workspace)
 	if err != nil {
 		return fail(err)
 	}
+	all := snap.Clients()
 	v := b.view(inv)
-	ix := gitscrum.NewIndex(all)
+	ix := snap.Index()
 	matches := ix.Search(ref)
 	switch {
 	case len(matches) == 1:
-		return reply(cardMessage(*matches[0].Client, v, ""))
+		return b.freshCard(ctx, inv, *matches[0].Client)
 	case len(matches) > 1:
 		// A name matched better than all others (the exact name) is the one meant.
 		if c, err := gitscrum.ResolveIn(all, ref); err == nil {
-			return reply(cardMessage(c, v, ""))
+			return b.freshCard(ctx, inv, c)
 		}
 		clients := make([]gitscrum.ClientCompany, len(matches))
 		for i, m := range matches {
@@ -415,6 +417,16 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 		return result{msg: unknownSubcommandMessage(v.slash, inv.verb, ref), code: ResultUsage}
 	}
 	return result{msg: notFoundMessage(v, ref, gitscrum.Suggest(all, ref, 3)), code: ResultNotFound}
+}
+
+// freshCard answers with the card of a client found in the cached list, as GitScrum
+// has it now.
+func (b *Bot) freshCard(ctx context.Context, inv *invocation, found gitscrum.ClientCompany) result {
+	c, err := b.cfg.Client.FreshRecord(ctx, inv.workspace, found)
+	if err != nil {
+		return fail(err)
+	}
+	return reply(cardMessage(*c, b.view(inv), ""))
 }
 
 // runCreate answers create <name> field=value …: the duplicate guard, the create,

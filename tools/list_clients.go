@@ -5,8 +5,6 @@ import (
 	"math"
 
 	"github.com/mark3labs/mcp-go/mcp"
-
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 )
 
 // Paging bounds of list_clients.
@@ -46,13 +44,13 @@ func parseList(a args) (work, error) {
 		return nil, err
 	}
 	return func(ctx context.Context, c *call) (*mcp.CallToolResult, error) {
-		// The complete list, searched here: a page and its total are always right,
-		// however GitScrum paginates.
-		all, err := c.client.ListClients(ctx, c.slug)
+		// The complete list (cached, with its index), searched here: a page and its
+		// total are always right, however GitScrum paginates.
+		snap, err := c.client.Clients(ctx, c.slug)
 		if err != nil {
 			return nil, err
 		}
-		matches := gitscrum.NewIndex(all).Search(query)
+		matches := snap.Index().Search(query)
 		total := len(matches)
 		from, to := min(offset, total), min(offset+limit, total)
 		out := listResult{Total: total, Offset: offset, Clients: make([]summary, 0, to-from)}
