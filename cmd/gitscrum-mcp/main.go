@@ -5,7 +5,8 @@
 //
 //	gitscrum-mcp [--sandbox] [--http ADDR] [--no-metrics] [--read-only]
 //	             [--company-slug SLUG] [--api-url URL] [--timeout 15s]
-//	             [--shutdown-timeout 10s] [--log-level info] [--version]
+//	             [--cache-ttl 30s] [--shutdown-timeout 10s] [--log-level info]
+//	             [--version]
 //
 // By default it speaks MCP over stdio, as assistants that spawn it expect; stdout
 // carries the protocol only and logs go to stderr. With --http ADDR it serves
@@ -21,7 +22,8 @@
 // twice --timeout, and the server cuts an answer not written 10 s after that.
 //
 // Environment: GITSCRUM_TOKEN, GITSCRUM_API_URL, GITSCRUM_COMPANY_SLUG,
-// GITSCRUM_TIMEOUT, GITSCRUM_READ_ONLY=1, GITSCRUM_LOG_LEVEL. A flag wins over the
+// GITSCRUM_TIMEOUT, GITSCRUM_CACHE_TTL (0 turns the workspace list cache off),
+// GITSCRUM_READ_ONLY=1, GITSCRUM_LOG_LEVEL. A flag wins over the
 // environment. --sandbox embeds an emulator with demo data: no token needed.
 //
 // SIGINT or SIGTERM stops it: no new requests are taken, calls in flight may finish

@@ -136,6 +136,7 @@ Environment:
   GITSCRUM_API_URL       GitScrum API base URL (default %s)
   GITSCRUM_COMPANY_SLUG  default workspace; workspace=<slug> on a command overrides it
   GITSCRUM_TIMEOUT       bound for one GitScrum call, e.g. 15s
+  GITSCRUM_CACHE_TTL     how long a workspace's client list is served from memory, e.g. 30s; 0 turns it off
   GITSCRUM_READ_ONLY     1 to refuse creates and updates
   %-22s HTTP mode: the app's signing secret
   %-22s Socket Mode: app-level token (xapp-…, scope connections:write)
