@@ -20,7 +20,7 @@ const (
 	// waits for a new listing.
 	DefaultCacheStaleFor = 5 * time.Minute
 	// DefaultCacheMaxRecords caps the records cached across every workspace and
-	// token (about 850 bytes each with the search index, so about 170 MB at most).
+	// token (about 500 bytes each with the search index, so about 100 MB at most).
 	DefaultCacheMaxRecords = 200_000
 	// DuplicateCheckMaxAge is the oldest list the duplicate check before a create
 	// trusts; an older one is listed again first.

@@ -26,6 +26,14 @@
 //   - Scale: ListClients (emulator pages of 100) and index build + one search with 1k,
 //     10k and 100k clients: time, bytes and allocations, peak heap; the 1k figure is
 //     the baseline of the 10k and 100k ones.
+//   - Cache: the workspace list cache with 5,000 clients in pages of 100 and 100 ms
+//     per request, through the MCP tools (in-process client) and the Slack bot:
+//     warm list_clients and get_client by name against cold or cache-off calls,
+//     the listings to page through everything and for 200 concurrent cold lookups,
+//     and the live heap of a cached list of 50,000 clients per client.
+//
+// The Slack scenarios run with the list cache off, so that they keep measuring how
+// the bot copes with GitScrum's latency; the cache's own Slack row is under Cache.
 //
 // The exit code is 1 when a scenario failed (its rows are missing and the table says
 // why), 2 for bad usage.
@@ -51,6 +59,11 @@ type config struct {
 	slowRoundsC1 int           // sequential commands at 5 s upstream, 1 at a time
 	listReps     [3]int        // ListClients runs for 1k, 10k, 100k
 	searchReps   [3]int        // index + search runs for 1k, 10k, 100k
+
+	cacheWarmCalls   int // warm list_clients calls with a query
+	cacheGetCalls    int // warm get_client calls by name
+	cacheConcurrent  int // concurrent cold lookups
+	cacheSlackRounds int // warm Slack show commands, and as many with the cache off
 }
 
 var (
@@ -59,12 +72,14 @@ var (
 		httpDuration: 5 * time.Second, httpMaxCalls: 500_000,
 		slackSamples: 400, slowRoundsC1: 8,
 		listReps: [3]int{20, 8, 5}, searchReps: [3]int{50, 20, 8},
+		cacheWarmCalls: 200, cacheGetCalls: 20, cacheConcurrent: 200, cacheSlackRounds: 5,
 	}
 	quickConfig = config{
 		rawGets: 500, starts: 10, stdioCalls: 150,
 		httpDuration: time.Second, httpMaxCalls: 200_000,
 		slackSamples: 100, slowRoundsC1: 2,
 		listReps: [3]int{5, 2, 1}, searchReps: [3]int{10, 5, 2},
+		cacheWarmCalls: 50, cacheGetCalls: 5, cacheConcurrent: 200, cacheSlackRounds: 2,
 	}
 )
 
@@ -115,6 +130,7 @@ func (s *suite) run() {
 	s.step("MCP", func() error { return s.mcp(dir) })
 	s.step("Slack", s.slack)
 	s.step("Scale", s.scale)
+	s.step("Cache", s.cache)
 	s.table.Notes = append(s.table.Notes,
 		"Ratio = value / baseline; n is the number of samples. Suite wall time "+
 			stats.Duration(time.Since(s.start).Round(time.Second))+".")
