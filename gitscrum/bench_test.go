@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -61,4 +62,34 @@ func BenchmarkListClients(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkListClientsSlowUpstream lists 5,000 clients in pages of 100 (50 requests)
+// from an upstream that takes 100 ms per request, cold every time: one page after
+// another (the baseline, about 5 s) and 8 at once (the default), reporting the
+// upstream requests per listing. Compare the two sub-benchmarks' sec/op.
+func BenchmarkListClientsSlowUpstream(b *testing.B) {
+	srv := gitscrumtest.New()
+	srv.AddClients("bench", gitscrumtest.GenerateClients(5000)...)
+	srv.SetPageSize(100)
+	srv.SetLatency(100 * time.Millisecond)
+	srv.SetLogLimit(1000)
+	url := newServer(b, srv)
+	for _, n := range []int{1, gitscrum.DefaultPageConcurrency} {
+		name := fmt.Sprintf("%d-at-once", n)
+		if n == 1 {
+			name = "sequential"
+		}
+		b.Run(name, func(b *testing.B) {
+			c, err := gitscrum.New(gitscrum.WithBaseURL(url), gitscrum.WithToken(gitscrumtest.DefaultToken), gitscrum.WithPageConcurrency(n))
+			require.NoError(b, err)
+			srv.ResetRequests()
+			for b.Loop() {
+				if got, err := c.ListClients(context.Background(), "bench"); err != nil || len(got) != 5000 {
+					b.Fatal(err, len(got))
+				}
+			}
+			b.ReportMetric(float64(len(srv.Requests()))/float64(b.N), "requests/op")
+		})
+	}
 }

@@ -42,7 +42,10 @@ func BenchmarkClientsCache(b *testing.B) {
 			attempts.Store(0)
 			for b.Loop() {
 				snap, err := c.Clients(ctx, workspace)
-				if err != nil || len(snap.Index().Search("glob")) == 0 {
+				if err != nil {
+					b.Fatal(err)
+				}
+				if m, err := snap.Index().Search(ctx, "glob"); err != nil || len(m) == 0 {
 					b.Fatal(err)
 				}
 			}

@@ -7,14 +7,25 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 )
 
 // DefaultBaseURL is the GitScrum API the client talks to unless told otherwise.
 const DefaultBaseURL = "https://services.gitscrum.com"
 
-// Version is the version of gitscrum-bridge, set at build time with
-// -ldflags "-X github.com/gitscrum-bridge/gitscrum-bridge/gitscrum.Version=…".
-var Version = "dev"
+// Version is the version of gitscrum-bridge, sent in the user agent
+// "gitscrum-bridge/<Version>": the module version the go command recorded in the
+// binary's build information ("v1.2.0" after go install …@v1.2.0, a pseudo-version
+// from a clone, "dev" when there is none). -ldflags
+// "-X github.com/gitscrum-bridge/gitscrum-bridge/gitscrum.Version=…" overrides it.
+var Version string
+
+func init() {
+	if Version == "" {
+		Version = version.Read().Version
+	}
+}
 
 // DefaultTimeout bounds a call whose context has no deadline.
 const DefaultTimeout = 30 * time.Second
@@ -37,6 +48,14 @@ type Client struct {
 	timeout    time.Duration
 	observer   Observer
 	creates    *createLocks
+	// pageConcurrency is how many pages of a list are fetched at once; pageLimit is
+	// the most pages a list may have (maxPages, lower in tests).
+	pageConcurrency int
+	pageLimit       int
+	// tokens remembers which tokens GitScrum rejected or accepted moments ago (nil
+	// when turned off); tokenKey is the hash of token it knows it by.
+	tokens   *tokenGate
+	tokenKey tokenKey
 	// cache holds workspace lists, shared with WithToken copies; nil when off.
 	cache    *listCache
 	cacheCfg cacheConfig
@@ -61,7 +80,8 @@ type Option func(*Client) error
 
 // New returns a Client with the options applied over the defaults: [DefaultBaseURL],
 // no token, a dedicated *http.Client, user agent "gitscrum-bridge/<Version>",
-// [DefaultRetryPolicy] and [DefaultTimeout].
+// [DefaultRetryPolicy], [DefaultTimeout], [DefaultRejectedTokenTTL] and
+// [DefaultPageConcurrency].
 func New(opts ...Option) (*Client, error) {
 	base, _ := url.Parse(DefaultBaseURL)
 	c := &Client{
@@ -71,14 +91,27 @@ func New(opts ...Option) (*Client, error) {
 		retry:      DefaultRetryPolicy,
 		timeout:    DefaultTimeout,
 		creates:    &createLocks{},
+		tokens:     newTokenGate(DefaultRejectedTokenTTL),
+
+		pageConcurrency: DefaultPageConcurrency,
+		pageLimit:       maxPages,
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
 			return nil, fmt.Errorf("gitscrum: %w", err)
 		}
 	}
+	c.hashToken()
 	c.cache = c.cacheCfg.build(c.observer)
 	return c, nil
+}
+
+// hashToken sets the key the token gate knows c's token by.
+func (c *Client) hashToken() {
+	c.tokenKey = tokenKey{}
+	if c.tokens != nil && c.token != "" {
+		c.tokenKey = c.tokens.key(c.token)
+	}
 }
 
 // WithBaseURL sets the API base URL, e.g. "https://services.gitscrum.com" or a
@@ -149,6 +182,45 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
+// WithRejectedTokenTTL sets how long a token that GitScrum rejected (401) is refused
+// locally, without being sent again: such a call fails at once with an *Error of
+// class [ErrUnauthorized] (StatusCode 401, Sent false, GitScrum's error_code kept)
+// saying GitScrum rejected the token moments ago. Default [DefaultRejectedTokenTTL].
+//
+// With it, a token not yet known to be good has one request in flight at a time: the
+// other requests with the same token wait for its answer (or their context), then fail
+// at once if GitScrum rejected the token, or all go ahead if it accepted it. A token
+// GitScrum accepted is trusted that way for 5 minutes after its latest accepted
+// answer. So a flood of requests with one bad token costs GitScrum one request per
+// period, however many arrive at once. Tokens are known only by a keyed SHA-256 hash,
+// never kept; at most 4,096 verdicts are remembered (the oldest goes first), well
+// under 2 MiB. The memory is shared by the copies [Client.WithToken] makes.
+//
+// Zero or less turns all of this off: every request goes to GitScrum.
+func WithRejectedTokenTTL(d time.Duration) Option {
+	return func(c *Client) error {
+		if d <= 0 {
+			c.tokens = nil
+			return nil
+		}
+		c.tokens = newTokenGate(d)
+		return nil
+	}
+}
+
+// WithPageConcurrency sets how many pages of a paginated list [Client.ListClients]
+// fetches at once, once page 1 has told how many there are. 1 fetches them one after
+// another; zero or less keeps [DefaultPageConcurrency]. The result is the same either
+// way; only the time differs.
+func WithPageConcurrency(n int) Option {
+	return func(c *Client) error {
+		if n > 0 {
+			c.pageConcurrency = n
+		}
+		return nil
+	}
+}
+
 // WithObserver sets an [Observer] told of every attempt, for metrics.
 func WithObserver(o Observer) Option {
 	return func(c *Client) error {
@@ -162,6 +234,7 @@ func WithObserver(o Observer) Option {
 func (c *Client) WithToken(token string) *Client {
 	cp := *c
 	cp.token = strings.TrimSpace(token)
+	cp.hashToken()
 	return &cp
 }
 
@@ -177,4 +250,14 @@ type Observer interface {
 	// ObserveAttempt reports one attempt: the operation ("list_clients", …), the HTTP
 	// status (0 when no response came), how long it took, and whether it is a retry.
 	ObserveAttempt(op string, status int, d time.Duration, retry bool)
+}
+
+// RejectedTokenObserver is an optional interface of an [Observer]: when the Observer
+// given to [WithObserver] implements it, it is told of every call refused without a
+// request because GitScrum rejected its token moments ago (see
+// [WithRejectedTokenTTL]). Such calls make no attempt, so ObserveAttempt does not see
+// them.
+type RejectedTokenObserver interface {
+	// ObserveRejectedToken reports one call refused locally, by operation name.
+	ObserveRejectedToken(op string)
 }

@@ -16,9 +16,17 @@ func TestNormalizeName(t *testing.T) {
 		{"acme corp", "acme corp"},
 		{"  Acme   Corp  ", "acme corp"},
 		{"Acme - Corp", "acme corp"},
-		{"Acme-Corp", "acmecorp"},
-		{"O'Brien & Sons", "obrien sons"}, // & is punctuation too
-		{"A+B Ltd", "a+b ltd"},            // + is a symbol, kept
+		{"Acme-Corp", "acme corp"}, // punctuation separates words
+		{"globex-europe", "globex europe"},
+		{"Globex_Europe/GmbH", "globex europe gmbh"},
+		{"Аcme Corp", "acme corp"},             // Cyrillic А
+		{"ΑCΜΕ Corp", "acme corp"},             // Greek Α, Μ, Ε
+		{"Ac\u200bme\ufeff Corp", "acme corp"}, // zero-width space, BOM
+		{"Ac\u00adme Corp", "acme corp"},       // soft hyphen
+		{"ООО «Ромашка»", "ooo pomaшka"},       // look-alikes only
+		{"Smith’s Bakery", "smiths bakery"},    // apostrophes join
+		{"O'Brien & Sons", "obrien sons"},      // & is punctuation too
+		{"A+B Ltd", "a+b ltd"},                 // + is a symbol, kept
 		{"Zürich, AG", "zurich ag"},
 		{"¿Qué? «Sí»", "que si"},
 		{"...", ""},
@@ -37,6 +45,7 @@ func TestFindDuplicates(t *testing.T) {
 		3: recClient("u3", "Initech", " Peter@Initech.com ", ""),
 		4: recClient("u4", "Zürich AG", "", ""),
 		5: recClient("u5", "", "", ""),
+		6: recClient("u6", "Globex Europe", "", ""),
 	}
 	tests := []struct {
 		name      string
@@ -49,6 +58,11 @@ func TestFindDuplicates(t *testing.T) {
 		{"email case and spaces", "New Co", "peter@INITECH.com ", []string{"u3"}},
 		{"name or email, each client once, input order", "Acme Corp", "BILLING@acme.co", []string{"u0", "u2"}},
 		{"name of one, email of another", "Globex", "peter@initech.com", []string{"u1", "u3"}},
+		{"punctuation separates words", "globex-europe", "", []string{"u6"}},
+		{"punctuation separates words, any case", "Globex-Europe", "", []string{"u6"}},
+		{"Cyrillic look-alike letter", "Аcme Corp", "", []string{"u0", "u2"}},
+		{"Greek look-alike letters", "ΑCΜΕ CORP", "", []string{"u0", "u2"}},
+		{"invisible characters inside", "Glo\u200bbex\ufeff Europe", "", []string{"u6"}},
 		{"no duplicate", "Umbrella", "info@umbrella.com", nil},
 		{"prefix is not a duplicate", "Acme", "", nil},
 		{"empty name and email never match", "", "", nil},

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -48,6 +49,8 @@ type Error struct {
 	Method string
 	Path   string
 	// StatusCode is the HTTP status, or 0 when no response came (or none was sent).
+	// A call refused without a request because GitScrum rejected its token moments
+	// ago (see WithRejectedTokenTTL) has 401, with Sent false.
 	StatusCode int
 	// Code is GitScrum's error_code, when it sent one.
 	Code string
@@ -195,30 +198,54 @@ func newValidationError(field, message string) *Error {
 	}
 }
 
-// ResolveError is a reference that matched no client, or several.
+// ResolveError is a reference that matched no client, or several, or, for a write
+// (see [ResolveExactIn]), did not name one client exactly.
 type ResolveError struct {
 	// Ref is the reference as given.
 	Ref string
-	// Candidates are the clients an ambiguous reference matched, best first.
+	// Candidates are the clients an ambiguous reference matched, best first. For an
+	// inexact reference of a write, they are the clients the forgiving search of a
+	// read would have found.
 	Candidates []ClientCompany
 	// Suggestions are the closest names when nothing matched, best first.
 	Suggestions []string
+	// Exact reports that the reference was for a write, which needs a client's UUID
+	// or its whole name exactly as listed (case, accents, spacing and punctuation
+	// aside): a part of a name is not enough. [HowToBeExact] says so in words.
+	Exact bool
 }
 
-// Error describes the failure with the candidates or suggestions.
+// HowToBeExact is the advice that ends the message of an inexact reference to a
+// write; adapters repeat it in their own words or as it is.
+const HowToBeExact = "to change a client, give its UUID or its full name exactly as listed"
+
+// Error describes the failure with the candidates or suggestions. It quotes the
+// reference through [Excerpt], so it stays short whatever the reference.
 func (e *ResolveError) Error() string {
-	if len(e.Candidates) > 0 {
-		parts := make([]string, len(e.Candidates))
-		for i, c := range e.Candidates {
-			parts[i] = fmt.Sprintf("%s (%s)", c.Name, c.UUID)
+	ref := strconv.Quote(Excerpt(e.Ref))
+	var msg string
+	switch {
+	case e.Exact && len(e.Candidates) > 0:
+		msg = fmt.Sprintf("gitscrum: %s is not exactly the name of one client (it matches %d: %s); nothing was changed; %s",
+			ref, len(e.Candidates), candidateList(e.Candidates), HowToBeExact)
+	case len(e.Candidates) > 0:
+		msg = fmt.Sprintf("gitscrum: %s matches %d clients: %s", ref, len(e.Candidates), candidateList(e.Candidates))
+	default:
+		msg = fmt.Sprintf("gitscrum: no client matches %s", ref)
+		if len(e.Suggestions) > 0 {
+			msg += "; closest names: " + strings.Join(e.Suggestions, ", ")
 		}
-		return fmt.Sprintf("gitscrum: %q matches %d clients: %s", e.Ref, len(e.Candidates), strings.Join(parts, ", "))
-	}
-	msg := fmt.Sprintf("gitscrum: no client matches %q", e.Ref)
-	if len(e.Suggestions) > 0 {
-		msg += "; closest names: " + strings.Join(e.Suggestions, ", ")
 	}
 	return msg
+}
+
+// candidateList renders clients as "Name (uuid), …".
+func candidateList(cs []ClientCompany) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = fmt.Sprintf("%s (%s)", c.Name, c.UUID)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Is makes an ambiguous reference match ErrAmbiguous and an unknown one ErrNotFound.

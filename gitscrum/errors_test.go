@@ -1,8 +1,11 @@
 package gitscrum_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -44,6 +47,9 @@ func TestErrorClasses(t *testing.T) {
 		class  error
 		status int
 		check  func(t *testing.T, e *gitscrum.Error)
+		// strict puts a GitScrum with a stricter address rule in front of the
+		// emulator (see stricterAddress).
+		strict bool
 	}{
 		{
 			name:  "no token",
@@ -96,11 +102,11 @@ func TestErrorClasses(t *testing.T) {
 		{
 			name: "422 from server",
 			run: func(c *gitscrum.Client, _ string) error {
-				// Length limits are GitScrum's to enforce: this passes local checks.
-				_, err := c.CreateClient(ctx, gitscrum.CreateClientRequest{CompanySlug: workspace, Name: "A", Address: strings.Repeat("x", 1001)})
+				// This passes local checks; GitScrum refuses it.
+				_, err := c.CreateClient(ctx, gitscrum.CreateClientRequest{CompanySlug: workspace, Name: "A", Address: "1 Main St"})
 				return err
 			},
-			class: gitscrum.ErrValidation, status: 422,
+			class: gitscrum.ErrValidation, status: 422, strict: true,
 		},
 		{
 			name: "409 VALIDATION_FAILED",
@@ -109,10 +115,10 @@ func TestErrorClasses(t *testing.T) {
 				return c
 			},
 			run: func(c *gitscrum.Client, uuid string) error {
-				_, err := c.UpdateClient(ctx, uuid, gitscrum.UpdateClientRequest{CompanySlug: workspace, Address: gitscrum.String(strings.Repeat("x", 1001))})
+				_, err := c.UpdateClient(ctx, uuid, gitscrum.UpdateClientRequest{CompanySlug: workspace, Address: gitscrum.String("1 Main St")})
 				return err
 			},
-			class: gitscrum.ErrValidation, status: 409,
+			class: gitscrum.ErrValidation, status: 409, strict: true,
 		},
 		{
 			name: "rate limited",
@@ -155,6 +161,9 @@ func TestErrorClasses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, c, _ := newEnv(t)
+			if tt.strict {
+				c = strictClient(t, srv)
+			}
 			existing := seed(t, srv, "Acme Corp")
 			if tt.setup != nil {
 				c = tt.setup(srv, c)
@@ -181,12 +190,44 @@ func create(name string) func(c *gitscrum.Client, _ string) error {
 	}
 }
 
+// stricterAddress stands for a GitScrum whose rules are stricter than our checks
+// before sending: it makes the address of every write one character longer than the
+// emulator allows, so the emulator refuses it with its own validation answer.
+func stricterAddress(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost || r.Method == http.MethodPut {
+			var body map[string]any
+			if err := json.NewDecoder(r.Body).Decode(&body); err == nil {
+				if _, ok := body["address"]; ok {
+					body["address"] = strings.Repeat("x", 1001)
+				}
+				b, _ := json.Marshal(body)
+				r.Body = io.NopCloser(bytes.NewReader(b))
+				r.ContentLength = int64(len(b))
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// strictClient returns a client of srv behind stricterAddress.
+func strictClient(t *testing.T, srv *gitscrumtest.Server) *gitscrum.Client {
+	t.Helper()
+	ts := httptest.NewServer(stricterAddress(srv))
+	t.Cleanup(ts.Close)
+	c, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(gitscrumtest.DefaultToken),
+		gitscrum.WithHTTPClient(ts.Client()), gitscrum.WithRetryPolicy(fastRetry))
+	require.NoError(t, err)
+	return c
+}
+
 // TestValidationFieldsFromServer checks Laravel's per-field errors reach the caller.
 func TestValidationFieldsFromServer(t *testing.T) {
 	for _, status := range []int{http.StatusUnprocessableEntity, http.StatusConflict} {
-		srv, c, _ := newEnv(t)
+		srv, _, _ := newEnv(t)
+		c := strictClient(t, srv)
 		srv.SetValidationStatus(status)
-		_, err := c.CreateClient(context.Background(), gitscrum.CreateClientRequest{CompanySlug: workspace, Name: "A", Address: strings.Repeat("x", 1001)})
+		_, err := c.CreateClient(context.Background(), gitscrum.CreateClientRequest{CompanySlug: workspace, Name: "A", Address: "1 Main St"})
 		e := assertClass(t, err, gitscrum.ErrValidation)
 		assert.Equal(t, status, e.StatusCode)
 		assert.NotEmpty(t, e.Fields, "fields for %d", status)

@@ -103,7 +103,9 @@ func TestClientsTokenIsolation(t *testing.T) {
 // TestClientsRejectedToken: a listing GitScrum refuses caches nothing, and a token
 // refused later loses its cached lists at the first refresh.
 func TestClientsRejectedToken(t *testing.T) {
-	srv, c, _ := newEnv(t)
+	// Without the memory of rejected tokens, which would answer the repeated calls
+	// itself, so that each call shows whether a list was cached.
+	srv, c, _ := newEnv(t, gitscrum.WithRejectedTokenTTL(0))
 	seed(t, srv, "Acme Corp")
 	ctx := context.Background()
 	const unknown = "token-unknown-0123456789"
@@ -266,7 +268,8 @@ func TestClientsWritesVisible(t *testing.T) {
 	snap, err := c.Clients(ctx, workspace)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Acme Rockets", "Globex Corporation"}, names(snap))
-	m := snap.Index().Search("rockets")
+	m, err := snap.Index().Search(ctx, "rockets")
+	require.NoError(t, err)
 	require.Len(t, m, 1, "the index is of the patched list")
 	assert.Equal(t, acme.UUID, m[0].Client.UUID)
 	got, err := c.ResolveClient(ctx, workspace, "globex")

@@ -2,10 +2,8 @@ package gitscrum
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // Paths of the documented endpoints.
@@ -13,9 +11,6 @@ const (
 	pathListClients = "/contact-companies/clients"
 	pathCompanies   = "/contact-companies"
 )
-
-// maxPages bounds pagination against a server whose meta never ends.
-const maxPages = 10000
 
 // listEnvelope is a list response; Meta is present when the list is paginated.
 type listEnvelope struct {
@@ -38,48 +33,21 @@ type recordEnvelope struct {
 
 // ListClients returns every client of the workspace. When GitScrum paginates the list
 // (meta.last_page > meta.current_page), it fetches ?page=N until the last page, so the
-// result is always complete. A client seen twice across pages is kept once.
+// result is always complete: page 1 first, then the pages it announces, several at a
+// time (see [WithPageConcurrency]), each retried on its own. The clients come in page
+// order, and a client seen twice across pages (the list moved while it was read) is
+// kept once, where it came first. All pages share one deadline: ctx's, or the client's
+// timeout when ctx has none; the first page to fail cancels the others.
 func (c *Client) ListClients(ctx context.Context, companySlug string) ([]ClientCompany, error) {
 	if err := ValidateCompanySlug(companySlug); err != nil {
 		return nil, err
 	}
-	var all []ClientCompany
-	seen := map[string]bool{}
-	page := 1
-	for range maxPages {
-		q := url.Values{"company_slug": {companySlug}}
-		if page > 1 {
-			q.Set("page", strconv.Itoa(page))
-		}
-		var env listEnvelope
-		if err := c.do(ctx, call{op: "list_clients", method: http.MethodGet, path: pathListClients, query: q}, &env); err != nil {
-			return nil, err
-		}
-		if all == nil && env.Meta != nil && env.Meta.Total > 0 {
-			all = make([]ClientCompany, 0, min(int(env.Meta.Total), 1<<20))
-		}
-		for _, cc := range env.Data {
-			if cc.UUID != "" {
-				if seen[cc.UUID] {
-					continue
-				}
-				seen[cc.UUID] = true
-			}
-			all = append(all, cc)
-		}
-		m := env.Meta
-		if m == nil || m.LastPage <= m.CurrentPage || len(env.Data) == 0 {
-			return nonNil(all), nil
-		}
-		next := int(m.CurrentPage) + 1
-		if next <= page {
-			return nil, &Error{Method: http.MethodGet, Path: pathListClients, StatusCode: http.StatusOK, Sent: true,
-				Message: fmt.Sprintf("pagination did not advance (asked for page %d, got page %d)", page, m.CurrentPage), class: ErrUnavailable}
-		}
-		page = next
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
 	}
-	return nil, &Error{Method: http.MethodGet, Path: pathListClients, Sent: true,
-		Message: fmt.Sprintf("list has more than %d pages", maxPages), class: ErrUnavailable}
+	return c.listAll(ctx, companySlug)
 }
 
 func nonNil(s []ClientCompany) []ClientCompany {

@@ -2,10 +2,12 @@ package gitscrum
 
 import (
 	"cmp"
-	"math"
+	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
-	"unicode"
+	"unicode/utf8"
 )
 
 // maxCandidates is the most candidates a [ResolveError] lists.
@@ -36,7 +38,8 @@ func LooksLikeUUID(s string) bool {
 	return true
 }
 
-// ResolveIn picks exactly one client for ref (a UUID or a name) among clients.
+// ResolveIn picks exactly one client for ref (a UUID or a name) among clients, the
+// forgiving way a read wants (a write wants [ResolveExactIn]).
 //
 //   - A ref equal to a client's UUID (case-insensitive, trimmed) wins.
 //   - Otherwise ref is matched against names only, with the ranks of [Index.Search]:
@@ -44,12 +47,20 @@ func LooksLikeUUID(s string) bool {
 //   - When no name contains ref, names are compared once more with punctuation
 //     ignored ([NormalizeName]), so "acme corp" finds "ACME, Corp.".
 //
-// Every failure is a [*ResolveError]: several clients at the best rank give one with
-// Candidates (every matching client, best rank first then input order, at most 10),
-// which matches [ErrAmbiguous]; no match gives one with Suggestions (up to 3 close
-// names, see [Suggest]; none when ref looks like a UUID), which matches
+// Every failure to pick one is a [*ResolveError]: several clients at the best rank
+// give one with Candidates (every matching client, best rank first then input order,
+// at most 10), which matches [ErrAmbiguous]; no match gives one with Suggestions (up
+// to 3 close names, see [Suggest]; none when ref looks like a UUID), which matches
 // [ErrNotFound]. An empty or all-whitespace ref gives one with neither.
-func ResolveIn(clients []ClientCompany, ref string) (ClientCompany, error) {
+//
+// A ref over [MaxReferenceLength] characters, or holding control characters or
+// bidirectional overrides, is an ErrValidation [*Error], refused before any
+// comparison. Names are compared up to their first 1,020 bytes. The work stops, with
+// ctx's error, soon after ctx ends.
+func ResolveIn(ctx context.Context, clients []ClientCompany, ref string) (ClientCompany, error) {
+	if err := checkReference(ref); err != nil {
+		return ClientCompany{}, err
+	}
 	q := Normalize(ref)
 	if q == "" {
 		return ClientCompany{}, &ResolveError{Ref: ref}
@@ -57,7 +68,10 @@ func ResolveIn(clients []ClientCompany, ref string) (ClientCompany, error) {
 
 	id := strings.TrimSpace(ref)
 	var byUUID []ClientCompany
-	for _, c := range clients {
+	for i, c := range clients {
+		if err := stopped(ctx, i); err != nil {
+			return ClientCompany{}, err
+		}
 		if u := strings.TrimSpace(c.UUID); u != "" && strings.EqualFold(u, id) {
 			byUUID = append(byUUID, c)
 		}
@@ -69,16 +83,23 @@ func ResolveIn(clients []ClientCompany, ref string) (ClientCompany, error) {
 		return ClientCompany{}, &ResolveError{Ref: ref, Candidates: capCandidates(byUUID)}
 	}
 
-	matches := nameMatches(clients, q, Normalize)
+	matches, err := nameMatches(ctx, clients, q, Normalize)
+	if err != nil {
+		return ClientCompany{}, err
+	}
 	if len(matches) == 0 {
 		if qn := NormalizeName(ref); qn != "" {
-			matches = nameMatches(clients, qn, NormalizeName)
+			if matches, err = nameMatches(ctx, clients, qn, NormalizeName); err != nil {
+				return ClientCompany{}, err
+			}
 		}
 	}
 	if len(matches) == 0 {
 		e := &ResolveError{Ref: ref}
 		if !LooksLikeUUID(id) {
-			e.Suggestions = Suggest(clients, ref, maxSuggestions)
+			if e.Suggestions, err = Suggest(ctx, clients, ref, maxSuggestions); err != nil {
+				return ClientCompany{}, err
+			}
 		}
 		return ClientCompany{}, e
 	}
@@ -93,6 +114,92 @@ func ResolveIn(clients []ClientCompany, ref string) (ClientCompany, error) {
 	return ClientCompany{}, &ResolveError{Ref: ref, Candidates: cands}
 }
 
+// ResolveExactIn picks the one client a write names with ref, strictly:
+//
+//   - a ref equal to a client's UUID (case-insensitive, trimmed), or
+//   - a ref whose [NormalizeName] equals that of exactly one client's name: case,
+//     accents, spacing, punctuation, invisible characters and look-alike letters
+//     aside, the whole name.
+//
+// Anything looser changes nothing: it is a [*ResolveError] with Exact set. When
+// several clients have that exact name, or the ref only matches the way [ResolveIn]
+// matches (a part of a name, "../x" in "Globex"), its Candidates are those clients,
+// at most 10, and it matches [ErrAmbiguous]; when the ref matches nothing at all, it
+// has the Suggestions of ResolveIn and matches [ErrNotFound]. Input checks, bounds
+// and ctx are as for ResolveIn.
+func ResolveExactIn(ctx context.Context, clients []ClientCompany, ref string) (ClientCompany, error) {
+	if err := checkReference(ref); err != nil {
+		return ClientCompany{}, err
+	}
+	key := NormalizeName(ref)
+	if key == "" {
+		return ClientCompany{}, &ResolveError{Ref: ref, Exact: true}
+	}
+	id := strings.TrimSpace(ref)
+	var byUUID, byName []ClientCompany
+	for i, c := range clients {
+		if err := stopped(ctx, i); err != nil {
+			return ClientCompany{}, err
+		}
+		if u := strings.TrimSpace(c.UUID); u != "" && strings.EqualFold(u, id) {
+			byUUID = append(byUUID, c)
+		} else if NormalizeName(head(c.Name, maxComparedBytes)) == key {
+			byName = append(byName, c)
+		}
+	}
+	for _, found := range [...][]ClientCompany{byUUID, byName} {
+		switch {
+		case len(found) == 1:
+			return found[0], nil
+		case len(found) > 1:
+			return ClientCompany{}, &ResolveError{Ref: ref, Candidates: capCandidates(found), Exact: true}
+		}
+	}
+	// Nothing is exact: offer what a read would have found.
+	loose, err := ResolveIn(ctx, clients, ref)
+	var re *ResolveError
+	switch {
+	case err == nil:
+		return ClientCompany{}, &ResolveError{Ref: ref, Candidates: []ClientCompany{loose}, Exact: true}
+	case errors.As(err, &re):
+		re.Exact = true
+		return ClientCompany{}, re
+	}
+	return ClientCompany{}, err
+}
+
+// maxComparedBytes is how much of a name (or of a searched field) matching and
+// suggestions look at: GitScrum caps names at 255 characters, of at most 4 bytes
+// each, so this bounds the work for a record that is not what GitScrum sends.
+const maxComparedBytes = 4 * MaxNameLength
+
+// head returns s cut to at most n bytes, at a character boundary.
+func head(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// ctxEvery is how many clients a loop over the clients handles between two looks at
+// its context.
+const ctxEvery = 256
+
+// stopped returns ctx's error, wrapped, when ctx has ended and i is a multiple of
+// ctxEvery (the first client included), else nil.
+func stopped(ctx context.Context, i int) error {
+	if i%ctxEvery != 0 {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("gitscrum: stopped after %d clients: %w", i, err)
+	}
+	return nil
+}
+
 // nameMatch is a client whose name contains the reference.
 type nameMatch struct {
 	index int
@@ -101,150 +208,20 @@ type nameMatch struct {
 
 // nameMatches returns the clients whose name, folded by fold, contains q (folded the
 // same way), in input order.
-func nameMatches(clients []ClientCompany, q string, fold func(string) string) []nameMatch {
+func nameMatches(ctx context.Context, clients []ClientCompany, q string, fold func(string) string) ([]nameMatch, error) {
 	var out []nameMatch
 	for i := range clients {
-		if r := rankText(fold(clients[i].Name), q); r != rankNone {
+		if err := stopped(ctx, i); err != nil {
+			return nil, err
+		}
+		if r := rankText(fold(head(clients[i].Name, maxComparedBytes)), q); r != rankNone {
 			out = append(out, nameMatch{index: i, rank: r})
 		}
 	}
-	return out
+	return out, nil
 }
 
 // capCandidates keeps the first maxCandidates clients.
 func capCandidates(cs []ClientCompany) []ClientCompany {
 	return cs[:min(len(cs), maxCandidates)]
-}
-
-// Suggest returns up to n client names close to ref, closest first, for a "did you
-// mean" when ref matched nothing. Closeness is the Levenshtein distance between the
-// normalised ref and the normalised name, or the name's start, or one of its words
-// (or a word's start) when that is smaller, so "globx" suggests "Globex
-// Corporation". A name is only suggested when that distance is at most
-// max(2, len/3) and at most len/2, len being the length of ref in characters: short
-// refs get only very close names. Ties go to the name with a word (or the whole name)
-// that ref needs the fewest insertions and deletions to become ("globx" is closer to
-// "globex" than to "globe"), then to the name closest as a whole, then to input order.
-// Names equal after [Normalize] are suggested once. It returns nil when no name is
-// close enough.
-func Suggest(clients []ClientCompany, ref string, n int) []string {
-	q := []rune(Normalize(ref))
-	if n <= 0 || len(q) == 0 {
-		return nil
-	}
-	limit := min(max(2, len(q)/3), len(q)/2)
-	type scored struct {
-		name              string
-		dist, indel, full int
-	}
-	var found []scored
-	seen := make(map[string]bool)
-	var ed editDistance
-	for _, c := range clients {
-		norm := Normalize(c.Name)
-		if norm == "" || seen[norm] {
-			continue
-		}
-		name := []rune(norm)
-		full := ed.levenshtein(q, name)
-		dist, indel := full, math.MaxInt
-		for _, part := range nameParts(name) {
-			indel = min(indel, ed.indel(q, part))
-			if len(part) > len(q) {
-				part = part[:len(q)]
-			}
-			dist = min(dist, ed.levenshtein(q, part))
-		}
-		if dist <= limit {
-			seen[norm] = true
-			found = append(found, scored{name: c.Name, dist: dist, indel: indel, full: full})
-		}
-	}
-	if len(found) == 0 {
-		return nil
-	}
-	slices.SortStableFunc(found, func(a, b scored) int {
-		return cmp.Or(cmp.Compare(a.dist, b.dist), cmp.Compare(a.indel, b.indel), cmp.Compare(a.full, b.full))
-	})
-	out := make([]string, 0, min(n, len(found)))
-	for _, s := range found[:min(n, len(found))] {
-		out = append(out, s.name)
-	}
-	return out
-}
-
-// nameParts returns the name itself and each of its words (runs of letters, digits
-// and marks), for comparing a ref with a name's start and with its words' starts.
-func nameParts(name []rune) [][]rune {
-	parts := [][]rune{name}
-	start := -1
-	for i, r := range name {
-		inWord := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
-		switch {
-		case inWord && start < 0:
-			start = i
-		case !inWord && start >= 0:
-			parts = append(parts, name[start:i])
-			start = -1
-		}
-	}
-	if start > 0 { // a word that is the whole name is parts[0] already
-		parts = append(parts, name[start:])
-	}
-	return parts
-}
-
-// editDistance computes edit distances between rune slices, reusing its row
-// buffers.
-type editDistance struct {
-	prev, cur []int
-}
-
-// rows returns two rows of len(b)+1 cells, the first filled with 0, 1, 2, ….
-func (e *editDistance) rows(b []rune) (prev, cur []int) {
-	if cap(e.prev) < len(b)+1 {
-		e.prev = make([]int, len(b)+1)
-		e.cur = make([]int, len(b)+1)
-	}
-	prev, cur = e.prev[:len(b)+1], e.cur[:len(b)+1]
-	for j := range prev {
-		prev[j] = j
-	}
-	return prev, cur
-}
-
-// levenshtein returns the Levenshtein distance between a and b: the fewest
-// insertions, deletions and substitutions of characters that turn a into b.
-func (e *editDistance) levenshtein(a, b []rune) int {
-	prev, cur := e.rows(b)
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			sub := prev[j-1]
-			if a[i-1] != b[j-1] {
-				sub++
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, sub)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
-// indel returns the fewest insertions and deletions of characters (no
-// substitutions) that turn a into b.
-func (e *editDistance) indel(a, b []rune) int {
-	prev, cur := e.rows(b)
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			if a[i-1] == b[j-1] {
-				cur[j] = prev[j-1]
-			} else {
-				cur[j] = min(prev[j], cur[j-1]) + 1
-			}
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

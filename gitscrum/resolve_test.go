@@ -69,7 +69,7 @@ func TestResolveIn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := gitscrum.ResolveIn(resolveClients, tt.ref)
+			got, err := gitscrum.ResolveIn(t.Context(), resolveClients, tt.ref)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got.UUID)
 		})
@@ -88,7 +88,7 @@ func TestResolveInAmbiguous(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := gitscrum.ResolveIn(resolveClients, tt.ref)
+			_, err := gitscrum.ResolveIn(t.Context(), resolveClients, tt.ref)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, gitscrum.ErrAmbiguous)
 			assert.NotErrorIs(t, err, gitscrum.ErrNotFound)
@@ -111,7 +111,7 @@ func TestResolveInAmbiguousCapped(t *testing.T) {
 		clients = append(clients, recClient(fmt.Sprintf("u%02d", i), fmt.Sprintf("Shop %d", i), "", ""))
 	}
 	clients = append(clients, recClient("first", "Shop", "", ""), recClient("second", "Shop", "", ""))
-	_, err := gitscrum.ResolveIn(clients, "shop")
+	_, err := gitscrum.ResolveIn(t.Context(), clients, "shop")
 	var re *gitscrum.ResolveError
 	require.ErrorAs(t, err, &re)
 	require.Len(t, re.Candidates, 10)
@@ -125,7 +125,7 @@ func TestResolveInAmbiguousCapped(t *testing.T) {
 
 func TestResolveInDuplicateUUID(t *testing.T) {
 	clients := []gitscrum.ClientCompany{recClient("dup", "One", "", ""), recClient("DUP", "Two", "", "")}
-	_, err := gitscrum.ResolveIn(clients, "dup")
+	_, err := gitscrum.ResolveIn(t.Context(), clients, "dup")
 	assert.ErrorIs(t, err, gitscrum.ErrAmbiguous)
 }
 
@@ -147,7 +147,7 @@ func TestResolveInNotFound(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := gitscrum.ResolveIn(resolveClients, tt.ref)
+			_, err := gitscrum.ResolveIn(t.Context(), resolveClients, tt.ref)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, gitscrum.ErrNotFound)
 			assert.NotErrorIs(t, err, gitscrum.ErrAmbiguous)
@@ -164,7 +164,7 @@ func TestResolveInNotFound(t *testing.T) {
 
 func TestResolveInEmptyRef(t *testing.T) {
 	for _, ref := range []string{"", " ", "\t\n "} {
-		_, err := gitscrum.ResolveIn(resolveClients, ref)
+		_, err := gitscrum.ResolveIn(t.Context(), resolveClients, ref)
 		var re *gitscrum.ResolveError
 		require.ErrorAs(t, err, &re)
 		assert.Equal(t, ref, re.Ref)
@@ -172,7 +172,7 @@ func TestResolveInEmptyRef(t *testing.T) {
 		assert.Empty(t, re.Suggestions)
 		assert.ErrorIs(t, err, gitscrum.ErrNotFound)
 	}
-	_, err := gitscrum.ResolveIn(nil, "acme")
+	_, err := gitscrum.ResolveIn(t.Context(), nil, "acme")
 	assert.ErrorIs(t, err, gitscrum.ErrNotFound)
 }
 
@@ -200,7 +200,9 @@ func TestSuggest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tt.ref, tt.n), func(t *testing.T) {
-			assert.Equal(t, tt.want, gitscrum.Suggest(clients, tt.ref, tt.n))
+			got, err := gitscrum.Suggest(t.Context(), clients, tt.ref, tt.n)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
 		})
 	}
 }
@@ -217,7 +219,14 @@ func FuzzResolveIn(f *testing.F) {
 		for i, name := range strings.Split(names, "|") {
 			clients = append(clients, recClient(fmt.Sprintf("u%d", i), name, "", ""))
 		}
-		got, err := gitscrum.ResolveIn(clients, ref)
+		got, err := gitscrum.ResolveIn(t.Context(), clients, ref)
+		if vErr := gitscrum.CheckLength(gitscrum.InputClient, ref); vErr != nil || gitscrum.ValidateQuery(ref) != nil {
+			// Over the cap, or a control character: refused before any comparison.
+			if !errors.Is(err, gitscrum.ErrValidation) {
+				t.Fatalf("ResolveIn(%q): got %v, want a validation error", ref, err)
+			}
+			return
+		}
 		if err == nil {
 			found := false
 			for _, c := range clients {
@@ -263,6 +272,52 @@ func FuzzResolveIn(f *testing.F) {
 		}
 		if n == 1 {
 			t.Fatalf("ResolveIn(%q) failed although one client has that UUID: %v", ref, err)
+		}
+	})
+}
+
+// FuzzResolveExactIn checks what a write may pick: a client whose UUID is the
+// reference or whose whole name equals it once normalised, and only when no other
+// client does; anything else is an Exact *ResolveError.
+func FuzzResolveExactIn(f *testing.F) {
+	const dir = "Acme Corp|Acme Ltd|Globex Corporation|Globex Europe|Shop|SHOP!|東京 Trading|Аcme Logistics"
+	for _, ref := range []string{"acme corp", "../x", "東", "shop", "globex-europe", "acme logistics", "u2", "", "...", "\xff"} {
+		f.Add(ref, dir)
+	}
+	f.Fuzz(func(t *testing.T, ref, names string) {
+		var clients []gitscrum.ClientCompany
+		for i, name := range strings.Split(names, "|") {
+			clients = append(clients, recClient(fmt.Sprintf("u%d", i), name, "", ""))
+		}
+		got, err := gitscrum.ResolveExactIn(t.Context(), clients, ref)
+		if errors.Is(err, gitscrum.ErrValidation) {
+			if gitscrum.ValidateQuery(ref) == nil {
+				t.Fatalf("ResolveExactIn(%q): validation error %v for a valid reference", ref, err)
+			}
+			return
+		}
+		id, key := strings.TrimSpace(ref), gitscrum.NormalizeName(ref)
+		byID, byName := 0, 0
+		for _, c := range clients {
+			switch {
+			case strings.EqualFold(c.UUID, id):
+				byID++
+			case key != "" && gitscrum.NormalizeName(c.Name) == key:
+				byName++
+			}
+		}
+		if err != nil {
+			var re *gitscrum.ResolveError
+			if !errors.As(err, &re) || !re.Exact {
+				t.Fatalf("ResolveExactIn(%q): %v is not an Exact *ResolveError", ref, err)
+			}
+			if byID == 1 || byID == 0 && byName == 1 {
+				t.Fatalf("ResolveExactIn(%q) failed although one client is named exactly: %v", ref, err)
+			}
+			return
+		}
+		if !strings.EqualFold(got.UUID, id) && (byID > 0 || gitscrum.NormalizeName(got.Name) != key || byName != 1) {
+			t.Fatalf("ResolveExactIn(%q) picked %+v, which it does not name exactly and alone", ref, got)
 		}
 	})
 }

@@ -100,7 +100,8 @@ func TestRetryAfterHonoured(t *testing.T) {
 }
 
 // TestRetryAfterBeyondCapOrDeadline checks a Retry-After past the policy's cap, or past
-// the context's deadline, is not waited for: the 429 comes back at once.
+// the context's deadline, is not waited for: the 429 comes back at once. The cap is
+// tested apart from any deadline too.
 func TestRetryAfterBeyondCapOrDeadline(t *testing.T) {
 	t.Run("cap", func(t *testing.T) {
 		srv, c, _ := newEnv(t)
@@ -112,6 +113,43 @@ func TestRetryAfterBeyondCapOrDeadline(t *testing.T) {
 		assert.Less(t, time.Since(start), time.Second)
 		assert.Len(t, srv.Requests(), 1)
 	})
+	// The cap alone: a 5 s Retry-After under fastRetry's 3 s cap, with the deadline an
+	// hour away or none at all (the client's own timeout is an hour). Were the cap not
+	// applied, the client would wait the 5 s out and retry, and the retry would succeed:
+	// one request and the 429 prove it gave up without waiting.
+	for _, tt := range []struct {
+		name   string
+		status int
+		ctx    func() (context.Context, context.CancelFunc)
+	}{
+		{"cap with no deadline, 429", http.StatusTooManyRequests, func() (context.Context, context.CancelFunc) {
+			return context.WithCancel(context.Background())
+		}},
+		{"cap with a far deadline, 429", http.StatusTooManyRequests, func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), time.Hour)
+		}},
+		{"cap with a far deadline, 503", http.StatusServiceUnavailable, func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), time.Hour)
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, 3*time.Second, fastRetry.MaxRetryAfter)
+			srv, c, _ := newEnv(t, gitscrum.WithTimeout(time.Hour))
+			seed(t, srv, "Globex")
+			srv.FailNext(1, tt.status, 5*time.Second)
+			ctx, cancel := tt.ctx()
+			defer cancel()
+			got, err := c.ListClients(ctx, workspace)
+			assert.Nil(t, got)
+			want := gitscrum.ErrRateLimited
+			if tt.status != http.StatusTooManyRequests {
+				want = gitscrum.ErrUnavailable
+			}
+			e := assertClass(t, err, want)
+			assert.Equal(t, 5*time.Second, e.RetryAfter)
+			assert.Len(t, srv.Requests(), 1, "the Retry-After beyond the cap was not waited for, nor retried")
+		})
+	}
 	t.Run("deadline", func(t *testing.T) {
 		srv, c, _ := newEnv(t)
 		srv.FailNext(1, http.StatusServiceUnavailable, 2*time.Second)

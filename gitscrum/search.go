@@ -1,6 +1,8 @@
 package gitscrum
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"unicode"
@@ -104,7 +106,9 @@ type hit struct {
 }
 
 // NewIndex normalises the searched fields of clients. The index keeps clients and
-// returns its elements in matches.
+// returns its elements in matches. Each field is searched up to its first 1,020
+// bytes (GitScrum's fields hold at most 255 characters), which bounds the work of a
+// search per client.
 func NewIndex(clients []ClientCompany) *Index {
 	size := 0
 	for i := range clients {
@@ -121,7 +125,7 @@ func NewIndex(clients []ClientCompany) *Index {
 		for f, v := range [numFields]string{c.Name, c.Email, c.Website, c.UUID} {
 			start := len(buf)
 			starts = append(starts, start)
-			buf = appendNormalized(buf, v)
+			buf = appendNormalized(buf, head(v, maxComparedBytes))
 			w := wordBits(buf[start:])
 			words = append(words, w)
 			if f > 0 {
@@ -232,26 +236,36 @@ func (ix *Index) Len() int { return len(ix.clients) }
 // ordered by rank, then name matches before matches on another field, then input
 // order. An empty (or all-whitespace) query returns every client in input order, with
 // RankSubstring and an empty Field. No match gives nil.
-func (ix *Index) Search(query string) []Match {
+//
+// A query refused by [ValidateQuery] (over [MaxQueryLength] characters, control
+// characters, bidirectional overrides) is an ErrValidation [*Error], before any
+// work. The search stops, with ctx's error, soon after ctx ends.
+func (ix *Index) Search(ctx context.Context, query string) ([]Match, error) {
+	if err := ValidateQuery(query); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("gitscrum: search not started: %w", err)
+	}
 	q := Normalize(query)
 	if q == "" {
 		if len(ix.clients) == 0 {
-			return nil
+			return nil, nil
 		}
 		out := make([]Match, len(ix.clients))
 		for i := range ix.clients {
 			out[i] = Match{Client: &ix.clients[i], Rank: RankSubstring}
 		}
-		return out
+		return out, nil
 	}
 
 	hp, _ := ix.hits.Get().(*[]hit)
 	if hp == nil {
 		hp = new([]hit)
 	}
-	hits, counts := ix.scan(q, (*hp)[:0])
+	hits, counts, err := ix.scan(ctx, q, (*hp)[:0])
 	var out []Match
-	if len(hits) > 0 {
+	if err == nil && len(hits) > 0 {
 		// Counting sort on (rank, not-name): hits are in input order, so it is stable.
 		var next [numKeys]int
 		for key := 1; key < numKeys; key++ {
@@ -267,7 +281,7 @@ func (ix *Index) Search(query string) []Match {
 	}
 	*hp = hits[:0]
 	ix.hits.Put(hp)
-	return out
+	return out, err
 }
 
 // hitKey is the sort key of a hit: rank first, then name before the other fields.
@@ -280,8 +294,8 @@ func hitKey(h hit) int {
 }
 
 // scan appends to hits one hit per client matching the normalised, non-empty q, in
-// input order, and counts them by sort key.
-func (ix *Index) scan(q string, hits []hit) ([]hit, [numKeys]int) {
+// input order, and counts them by sort key. It stops with ctx's error when ctx ends.
+func (ix *Index) scan(ctx context.Context, q string, hits []hit) ([]hit, [numKeys]int, error) {
 	var counts [numKeys]int
 	find := ix.newFinder(q)
 	bit := wordBit[q[0]]
@@ -290,6 +304,9 @@ func (ix *Index) scan(q string, hits []hit) ([]hit, [numKeys]int) {
 		p := find.next(pos)
 		if p < 0 {
 			break
+		}
+		if err := stopped(ctx, len(hits)+1); err != nil {
+			return hits, counts, err
 		}
 		k = ix.fieldAt(k, p)
 		c := k / numFields
@@ -312,7 +329,7 @@ func (ix *Index) scan(q string, hits []hit) ([]hit, [numKeys]int) {
 		k = end
 		pos = ix.starts[k]
 	}
-	return hits, counts
+	return hits, counts, nil
 }
 
 // finder finds a query in the buffer. When some byte of the query is rare in the
@@ -487,7 +504,11 @@ func isWordRune(r rune) bool {
 }
 
 // Search returns the clients matching query; see [Index.Search]. To search the same
-// clients many times, build an [Index] once.
-func Search(clients []ClientCompany, query string) []Match {
-	return NewIndex(clients).Search(query)
+// clients many times, build an [Index] once. The query is checked before the index is
+// built.
+func Search(ctx context.Context, clients []ClientCompany, query string) ([]Match, error) {
+	if err := ValidateQuery(query); err != nil {
+		return nil, err
+	}
+	return NewIndex(clients).Search(ctx, query)
 }

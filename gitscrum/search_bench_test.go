@@ -31,7 +31,8 @@ func BenchmarkSearch(b *testing.B) {
 					b.ReportAllocs()
 					var n int
 					for b.Loop() {
-						n = len(ix.Search(q.query))
+						m, _ := ix.Search(b.Context(), q.query)
+						n = len(m)
 					}
 					b.ReportMetric(float64(n), "matches")
 				})
@@ -74,7 +75,7 @@ func BenchmarkResolveIn(b *testing.B) {
 	clients := gitscrumtest.GenerateClients(10_000)
 	b.ReportAllocs()
 	for b.Loop() {
-		_, _ = gitscrum.ResolveIn(clients, clients[5000].UUID)
-		_, _ = gitscrum.ResolveIn(clients, "globex")
+		_, _ = gitscrum.ResolveIn(b.Context(), clients, clients[5000].UUID)
+		_, _ = gitscrum.ResolveIn(b.Context(), clients, "globex")
 	}
 }

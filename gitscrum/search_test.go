@@ -1,6 +1,7 @@
 package gitscrum_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -136,13 +137,13 @@ func TestSearch(t *testing.T) {
 	require.Equal(t, len(searchClients), ix.Len())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ix.Search(tt.query)
+			got := search(t, ix, tt.query)
 			var gotW []want
 			for _, m := range got {
 				gotW = append(gotW, want{m.Client.Name, m.Rank, m.Field})
 			}
 			assert.Equal(t, tt.want, gotW)
-			assert.Equal(t, got, gitscrum.Search(searchClients, tt.query), "Search == NewIndex().Search")
+			assert.Equal(t, got, searchAll(t, searchClients, tt.query), "Search == NewIndex().Search")
 		})
 	}
 }
@@ -154,7 +155,7 @@ func TestSearchNameBeforeOtherFields(t *testing.T) {
 		recClient("u3", "Zeta Inc", "", ""),
 		recClient("u4", "Zeta Labs", "", ""),
 	}
-	got := gitscrum.Search(clients, "zeta")
+	got := searchAll(t, clients, "zeta")
 	assert.Equal(t, []string{"Zeta Inc", "Zeta Labs", "Foo", "Bar"}, recNames(got))
 	assert.Equal(t, []gitscrum.Field{gitscrum.FieldName, gitscrum.FieldName, gitscrum.FieldEmail, gitscrum.FieldWebsite},
 		[]gitscrum.Field{got[0].Field, got[1].Field, got[2].Field, got[3].Field})
@@ -166,14 +167,14 @@ func TestSearchNameBeforeOtherFields(t *testing.T) {
 func TestSearchBestFieldWins(t *testing.T) {
 	// The name is only a substring match; the email is a prefix match and decides.
 	clients := []gitscrum.ClientCompany{recClient("u1", "Panacme", "acme@panacme.io", "")}
-	got := gitscrum.Search(clients, "acme")
+	got := searchAll(t, clients, "acme")
 	require.Len(t, got, 1)
 	assert.Equal(t, gitscrum.RankPrefix, got[0].Rank)
 	assert.Equal(t, gitscrum.FieldEmail, got[0].Field)
 
 	// On an equal rank the name is reported.
 	clients = []gitscrum.ClientCompany{recClient("u1", "Acme", "acme", "")}
-	got = gitscrum.Search(clients, "acme")
+	got = searchAll(t, clients, "acme")
 	require.Len(t, got, 1)
 	assert.Equal(t, gitscrum.FieldName, got[0].Field)
 }
@@ -183,7 +184,7 @@ func TestSearchStable(t *testing.T) {
 	for i := range 30 {
 		clients = append(clients, recClient(fmt.Sprintf("u%02d", i), "Same Name", "", ""))
 	}
-	got := gitscrum.Search(clients, "same")
+	got := searchAll(t, clients, "same")
 	require.Len(t, got, 30)
 	for i, m := range got {
 		assert.Equal(t, fmt.Sprintf("u%02d", i), m.Client.UUID)
@@ -192,7 +193,7 @@ func TestSearchStable(t *testing.T) {
 
 func TestSearchEmptyQuery(t *testing.T) {
 	for _, q := range []string{"", "   ", "\t\n"} {
-		got := gitscrum.Search(searchClients, q)
+		got := searchAll(t, searchClients, q)
 		require.Len(t, got, len(searchClients))
 		for i, m := range got {
 			assert.Same(t, &searchClients[i], m.Client)
@@ -200,8 +201,8 @@ func TestSearchEmptyQuery(t *testing.T) {
 			assert.Empty(t, m.Field)
 		}
 	}
-	assert.Nil(t, gitscrum.Search(nil, ""))
-	assert.Nil(t, gitscrum.Search(nil, "acme"))
+	assert.Nil(t, searchAll(t, nil, ""))
+	assert.Nil(t, searchAll(t, nil, "acme"))
 	assert.Zero(t, gitscrum.NewIndex(nil).Len())
 }
 
@@ -212,9 +213,9 @@ func TestSearchEmptyFieldsAndEdges(t *testing.T) {
 		recClient("", "x", "", ""),
 		{},
 	}
-	got := gitscrum.Search(clients, "x")
+	got := searchAll(t, clients, "x")
 	assert.Equal(t, []string{"x"}, recNames(got))
-	got = gitscrum.Search(clients, "https")
+	got = searchAll(t, clients, "https")
 	require.Len(t, got, 1)
 	assert.Equal(t, gitscrum.FieldWebsite, got[0].Field)
 	assert.Equal(t, gitscrum.RankPrefix, got[0].Rank)
@@ -222,13 +223,13 @@ func TestSearchEmptyFieldsAndEdges(t *testing.T) {
 
 func TestIndexConcurrentSearch(t *testing.T) {
 	ix := gitscrum.NewIndex(searchClients)
-	want := ix.Search("acme")
+	want := search(t, ix, "acme")
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {
 			for range 50 {
-				assert.Equal(t, want, ix.Search("acme"))
-				assert.Len(t, ix.Search("zurich"), 1)
+				assert.Equal(t, want, search(t, ix, "acme"))
+				assert.Len(t, search(t, ix, "zurich"), 1)
 			}
 		})
 	}
@@ -366,7 +367,24 @@ func refRank(field, q string, website bool) (gitscrum.Rank, bool) {
 	return 0, false
 }
 
-// refSearch is a slow, obvious Search.
+// search is ix.Search with the test's context; an error fails the test.
+func search(t testing.TB, ix *gitscrum.Index, query string) []gitscrum.Match {
+	t.Helper()
+	got, err := ix.Search(t.Context(), query)
+	assert.NoError(t, err)
+	return got
+}
+
+// searchAll is gitscrum.Search with the test's context; an error fails the test.
+func searchAll(t testing.TB, clients []gitscrum.ClientCompany, query string) []gitscrum.Match {
+	t.Helper()
+	got, err := gitscrum.Search(t.Context(), clients, query)
+	assert.NoError(t, err)
+	return got
+}
+
+// refSearch is a slow, obvious Search. Like the index, it looks at the first 1,020
+// bytes of each field.
 func refSearch(clients []gitscrum.ClientCompany, query string) []gitscrum.Match {
 	q := gitscrum.Normalize(query)
 	if q == "" {
@@ -384,7 +402,7 @@ func refSearch(clients []gitscrum.ClientCompany, query string) []gitscrum.Match 
 			field gitscrum.Field
 			value string
 		}{{gitscrum.FieldName, c.Name}, {gitscrum.FieldEmail, c.Email}, {gitscrum.FieldWebsite, c.Website}, {gitscrum.FieldUUID, c.UUID}} {
-			if r, hit := refRank(f.value, q, f.field == gitscrum.FieldWebsite); hit && r < best {
+			if r, hit := refRank(refHead(f.value, 1020), q, f.field == gitscrum.FieldWebsite); hit && r < best {
 				best, bestField, ok = r, f.field, true
 			}
 		}
@@ -403,6 +421,17 @@ func refSearch(clients []gitscrum.ClientCompany, query string) []gitscrum.Match 
 	return out
 }
 
+// refHead cuts s to at most n bytes at a character boundary.
+func refHead(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 // FuzzSearch checks the index against refSearch. dir holds clients separated by ';',
 // each "name|email|website|uuid".
 func FuzzSearch(f *testing.F) {
@@ -418,7 +447,16 @@ func FuzzSearch(f *testing.F) {
 			p := append(strings.SplitN(rec, "|", 4), "", "", "")
 			clients = append(clients, recClient(p[3], p[0], p[1], p[2]))
 		}
-		got := gitscrum.NewIndex(clients).Search(query)
+		got, err := gitscrum.NewIndex(clients).Search(t.Context(), query)
+		if gitscrum.ValidateQuery(query) != nil {
+			if !errors.Is(err, gitscrum.ErrValidation) {
+				t.Fatalf("query %q: got error %v, want a validation error", query, err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("query %q: %v", query, err)
+		}
 		want := refSearch(clients, query)
 		if len(got) != len(want) {
 			t.Fatalf("query %q: got %d matches, want %d\ngot  %+v\nwant %+v", query, len(got), len(want), got, want)

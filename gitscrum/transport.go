@@ -36,26 +36,32 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			return fmt.Errorf("gitscrum: encode %s body: %w", cl.op, err)
 		}
 	}
-	u := *c.baseURL
-	u.Path = strings.TrimRight(u.Path, "/") + cl.path
-	u.RawPath = strings.TrimRight(u.EscapedPath(), "/") + cl.path
-	u.RawQuery = cl.query.Encode()
-	target := u.String()
+	target, err := c.target(cl)
+	if err != nil {
+		return err
+	}
 
 	policy := c.retry
 	unknown := false // an earlier attempt may have been applied
 	for attempt := 1; ; attempt++ {
+		probe, gateErr := c.admit(ctx, cl)
+		if gateErr != nil {
+			gateErr.earlierUnknown = unknown
+			return gateErr
+		}
 		start := time.Now()
 		status, err := c.attempt(ctx, cl, target, payload, out)
 		if c.observer != nil {
 			c.observer.ObserveAttempt(cl.op, status, time.Since(start), attempt > 1)
 		}
+		var e *Error
+		if err != nil && !errors.As(err, &e) {
+			c.settleToken(probe, 0, nil)
+			return err
+		}
+		c.settleToken(probe, status, e)
 		if err == nil {
 			return nil
-		}
-		var e *Error
-		if !errors.As(err, &e) {
-			return err
 		}
 		e.earlierUnknown = unknown
 		unknown = unknown || attemptMayHaveChanged(e)
@@ -73,6 +79,61 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			return err
 		}
 	}
+}
+
+// admit waits until the token gate lets an attempt of cl go out (see
+// [WithRejectedTokenTTL]) and reports whether the attempt is its token's probe. It
+// returns an *Error, with nothing sent, when GitScrum rejected the token moments ago or
+// ctx ended while waiting.
+func (c *Client) admit(ctx context.Context, cl call) (bool, *Error) {
+	if c.tokens == nil || c.token == "" {
+		return false, nil
+	}
+	probe, rejected, err := c.tokens.admit(ctx, c.tokenKey)
+	switch {
+	case err != nil:
+		e := c.transportError(ctx, cl, err)
+		e.Sent = false
+		return false, e
+	case rejected != nil:
+		if o, ok := c.observer.(RejectedTokenObserver); ok {
+			o.ObserveRejectedToken(cl.op)
+		}
+		return false, &Error{Method: cl.method, Path: cl.path, StatusCode: http.StatusUnauthorized, Code: rejected.code,
+			Message: fmt.Sprintf("GitScrum rejected this token moments ago, so it was not sent again "+
+				"(a rejected token is refused here for %s)", c.tokens.rejectedTTL), class: ErrUnauthorized}
+	}
+	return probe, nil
+}
+
+// settleToken tells the token gate how GitScrum answered an attempt: its status (0
+// when no answer came) and the *Error it failed with, if any.
+func (c *Client) settleToken(probe bool, status int, e *Error) {
+	if c.tokens == nil || c.token == "" {
+		return
+	}
+	code := ""
+	if e != nil {
+		code = e.Code
+	}
+	c.tokens.settle(c.tokenKey, probe, status, code)
+}
+
+// target returns the URL of a call: the base URL joined with the call's path. The
+// call's path is escaped already (see clientPath) and goes out as it is: u.RawPath
+// holds it and u.Path its decoded form, so net/url keeps the escaping rather than
+// escaping the '%' signs a second time ("ü" goes out as %C3%BC, never %25C3%25BC), and
+// an escaped '/' stays inside one path segment.
+func (c *Client) target(cl call) (string, error) {
+	decoded, err := url.PathUnescape(cl.path)
+	if err != nil {
+		return "", fmt.Errorf("gitscrum: %s path %q is not validly escaped: %w", cl.op, cl.path, err)
+	}
+	u := *c.baseURL
+	u.RawPath = strings.TrimRight(u.EscapedPath(), "/") + cl.path
+	u.Path = strings.TrimRight(u.Path, "/") + decoded
+	u.RawQuery = cl.query.Encode()
+	return u.String(), nil
 }
 
 // retryable reports whether a failed attempt may be repeated.

@@ -70,13 +70,14 @@ func TestUpdateClearsWithNull(t *testing.T) {
 	assert.NotContains(t, body, "name")
 }
 
-// TestUpdateClientByRef resolves a name, updates one field and reports the change.
+// TestUpdateClientByRef resolves a name (whole, but in any case and without
+// accents), updates one field and reports the change.
 func TestUpdateClientByRef(t *testing.T) {
 	srv, c, _ := newEnv(t)
 	before := seed(t, srv, "Zürich Versicherungen AG")
 	seed(t, srv, "Acme Corp")
 
-	res, err := c.UpdateClientByRef(context.Background(), "zurich", gitscrum.UpdateClientRequest{CompanySlug: workspace, Email: gitscrum.String("finance@zurich.example")})
+	res, err := c.UpdateClientByRef(context.Background(), "zurich versicherungen ag", gitscrum.UpdateClientRequest{CompanySlug: workspace, Email: gitscrum.String("finance@zurich.example")})
 	require.NoError(t, err)
 	assert.Equal(t, before.UUID, res.After.UUID)
 	assert.Equal(t, []gitscrum.Change{{Field: gitscrum.FieldEmail, Before: "billing@example.com", After: "finance@zurich.example"}}, res.Changes)

@@ -58,6 +58,7 @@ func ValidateCompanySlug(slug string) error {
 
 func checkSlug(fe fieldErrors, slug string) {
 	switch {
+	case checkText(fe, InputCompanySlug, slug):
 	case strings.TrimSpace(slug) == "":
 		fe.add("company_slug", "is required: name the workspace by its slug (as in its GitScrum URL)")
 	case strings.ContainsFunc(slug, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == '/' }):
@@ -74,6 +75,7 @@ func ValidateUUID(uuid string) error {
 
 func checkUUID(fe fieldErrors, uuid string) {
 	switch {
+	case checkLength(fe, string(FieldUUID), uuid):
 	case strings.TrimSpace(uuid) == "":
 		fe.add("uuid", "is required")
 	case strings.ContainsAny(uuid, "/?#"):
@@ -83,10 +85,72 @@ func checkUUID(fe fieldErrors, uuid string) {
 	}
 }
 
+// checkLength adds the length message of input when value is over its cap, and
+// reports whether it did.
+func checkLength(fe fieldErrors, input, value string) bool {
+	if msg := lengthMessage(input, value); msg != "" {
+		fe.add(input, msg)
+		return true
+	}
+	return false
+}
+
+// checkText checks the length, then the encoding and the characters of one input
+// (see chars.go), adds the first fault found, and reports whether there was one.
+func checkText(fe fieldErrors, input, value string) bool {
+	if msg := textMessage(input, value); msg != "" {
+		fe.add(input, msg)
+		return true
+	}
+	return false
+}
+
+// textMessage returns the first fault of one input's text, or "".
+func textMessage(input, value string) string {
+	if msg := lengthMessage(input, value); msg != "" {
+		return msg
+	}
+	if kindOf(input) != lookup && !utf8.ValidString(value) { // a lookup folds bad bytes to U+FFFD
+		return "must be valid UTF-8 text"
+	}
+	return charsMessage(input, value)
+}
+
+// ValidateReference checks a client reference (a UUID or a name) before any work:
+// present, within [MaxReferenceLength], and free of control characters and
+// bidirectional overrides. It is an ErrValidation [*Error] for field "client".
+func ValidateReference(ref string) error {
+	if err := checkReference(ref); err != nil {
+		return err
+	}
+	if strings.TrimSpace(ref) == "" {
+		return newValidationError(InputClient, "is required: give a client name or UUID")
+	}
+	return nil
+}
+
+// checkReference checks the length and characters of a reference, not its
+// presence.
+func checkReference(ref string) error {
+	if msg := textMessage(InputClient, ref); msg != "" {
+		return newValidationError(InputClient, msg)
+	}
+	return nil
+}
+
+// ValidateQuery checks a search query before any work: within [MaxQueryLength], and
+// free of control characters and bidirectional overrides. An empty query is valid
+// (it lists every client). It is an ErrValidation [*Error] for field "query".
+func ValidateQuery(query string) error {
+	if msg := textMessage(InputQuery, query); msg != "" {
+		return newValidationError(InputQuery, msg)
+	}
+	return nil
+}
+
 // checkValue validates one editable field's new value.
 func checkValue(fe fieldErrors, f Field, v string) {
-	if !utf8.ValidString(v) {
-		fe.add(string(f), "must be valid UTF-8 text")
+	if checkText(fe, string(f), v) {
 		return
 	}
 	switch f {
@@ -125,8 +189,9 @@ func validWebsite(v string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil
 }
 
-// Validate checks a create before it is sent: workspace, a non-empty name, and the
-// format of email and website. Values are checked as given; [Client.CreateClient]
+// Validate checks a create before it is sent: workspace, a non-empty name, the
+// length caps (see [MaxNameLength] and the others), the characters each field may
+// hold, and the format of email and website. Values are checked as given; [Client.CreateClient]
 // trims surrounding spaces first.
 func (r CreateClientRequest) Validate() error {
 	fe := fieldErrors{}
@@ -156,7 +221,8 @@ func createValue(r CreateClientRequest, f Field) string {
 }
 
 // Validate checks an update before it is sent: workspace, at least one field named,
-// a name that is not cleared, and the format of a new email or website.
+// a name that is not cleared, the length caps and characters of every named value,
+// and the format of a new email or website.
 func (r UpdateClientRequest) Validate() error {
 	fe := fieldErrors{}
 	checkSlug(fe, r.CompanySlug)

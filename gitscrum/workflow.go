@@ -5,23 +5,45 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 )
 
-// ResolveClient finds exactly one client for ref, a UUID or a name. A ref in UUID form
-// is fetched directly; otherwise the workspace's complete list is searched: an exact
-// UUID match, else a unique name match (see [ResolveIn]). Several matches give a
-// [*ResolveError] matching ErrAmbiguous with the candidates; none gives one matching
-// ErrNotFound with the closest names. The record returned is the full one from
-// GetClient.
+// ResolveClient finds exactly one client for ref, an id (a UUID or any id GitScrum
+// uses, see [LooksLikeID]) or a name, the forgiving way a read wants. The workspace's
+// cached list (see [Client.Clients]) is searched: an exact UUID match, else a unique
+// name match (see [ResolveIn]); a ref it does not answer that looks like an id is
+// fetched by id (one GET), and a name is looked for in a new listing when the cached
+// list is older than [DuplicateCheckMaxAge]. Several matches give a [*ResolveError]
+// matching ErrAmbiguous with the candidates; none gives one matching ErrNotFound with
+// the closest names. The record returned is always the one GitScrum returns now, from
+// a GET. ref and companySlug are checked (length caps, characters) before anything is
+// sent.
 func (c *Client) ResolveClient(ctx context.Context, companySlug, ref string) (*ClientCompany, error) {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return nil, newValidationError("client", "is required: give a client name or UUID")
+	return c.resolve(ctx, companySlug, ref, ResolveIn, -1)
+}
+
+// ResolveClientExact finds the one client a write names with ref: its UUID, or its
+// whole name exactly as listed once both are normalised (see [ResolveExactIn]).
+// Anything looser is a [*ResolveError] with Exact set, listing the clients a read
+// would have found, and nothing is changed. It resolves as [Client.ResolveClient]
+// does, but by name only against a list at most [DuplicateCheckMaxAge] old: a write
+// never picks its client from an older list. The record returned is fetched fresh.
+func (c *Client) ResolveClientExact(ctx context.Context, companySlug, ref string) (*ClientCompany, error) {
+	return c.resolve(ctx, companySlug, ref, ResolveExactIn, DuplicateCheckMaxAge)
+}
+
+// resolve checks the input, then finds the client with pick (see resolveRef): in a
+// cached list at most maxAge old (any age the cache serves when negative), or by id.
+func (c *Client) resolve(ctx context.Context, companySlug, ref string,
+	pick func(context.Context, []ClientCompany, string) (ClientCompany, error), maxAge time.Duration) (*ClientCompany, error) {
+	if err := ValidateReference(ref); err != nil {
+		return nil, err
 	}
+	ref = strings.TrimSpace(ref)
 	if err := ValidateCompanySlug(companySlug); err != nil {
 		return nil, err
 	}
-	return c.resolveRef(ctx, companySlug, ref)
+	return c.resolveRef(ctx, companySlug, ref, pick, maxAge)
 }
 
 // isClientNotFound reports a 404 about the client, not about the workspace.
@@ -71,14 +93,20 @@ type UpdateResult struct {
 	Changes []Change
 }
 
-// UpdateClientByRef resolves ref (a UUID or a name) to one client, applies the partial
-// update, and reports what changed. The request is validated before anything is sent.
+// UpdateClientByRef resolves ref to the one client it names exactly, its UUID or its
+// whole name (see [Client.ResolveClientExact]), applies the partial update, and
+// reports what changed. A ref that only matches loosely (part of a name, several
+// clients) is a [*ResolveError] with Exact set and changes nothing. The request and
+// ref are validated before anything is sent.
 func (c *Client) UpdateClientByRef(ctx context.Context, ref string, req UpdateClientRequest) (*UpdateResult, error) {
+	if err := ValidateReference(ref); err != nil {
+		return nil, err
+	}
 	req = req.trimmed()
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	before, err := c.ResolveClient(ctx, req.CompanySlug, ref)
+	before, err := c.ResolveClientExact(ctx, req.CompanySlug, ref)
 	if err != nil {
 		return nil, err
 	}

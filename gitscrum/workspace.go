@@ -165,23 +165,28 @@ func (c *Client) remember(slug string, rec *ClientCompany, write bool) {
 	c.cache.patch(newListKey(slug, c.token), *rec, write)
 }
 
-// resolveRef finds one client for ref (trimmed, not empty) in the workspace and
-// returns its record fetched fresh:
+// picker picks one client for a reference among clients: [ResolveIn] for reads,
+// [ResolveExactIn] for writes.
+type picker func(ctx context.Context, clients []ClientCompany, ref string) (ClientCompany, error)
+
+// resolveRef finds one client for ref (checked and trimmed) in the workspace with
+// pick and returns its record fetched fresh:
 //
-//  1. a cached list that resolves ref (see [ResolveIn]) gives the client's UUID,
-//     then one GET;
+//  1. a cached list (listed at most maxAge ago, when maxAge >= 0) in which pick finds
+//     the client gives its UUID, then one GET;
 //  2. otherwise a ref that could be an id ([LooksLikeID]) is fetched by id: one GET,
 //     and only a 404 (or a 400/422 for the id) goes on;
-//  3. otherwise ref is resolved against the list, listed again first when the cached
-//     one that did not resolve it is older than [DuplicateCheckMaxAge].
-func (c *Client) resolveRef(ctx context.Context, slug, ref string) (*ClientCompany, error) {
+//  3. otherwise pick looks in a list no older than maxAge, listed again first when
+//     the cached one that did not answer is older than [DuplicateCheckMaxAge]; a
+//     younger one that did not answer is the answer.
+func (c *Client) resolveRef(ctx context.Context, slug, ref string, pick picker, maxAge time.Duration) (*ClientCompany, error) {
 	var cached *Snapshot
 	var cachedErr error
 	if c.cache != nil {
-		cached = c.cache.peek(ctx, newListKey(slug, c.token), -1, c.lister(slug), c.timeout)
+		cached = c.cache.peek(ctx, newListKey(slug, c.token), maxAge, c.lister(slug), c.timeout)
 	}
 	if cached != nil {
-		match, err := ResolveIn(cached.Clients(), ref)
+		match, err := pick(ctx, cached.Clients(), ref)
 		if err == nil {
 			return c.FreshRecord(ctx, slug, match)
 		}
@@ -201,7 +206,6 @@ func (c *Client) resolveRef(ctx context.Context, slug, ref string) (*ClientCompa
 			return nil, err
 		}
 	}
-	maxAge := time.Duration(-1)
 	if cached != nil {
 		if c.cache.now().Sub(cached.ListedAt()) <= DuplicateCheckMaxAge {
 			return nil, cachedErr
@@ -212,7 +216,7 @@ func (c *Client) resolveRef(ctx context.Context, slug, ref string) (*ClientCompa
 	if err != nil {
 		return nil, err
 	}
-	match, err := ResolveIn(snap.Clients(), ref)
+	match, err := pick(ctx, snap.Clients(), ref)
 	if err != nil {
 		return nil, err
 	}

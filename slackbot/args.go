@@ -1,6 +1,7 @@
 package slackbot
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -68,7 +69,7 @@ func bind(cmd *command, toks []Token, defaultWorkspace string) (*invocation, err
 		switch {
 		case t.IsField():
 			if seen[t.Key] {
-				return nil, errUsage(cmd, "%s= is given twice; give it once.", t.Key)
+				return nil, errUsage(cmd, "%s= is given twice; give it once.", gitscrum.Excerpt(t.Key))
 			}
 			seen[t.Key] = true
 			if err := inv.bindField(t); err != nil {
@@ -84,6 +85,11 @@ func bind(cmd *command, toks []Token, defaultWorkspace string) (*invocation, err
 		}
 	}
 	inv.arg = strings.Join(inv.words, " ")
+	if cmd.input != "" {
+		if err := gitscrum.CheckLength(cmd.input, inv.arg); err != nil {
+			return nil, err
+		}
+	}
 	switch {
 	case cmd.arg == argNone && len(inv.words) > 0:
 		return nil, errUsage(cmd, "%s takes no arguments.", cmd.name)
@@ -105,6 +111,10 @@ func (inv *invocation) bindField(t Token) error {
 		if ws == "" {
 			return errUsage(cmd, "workspace= needs the slug of a workspace, as in its GitScrum URL.")
 		}
+		var e *gitscrum.Error
+		if errors.As(gitscrum.CheckLength(gitscrum.InputCompanySlug, ws), &e) {
+			return errUsage(cmd, "workspace= %s.", strings.Join(e.Fields[gitscrum.InputCompanySlug], "; "))
+		}
 		inv.workspace = ws
 		return nil
 	case "force":
@@ -117,13 +127,16 @@ func (inv *invocation) bindField(t Token) error {
 		case "no", "n", "false", "0", "off":
 			inv.force = false
 		default:
-			return errUsage(cmd, "force= takes yes or no, not %q.", t.Value)
+			return errUsage(cmd, "force= takes yes or no, not %q.", gitscrum.Excerpt(t.Value))
 		}
 		return nil
 	}
 	f, ok := gitscrum.ParseField(t.Key)
 	if !ok || cmd.fields != editableFields {
-		return errUsage(cmd, "Unknown field %q: %s accepts %s.", t.Key, cmd.name, acceptedFields(cmd))
+		return errUsage(cmd, "Unknown field %q: %s accepts %s.", gitscrum.Excerpt(t.Key), cmd.name, acceptedFields(cmd))
+	}
+	if err := gitscrum.CheckLength(string(f), t.Value); err != nil {
+		return err
 	}
 	inv.fields = append(inv.fields, fieldValue{field: f, value: t.Value})
 	return nil

@@ -30,9 +30,10 @@ const (
 // mrkdwnEscaper escapes the three characters that Slack's mrkdwn gives meaning to.
 var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
-// Escape escapes &, < and > as Slack requires for text it should show as it is, so
-// that a client named "<!channel>" cannot ping a channel and "<script>" shows as
-// text. Every value from GitScrum or from the user goes through it.
+// Escape escapes &, < and > as Slack requires of all text, so that a client named
+// "<!channel>" cannot ping a channel and "<script>" shows as text. Every value from
+// GitScrum or from the user goes through it, into a plain_text object: escaping
+// alone cannot stop mrkdwn's *bold*, _italic_, ~strike~ or `code`.
 func Escape(s string) string { return mrkdwnEscaper.Replace(s) }
 
 // slackUnescaper undoes the escaping Slack applies to the text of a slash command.
@@ -95,44 +96,80 @@ func truncateRunes(s string, n int) (string, int) {
 	return s, 0
 }
 
-// md returns a mrkdwn text object. It is verbatim, so Slack does not turn bare
-// URLs, channel names or @-words of the data into links or mentions; the markup we
-// write ourselves (<@U…>, <!date…>) still works.
+// Text objects come in two kinds, never mixed, so that every value from GitScrum
+// or a user appears in Slack exactly as typed. Slack's mrkdwn has no escape for
+// its formatting characters (*bold*, _italic_, ~strike~, `code`, > quotes), so a
+// value never goes into mrkdwn:
+//
+//   - md: mrkdwn of our own words and markup only: bold labels, code spans of our
+//     own commands, mentions of validated user IDs, dates.
+//   - plain: plain_text, which Slack shows as it is: no formatting, links,
+//     mentions or emoji codes. Values go here, escaped only for &, < and >, as
+//     Slack requires of all text; the words around them are ours.
+
+// md returns a mrkdwn text object of our own text, which must hold no value. It is
+// verbatim, so Slack does not turn our words into links either.
 func md(text string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, text, false, true)
 }
 
-// plain returns a plain_text text object; its text must already be escaped.
+// plain returns a plain_text text object; its text must already be escaped (see
+// [clip]). Emoji codes such as :tada: stay as typed.
 func plain(text string) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, text, true, false)
+	return slack.NewTextBlockObject(slack.PlainTextType, text, false, false)
 }
+
+// line is one line of a reply: mrkdwn of our own, or plain text that may hold
+// values (already escaped).
+type line struct {
+	text    string
+	isPlain bool
+}
+
+// ours returns a line of our own mrkdwn.
+func ours(text string) line { return line{text: text} }
+
+// shown returns a line of plain text, values included, already escaped.
+func shown(text string) line { return line{text: text, isPlain: true} }
+
+// object returns the text object of l, cut to max characters.
+func (l line) object(max int) *slack.TextBlockObject {
+	if l.isPlain {
+		return plain(fitText(l.text, max))
+	}
+	return md(fitText(l.text, max))
+}
+
+// block returns a section block showing l.
+func (l line) block() slack.Block { return slack.NewSectionBlock(l.object(MaxTextLen), nil, nil) }
 
 // header returns a header block showing s (escaped and clipped here).
 func header(s string) slack.Block {
 	return slack.NewHeaderBlock(plain(nonEmpty(clip(s, maxHeaderLen))))
 }
 
-// section returns a section block of mrkdwn text, already escaped; it is clipped to
-// the limit as a last resort.
-func section(text string) slack.Block {
-	return slack.NewSectionBlock(md(fitText(text, MaxTextLen)), nil, nil)
-}
+// section returns a section block of our own mrkdwn; it is clipped to the limit as
+// a last resort.
+func section(text string) slack.Block { return ours(text).block() }
 
-// fieldsSection returns a section of mrkdwn fields, already escaped; at most
-// MaxFields are kept.
-func fieldsSection(fields ...string) slack.Block {
+// plainSection returns a section block of plain text, already escaped.
+func plainSection(text string) slack.Block { return shown(text).block() }
+
+// fieldsSection returns a section of fields (at most MaxFields are kept), each cut
+// to the limit of a field.
+func fieldsSection(fields ...line) slack.Block {
 	objs := make([]*slack.TextBlockObject, 0, min(len(fields), MaxFields))
 	for _, f := range fields[:min(len(fields), MaxFields)] {
-		objs = append(objs, md(fitText(f, maxFieldLen)))
+		objs = append(objs, f.object(maxFieldLen))
 	}
 	return slack.NewSectionBlock(nil, objs, nil)
 }
 
-// contextBlock returns a context block of mrkdwn elements, already escaped.
-func contextBlock(texts ...string) slack.Block {
-	elems := make([]slack.MixedElement, 0, min(len(texts), maxContextElements))
-	for _, t := range texts[:min(len(texts), maxContextElements)] {
-		elems = append(elems, md(fitText(t, MaxTextLen)))
+// contextBlock returns a context block of lines (at most maxContextElements).
+func contextBlock(lines ...line) slack.Block {
+	elems := make([]slack.MixedElement, 0, min(len(lines), maxContextElements))
+	for _, l := range lines[:min(len(lines), maxContextElements)] {
+		elems = append(elems, l.object(MaxTextLen))
 	}
 	return slack.NewContextBlock("", elems...)
 }
@@ -165,7 +202,7 @@ func nonEmpty(s string) string {
 // message builds a reply of blocks with a plain-text fallback (escaped, clipped).
 func message(responseType, fallback string, blocks ...slack.Block) *slack.WebhookMessage {
 	if len(blocks) > MaxBlocks {
-		blocks = append(blocks[:MaxBlocks-1], contextBlock("… more was cut: Slack shows at most 50 blocks."))
+		blocks = append(blocks[:MaxBlocks-1], contextBlock(ours("… more was cut: Slack shows at most 50 blocks.")))
 	}
 	return &slack.WebhookMessage{
 		ResponseType: responseType,

@@ -3,6 +3,8 @@ package slackbot
 import (
 	"context"
 	"strings"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 )
 
 // command is one subcommand of the slash command. The table below routes commands,
@@ -24,6 +26,9 @@ type command struct {
 	bare bool
 	// arg says whether a positional argument is needed, allowed or refused.
 	arg argRule
+	// input names the positional argument for gitscrum's length caps
+	// (gitscrum.MaxLength): a client reference, a query or a name.
+	input string
 	// fields says which field=value words are accepted besides workspace=.
 	fields fieldRule
 	// share says whether the share word is accepted.
@@ -34,7 +39,7 @@ type command struct {
 	// GitScrum).
 	workspace bool
 	// working is the acknowledgement sent when the answer takes longer than the
-	// inline budget; %s is the argument, escaped and in code style.
+	// inline budget, in plain text; %s is the argument, escaped and quoted.
 	working string
 	// run executes the command.
 	run func(b *Bot, ctx context.Context, inv *invocation) result
@@ -78,6 +83,7 @@ func init() {
 			summary:   "List the clients whose name, email, website or UUID contains the query; all clients without one. At most 10 per reply, with the total.",
 			examples:  []string{"list", "list acme", "search acme.co share"},
 			arg:       argOptional,
+			input:     gitscrum.InputQuery,
 			share:     true,
 			workspace: true,
 			working:   "Searching the clients for %s…",
@@ -90,6 +96,7 @@ func init() {
 			summary:   "Show the card of one client, found by its name (or part of it) or its UUID.",
 			examples:  []string{"show Acme Corp", `show "Smith & Sons" share`},
 			arg:       argRequired,
+			input:     gitscrum.InputClient,
 			share:     true,
 			workspace: true,
 			working:   "Looking up %s…",
@@ -102,6 +109,7 @@ func init() {
 			summary:   "Find a client by name, email, website or UUID: one match shows its card, several show the list. `find <text>` does the same.",
 			examples:  []string{"acme", "billing@acme.co"},
 			arg:       argRequired,
+			input:     gitscrum.InputQuery,
 			share:     true,
 			workspace: true,
 			working:   "Looking up %s…",
@@ -117,6 +125,7 @@ func init() {
 			},
 			write:     true,
 			arg:       argOptional, // the name may also be given as name=…
+			input:     string(gitscrum.FieldName),
 			fields:    editableFields,
 			force:     true,
 			workspace: true,
@@ -133,6 +142,7 @@ func init() {
 			},
 			write:     true,
 			arg:       argRequired,
+			input:     gitscrum.InputClient,
 			fields:    editableFields,
 			workspace: true,
 			working:   "Updating %s…",

@@ -41,7 +41,7 @@ func (b *Bot) dispatch(transport string, sc slack.SlashCommand, gone <-chan stru
 	if !b.startJob() {
 		out.Result, out.Err, out.Latency = ResultUnavailable, errClosing, time.Since(start)
 		b.record(out)
-		return errorMessage(b.cfg.Command, "gitscrum-slack is restarting.", "Try again in a moment.", nil)
+		return errorMessage(b.cfg.Command, ours("gitscrum-slack is restarting."), ours("Try again in a moment."), nil)
 	}
 	p := &pending{ready: make(chan struct{})}
 	go func() {
@@ -59,7 +59,9 @@ func (b *Bot) dispatch(transport string, sc slack.SlashCommand, gone <-chan stru
 		p.mu.Unlock()
 		o := out
 		o.Result, o.Err, o.Latency, o.Deferred = a.result, a.err, time.Since(start), true
-		o.DeliveryErr = b.deliver(sc.ResponseURL, a.msg)
+		if err := b.deliver(sc.ResponseURL, a.msg); err != nil {
+			o.DeliveryErr, o.CommandResult, o.Result = err, o.Result, ResultReplyLost
+		}
 		b.record(o)
 	}()
 
@@ -78,7 +80,7 @@ func (b *Bot) dispatch(transport string, sc slack.SlashCommand, gone <-chan stru
 		return p.answer.msg
 	}
 	p.deferred = true
-	return ackMessage(inv)
+	return ackMessage(inv, b.responseURLs.check(sc.ResponseURL) == nil)
 }
 
 // deliverLater posts msg to responseURL in the background, for an answer that

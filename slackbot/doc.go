@@ -4,16 +4,22 @@
 // The command core ([Bot.Reply]) reads the command line ([Tokenize]), routes it
 // through one table of subcommands (which also generates the help and the manifest's
 // usage hint), checks write access, calls the shared logic of package gitscrum and
-// renders Block Kit within Slack's limits, escaping every value that comes from
-// GitScrum or the user. Two transports share it:
+// renders Block Kit within Slack's limits. Every value that comes from GitScrum or
+// the user is shown in plain_text, exactly as typed (Slack's mrkdwn has no escape
+// for its formatting); mrkdwn carries only the bot's own words and markup. A
+// request for another slash command than Config.Command is refused. Two
+// transports share it:
 //
 //   - HTTP ([Bot.Handler]): POST /slack/commands, verified with the signing secret,
-//     and GET /healthz.
-//   - Socket Mode ([Bot.RunSocketMode]): the reply is the acknowledgement's payload.
+//     refusing a replayed signature ([ReplayStore]), and GET /healthz.
+//   - Socket Mode ([Bot.RunSocketMode]): the reply is the acknowledgement's payload;
+//     a redelivered envelope is acknowledged without running again.
 //
 // Both answer inline when the reply is ready within [Config.InlineBudget] (2 s by
 // default, inside Slack's 3 s) and otherwise acknowledge at once and post the reply
-// to the command's response_url.
+// to the command's response_url, if it starts with one of
+// Config.ResponseURLPrefixes (redirects are not followed). How each request ended
+// is logged and reported ([Outcome]) in the outcome vocabulary that /metrics shares.
 //
 //	bot, err := slackbot.New(slackbot.Config{Client: client, Workspace: "acme", SigningSecret: secret})
 //	http.ListenAndServe(":8080", bot.Handler())

@@ -12,24 +12,26 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome"
 )
 
-// Outcome results: how a command ended, for logs and metrics.
+// Outcome results: how a command or request ended, in the one vocabulary that both
+// binaries log and that /metrics counts (package internal/outcome). The log line's
+// error tells apart the causes that share a word.
 const (
-	ResultOK              = "ok"
-	ResultUsage           = "usage"           // the command line did not fit the command
-	ResultRefused         = "refused"         // write access refused
-	ResultNotFound        = "not_found"       // no client (or workspace) matched
-	ResultAmbiguous       = "ambiguous"       // several clients matched a reference
-	ResultDuplicate       = "duplicate"       // create refused: the client exists
-	ResultInvalid         = "invalid"         // input refused by validation
-	ResultUpstreamAuth    = "upstream_auth"   // GitScrum refused the token (401, 403)
-	ResultRateLimited     = "rate_limited"    // GitScrum answered 429
-	ResultUnavailable     = "unavailable"     // GitScrum failed or could not be reached
-	ResultTimeout         = "timeout"         // the command ran out of time
-	ResultInternal        = "internal_error"  // anything else
-	ResultBadRequest      = "bad_request"     // HTTP: not a slash command
-	ResultUnauthenticated = "unauthenticated" // HTTP: signature refused
+	ResultOK           = outcome.OK
+	ResultInvalid      = outcome.Invalid      // the request, the command line or a value did not fit
+	ResultNotFound     = outcome.NotFound     // no client (or workspace) matched
+	ResultAmbiguous    = outcome.Ambiguous    // several clients matched a reference
+	ResultDuplicate    = outcome.Duplicate    // create refused: the client exists
+	ResultUnauthorized = outcome.Unauthorized // Slack's signature refused, or GitScrum refused the token (401)
+	ResultForbidden    = outcome.Forbidden    // write access refused, or GitScrum's 403
+	ResultRateLimited  = outcome.RateLimited  // GitScrum answered 429
+	ResultUnavailable  = outcome.Unavailable  // GitScrum failed, could not be reached or was too slow; or shutting down
+	ResultCanceled     = outcome.Canceled     // the work was cancelled, as by a shutdown
+	ResultReplayed     = outcome.Replayed     // a signed request already received was refused
+	ResultReplyLost    = outcome.ReplyLost    // the answer could not be delivered to Slack
+	ResultInternal     = outcome.Error        // anything else
 )
 
 // failure renders an error from running inv as a reply, and classifies it.
@@ -43,25 +45,30 @@ func failure(slash string, inv *invocation, err error) (*slack.WebhookMessage, s
 	)
 	switch {
 	case errors.As(err, &ue):
-		return errorMessage(slash, Escape(ue.msg), "", ue.cmd), ResultUsage
+		return errorMessage(slash, shown(clip(ue.msg, 1000)), line{}, ue.cmd), ResultInvalid
 	case errors.As(err, &re) && len(re.Candidates) > 0:
 		hint := "Use the full name or the UUID: " + code(inv.cmd.usage(slash), 300)
 		if inv.cmd.bare {
 			hint = "Open one with " + code(slash+" show <uuid>", 100)
 		}
-		title := fmt.Sprintf(":warning: %s matches %s. Which one?", code(re.Ref, 200), plural(len(re.Candidates), "client"))
+		title := shown(fmt.Sprintf("%s%s matches %s. Which one?", warningSign, quote(gitscrum.Excerpt(re.Ref), 200), plural(len(re.Candidates), "client")))
+		if re.Exact {
+			title = shown(fmt.Sprintf("%sNothing was changed: %s is not exactly the name of one client. It matches %s:",
+				warningSign, quote(gitscrum.Excerpt(re.Ref), 200), plural(len(re.Candidates), "client")))
+			hint = "To change a client, give its UUID or its full name exactly as listed: " + code(inv.cmd.usage(slash), 300)
+		}
 		return listMessage(v, title, re.Candidates, hint), ResultAmbiguous
 	case errors.As(err, &re):
 		return notFoundMessage(v, re.Ref, re.Suggestions), ResultNotFound
 	case errors.As(err, &de):
-		title := ":warning: Not created: a client with the same name or email already exists."
+		title := ours(warningSign + "Not created: a client with the same name or email already exists.")
 		hint := "To create it anyway, add " + code("force=yes", 20) + " to the command."
 		return listMessage(v, title, de.Existing, hint), ResultDuplicate
 	case errors.Is(err, gitscrum.ErrValidation) && errors.As(err, &gse):
 		return validationMessage(slash, inv, gse), ResultInvalid
 	case errors.Is(err, gitscrum.ErrNotFound) && errors.As(err, &gse) && gse.Code == "WORKSPACE_NOT_FOUND":
-		return errorMessage(slash, "Workspace "+code(inv.workspace, 100)+" was not found in GitScrum.",
-			"Check the slug (as in the workspace's GitScrum URL), or whether the bot's token can see that workspace.", nil), ResultNotFound
+		return errorMessage(slash, shown("Workspace "+quote(inv.workspace, 100)+" was not found in GitScrum."),
+			ours("Check the slug (as in the workspace's GitScrum URL), or whether the bot's token can see that workspace."), nil), ResultNotFound
 	case errors.Is(err, gitscrum.ErrNotFound):
 		return notFoundMessage(v, inv.arg, nil), ResultNotFound
 	case errors.Is(err, gitscrum.ErrUnauthorized):
@@ -69,28 +76,33 @@ func failure(slash string, inv *invocation, err error) (*slack.WebhookMessage, s
 		if errors.As(err, &gse) && gse.TokenExpired() {
 			reason = "The bot's GitScrum API token has expired."
 		}
-		return errorMessage(slash, reason, "An admin should set a valid GITSCRUM_TOKEN and restart gitscrum-slack. Nothing was changed.", nil), ResultUpstreamAuth
+		return errorMessage(slash, ours(reason), ours("An admin should set a valid GITSCRUM_TOKEN and restart gitscrum-slack. Nothing was changed."), nil), ResultUnauthorized
 	case errors.Is(err, gitscrum.ErrForbidden):
-		return errorMessage(slash, "GitScrum does not let the bot's token do this (403 Forbidden).",
-			"An admin should check the permissions of GITSCRUM_TOKEN in GitScrum. Nothing was changed.", nil), ResultUpstreamAuth
+		return errorMessage(slash, ours("GitScrum does not let the bot's token do this (403 Forbidden)."),
+			ours("An admin should check the permissions of GITSCRUM_TOKEN in GitScrum. Nothing was changed."), nil), ResultForbidden
 	case errors.Is(err, gitscrum.ErrRateLimited):
 		wait := "a minute"
 		if errors.As(err, &gse) && gse.RetryAfter > 0 {
 			wait = gse.RetryAfter.Round(time.Second).String()
 		}
-		return errorMessage(slash, "GitScrum is busy: it asked us to slow down (rate limited).",
-			"Try again in "+Escape(wait)+"."+afterWrite(inv, err), nil), ResultRateLimited
+		return errorMessage(slash, ours("GitScrum is busy: it asked us to slow down (rate limited)."),
+			ours("Try again in "+Escape(wait)+"."+afterWrite(inv, err)), nil), ResultRateLimited
 	case errors.Is(err, context.DeadlineExceeded):
-		return errorMessage(slash, "GitScrum took too long to answer.",
-			"Try again in a minute."+afterWrite(inv, err), nil), ResultTimeout
+		return errorMessage(slash, ours("GitScrum took too long to answer."),
+			ours("Try again in a minute."+afterWrite(inv, err)), nil), ResultUnavailable
 	case errors.Is(err, gitscrum.ErrUnavailable):
 		what := "GitScrum could not be reached or failed"
 		if errors.As(err, &gse) && gse.StatusCode != 0 {
 			what = fmt.Sprintf("GitScrum answered %d %s", gse.StatusCode, Escape(http.StatusText(gse.StatusCode)))
 		}
-		return errorMessage(slash, what+".", "Try again in a minute."+afterWrite(inv, err), nil), ResultUnavailable
+		return errorMessage(slash, ours(what+"."), ours("Try again in a minute."+afterWrite(inv, err)), nil), ResultUnavailable
 	}
-	return errorMessage(slash, "Something went wrong: "+clip(err.Error(), 500), "Try again; if it keeps failing, tell the admin.", nil), ResultInternal
+	if errors.Is(err, context.Canceled) {
+		// Close gave up waiting: a shutdown or a restart, not a bug.
+		return errorMessage(slash, ours("gitscrum-slack was restarting and stopped waiting for GitScrum."),
+			ours("Try again in a moment."+afterWrite(inv, err)), nil), ResultCanceled
+	}
+	return errorMessage(slash, shown("Something went wrong: "+clip(err.Error(), 500)), ours("Try again; if it keeps failing, tell the admin."), nil), ResultInternal
 }
 
 // afterWrite says what a failed command changed: nothing, when GitScrum's error
@@ -124,14 +136,14 @@ func maybeChanged(inv *invocation) string {
 
 // notFoundMessage says no client matches ref, with the closest names.
 func notFoundMessage(v view, ref string, suggestions []string) *slack.WebhookMessage {
-	title := fmt.Sprintf("No client matches %s in workspace %s.", code(ref, 200), code(v.workspace, 100))
-	detail := "See them all with " + code(v.slash+" list", 100) + "."
+	title := shown(fmt.Sprintf("No client matches %s in workspace %s.", quote(gitscrum.Excerpt(ref), 200), quote(v.workspace, 100)))
+	detail := ours("See them all with " + code(v.slash+" list", 100) + ".")
 	if len(suggestions) > 0 {
 		names := make([]string, len(suggestions))
 		for i, s := range suggestions {
-			names[i] = "*" + clip(s, 200) + "*"
+			names[i] = quote(s, 200)
 		}
-		detail = "Did you mean " + strings.Join(names, ", ") + "? " + detail
+		detail = shown("Did you mean " + strings.Join(names, ", ") + "? See them all with " + Escape(v.slash) + " list.")
 	}
 	return errorMessage(v.slash, title, detail, nil)
 }
@@ -142,11 +154,11 @@ func validationMessage(slash string, inv *invocation, e *gitscrum.Error) *slack.
 		if strings.TrimSpace(inv.workspace) == "" {
 			return noWorkspaceMessage(slash, inv.cmd)
 		}
-		return errorMessage(slash, "Invalid workspace "+code(inv.workspace, 100)+": "+clip(strings.Join(msgs, "; "), 500)+".", "", inv.cmd)
+		return errorMessage(slash, shown("Invalid workspace "+quote(inv.workspace, 100)+": "+clip(strings.Join(msgs, "; "), 500)+"."), line{}, inv.cmd)
 	}
 	var lines []string
 	for _, name := range orderedFields(e.Fields) {
-		lines = append(lines, fmt.Sprintf("• *%s*: %s", clip(name, 50), clip(strings.Join(e.Fields[name], "; "), 500)))
+		lines = append(lines, fmt.Sprintf("• %s: %s", clip(name, 50), clip(strings.Join(e.Fields[name], "; "), 500)))
 	}
 	title := "Not saved: some values are invalid."
 	if !inv.cmd.write {
@@ -155,7 +167,7 @@ func validationMessage(slash string, inv *invocation, e *gitscrum.Error) *slack.
 	if len(lines) == 0 {
 		lines = append(lines, clip(e.Message, 500))
 	}
-	return errorMessage(slash, title, strings.Join(lines, "\n"), inv.cmd)
+	return errorMessage(slash, ours(title), shown(strings.Join(lines, "\n")), inv.cmd)
 }
 
 // orderedFields lists the keys of fields: the client's fields in display order,
@@ -179,35 +191,45 @@ func orderedFields(fields map[string][]string) []string {
 
 // noWorkspaceMessage says no workspace is configured or given.
 func noWorkspaceMessage(slash string, cmd *command) *slack.WebhookMessage {
-	return errorMessage(slash, "No workspace: GitScrum needs to know which workspace to use.",
-		"Add "+code("workspace=<slug>", 50)+" to the command, or ask the admin to set GITSCRUM_COMPANY_SLUG.", cmd)
+	return errorMessage(slash, ours("No workspace: GitScrum needs to know which workspace to use."),
+		ours("Add "+code("workspace=<slug>", 50)+" to the command, or ask the admin to set GITSCRUM_COMPANY_SLUG."), cmd)
 }
 
 // refusalMessage says why the user may not write.
 func refusalMessage(slash, userID string, r writeRefusal) *slack.WebhookMessage {
 	switch r {
 	case writeReadOnly:
-		return errorMessage(slash, "This bot is read-only: creating and updating clients is turned off.",
-			"An admin started gitscrum-slack with --read-only (or GITSCRUM_READ_ONLY=1). Lookups still work.", nil)
+		return errorMessage(slash, ours("This bot is read-only: creating and updating clients is turned off."),
+			ours("An admin started gitscrum-slack with --read-only (or GITSCRUM_READ_ONLY=1). Lookups still work."), nil)
 	case writeUnconfigured:
-		return errorMessage(slash, "Creating and updating clients from Slack is not enabled.",
-			"An admin must list the Slack user IDs allowed to write in "+code(EnvWriteUsers, 40)+
-				" (e.g. "+code(EnvWriteUsers+"=U012ABCDEF,U034GHIJKL", 80)+") and restart gitscrum-slack. Lookups work for everyone.", nil)
+		return errorMessage(slash, ours("Creating and updating clients from Slack is not enabled."),
+			ours("An admin must list the Slack user IDs allowed to write in "+code(EnvWriteUsers, 40)+
+				" (e.g. "+code(EnvWriteUsers+"=U012ABCDEF,U034GHIJKL", 80)+") and restart gitscrum-slack. Lookups work for everyone."), nil)
 	}
-	return errorMessage(slash, "You may not create or update clients.",
-		"Ask an admin to add your Slack user ID "+code(userID, 40)+" to "+code(EnvWriteUsers, 40)+". Lookups work for everyone.", nil)
+	detail := ours("Ask an admin to add your Slack user ID " + code(userID, 40) + " to " + code(EnvWriteUsers, 40) + ". Lookups work for everyone.")
+	if !userIDPattern.MatchString(userID) {
+		detail = shown("Ask an admin to add your Slack user ID " + quote(userID, 40) + " to " + EnvWriteUsers + ". Lookups work for everyone.")
+	}
+	return errorMessage(slash, ours("You may not create or update clients."), detail, nil)
 }
 
 // unknownSubcommandMessage says verb is no subcommand (and, when ref is set, that
 // no client matches ref either), with the closest subcommand.
 func unknownSubcommandMessage(slash, verb, ref string) *slack.WebhookMessage {
-	title := code(verb, 100) + " is not a subcommand."
+	title := shown(quote(gitscrum.Excerpt(verb), 100) + " is not a subcommand.")
 	if ref != "" {
-		title = fmt.Sprintf("%s is not a subcommand, and no client matches %s.", code(verb, 100), code(ref, 200))
+		title = shown(fmt.Sprintf("%s is not a subcommand, and no client matches %s.", quote(gitscrum.Excerpt(verb), 100), quote(gitscrum.Excerpt(ref), 200)))
 	}
-	detail := ""
+	var detail line
 	if c := similarCommand(verb); c != nil {
-		detail = "Did you mean " + code(c.usage(slash), 300) + "?"
+		detail = ours("Did you mean " + code(c.usage(slash), 300) + "?")
 	}
 	return errorMessage(slash, title, detail, nil)
+}
+
+// wrongCommandMessage says the bot answers another slash command than got.
+func wrongCommandMessage(slash, got string) *slack.WebhookMessage {
+	return errorMessage(slash, shown("This app answers "+Escape(slash)+", not "+quote(got, 40)+". Nothing was run."),
+		shown("An admin should point "+quote(got, 40)+" at the right app in the Slack app's settings, or start gitscrum-slack with --command (or "+
+			EnvCommand+") set to it."), nil)
 }

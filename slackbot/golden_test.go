@@ -88,6 +88,13 @@ func TestGolden(t *testing.T) {
 		{name: "error_writes_off", text: "create Wonka", user: writer, mods: []func(*slackbot.Config){func(c *slackbot.Config) { c.WriteUsers = nil }}},
 		{name: "error_write_not_allowed", text: "create Wonka", user: reader},
 		{name: "error_read_only", text: "update acme corp phone=1", user: writer, mods: []func(*slackbot.Config){func(c *slackbot.Config) { c.ReadOnly = true }}},
+		// Values holding Slack's formatting, mentions and links show exactly as typed.
+		{name: "card_formatting", text: "show " + codeUUID, setup: addFormattingClients},
+		{name: "list_formatting", text: "list studio", setup: addFormattingClients},
+		{name: "error_ambiguous_formatting", text: "update studio phone=1", user: writer, setup: addFormattingClients},
+		{name: "error_not_found_formatting", text: "show *Bold* _Italc_", setup: addFormattingClients},
+		{name: "error_unknown_subcommand_formatting", text: "delete *everything* `now`"},
+		{name: "changes_formatting", text: "update " + strikeUUID + ` notes="> *really* _new_" name="~Strike~ Studio *Three*"`, user: writer, setup: addFormattingClients},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -105,6 +112,19 @@ func TestGolden(t *testing.T) {
 			assertGolden(t, tc.name, msg)
 		})
 	}
+}
+
+// TestGoldenWrongCommand renders the refusal of another slash command.
+func TestGoldenWrongCommand(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	form := e.commandForm("list", reader)
+	form.Set("command", "/*gs*")
+	status, body := e.do(e.signedRequest(form.Encode(), time.Now()))
+	require.Equal(t, http.StatusOK, status)
+	msg := decodeMessage(t, body)
+	require.NoError(t, slackbot.CheckLimits(msg))
+	assertGolden(t, "error_wrong_command", msg)
 }
 
 // TestGoldenAck renders the acknowledgement of a command slower than the inline

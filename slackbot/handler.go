@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -35,6 +36,12 @@ const (
 	DefaultDeliveryTimeout = 2 * time.Minute
 	// MaxResponsePosts is the most posts made to one response_url: Slack accepts 5.
 	MaxResponsePosts = 5
+	// ShutdownPostTimeout is how long an answer still being posted to its
+	// response_url may take once [Bot.Close] stopped waiting: the post under way
+	// (or the first) completes within it, without retries, so that the answer to a
+	// write GitScrum applied is not lost to a shutdown. Close returns at most this
+	// much after its context ends.
+	ShutdownPostTimeout = 5 * time.Second
 )
 
 // Config configures a [Bot]. Only Client is required.
@@ -65,7 +72,16 @@ type Config struct {
 	// DeliveryTimeout bounds all the posts of one answer; default
 	// [DefaultDeliveryTimeout].
 	DeliveryTimeout time.Duration
-	// HTTPClient posts to response_urls; default a client of its own.
+	// ReplayStore remembers the signed requests accepted over HTTP (and the Socket
+	// Mode envelopes), to refuse them a second time; default
+	// NewMemoryReplayStore(DefaultReplayCapacity). Replicas must share one.
+	ReplayStore ReplayStore
+	// ResponseURLPrefixes are the URL prefixes a command's response_url must start
+	// with to be posted to (compared on the parsed URL: scheme, host, port, then
+	// path); default [DefaultResponseURLPrefixes]. See [ParseResponseURLPrefixes].
+	ResponseURLPrefixes []string
+	// HTTPClient posts to response_urls; default a client of its own. Redirects
+	// are never followed, whatever its CheckRedirect.
 	HTTPClient *http.Client
 	// Logger receives one record per command (user ID, subcommand, latency,
 	// outcome) and transport events; default discards.
@@ -85,8 +101,13 @@ type Outcome struct {
 	// Subcommand is the command's name ("list", "show", …), or "" when the command
 	// line could not be read.
 	Subcommand string
-	// Result is one of the Result… constants.
+	// Result is one of the Result… constants: a word of the outcome vocabulary
+	// that logs and metrics share.
 	Result string
+	// CommandResult, when Result is ResultReplyLost, is how the command itself
+	// ended (ResultOK for a write that was applied) though its answer never
+	// reached Slack.
+	CommandResult string
 	// Latency is the time from the command's arrival until its answer was ready.
 	Latency time.Duration
 	// Deferred reports an answer posted to the response_url after an
@@ -102,9 +123,10 @@ type Outcome struct {
 // [New]; serve it over HTTP with [Bot.Handler] or over Socket Mode with
 // [Bot.RunSocketMode]; stop it with [Bot.Close].
 type Bot struct {
-	cfg    Config
-	access access
-	log    *slog.Logger
+	cfg          Config
+	responseURLs responseURLPolicy
+	access       access
+	log          *slog.Logger
 
 	// ctx bounds all the work of the bot; Close cancels it when draining takes too
 	// long.
@@ -124,8 +146,8 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Command == "" {
 		cfg.Command = DefaultCommand
 	}
-	if !strings.HasPrefix(cfg.Command, "/") || strings.ContainsFunc(cfg.Command, isSpaceRune) {
-		return nil, fmt.Errorf("slackbot: command %q must start with / and have no spaces", cfg.Command)
+	if err := CheckCommand(cfg.Command); err != nil {
+		return nil, fmt.Errorf("slackbot: %w", err)
 	}
 	for _, id := range cfg.WriteUsers {
 		if !userIDPattern.MatchString(id) {
@@ -139,16 +161,27 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: cfg.PostTimeout}
 	}
+	hc := *cfg.HTTPClient
+	hc.CheckRedirect = noRedirects
+	cfg.HTTPClient = &hc
+	responseURLs, err := newResponseURLPolicy(cfg.ResponseURLPrefixes)
+	if err != nil {
+		return nil, fmt.Errorf("slackbot: %w", err)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.ReplayStore == nil {
+		cfg.ReplayStore = NewMemoryReplayStore(DefaultReplayCapacity)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Bot{
-		cfg:    cfg,
-		access: newAccess(cfg.WriteUsers, cfg.ReadOnly),
-		log:    cfg.Logger,
-		ctx:    ctx,
-		cancel: cancel,
+		cfg:          cfg,
+		responseURLs: responseURLs,
+		access:       newAccess(cfg.WriteUsers, cfg.ReadOnly),
+		log:          cfg.Logger,
+		ctx:          ctx,
+		cancel:       cancel,
 	}, nil
 }
 
@@ -159,10 +192,36 @@ func positive(d, def time.Duration) time.Duration {
 	return def
 }
 
-func isSpaceRune(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }
+// EnvCommand names the environment variable that sets the slash command.
+const EnvCommand = "SLACK_COMMAND"
+
+// commandPattern is the form Slack gives a slash command: a slash and at most 31
+// lower-case letters, digits, dashes and underscores (the Slack app settings also
+// allow other scripts' letters).
+var commandPattern = regexp.MustCompile(`^/[\p{Ll}\p{Lo}\p{Nd}_-]{1,31}$`)
+
+// CheckCommand reports whether s is a slash command as Slack names them, such as
+// "/gitscrum": a slash and at most 31 lower-case letters, digits, - or _.
+func CheckCommand(s string) error {
+	if !commandPattern.MatchString(s) {
+		return fmt.Errorf("command %q must be a slash and 1 to 31 lower-case letters, digits, - or _, like %s", clipRunes(s, 40), DefaultCommand)
+	}
+	return nil
+}
+
+// clipRunes cuts s to at most n characters, for an error message.
+func clipRunes(s string, n int) string {
+	if cut, dropped := truncateRunes(s, n); dropped > 0 {
+		return cut + "…"
+	}
+	return s
+}
 
 // Close stops taking commands and waits for those in flight (their answers
-// included) until ctx is done; then it cancels them and returns ctx's error.
+// included) until ctx is done; then it cancels their work with GitScrum, lets the
+// answers already on their way be posted (at most [ShutdownPostTimeout] more; a
+// command cut short answers that it was, ending as canceled) and returns ctx's
+// error.
 func (b *Bot) Close(ctx context.Context) error {
 	b.mu.Lock()
 	b.closed = true
@@ -229,6 +288,12 @@ func (b *Bot) Reply(ctx context.Context, sc slack.SlashCommand) *slack.WebhookMe
 // writes. The command is nil when the line could not be read.
 func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, *command, answer) {
 	slash := b.cfg.Command
+	if sc.Command != slash {
+		// Another slash command of the same Slack app, pointed at this bot by
+		// mistake (or a request forged to look like one): refused, nothing run.
+		err := fmt.Errorf("slash command %q is not the configured %s (--command, %s)", clipRunes(sc.Command, 40), slash, EnvCommand)
+		return nil, nil, answer{msg: wrongCommandMessage(slash, sc.Command), result: ResultInvalid, err: err}
+	}
 	text := unescapeSlack(sc.Text)
 	toks, err := Tokenize(text)
 	if err != nil {
@@ -236,7 +301,7 @@ func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, 
 		if f := strings.Fields(text); len(f) > 0 {
 			cmd = lookupCommand(f[0])
 		}
-		return nil, cmd, answer{msg: errorMessage(slash, Escape(capitalize(err.Error())), "", cmd), result: ResultUsage, err: err}
+		return nil, cmd, answer{msg: errorMessage(slash, shown(clip(capitalize(err.Error()), 1000)), line{}, cmd), result: ResultInvalid, err: err}
 	}
 	var cmd *command
 	rest, verb := toks, ""
@@ -254,14 +319,14 @@ func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, 
 	}
 	if cmd.write {
 		if r := b.access.canWrite(sc.UserID); r != writeAllowed {
-			return nil, cmd, answer{msg: refusalMessage(slash, sc.UserID, r), result: ResultRefused}
+			return nil, cmd, answer{msg: refusalMessage(slash, sc.UserID, r), result: ResultForbidden}
 		}
 	}
 	inv, err := bind(cmd, rest, b.cfg.Workspace)
-	if err != nil && verb != "" {
+	if err != nil && verb != "" && !errors.Is(err, gitscrum.ErrValidation) {
 		// "upd acme phone=1": options that finding a client does not take mean the
 		// first word was meant as a subcommand.
-		return nil, cmd, answer{msg: unknownSubcommandMessage(slash, verb, ""), result: ResultUsage, err: err}
+		return nil, cmd, answer{msg: unknownSubcommandMessage(slash, verb, ""), result: ResultInvalid, err: err}
 	}
 	if err != nil {
 		msg, code := failure(slash, &invocation{cmd: cmd, userID: sc.UserID}, err)
@@ -272,7 +337,7 @@ func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, 
 		return nil, cmd, b.execute(ctx, inv)
 	}
 	if strings.TrimSpace(inv.workspace) == "" {
-		return nil, cmd, answer{msg: noWorkspaceMessage(slash, cmd), result: ResultUsage}
+		return nil, cmd, answer{msg: noWorkspaceMessage(slash, cmd), result: ResultInvalid}
 	}
 	return inv, cmd, answer{}
 }
@@ -292,7 +357,7 @@ func (b *Bot) execute(ctx context.Context, inv *invocation) (a answer) {
 		if p := recover(); p != nil {
 			b.log.Error("slash command panicked", "subcommand", inv.cmd.name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			err := fmt.Errorf("slackbot: %s panicked: %v", inv.cmd.name, p)
-			a = answer{msg: errorMessage(b.cfg.Command, "Something went wrong inside gitscrum-slack.", "Try again; if it keeps failing, tell the admin.", nil), result: ResultInternal, err: err}
+			a = answer{msg: errorMessage(b.cfg.Command, ours("Something went wrong inside gitscrum-slack."), ours("Try again; if it keeps failing, tell the admin."), nil), result: ResultInternal, err: err}
 		}
 	}()
 	res := inv.cmd.run(b, ctx, inv)
@@ -322,7 +387,7 @@ func (b *Bot) runHelp(_ context.Context, inv *invocation) result {
 	var topic *command
 	if len(inv.words) > 0 {
 		if topic = lookupCommand(inv.words[0]); topic == nil {
-			return fail(errUsage(nil, "There is no subcommand %q.", inv.words[0]))
+			return fail(errUsage(nil, "There is no subcommand %q.", gitscrum.Excerpt(inv.words[0])))
 		}
 	}
 	return reply(helpMessage(b.cfg.Command, b.cfg.Workspace, b.access.canWrite(inv.userID), topic))
@@ -331,6 +396,9 @@ func (b *Bot) runHelp(_ context.Context, inv *invocation) result {
 // runList answers list [query]: the matching clients, best first; all clients by
 // name without a query.
 func (b *Bot) runList(ctx context.Context, inv *invocation) result {
+	if err := gitscrum.ValidateQuery(inv.arg); err != nil {
+		return fail(err)
+	}
 	snap, err := b.cfg.Client.Clients(ctx, inv.workspace)
 	if err != nil {
 		return fail(err)
@@ -345,22 +413,26 @@ func (b *Bot) runList(ctx context.Context, inv *invocation) result {
 			return strings.Compare(sortKey(x.Name), sortKey(y.Name))
 		})
 	} else {
-		for _, m := range snap.Index().Search(query) {
+		matches, err := snap.Index().Search(ctx, query)
+		if err != nil {
+			return fail(err)
+		}
+		for _, m := range matches {
 			clients = append(clients, *m.Client)
 		}
 	}
 	switch {
 	case len(clients) == 0 && query == "":
-		return reply(message(v.responseType(), "No clients yet in workspace "+code(inv.workspace, 100)+".",
-			section("Workspace "+code(inv.workspace, 100)+" has no clients yet."), v.footer("Add one with "+code(v.slash+" create <name>", 100))))
+		return reply(message(v.responseType(), "No clients yet in workspace "+clip(inv.workspace, 100)+".",
+			plainSection("Workspace "+quote(inv.workspace, 100)+" has no clients yet."), v.footer(ours("Add one with "+code(v.slash+" create <name>", 100)))))
 	case len(clients) == 0:
-		return result{msg: notFoundMessage(v, query, gitscrum.Suggest(all, query, 3)), code: ResultNotFound}
+		return b.notFound(ctx, v, all, query)
 	}
-	title := fmt.Sprintf("*%s* in workspace %s:", plural(len(clients), "client"), code(inv.workspace, 100))
+	title := shown(fmt.Sprintf("%s in workspace %s:", plural(len(clients), "client"), quote(inv.workspace, 100)))
 	if query != "" {
-		title = fmt.Sprintf("*%s* match %s:", plural(len(clients), "client"), code(query, 200))
+		title = shown(fmt.Sprintf("%s match %s:", plural(len(clients), "client"), quote(query, 200)))
 		if len(clients) == 1 {
-			title = fmt.Sprintf("*1 client* matches %s:", code(query, 200))
+			title = shown(fmt.Sprintf("1 client matches %s:", quote(query, 200)))
 		}
 	}
 	return reply(listMessage(v, title, clients, ""))
@@ -369,7 +441,7 @@ func (b *Bot) runList(ctx context.Context, inv *invocation) result {
 // sortKey orders names alphabetically, ignoring case, accents, punctuation and
 // leading symbols: "<!channel> Alerts" sorts under C.
 func sortKey(name string) string {
-	return strings.TrimLeftFunc(gitscrum.NormalizeName(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	return strings.TrimLeftFunc(gitscrum.Normalize(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // runShow answers show <name|uuid> with the client's card.
@@ -388,6 +460,9 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 	if gitscrum.LooksLikeUUID(ref) {
 		return b.runShow(ctx, inv)
 	}
+	if err := gitscrum.ValidateQuery(ref); err != nil {
+		return fail(err)
+	}
 	snap, err := b.cfg.Client.Clients(ctx, inv.workspace)
 	if err != nil {
 		return fail(err)
@@ -395,28 +470,46 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 	all := snap.Clients()
 	v := b.view(inv)
 	ix := snap.Index()
-	matches := ix.Search(ref)
+	matches, err := ix.Search(ctx, ref)
+	if err != nil {
+		return fail(err)
+	}
 	switch {
 	case len(matches) == 1:
 		return b.freshCard(ctx, inv, *matches[0].Client)
 	case len(matches) > 1:
 		// A name matched better than all others (the exact name) is the one meant.
-		if c, err := gitscrum.ResolveIn(all, ref); err == nil {
+		if c, err := gitscrum.ResolveIn(ctx, all, ref); err == nil {
 			return b.freshCard(ctx, inv, c)
 		}
 		clients := make([]gitscrum.ClientCompany, len(matches))
 		for i, m := range matches {
 			clients[i] = *m.Client
 		}
-		title := fmt.Sprintf("%s matches *%s*:", code(ref, 200), plural(len(clients), "client"))
+		title := shown(fmt.Sprintf("%s matches %s:", quote(ref, 200), plural(len(clients), "client")))
 		return reply(listMessage(v, title, clients, ""))
 	}
 	// Nothing matched. "delete acme" is more likely a mistyped subcommand than a
 	// client's name when its first word matches no client at all.
-	if words := strings.Fields(ref); inv.verb != "" && len(words) > 1 && ix.Search(words[0]) == nil {
-		return result{msg: unknownSubcommandMessage(v.slash, inv.verb, ref), code: ResultUsage}
+	if words := strings.Fields(ref); inv.verb != "" && len(words) > 1 {
+		first, err := ix.Search(ctx, words[0])
+		if err != nil {
+			return fail(err)
+		}
+		if first == nil {
+			return result{msg: unknownSubcommandMessage(v.slash, inv.verb, ref), code: ResultInvalid}
+		}
 	}
-	return result{msg: notFoundMessage(v, ref, gitscrum.Suggest(all, ref, 3)), code: ResultNotFound}
+	return b.notFound(ctx, v, all, ref)
+}
+
+// notFound answers that no client matches ref, with the closest names.
+func (b *Bot) notFound(ctx context.Context, v view, all []gitscrum.ClientCompany, ref string) result {
+	suggestions, err := gitscrum.Suggest(ctx, all, ref, 3)
+	if err != nil {
+		return fail(err)
+	}
+	return result{msg: notFoundMessage(v, ref, suggestions), code: ResultNotFound}
 }
 
 // freshCard answers with the card of a client found in the cached list, as GitScrum
@@ -478,7 +571,9 @@ func (b *Bot) record(o Outcome) {
 	switch {
 	case o.DeliveryErr != nil, o.Result == ResultInternal:
 		level = slog.LevelError
-	case o.Result == ResultUnavailable, o.Result == ResultTimeout, o.Result == ResultUpstreamAuth, o.Result == ResultRateLimited:
+	case o.Result == ResultUnavailable, o.Result == ResultRateLimited, o.Result == ResultReplayed,
+		errors.Is(o.Err, gitscrum.ErrUnauthorized), errors.Is(o.Err, gitscrum.ErrForbidden):
+		// GitScrum's trouble, a refused token (an admin must act) or a replay.
 		level = slog.LevelWarn
 	}
 	attrs := []slog.Attr{
@@ -492,6 +587,9 @@ func (b *Bot) record(o Outcome) {
 	}
 	if o.Err != nil && o.Result != ResultOK {
 		attrs = append(attrs, slog.String("error", o.Err.Error()))
+	}
+	if o.CommandResult != "" {
+		attrs = append(attrs, slog.String("command_outcome", o.CommandResult))
 	}
 	if o.DeliveryErr != nil {
 		attrs = append(attrs, slog.String("delivery_error", o.DeliveryErr.Error()))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,12 +57,14 @@ func newEnv(t *testing.T, mods ...func(*slackbot.Config)) *env {
 		gitscrum.WithRetryPolicy(gitscrum.NoRetries),
 	)
 	require.NoError(t, err)
+	hooks := newHookRecorder(t)
 	cfg := slackbot.Config{
-		Client:        client,
-		Workspace:     gitscrumtest.DemoWorkspace,
-		SigningSecret: testSecret,
-		WriteUsers:    []string{writer},
-		InlineBudget:  slackbot.DefaultInlineBudget,
+		Client:              client,
+		Workspace:           gitscrumtest.DemoWorkspace,
+		SigningSecret:       testSecret,
+		WriteUsers:          []string{writer},
+		InlineBudget:        slackbot.DefaultInlineBudget,
+		ResponseURLPrefixes: []string{hooks.srv.URL + "/commands/"},
 	}
 	for _, m := range mods {
 		m(&cfg)
@@ -68,7 +72,6 @@ func newEnv(t *testing.T, mods ...func(*slackbot.Config)) *env {
 	bot, err := slackbot.New(cfg)
 	require.NoError(t, err)
 	srv := httptest.NewServer(bot.Handler())
-	hooks := newHookRecorder(t)
 	t.Cleanup(func() {
 		srv.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -92,9 +95,13 @@ func (e *env) commandForm(text, user string) url.Values {
 		"text":         {slackEscape(text)},
 		"api_app_id":   {"A0APP0001"},
 		"response_url": {e.hooks.url()},
-		"trigger_id":   {"13345224609.738474920.8088930838d88f008e0"},
+		"trigger_id":   {fmt.Sprintf("13345224609.738474920.%d", triggers.Add(1))},
 	}
 }
+
+// triggers numbers the trigger_ids of the tests' commands: as in Slack, no two
+// commands have the same body, so no two have the same signature.
+var triggers atomic.Int64
 
 // slackEscape escapes text as Slack does in the text of a slash command.
 func slackEscape(s string) string {
@@ -170,6 +177,9 @@ type hookRecorder struct {
 type scripted struct {
 	status     int
 	retryAfter string
+	// delay holds the answer back; a post whose sender gives up meanwhile is not
+	// recorded, as it was not delivered.
+	delay time.Duration
 }
 
 // hookPost is one post received.
@@ -205,6 +215,15 @@ func (h *hookRecorder) serve(w http.ResponseWriter, r *http.Request) {
 	if len(h.script) > 0 {
 		ans, h.script = h.script[0], h.script[1:]
 	}
+	h.mu.Unlock()
+	if ans.delay > 0 {
+		select {
+		case <-time.After(ans.delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	h.mu.Lock()
 	h.posts = append(h.posts, hookPost{at: time.Now(), msg: &msg, status: ans.status})
 	h.mu.Unlock()
 	if ans.retryAfter != "" {

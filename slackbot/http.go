@@ -2,6 +2,8 @@ package slackbot
 
 import (
 	"bytes"
+	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +11,8 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -31,9 +35,11 @@ var errNoSigningSecret = errors.New("no signing secret configured")
 // command and GET HealthPath. Metrics or other routes belong here too.
 //
 // Every command must carry Slack's signature (v0, HMAC-SHA256 with
-// Config.SigningSecret) and a timestamp within 5 minutes of now, either way;
-// anything else gets 401 before GitScrum is called. Without a signing secret every
-// command gets 401. Slack's unsigned ssl_check is answered 200. A body over
+// Config.SigningSecret) and a timestamp within 5 minutes of now, either way, and
+// must not have been received before: a signature already accepted within its
+// window is a replay. Anything else gets 401 before GitScrum is called (503 with a
+// Retry-After when Config.ReplayStore cannot record the request). Without a
+// signing secret every command gets 401. Slack's unsigned ssl_check is answered 200. A body over
 // MaxBodyBytes gets 413, another method than POST 405, another content type 415.
 func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
@@ -51,21 +57,21 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		refuse(http.StatusMethodNotAllowed, ResultBadRequest, fmt.Errorf("method %s", r.Method))
+		refuse(http.StatusMethodNotAllowed, ResultInvalid, fmt.Errorf("method %s", r.Method))
 		return
 	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
-		refuse(http.StatusUnsupportedMediaType, ResultBadRequest, errors.New("content type is not a form"))
+		refuse(http.StatusUnsupportedMediaType, ResultInvalid, errors.New("content type is not a form"))
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			refuse(http.StatusRequestEntityTooLarge, ResultBadRequest, fmt.Errorf("body over %d bytes", MaxBodyBytes))
+			refuse(http.StatusRequestEntityTooLarge, ResultInvalid, fmt.Errorf("body over %d bytes", MaxBodyBytes))
 			return
 		}
-		refuse(http.StatusBadRequest, ResultBadRequest, fmt.Errorf("read body: %w", err))
+		refuse(http.StatusBadRequest, ResultInvalid, fmt.Errorf("read body: %w", err))
 		return
 	}
 	form, formErr := url.ParseQuery(string(body))
@@ -74,22 +80,80 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	if err := b.verify(r.Header, body); err != nil {
-		refuse(http.StatusUnauthorized, ResultUnauthenticated, err)
+	if rf := b.verifyRequest(r.Context(), r.Header, body); rf != nil {
+		if rf.retryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(rf.retryAfter.Round(time.Second)/time.Second)+1))
+		}
+		refuse(rf.status, rf.result, rf.err)
 		return
 	}
 	if formErr != nil {
-		refuse(http.StatusBadRequest, ResultBadRequest, fmt.Errorf("parse body: %w", formErr))
+		refuse(http.StatusBadRequest, ResultInvalid, fmt.Errorf("parse body: %w", formErr))
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	sc, err := slack.SlashCommandParse(r)
 	if err != nil {
-		refuse(http.StatusBadRequest, ResultBadRequest, fmt.Errorf("parse slash command: %w", err))
+		refuse(http.StatusBadRequest, ResultInvalid, fmt.Errorf("parse slash command: %w", err))
 		return
 	}
 	msg := b.dispatch("http", sc, r.Context().Done())
 	writeJSON(w, http.StatusOK, msg)
+}
+
+// refusal is why a signed request was refused, and how to answer it.
+type refusal struct {
+	status     int
+	result     string
+	err        error
+	retryAfter time.Duration // for a 503
+}
+
+// errReplayed refuses a signed request whose signature was accepted before.
+var errReplayed = errors.New("this signed request was already received: refused as a replay")
+
+// verifyRequest is the verification step of every signed endpoint: the signature
+// over the body and timestamp ([Bot.verify]), then that the same signature was not
+// accepted before within its validity window (Config.ReplayStore). A request it
+// refuses must not run anything.
+func (b *Bot) verifyRequest(ctx context.Context, h http.Header, body []byte) *refusal {
+	if err := b.verify(h, body); err != nil {
+		return &refusal{status: http.StatusUnauthorized, result: ResultUnauthorized, err: err}
+	}
+	key, until, err := replayKey(h)
+	if err != nil {
+		return &refusal{status: http.StatusUnauthorized, result: ResultUnauthorized, err: err}
+	}
+	first, err := b.cfg.ReplayStore.Remember(ctx, key, until)
+	switch {
+	case err != nil:
+		rf := &refusal{status: http.StatusServiceUnavailable, result: ResultUnavailable, err: fmt.Errorf("replay check: %w", err)}
+		if m, ok := b.cfg.ReplayStore.(*MemoryReplayStore); ok {
+			rf.retryAfter = m.RetryAfter()
+		}
+		return rf
+	case !first:
+		return &refusal{status: http.StatusUnauthorized, result: ResultReplayed, err: errReplayed}
+	}
+	return nil
+}
+
+// replayKey returns the key under which a verified request is remembered, and
+// until when. The key is the signature in canonical form (lower-case hex, which
+// slack-go's check does not require), so the same request with its signature
+// spelt in upper case is the same key; the signature covers the timestamp and the
+// body. It is remembered until its timestamp leaves the window, plus a second.
+func replayKey(h http.Header) (string, time.Time, error) {
+	hexSig, ok := strings.CutPrefix(h.Get("X-Slack-Signature"), "v0=")
+	sig, err := hex.DecodeString(hexSig)
+	if !ok || err != nil {
+		return "", time.Time{}, errors.New("verify signature: malformed X-Slack-Signature")
+	}
+	ts, err := strconv.ParseInt(h.Get("X-Slack-Request-Timestamp"), 10, 64)
+	if err != nil {
+		return "", time.Time{}, errors.New("verify signature: malformed X-Slack-Request-Timestamp")
+	}
+	return "slack-signature:v0=" + hex.EncodeToString(sig), time.Unix(ts, 0).Add(SignatureWindow + time.Second), nil
 }
 
 // verify checks Slack's signature of body with slack-go's verifier, which also

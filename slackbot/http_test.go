@@ -47,11 +47,11 @@ func TestCommandsOverHTTP(t *testing.T) {
 		{name: "show accent-insensitive", text: "show zurich", contains: []string{"Zürich Versicherungen AG"}},
 		{name: "bare find, one match", text: "initech", contains: []string{"Initech", "TPS reports"}},
 		{name: "bare find, exact name among several", text: "acme corp", contains: []string{"Enterprise client since 2024"}},
-		{name: "bare find, several", text: "acme", contains: []string{"matches *2 clients*"}},
+		{name: "bare find, several", text: "acme", contains: []string{"“acme” matches 2 clients"}},
 		{name: "bare find by uuid", text: gitscrumtest.DemoAcmeUUID, contains: []string{"Acme Corp"}},
 		{name: "find subcommand", text: "find northwind", contains: []string{"Northwind Traders"}},
 		{name: "bare find, shared", text: "globex share", contains: []string{"Globex Corporation", "shared by"}, inChannel: true},
-		{name: "bare find, not found suggests", text: "globx", contains: []string{"Did you mean *Globex Corporation*"}},
+		{name: "bare find, not found suggests", text: "globx", contains: []string{"Did you mean “Globex Corporation”"}},
 		{name: "create", text: `create "Wonka Industries" email=candy@wonka.example phone="+1 555 0300" website=https://wonka.example address='1 Chocolate Way' notes="Golden tickets"`,
 			user: writer, contains: []string{"Created by <@" + writer + ">", "Wonka Industries", "candy@wonka.example", "Golden tickets"},
 			check: func(t *testing.T, e *env, _ *slack.WebhookMessage) {
@@ -73,8 +73,8 @@ func TestCommandsOverHTTP(t *testing.T) {
 				}
 			}},
 		{name: "create duplicate forced", text: "create Globex Corporation force=yes", user: writer, contains: []string{"Created by"}},
-		{name: "update", text: `update globex phone=+1-555-0201 notes="Renewed for 2026"`, user: writer,
-			contains: []string{"Updated *Globex Corporation*", "*Phone*: +1-555-0200 → +1-555-0201", "*Notes*: _(empty)_ → Renewed for 2026"},
+		{name: "update", text: `update globex corporation phone=+1-555-0201 notes="Renewed for 2026"`, user: writer,
+			contains: []string{"Updated “Globex Corporation”", "*Phone*", "+1-555-0200  →  +1-555-0201", "*Notes*", "(empty)  →  Renewed for 2026"},
 			check: func(t *testing.T, e *env, _ *slack.WebhookMessage) {
 				reqs := e.emu.Requests()
 				last := reqs[len(reqs)-1]
@@ -84,13 +84,13 @@ func TestCommandsOverHTTP(t *testing.T) {
 				assert.Equal(t, map[string]any{"company_slug": "demo", "phone": "+1-555-0201", "notes": "Renewed for 2026"}, body, "only the named fields are sent")
 			}},
 		{name: "update clears with empty field", text: "update " + gitscrumtest.DemoAcmeUUID + " website=", user: writer,
-			contains: []string{"*Website*: https://acme.co → _(empty)_"},
+			contains: []string{"https://acme.co  →  (empty)"},
 			check: func(t *testing.T, e *env, _ *slack.WebhookMessage) {
 				reqs := e.emu.Requests()
 				assert.JSONEq(t, `{"company_slug":"demo","website":null}`, string(reqs[len(reqs)-1].Body))
 			}},
 		{name: "update ambiguous", text: "update acme phone=1", user: writer, contains: []string{"matches 2 clients", "/gitscrum update"}},
-		{name: "update invalid email sends nothing", text: "update initech email=nope", user: writer, contains: []string{"*email*: must be a valid email"},
+		{name: "update invalid email sends nothing", text: "update initech email=nope", user: writer, contains: []string{"• email: must be a valid email"},
 			check: func(t *testing.T, e *env, _ *slack.WebhookMessage) {
 				assert.Empty(t, e.emu.Requests(), "invalid input never leaves the process")
 			}},

@@ -42,28 +42,41 @@ func (v view) responseType() string {
 	return slack.ResponseTypeEphemeral
 }
 
-// code returns s escaped and clipped in a code span; backticks inside become
-// quotes so the span cannot end early.
+// code returns our own text (a command, an environment variable) escaped and
+// clipped in a code span, for mrkdwn. Never for a value: see [quote].
 func code(s string, max int) string {
 	return "`" + clip(strings.ReplaceAll(s, "`", "'"), max) + "`"
 }
 
-// userMention returns <@id> for a well-formed user ID, else the ID escaped.
+// quote returns a value escaped and clipped in quotation marks, for plain text: the
+// marks show where the value starts and ends, and the value shows exactly.
+func quote(s string, max int) string { return "“" + clip(s, max) + "”" }
+
+// userMention returns <@id> for a well-formed user ID, for mrkdwn; anything else is
+// no ID Slack gave and is not shown.
 func userMention(id string) string {
 	if userIDPattern.MatchString(id) {
 		return "<@" + id + ">"
 	}
-	return clip(id, 40)
+	return "an unknown user"
 }
 
-// footer returns the context texts common to replies: workspace and, when
-// shared, who shared it.
-func (v view) footer(texts ...string) slack.Block {
+// footer returns the context line common to replies: texts (plain, such as the
+// workspace) and, when shared, who shared it.
+func (v view) footer(texts ...line) slack.Block {
 	if v.share {
-		texts = append(texts, "shared by "+userMention(v.userID))
+		texts = append(texts, ours("shared by "+userMention(v.userID)))
 	}
-	return contextBlock(strings.Join(texts, "  ·  "))
+	return contextBlock(texts...)
 }
+
+// where is the plain footer text naming a client's UUID and the workspace.
+func (v view) where(uuid string) line {
+	return shown("UUID " + clip(uuid, 100) + "  ·  workspace " + clip(v.workspace, 100))
+}
+
+// inWorkspace is the plain footer text naming the workspace.
+func (v view) inWorkspace() line { return shown("workspace " + clip(v.workspace, 100)) }
 
 // orDash returns the escaped, clipped value, or a dash when it is empty.
 func orDash(s string, max int) string {
@@ -110,50 +123,61 @@ func formatDate(t gitscrum.Timestamp) string {
 	return fmt.Sprintf("<!date^%d^{date_short}|%s>", t.Unix(), day)
 }
 
-// cardMessage renders one client as a card: the name as header, the fields, the
-// notes (truncated), and the UUID in a context line. note, when set, is a mrkdwn
-// line (already escaped) shown above the card, such as "Created by …".
+// cardMessage renders one client as a card: the name as header, each field as a
+// bold label beside its value, the notes (truncated), and the UUID in a context
+// line. Values are plain text, shown exactly. note, when set, is a line of our own
+// mrkdwn shown above the card, such as "Created by …".
 func cardMessage(c gitscrum.ClientCompany, v view, note string) *slack.WebhookMessage {
 	var blocks []slack.Block
 	if note != "" {
 		blocks = append(blocks, section(note))
 	}
-	label := func(name, value string) string { return "*" + name + "*\n" + value }
+	label := func(name string) line { return ours("*" + name + "*") }
+	value := func(s string) line { return shown(orDash(s, maxFieldLen-20)) }
 	blocks = append(blocks,
 		header(c.Name),
 		fieldsSection(
-			label("Email", orDash(c.Email, maxFieldLen-20)),
-			label("Phone", orDash(c.Phone, maxFieldLen-20)),
-			label("Website", orDash(c.Website, maxFieldLen-20)),
-			label("Address", orDash(c.Address, maxFieldLen-20)),
-			label("Projects", strconv.Itoa(c.ProjectsCount)),
-			label("Invoiced", FormatMoney(c.InvoicesTotal)),
-			label("Created", formatDate(c.CreatedAt)),
+			label("Email"), value(c.Email),
+			label("Phone"), value(c.Phone),
+			label("Website"), value(c.Website),
+			label("Address"), value(c.Address),
+			label("Projects"), shown(strconv.Itoa(c.ProjectsCount)),
+		),
+		fieldsSection(
+			label("Invoiced"), shown(FormatMoney(c.InvoicesTotal)),
+			label("Created"), ours(formatDate(c.CreatedAt)),
 		),
 	)
 	if strings.TrimSpace(c.Notes) != "" {
 		notes, dropped := truncateRunes(c.Notes, maxNotes)
-		text := "*Notes*\n" + clip(notes, MaxTextLen-200)
+		text := clip(notes, MaxTextLen-200)
 		if dropped > 0 {
-			text += fmt.Sprintf("…\n_%d more characters; the full notes are in GitScrum._", dropped)
+			text += "…"
 		}
-		blocks = append(blocks, section(text))
+		blocks = append(blocks, section("*Notes*"), plainSection(text))
+		if dropped > 0 {
+			blocks = append(blocks, contextBlock(ours(fmt.Sprintf("_%d more characters; the full notes are in GitScrum._", dropped))))
+		}
 	}
-	blocks = append(blocks, v.footer("UUID "+code(c.UUID, 100), "workspace "+code(v.workspace, 100)))
+	blocks = append(blocks, v.footer(v.where(c.UUID)))
 	fallback := fmt.Sprintf("%s · %s · %s · UUID %s", clip(c.Name, 300), orDash(c.Email, 300), orDash(c.Phone, 100), clip(c.UUID, 100))
 	return message(v.responseType(), fallback, blocks...)
 }
 
-// listEntry is one client of a compact list: the name in bold, its contacts, and
-// its UUID.
+// listEntry is one client of a compact list, in plain text: the name on its own
+// line, its contacts, and its UUID.
 func listEntry(c gitscrum.ClientCompany) slack.Block {
-	parts := []string{"*" + orDash(c.Name, maxListValue) + "*"}
+	var contacts []string
 	for _, s := range []string{c.Email, c.Phone, c.Website} {
 		if strings.TrimSpace(s) != "" {
-			parts = append(parts, clip(s, maxListValue))
+			contacts = append(contacts, clip(s, maxListValue))
 		}
 	}
-	return section(strings.Join(parts, "  ·  ") + "\n" + code(c.UUID, 100))
+	text := orDash(c.Name, maxListValue)
+	if len(contacts) > 0 {
+		text += "\n" + strings.Join(contacts, "  ·  ")
+	}
+	return plainSection(text + "\nUUID " + clip(c.UUID, 100))
 }
 
 // plural returns "1 client" or "n clients".
@@ -164,11 +188,11 @@ func plural(n int, one string) string {
 	return strconv.Itoa(n) + " " + one + "s"
 }
 
-// listMessage renders matching clients as a compact list: a title line (mrkdwn,
-// escaped), at most maxListed entries, the total, and how to narrow the search or
-// open one. hint, when set, replaces the last line's advice.
-func listMessage(v view, title string, clients []gitscrum.ClientCompany, hint string) *slack.WebhookMessage {
-	blocks := []slack.Block{section(title)}
+// listMessage renders matching clients as a compact list: a title line, at most
+// maxListed entries, the total, and how to narrow the search or open one. hint, when
+// set, replaces the last line's advice (our own mrkdwn).
+func listMessage(v view, title line, clients []gitscrum.ClientCompany, hint string) *slack.WebhookMessage {
+	blocks := []slack.Block{title.block()}
 	shown := clients[:min(len(clients), maxListed)]
 	for _, c := range shown {
 		blocks = append(blocks, listEntry(c))
@@ -181,8 +205,8 @@ func listMessage(v view, title string, clients []gitscrum.ClientCompany, hint st
 	if hint == "" {
 		hint = "Open one with " + code(v.slash+" show <name|uuid>", 100)
 	}
-	tail = append(tail, hint, "workspace "+code(v.workspace, 100))
-	blocks = append(blocks, v.footer(tail...))
+	tail = append(tail, hint)
+	blocks = append(blocks, v.footer(ours(strings.Join(tail, "  ·  ")), v.inWorkspace()))
 	names := make([]string, len(shown))
 	for i, c := range shown {
 		names[i] = clip(c.Name, 100)
@@ -194,20 +218,23 @@ func listMessage(v view, title string, clients []gitscrum.ClientCompany, hint st
 	return message(v.responseType(), fallback, blocks...)
 }
 
-// changeText renders one change of an update, before → after.
-func changeText(ch gitscrum.Change) string {
+// changeBlock renders one change of an update: the field's name in bold beside
+// "before → after" in plain text, or, for long values, before and after side by
+// side.
+func changeBlock(ch gitscrum.Change) slack.Block {
 	show := func(s string) string {
 		if s == "" {
-			return "_(empty)_"
+			return "(empty)"
 		}
 		return clip(s, maxChangeValue)
 	}
-	name := fieldLabel(ch.Field)
+	name := ours("*" + fieldLabel(ch.Field) + "*")
 	short := func(s string) bool { return utf8.RuneCountInString(s) <= shortChange && !strings.Contains(s, "\n") }
 	if short(ch.Before) && short(ch.After) {
-		return fmt.Sprintf("*%s*: %s → %s", name, show(ch.Before), show(ch.After))
+		return fieldsSection(name, shown(show(ch.Before)+"  →  "+show(ch.After)))
 	}
-	return fmt.Sprintf("*%s*\n*before:* %s\n*after:* %s", name, show(ch.Before), show(ch.After))
+	return slack.NewSectionBlock(name.object(MaxTextLen),
+		[]*slack.TextBlockObject{shown("Before:\n" + show(ch.Before)).object(maxFieldLen), shown("After:\n" + show(ch.After)).object(maxFieldLen)}, nil)
 }
 
 // fieldLabel is the display name of a field: "Email" for email.
@@ -223,15 +250,15 @@ func fieldLabel(f gitscrum.Field) string {
 // after.
 func changesMessage(v view, res *gitscrum.UpdateResult) *slack.WebhookMessage {
 	name := clip(res.After.Name, 200)
-	footer := v.footer("UUID "+code(res.After.UUID, 100), "workspace "+code(v.workspace, 100), "updated by "+userMention(v.userID))
+	footer := v.footer(v.where(res.After.UUID), ours("updated by "+userMention(v.userID)))
 	if len(res.Changes) == 0 {
 		return message(v.responseType(), "Nothing changed: "+name+" already had those values.",
-			section(":white_check_mark: Nothing changed: *"+name+"* already had those values."), footer)
+			plainSection("✅ Nothing changed: “"+name+"” already had those values."), footer)
 	}
-	blocks := []slack.Block{section(":pencil2: Updated *" + name + "*")}
+	blocks := []slack.Block{plainSection("✏️ Updated “" + name + "”")}
 	fields := make([]string, len(res.Changes))
 	for i, ch := range res.Changes {
-		blocks = append(blocks, section(changeText(ch)))
+		blocks = append(blocks, changeBlock(ch))
 		fields[i] = string(ch.Field)
 	}
 	blocks = append(blocks, footer)
@@ -257,14 +284,10 @@ func commandHelp(c *command, slash string) string {
 }
 
 // optionsHelp explains the words every command accepts.
-func optionsHelp(slash, workspace string) string {
-	ws := "the default workspace"
-	if workspace != "" {
-		ws = code(workspace, 100)
-	}
+func optionsHelp(slash string) string {
 	return strings.Join([]string{
 		"*Options*",
-		"• " + code("workspace=<slug>", 100) + " on any command uses another GitScrum workspace than " + ws + ".",
+		"• " + code("workspace=<slug>", 100) + " on any command uses another GitScrum workspace than the default one.",
 		"• " + code("share", 100) + " on list, show and find posts the answer in the channel, shared by you. Other answers are visible only to you.",
 		"• Quote values with spaces: " + code(`address="1 Main St"`, 100) + "; straight and curly quotes both work, and " + code(`\"`, 10) + " is a literal quote.",
 		"• " + code("field=", 100) + " with nothing after it clears that field in an update.",
@@ -291,18 +314,18 @@ func helpMessage(slash, workspace string, r writeRefusal, topic *command) *slack
 		return message(slack.ResponseTypeEphemeral, "Usage: "+clip(topic.usage(slash), 500),
 			header(slash+" "+topic.name),
 			section(commandHelp(topic, slash)),
-			section(optionsHelp(slash, workspace)),
-			contextBlock(accessHelp(r)),
+			section(optionsHelp(slash)),
+			contextBlock(ours(accessHelp(r))),
 		)
 	}
 	blocks := []slack.Block{
 		header(slash + " — GitScrum clients in Slack"),
-		section("Look up, create and update the clients of GitScrum workspace " + orCode(workspace) + "."),
+		plainSection("Look up, create and update the clients of GitScrum workspace " + defaultWorkspace(workspace) + "."),
 	}
 	for _, c := range commands {
 		blocks = append(blocks, section(commandHelp(c, slash)))
 	}
-	blocks = append(blocks, section(optionsHelp(slash, workspace)), contextBlock(accessHelp(r)))
+	blocks = append(blocks, section(optionsHelp(slash)), contextBlock(ours(accessHelp(r))))
 	names := make([]string, 0, len(commands))
 	for _, c := range commands {
 		names = append(names, c.name)
@@ -310,31 +333,36 @@ func helpMessage(slash, workspace string, r writeRefusal, topic *command) *slack
 	return message(slack.ResponseTypeEphemeral, Escape(slash)+" subcommands: "+strings.Join(names, ", "), blocks...)
 }
 
-// orCode returns the workspace in code style, or "(none set)".
-func orCode(workspace string) string {
+// defaultWorkspace returns the default workspace quoted, for plain text, or
+// "(none set …)".
+func defaultWorkspace(workspace string) string {
 	if workspace == "" {
-		return "_(none set: add workspace=<slug>)_"
+		return Escape("(none set: add workspace=<slug>)")
 	}
-	return code(workspace, 100)
+	return quote(workspace, 100)
 }
 
-// errorMessage renders a failure: a warning line (mrkdwn, escaped), an optional
-// detail, and the usage of cmd when set. Errors are always ephemeral.
-func errorMessage(slash, title, detail string, cmd *command) *slack.WebhookMessage {
-	blocks := []slack.Block{section(":warning: " + title)}
-	if detail != "" {
-		blocks = append(blocks, section(detail))
+// warningSign starts the title of every error.
+const warningSign = "⚠️ "
+
+// errorMessage renders a failure: a warning line, an optional detail (a zero
+// line for none), and the usage of cmd when set. Errors are always ephemeral.
+func errorMessage(slash string, title, detail line, cmd *command) *slack.WebhookMessage {
+	title.text = warningSign + title.text
+	blocks := []slack.Block{title.block()}
+	if detail.text != "" {
+		blocks = append(blocks, detail.block())
 	}
 	if cmd != nil {
 		usage := "Usage: " + code(cmd.usage(slash), 300)
 		if len(cmd.examples) > 0 {
 			usage += "  e.g. " + code(slash+" "+cmd.examples[0], 300)
 		}
-		blocks = append(blocks, contextBlock(usage, "More: "+code(slash+" help "+cmd.name, 100)))
+		blocks = append(blocks, contextBlock(ours(usage), ours("More: "+code(slash+" help "+cmd.name, 100))))
 	} else {
-		blocks = append(blocks, contextBlock("Subcommands: "+subcommandList()+". More: "+code(slash+" help", 100)))
+		blocks = append(blocks, contextBlock(ours("Subcommands: "+subcommandList()+". More: "+code(slash+" help", 100))))
 	}
-	return message(slack.ResponseTypeEphemeral, title, blocks...)
+	return message(slack.ResponseTypeEphemeral, title.text, blocks...)
 }
 
 // subcommandList names the visible subcommands, for an error.
@@ -347,12 +375,19 @@ func subcommandList() string {
 }
 
 // ackMessage is the acknowledgement sent when the answer takes longer than the
-// inline budget.
-func ackMessage(inv *invocation) *slack.WebhookMessage {
-	what := code(inv.arg, 200)
+// inline budget. deliverable is false when the command's response_url is not one
+// the bot posts to: the answer cannot follow, and the acknowledgement says so.
+func ackMessage(inv *invocation, deliverable bool) *slack.WebhookMessage {
+	what := quote(inv.arg, 200)
 	if strings.TrimSpace(inv.arg) == "" {
-		what = "workspace " + code(inv.workspace, 100)
+		what = "workspace " + quote(inv.workspace, 100)
 	}
 	text := fmt.Sprintf(inv.cmd.working, what)
-	return message(slack.ResponseTypeEphemeral, text, contextBlock(":hourglass_flowing_sand: "+text))
+	if !deliverable {
+		text += " The answer cannot be posted here: this Slack's response_url is not in " + EnvResponseURLPrefixes + " (tell the admin)."
+		if inv.cmd.write {
+			text += " Check with show in a minute whether it was saved."
+		}
+	}
+	return message(slack.ResponseTypeEphemeral, text, contextBlock(ours(":hourglass_flowing_sand:"), shown(text)))
 }

@@ -98,9 +98,13 @@ func TestCheckLimits(t *testing.T) {
 		assert.Error(t, CheckLimits(msg), name)
 	}
 
+	var fields []line
+	for _, f := range strings.Split(strings.Repeat("a,", 15), ",") {
+		fields = append(fields, shown(f), ours(f))
+	}
 	var blocks []slack.Block
 	for range 80 {
-		blocks = append(blocks, section(long), fieldsSection(strings.Split(strings.Repeat("a,", 15), ",")...), contextBlock(long))
+		blocks = append(blocks, section(long), plainSection(long), fieldsSection(fields...), contextBlock(ours(long), shown(long)))
 	}
 	msg := message(slack.ResponseTypeEphemeral, long+long, blocks...)
 	require.NoError(t, CheckLimits(msg), "the builders keep every limit")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -19,14 +20,24 @@ const (
 // deliver posts msg to a command's response_url. It makes at most
 // MaxResponsePosts posts, each bounded by Config.PostTimeout and all by
 // Config.DeliveryTimeout. A 429 waits its Retry-After; a 5xx or a network error
-// backs off; any other refusal ends it. The URL is never part of the error: it is
-// a credential for posting.
+// backs off; any other refusal ends it, a redirect included (redirects are not
+// followed). A URL outside Config.ResponseURLPrefixes gets no post at all. The
+// URL's path is never part of the error: it is a credential for posting.
 func (b *Bot) deliver(responseURL string, msg *slack.WebhookMessage) error {
-	if err := checkResponseURL(responseURL); err != nil {
+	if err := b.responseURLs.check(responseURL); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(b.ctx, b.cfg.DeliveryTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), b.cfg.DeliveryTimeout)
 	defer cancel()
+	// A shutdown that stopped waiting (Close's context ended) does not cut the
+	// delivery at once: the answer may be that of a write GitScrum applied. The
+	// post under way, or the first one, still has ShutdownPostTimeout; no retry
+	// waits after it.
+	stop := context.AfterFunc(b.ctx, func() {
+		t := time.AfterFunc(ShutdownPostTimeout, cancel)
+		context.AfterFunc(ctx, func() { t.Stop() })
+	})
+	defer stop()
 	backoff := postBackoff
 	for attempt := 1; ; attempt++ {
 		pctx, pcancel := context.WithTimeout(ctx, b.cfg.PostTimeout)
@@ -36,9 +47,16 @@ func (b *Bot) deliver(responseURL string, msg *slack.WebhookMessage) error {
 			return nil
 		}
 		err = redactURL(err)
+		var sc slack.StatusCodeError
+		if errors.As(err, &sc) && sc.Code >= 300 && sc.Code < 400 {
+			return fmt.Errorf("post to response_url: it answered %d; redirects are not followed", sc.Code)
+		}
 		wait, retry := retryWait(err, backoff)
 		if !retry || attempt >= MaxResponsePosts {
 			return fmt.Errorf("post to response_url (attempt %d of at most %d): %w", attempt, MaxResponsePosts, err)
+		}
+		if b.ctx.Err() != nil {
+			return fmt.Errorf("post to response_url: not retried while shutting down: %w", err)
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			return fmt.Errorf("post to response_url: waiting %s more would pass the delivery timeout: %w", wait, err)
@@ -49,6 +67,9 @@ func (b *Bot) deliver(responseURL string, msg *slack.WebhookMessage) error {
 		case <-ctx.Done():
 			t.Stop()
 			return fmt.Errorf("post to response_url: %w (after %w)", ctx.Err(), err)
+		case <-b.ctx.Done():
+			t.Stop()
+			return fmt.Errorf("post to response_url: not retried while shutting down: %w", err)
 		case <-t.C:
 		}
 		backoff = min(backoff*2, postMaxBackoff)
@@ -73,18 +94,6 @@ func retryWait(err error, backoff time.Duration) (time.Duration, bool) {
 	return backoff, true // network errors and timeouts
 }
 
-// checkResponseURL refuses a response_url that is not an absolute http(s) URL.
-func checkResponseURL(raw string) error {
-	if raw == "" {
-		return errors.New("the command has no response_url to post the answer to")
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return errors.New("the command's response_url is not an http(s) URL")
-	}
-	return nil
-}
-
 // redactURL drops the URL from a transport error: url.Error prints it.
 func redactURL(err error) error {
 	var ue *url.Error
@@ -93,3 +102,8 @@ func redactURL(err error) error {
 	}
 	return err
 }
+
+// noRedirects makes an http.Client return a redirect as the answer instead of
+// following it: a response_url that redirects (a 307 would even repeat the POST)
+// is a failed post.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

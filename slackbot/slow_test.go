@@ -45,6 +45,22 @@ func (o *outcomes) next(t *testing.T, timeout time.Duration) slackbot.Outcome {
 	return slackbot.Outcome{}
 }
 
+// waitFor waits for an outcome with result, skipping others.
+func (o *outcomes) waitFor(t *testing.T, result string, timeout time.Duration) slackbot.Outcome {
+	t.Helper()
+	deadline := time.After(timeout)
+	for {
+		select {
+		case out := <-o.ch:
+			if out.Result == result {
+				return out
+			}
+		case <-deadline:
+			require.FailNow(t, "no outcome "+result)
+		}
+	}
+}
+
 // TestDefaultInlineBudget checks the real budget leaves Slack's 3 s well alone.
 func TestDefaultInlineBudget(t *testing.T) {
 	assert.LessOrEqual(t, slackbot.DefaultInlineBudget, 2*time.Second)
@@ -65,7 +81,7 @@ func TestSlowUpstream(t *testing.T) {
 	ackAfter := time.Since(start)
 	assert.GreaterOrEqual(t, ackAfter, testBudget)
 	assert.Less(t, ackAfter, testBudget+700*time.Millisecond, "the acknowledgement keeps to the inline budget")
-	assert.Contains(t, ack.Text, "Searching the clients for `acme`")
+	assert.Contains(t, ack.Text, "Searching the clients for “acme”")
 	assert.Equal(t, slack.ResponseTypeEphemeral, ack.ResponseType, "the acknowledgement is for the user only")
 
 	posts := e.hooks.waitPosts(1, 10*time.Second)

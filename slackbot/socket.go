@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -85,6 +86,32 @@ func socketEventDetail(evt *socketmode.Event) string {
 	return ""
 }
 
+// errRedelivered refuses a Socket Mode envelope that was already received.
+var errRedelivered = errors.New("this Socket Mode envelope was already received: acknowledged, not run again")
+
+// socketRedelivery reports whether the envelope envelopeID was received before, in
+// which case it must be acknowledged without running the command again. Socket
+// Mode has no signatures to replay: only Slack can send on the connection the app
+// opened with its token. But Slack sends an envelope again when its
+// acknowledgement is late or lost, so envelope ids are remembered in
+// Config.ReplayStore for SignatureWindow. When the store cannot record the
+// envelope, it returns an answer that refuses the command.
+func (b *Bot) socketRedelivery(envelopeID string, sc slack.SlashCommand) (*slack.WebhookMessage, bool) {
+	first, err := b.cfg.ReplayStore.Remember(b.ctx, "socket-envelope:"+envelopeID, time.Now().Add(SignatureWindow))
+	out := Outcome{Transport: "socket", UserID: sc.UserID, TeamID: sc.TeamID}
+	switch {
+	case err != nil:
+		out.Result, out.Err = ResultUnavailable, fmt.Errorf("replay check: %w", err)
+		b.record(out)
+		return errorMessage(b.cfg.Command, ours("gitscrum-slack is too busy to take this command."), ours("Try again in a minute."), nil), true
+	case !first:
+		out.Result, out.Err = ResultReplayed, errRedelivered
+		b.record(out)
+		return nil, true
+	}
+	return nil, false
+}
+
 // onSocketCommand answers one slash command through the acknowledgement.
 func (b *Bot) onSocketCommand(evt *socketmode.Event, c *socketmode.Client) {
 	sc, ok := evt.Data.(slack.SlashCommand)
@@ -92,12 +119,23 @@ func (b *Bot) onSocketCommand(evt *socketmode.Event, c *socketmode.Client) {
 		b.log.Warn("socket mode: slash command event without a command")
 		return
 	}
+	if msg, seen := b.socketRedelivery(evt.Request.EnvelopeID, sc); seen {
+		// Acknowledged again (Slack redelivers what is not acknowledged), not run again.
+		var payload []any
+		if msg != nil {
+			payload = append(payload, msg)
+		}
+		if err := c.Ack(*evt.Request, payload...); err != nil {
+			b.log.Error("socket mode: cannot acknowledge the command", "error", err)
+		}
+		return
+	}
 	msg := b.dispatch("socket", sc, nil)
 	if err := c.Ack(*evt.Request, msg); err != nil {
 		// Slack drops Socket Mode payloads of 20 KB or more: acknowledge briefly and
 		// post the whole answer to the response_url.
 		b.log.Warn("socket mode: the answer does not fit the acknowledgement; posting it to the response_url", "error", err)
-		short := message(msg.ResponseType, "The answer follows in a moment.", contextBlock(":hourglass_flowing_sand: The answer follows in a moment."))
+		short := message(msg.ResponseType, "The answer follows in a moment.", contextBlock(ours(":hourglass_flowing_sand: The answer follows in a moment.")))
 		if err := c.Ack(*evt.Request, short); err != nil {
 			b.log.Error("socket mode: cannot acknowledge the command", "error", err)
 		}

@@ -100,6 +100,16 @@ func (s *socketSlack) apiURL() string { return s.srv.URL + "/api/" }
 // acknowledgement's payload.
 func (s *socketSlack) command(envelopeID, text, user, responseURL string) (*slack.WebhookMessage, time.Duration) {
 	s.t.Helper()
+	ack, took := s.send(envelopeID, text, user, responseURL)
+	var msg slack.WebhookMessage
+	require.NoError(s.t, json.Unmarshal(ack.Payload, &msg), "payload: %s", ack.Payload)
+	return &msg, took
+}
+
+// send sends /gitscrum text by user as a slash_commands envelope and returns the
+// acknowledgement.
+func (s *socketSlack) send(envelopeID, text, user, responseURL string) (socketAck, time.Duration) {
+	s.t.Helper()
 	payload, err := json.Marshal(map[string]any{
 		"token": "x", "team_id": "T0TEAM001", "team_domain": "acme-team", "channel_id": "C0CHANNEL1",
 		"channel_name": "general", "user_id": user, "user_name": "someone", "command": "/gitscrum",
@@ -117,13 +127,11 @@ func (s *socketSlack) command(envelopeID, text, user, responseURL string) (*slac
 	select {
 	case ack := <-s.acks:
 		require.Equal(s.t, envelopeID, ack.EnvelopeID)
-		var msg slack.WebhookMessage
-		require.NoError(s.t, json.Unmarshal(ack.Payload, &msg), "payload: %s", ack.Payload)
-		return &msg, time.Since(start)
+		return ack, time.Since(start)
 	case <-time.After(10 * time.Second):
 		require.FailNow(s.t, "no acknowledgement")
 	}
-	return nil, 0
+	return socketAck{}, 0
 }
 
 // TestSocketMode answers commands over a real Socket Mode connection, through
@@ -160,7 +168,7 @@ func TestSocketMode(t *testing.T) {
 		{name: "list", text: "list acme", user: reader, contains: []string{"2 clients"}},
 		{name: "find", text: "initech", user: reader, contains: []string{"TPS reports"}},
 		{name: "create", text: "create 'Acme Rockets' email=boom@acme-rockets.example", user: writer, contains: []string{"Created by", "Acme Rockets"}},
-		{name: "update", text: "update acme rockets phone=+1-555-0999", user: writer, contains: []string{"*Phone*: _(empty)_ → +1-555-0999"}},
+		{name: "update", text: "update acme rockets phone=+1-555-0999", user: writer, contains: []string{"(empty)  →  +1-555-0999"}},
 		{name: "write refused", text: "update initech phone=1", user: reader, contains: []string{"You may not create or update clients"}},
 		{name: "hostile", text: "show alerts", user: reader, contains: []string{"&lt;!channel&gt; Alerts Ltd"}},
 	}
@@ -173,11 +181,30 @@ func TestSocketMode(t *testing.T) {
 		require.NoError(t, slackbot.CheckLimits(msg))
 	}
 
+	t.Run("a redelivered envelope is acknowledged, not run again", func(t *testing.T) {
+		text := `create "Redelivered Ltd" force=yes`
+		msg, _ := fake.command("env-redelivered", text, writer, e.hooks.url())
+		assert.Contains(t, joined(t, msg), "Created by")
+		upstream := len(e.emu.Requests())
+		for range 2 {
+			ack, _ := fake.send("env-redelivered", text, writer, e.hooks.url())
+			assert.Empty(t, ack.Payload, "acknowledged without an answer")
+		}
+		assert.Len(t, e.emu.Requests(), upstream, "nothing sent to GitScrum")
+		var made int
+		for _, c := range e.emu.Clients(gitscrumtest.DemoWorkspace) {
+			if c.Name == "Redelivered Ltd" {
+				made++
+			}
+		}
+		assert.Equal(t, 1, made)
+	})
+
 	t.Run("slow command is acknowledged and answered through the response_url", func(t *testing.T) {
 		e.emu.SetLatency(time.Second)
 		defer e.emu.SetLatency(0)
 		msg, took := fake.command("env-slow", "show globex", reader, e.hooks.url())
-		assert.Contains(t, msg.Text, "Looking up `globex`")
+		assert.Contains(t, msg.Text, "Looking up “globex”")
 		assert.Less(t, took, testBudget+700*time.Millisecond)
 		posts := e.hooks.waitPosts(1, 10*time.Second)
 		assert.Contains(t, joined(t, posts[0].msg), "Globex Corporation")

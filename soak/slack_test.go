@@ -92,7 +92,7 @@ func (a answer) outcome() string {
 }
 
 // failed reports an answer that is a failure: every one starts with a warning.
-func (a answer) failed() bool { return strings.Contains(a.text, ":warning:") }
+func (a answer) failed() bool { return strings.Contains(a.text, "⚠️") }
 
 var errNoPost = errors.New("no answer posted to the response_url")
 
@@ -380,7 +380,7 @@ func (w *slackWorker) update() {
 			o.maybe(i, vals[k])
 		}
 	default:
-		if !strings.Contains(ans.text, "UUID `"+o.uuid+"`") {
+		if !strings.Contains(ans.text, "UUID "+o.uuid) {
 			w.s.found.add("slack update %q: answer about another client: %s", ref, ans.text)
 		}
 		for k, i := range fields {

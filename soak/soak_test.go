@@ -297,7 +297,9 @@ func newSoak(t *testing.T, cfg config) *soak {
 		SigningSecret: s.secret,
 		WriteUsers:    writers,
 		InlineBudget:  inlineBudget,
-		Logger:        logger.With("component", "slack"),
+		// Slack's side of the response_urls is a local server here.
+		ResponseURLPrefixes: []string{s.hookTS.URL + "/commands/"},
+		Logger:              logger.With("component", "slack"),
 		OnOutcome: func(o slackbot.Outcome) {
 			sub := o.Subcommand
 			if sub == "" {
@@ -629,9 +631,9 @@ func (s *soak) checkAdapters() {
 	for label, n := range s.slackOut.snapshot() {
 		switch result := label[strings.LastIndexByte(label, ' ')+1:]; result {
 		case slackbot.ResultOK, slackbot.ResultRateLimited, slackbot.ResultUnavailable:
-		case slackbot.ResultUnauthenticated:
+		case slackbot.ResultUnauthorized:
 			unauthenticated += n
-		case slackbot.ResultRefused:
+		case slackbot.ResultForbidden:
 			refused += n
 		default:
 			t.Errorf("slash commands ended %q %d times", label, n)

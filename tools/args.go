@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 )
 
 // ArgError is an argument of a tool call that has the wrong type, is out of range,
@@ -54,17 +56,30 @@ func parseArgs(req mcp.CallToolRequest, def mcp.Tool) (args, error) {
 	if len(unknown) > 0 {
 		slices.Sort(unknown)
 		names := propertyNames(def)
-		msg := fmt.Sprintf("%q is not an argument of %s", unknown[0], def.Name)
+		msg := fmt.Sprintf("%q is not an argument of %s", gitscrum.Excerpt(unknown[0]), def.Name)
 		if len(unknown) > 1 {
-			msg = fmt.Sprintf("%s are not arguments of %s", quoteJoin(unknown), def.Name)
+			shown := unknown[:min(len(unknown), maxUnknownShown)]
+			for i, k := range shown {
+				shown[i] = gitscrum.Excerpt(k)
+			}
+			more := ""
+			if len(unknown) > len(shown) {
+				more = fmt.Sprintf(" (and %d more)", len(unknown)-len(shown))
+			}
+			msg = fmt.Sprintf("%s%s are not arguments of %s", quoteJoin(shown), more, def.Name)
 		}
-		return a, &ArgError{Tool: def.Name, Arg: unknown[0], Msg: msg + "; its arguments are " + quoteJoin(names) + "."}
+		return a, &ArgError{Tool: def.Name, Arg: gitscrum.Excerpt(unknown[0]), Msg: msg + "; its arguments are " + quoteJoin(names) + "."}
 	}
 	return a, nil
 }
 
+// maxUnknownShown is how many unknown argument names an error lists.
+const maxUnknownShown = 5
+
 // str returns a string argument and whether it was given. A JSON null counts as not
-// given.
+// given. A string longer than gitscrum's cap for the argument (gitscrum.MaxLength:
+// client, query, company_slug and the client fields all have one) is refused here,
+// before any work, with gitscrum's validation error.
 func (a args) str(name string) (string, bool, error) {
 	v, ok := a.m[name]
 	if !ok || v == nil {
@@ -73,6 +88,9 @@ func (a args) str(name string) (string, bool, error) {
 	s, ok := v.(string)
 	if !ok {
 		return "", false, a.errf(name, "must be a string (text in quotes); got %s", describe(v))
+	}
+	if err := gitscrum.CheckLength(name, s); err != nil {
+		return "", false, err
 	}
 	return s, true, nil
 }
@@ -159,10 +177,7 @@ func describe(v any) string {
 	case nil:
 		return "null"
 	case string:
-		if r := []rune(x); len(r) > 40 {
-			x = string(r[:40]) + "…"
-		}
-		return "the string " + strconv.Quote(x)
+		return "the string " + strconv.Quote(gitscrum.Excerpt(x))
 	case bool:
 		return strconv.FormatBool(x)
 	case map[string]any:

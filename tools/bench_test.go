@@ -108,8 +108,8 @@ func BenchmarkListClientsQuery10k(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if m := gitscrum.NewIndex(all).Search(query); len(m) != 10 {
-				b.Fatal(len(m))
+			if m, err := gitscrum.NewIndex(all).Search(ctx, query); err != nil || len(m) != 10 {
+				b.Fatal(len(m), err)
 			}
 			ts = append(ts, time.Since(start))
 		}

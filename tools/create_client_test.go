@@ -1,8 +1,11 @@
 package tools_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -85,13 +88,11 @@ func TestCreateClient(t *testing.T) {
 
 	for _, status := range []int{http.StatusUnprocessableEntity, http.StatusConflict} {
 		t.Run("GitScrum validation "+http.StatusText(status)+": each field and its message", func(t *testing.T) {
-			e := newEnv(t)
+			// Our checks pass these values; the GitScrum in front lengthens them past its
+			// own limits, so that its validation answer is what the tool explains.
+			e := newEnv(t, withUpstream(lengthen("name", "phone")))
 			e.emu.SetValidationStatus(status)
-			long := make([]byte, 300)
-			for i := range long {
-				long[i] = 'x'
-			}
-			res := e.call(t, "create_client", map[string]any{"name": string(long), "phone": string(long)})
+			res := e.call(t, "create_client", map[string]any{"name": "Long Name Co", "phone": "+1 555 0100"})
 			require.True(t, res.IsError)
 			containsAll(t, textOf(t, res), "GitScrum refused the input (", "nothing was changed",
 				"- name: The name field must not be greater than 255 characters.",
@@ -110,4 +111,23 @@ func TestCreateClient(t *testing.T) {
 		require.NoError(t, json.Unmarshal(reqs[len(reqs)-1].Body, &body))
 		assert.Equal(t, map[string]any{"company_slug": "other", "name": "Minimal Co"}, body)
 	})
+}
+
+// lengthen stands for a GitScrum stricter than our checks: it makes the named fields
+// of every write 300 characters long before the emulator reads them.
+func lengthen(fields ...string) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var body map[string]any
+			if r.Method == http.MethodPost && json.NewDecoder(r.Body).Decode(&body) == nil {
+				for _, f := range fields {
+					body[f] = strings.Repeat("x", 300)
+				}
+				b, _ := json.Marshal(body)
+				r.Body = io.NopCloser(bytes.NewReader(b))
+				r.ContentLength = int64(len(b))
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome"
 )
 
 // Every failure of a tool call becomes a tool result with isError: true (never a
@@ -19,22 +20,24 @@ import (
 // contain a token: gitscrum errors are redacted at the source, and nothing here
 // prints a header.
 
-// Outcomes of a tool call, as told to [Options.Observe]: one label per error class.
+// Outcomes of a tool call, as told to [Options.Observe] and logged: words of the one
+// vocabulary both binaries log and count (package internal/outcome). Several error
+// classes share a word; the log line's error says which.
 const (
-	OutcomeOK           = "ok"
-	OutcomeBadArguments = "bad_arguments"
-	OutcomeNoWorkspace  = "no_workspace"
-	OutcomeNoToken      = "no_token"
-	OutcomeUnauthorized = "unauthorized"
-	OutcomeForbidden    = "forbidden"
-	OutcomeNotFound     = "not_found"
-	OutcomeAmbiguous    = "ambiguous"
-	OutcomeDuplicate    = "duplicate"
-	OutcomeValidation   = "validation"
-	OutcomeRateLimited  = "rate_limited"
-	OutcomeUnavailable  = "unavailable"
-	OutcomeCanceled     = "canceled"
-	OutcomeInternal     = "internal"
+	OutcomeOK           = outcome.OK
+	OutcomeBadArguments = outcome.Invalid      // arguments that do not fit the tool
+	OutcomeNoWorkspace  = outcome.Invalid      // no company_slug and no default
+	OutcomeNoToken      = outcome.Unauthorized // no GitScrum token to send
+	OutcomeUnauthorized = outcome.Unauthorized // GitScrum refused the token
+	OutcomeForbidden    = outcome.Forbidden
+	OutcomeNotFound     = outcome.NotFound
+	OutcomeAmbiguous    = outcome.Ambiguous
+	OutcomeDuplicate    = outcome.Duplicate
+	OutcomeValidation   = outcome.Invalid // GitScrum's or our validation refused a value
+	OutcomeRateLimited  = outcome.RateLimited
+	OutcomeUnavailable  = outcome.Unavailable
+	OutcomeCanceled     = outcome.Canceled
+	OutcomeInternal     = outcome.Error
 )
 
 // errNoWorkspace: neither the call nor the server names a workspace.
@@ -98,13 +101,24 @@ func resolveOutcome(e *gitscrum.ResolveError) string {
 	return OutcomeNotFound
 }
 
-// resolveText explains a client reference that matched several clients or none.
+// resolveText explains a client reference that matched several clients or none, or,
+// for a write, did not name one client exactly.
 func resolveText(e *gitscrum.ResolveError, f failure) string {
 	var b strings.Builder
+	ref := gitscrum.Excerpt(e.Ref)
 	if len(e.Candidates) > 0 {
-		fmt.Fprintf(&b, "%q matches %d clients in workspace %s", e.Ref, len(e.Candidates), f.slug)
-		if f.tool == toolUpdate {
-			b.WriteString("; nothing was changed")
+		if e.Exact {
+			fmt.Fprintf(&b, "%q is not exactly the name of one client in workspace %s, so nothing was changed: "+
+				"%s changes a client only when client is its UUID or its full name exactly as listed (case, accents, spacing and punctuation aside). "+
+				"It matches", ref, f.slug, f.tool)
+			if len(e.Candidates) > 1 {
+				fmt.Fprintf(&b, " %d clients", len(e.Candidates))
+			}
+		} else {
+			fmt.Fprintf(&b, "%q matches %d clients in workspace %s", ref, len(e.Candidates), f.slug)
+			if f.tool == toolUpdate {
+				b.WriteString("; nothing was changed")
+			}
 		}
 		b.WriteString(":\n")
 		for _, c := range e.Candidates {
@@ -123,7 +137,7 @@ func resolveText(e *gitscrum.ResolveError, f failure) string {
 	if gitscrum.LooksLikeUUID(strings.TrimSpace(e.Ref)) {
 		return fmt.Sprintf("No client with UUID %s in workspace %s (404). Check the UUID and the workspace; list_clients shows each client's UUID.", strings.TrimSpace(e.Ref), f.slug)
 	}
-	fmt.Fprintf(&b, "No client in workspace %s matches %q (404).", f.slug, e.Ref)
+	fmt.Fprintf(&b, "No client in workspace %s matches %q (404).", f.slug, ref)
 	if len(e.Suggestions) > 0 {
 		fmt.Fprintf(&b, " Closest names: %s. Call %s again with one of them, or", strings.Join(quoteAll(e.Suggestions), ", "), f.tool)
 	} else {

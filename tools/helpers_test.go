@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -38,6 +39,8 @@ type envConfig struct {
 	opts      tools.Options
 	token     string
 	clientOpt []gitscrum.Option
+	// upstream wraps the emulator, to stand for a GitScrum that behaves otherwise.
+	upstream func(http.Handler) http.Handler
 }
 
 func withReadOnly() func(*envConfig) { return func(c *envConfig) { c.opts.ReadOnly = true } }
@@ -45,6 +48,9 @@ func withSlug(s string) func(*envConfig) {
 	return func(c *envConfig) { c.opts.CompanySlug = s }
 }
 func withToken(tok string) func(*envConfig) { return func(c *envConfig) { c.token = tok } }
+func withUpstream(wrap func(http.Handler) http.Handler) func(*envConfig) {
+	return func(c *envConfig) { c.upstream = wrap }
+}
 func withClientOptions(o ...gitscrum.Option) func(*envConfig) {
 	return func(c *envConfig) { c.clientOpt = append(c.clientOpt, o...) }
 }
@@ -53,14 +59,18 @@ func withClientOptions(o ...gitscrum.Option) func(*envConfig) {
 func newEnv(t testing.TB, mods ...func(*envConfig)) *env {
 	t.Helper()
 	e := &env{emu: gitscrumtest.New(gitscrumtest.WithDemoData())}
-	ts := httptest.NewServer(e.emu)
-	t.Cleanup(ts.Close)
-	e.url = ts.URL
-
 	cfg := envConfig{opts: tools.Options{CompanySlug: gitscrumtest.DemoWorkspace}, token: gitscrumtest.DefaultToken}
 	for _, m := range mods {
 		m(&cfg)
 	}
+	var upstream http.Handler = e.emu
+	if cfg.upstream != nil {
+		upstream = cfg.upstream(e.emu)
+	}
+	ts := httptest.NewServer(upstream)
+	t.Cleanup(ts.Close)
+	e.url = ts.URL
+
 	gopts := append([]gitscrum.Option{
 		gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(cfg.token),
 		gitscrum.WithRetryPolicy(gitscrum.NoRetries), gitscrum.WithTimeout(3 * time.Second),

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 )
 
 // Paging bounds of list_clients.
@@ -35,6 +37,9 @@ func parseList(a args) (work, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := gitscrum.ValidateQuery(query); err != nil {
+		return nil, err
+	}
 	limit, err := a.integer("limit", defaultLimit, 1, maxLimit)
 	if err != nil {
 		return nil, err
@@ -50,7 +55,10 @@ func parseList(a args) (work, error) {
 		if err != nil {
 			return nil, err
 		}
-		matches := snap.Index().Search(query)
+		matches, err := snap.Index().Search(ctx, query)
+		if err != nil {
+			return nil, err
+		}
 		total := len(matches)
 		from, to := min(offset, total), min(offset+limit, total)
 		out := listResult{Total: total, Offset: offset, Clients: make([]summary, 0, to-from)}

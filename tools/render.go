@@ -114,7 +114,7 @@ func listText(slug, query string, page []summary, total, offset int, next *int) 
 	var b strings.Builder
 	switch {
 	case total == 0 && query != "":
-		fmt.Fprintf(&b, "No client in workspace %s matches %q. Try a shorter or different query, or omit query to list every client.", slug, query)
+		fmt.Fprintf(&b, "No client in workspace %s matches %q. Try a shorter or different query, or omit query to list every client.", slug, gitscrum.Excerpt(query))
 		return b.String()
 	case total == 0:
 		fmt.Fprintf(&b, "Workspace %s has no clients.", slug)
@@ -125,7 +125,7 @@ func listText(slug, query string, page []summary, total, offset int, next *int) 
 	}
 	what := "clients"
 	if query != "" {
-		what = fmt.Sprintf("clients matching %q", query)
+		what = fmt.Sprintf("clients matching %q", gitscrum.Excerpt(query))
 	}
 	fmt.Fprintf(&b, "%d–%d of %d %s in %s:\n", offset+1, offset+len(page), total, what, slug)
 	for _, s := range page {

@@ -12,13 +12,13 @@ import (
 
 func updateClientSpec() spec {
 	def := newTool(toolUpdate, "Update client",
-		"Change fields of one client, found by UUID or name (matched as in get_client). "+
+		"Change fields of one client, named by its UUID or its full name exactly as listed (case, accents and punctuation aside; part of a name is not enough: use list_clients to find it). "+
 			"Only the fields you pass change; \"\" clears a field (name cannot be cleared); pass at least one. "+
 			"Returns the updated record and each change as before → after. "+
-			"If the name matches several clients, the error lists them: call again with the UUID.",
+			"If client is not exactly one client's name, nothing changes and the error lists the clients it could mean: call again with the UUID.",
 		hints(false, true, true), updateOutputSchema,
 		[]string{"client", "name", "email", "phone", "website", "address", "notes"},
-		mcp.WithString("client", mcp.Required(), mcp.Description("The client's UUID, or its name or a unique part of it.")),
+		mcp.WithString("client", mcp.Required(), mcp.Description("The client's UUID, or its full name exactly as listed.")),
 		mcp.WithString("name", mcp.Description("New company name.")),
 		mcp.WithString("email", mcp.Description("New contact email.")),
 		mcp.WithString("phone", mcp.Description("New phone number.")),

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
@@ -52,7 +53,7 @@ func TestUpdateClient(t *testing.T) {
 
 	t.Run("by name, several fields, changes in field order", func(t *testing.T) {
 		e := newEnv(t)
-		res := e.call(t, "update_client", map[string]any{"client": "globex", "website": "https://globex.example", "name": "Globex Corp"})
+		res := e.call(t, "update_client", map[string]any{"client": "globex corporation", "website": "https://globex.example", "name": "Globex Corp"})
 		require.False(t, res.IsError, textOf(t, res))
 		changes := structured(t, res)["changes"].([]any)
 		require.Len(t, changes, 2)
@@ -89,7 +90,33 @@ func TestUpdateClient(t *testing.T) {
 		e := newEnv(t)
 		res := e.call(t, "update_client", map[string]any{"client": "acme", "notes": "x"})
 		require.True(t, res.IsError)
-		containsAll(t, textOf(t, res), "matches 2 clients in workspace demo; nothing was changed", "Call update_client again with the UUID")
+		containsAll(t, textOf(t, res), `"acme" is not exactly the name of one client in workspace demo, so nothing was changed`,
+			"It matches 2 clients:", "Acme Corp (", "Acme Logistics (", "Call update_client again with the UUID")
 		assert.Zero(t, postsTo(e.emu, http.MethodPut))
+	})
+
+	// A write names its client exactly: a reference that only matches loosely (one
+	// character of "Globex Corporation", one CJK character of a name) changes
+	// nothing, and the answer says how to be exact.
+	for _, ref := range []string{"../x", "東", "globex"} {
+		t.Run("loose reference "+ref+" changes nothing", func(t *testing.T) {
+			e := newEnv(t)
+			e.emu.AddClients(gitscrumtest.DemoWorkspace, gitscrum.ClientCompany{Name: "東京 Trading"})
+			before := e.emu.Clients(gitscrumtest.DemoWorkspace)
+			res := e.call(t, "update_client", map[string]any{"client": ref, "phone": "+1-555-9999"})
+			require.True(t, res.IsError)
+			containsAll(t, textOf(t, res), "is not exactly the name of one client", "nothing was changed",
+				"its UUID or its full name exactly as listed", "Call update_client again with the UUID")
+			assert.Equal(t, tools.OutcomeAmbiguous, e.lastOutcome(t))
+			assert.Zero(t, postsTo(e.emu, http.MethodPut))
+			assert.Equal(t, before, e.emu.Clients(gitscrumtest.DemoWorkspace), "nothing changed upstream")
+		})
+	}
+
+	t.Run("the full name, in another case and spacing, updates", func(t *testing.T) {
+		e := newEnv(t)
+		res := e.call(t, "update_client", map[string]any{"client": " GLOBEX  corporation ", "phone": "+1-555-9999"})
+		require.False(t, res.IsError, textOf(t, res))
+		assert.Equal(t, 1, postsTo(e.emu, http.MethodPut))
 	})
 }

@@ -4,7 +4,7 @@
 // run, and the ratio is value / baseline, so the table stays readable on a busy
 // machine where absolute numbers are noisy.
 //
-//	go run ./bench/suite                 # about 1.5 minutes on 2 cores
+//	go run ./bench/suite                 # about 2 minutes on 2 cores
 //	go run ./bench/suite -quick          # under a minute, fewer samples
 //	go run ./bench/suite -o bench.md     # also write the Markdown to a file
 //
@@ -26,6 +26,9 @@
 //   - Scale: ListClients (emulator pages of 100) and index build + one search with 1k,
 //     10k and 100k clients: time, bytes and allocations, peak heap; the 1k figure is
 //     the baseline of the 10k and 100k ones.
+//   - Pages: a cold ListClients of 5,000 clients in pages of 100 from an emulator
+//     answering each request after 100 ms, pages fetched 8 at a time, against one
+//     page after another.
 //   - Cache: the workspace list cache with 5,000 clients in pages of 100 and 100 ms
 //     per request, through the MCP tools (in-process client) and the Slack bot:
 //     warm list_clients and get_client by name against cold or cache-off calls,
@@ -59,6 +62,7 @@ type config struct {
 	slowRoundsC1 int           // sequential commands at 5 s upstream, 1 at a time
 	listReps     [3]int        // ListClients runs for 1k, 10k, 100k
 	searchReps   [3]int        // index + search runs for 1k, 10k, 100k
+	pageReps     [2]int        // slow-upstream listings: one page at a time, concurrent
 
 	cacheWarmCalls   int // warm list_clients calls with a query
 	cacheGetCalls    int // warm get_client calls by name
@@ -72,6 +76,7 @@ var (
 		httpDuration: 5 * time.Second, httpMaxCalls: 500_000,
 		slackSamples: 400, slowRoundsC1: 8,
 		listReps: [3]int{20, 8, 5}, searchReps: [3]int{50, 20, 8},
+		pageReps:       [2]int{3, 9},
 		cacheWarmCalls: 200, cacheGetCalls: 20, cacheConcurrent: 200, cacheSlackRounds: 5,
 	}
 	quickConfig = config{
@@ -79,6 +84,7 @@ var (
 		httpDuration: time.Second, httpMaxCalls: 200_000,
 		slackSamples: 100, slowRoundsC1: 2,
 		listReps: [3]int{5, 2, 1}, searchReps: [3]int{10, 5, 2},
+		pageReps:       [2]int{1, 3},
 		cacheWarmCalls: 50, cacheGetCalls: 5, cacheConcurrent: 200, cacheSlackRounds: 2,
 	}
 )
@@ -130,6 +136,7 @@ func (s *suite) run() {
 	s.step("MCP", func() error { return s.mcp(dir) })
 	s.step("Slack", s.slack)
 	s.step("Scale", s.scale)
+	s.step("Pages", s.pages)
 	s.step("Cache", s.cache)
 	s.table.Notes = append(s.table.Notes,
 		"Ratio = value / baseline; n is the number of samples. Suite wall time "+

@@ -51,6 +51,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/metrics"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/upstream"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
@@ -126,7 +127,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stderr, "gitscrum-mcp:", err)
 		return 2
 	case o.version:
-		fmt.Fprintln(stdout, "gitscrum-mcp", gitscrum.Version)
+		fmt.Fprintln(stdout, version.Line("gitscrum-mcp", gitscrum.Version))
 		return 0
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.logLevel}))

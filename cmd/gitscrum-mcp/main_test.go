@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"debug/buildinfo"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -26,6 +27,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 )
 
 // testVersion is stamped into the binary under test, as a release build would be.
@@ -159,7 +161,12 @@ func toolNames(t *testing.T, c *client.Client) []string {
 func TestVersion(t *testing.T) {
 	out, err := exec.Command(bin, "--version").CombinedOutput()
 	require.NoError(t, err)
-	assert.Equal(t, "gitscrum-mcp "+testVersion+"\n", string(out))
+	bi, err := buildinfo.ReadFile(bin)
+	require.NoError(t, err)
+	want := version.From(bi)
+	want.Version = testVersion // the -ldflags -X stamp wins over the build information
+	assert.Equal(t, want.Line("gitscrum-mcp")+"\n", string(out))
+	assert.True(t, strings.HasPrefix(string(out), "gitscrum-mcp "+testVersion+" ("), "%s", out)
 }
 
 func TestBadUsage(t *testing.T) {

@@ -17,37 +17,15 @@ func newMetrics(o options) *metrics.Metrics {
 	return metrics.New()
 }
 
-// mcpOutcomes maps the outcomes the tools report onto the metrics vocabulary; it is
-// the one place where the two meet.
-var mcpOutcomes = map[string]string{
-	tools.OutcomeOK:           metrics.OutcomeOK,
-	tools.OutcomeBadArguments: metrics.OutcomeInvalid,
-	tools.OutcomeNoWorkspace:  metrics.OutcomeInvalid,
-	tools.OutcomeValidation:   metrics.OutcomeInvalid,
-	tools.OutcomeNoToken:      metrics.OutcomeUnauthorized,
-	tools.OutcomeUnauthorized: metrics.OutcomeUnauthorized,
-	tools.OutcomeForbidden:    metrics.OutcomeForbidden,
-	tools.OutcomeNotFound:     metrics.OutcomeNotFound,
-	tools.OutcomeAmbiguous:    metrics.OutcomeAmbiguous,
-	tools.OutcomeDuplicate:    metrics.OutcomeDuplicate,
-	tools.OutcomeRateLimited:  metrics.OutcomeRateLimited,
-	tools.OutcomeUnavailable:  metrics.OutcomeUnavailable,
-	tools.OutcomeCanceled:     metrics.OutcomeCanceled,
-	tools.OutcomeInternal:     metrics.OutcomeError,
-}
-
 // observeCalls returns the tools' Observe hook that counts calls in m, or nil
-// without metrics.
+// without metrics. The tools report the words of the one outcome vocabulary, the
+// same words they log, so the label is the outcome as it is.
 func observeCalls(m *metrics.Metrics) func(tools.Call) {
 	if m == nil {
 		return nil
 	}
 	return func(c tools.Call) {
-		outcome, ok := mcpOutcomes[c.Outcome]
-		if !ok {
-			outcome = metrics.OutcomeError
-		}
-		m.ObserveOutcome("mcp", c.Tool, outcome, c.Duration)
+		m.ObserveOutcome("mcp", c.Tool, c.Outcome, c.Duration)
 	}
 }
 

@@ -34,18 +34,15 @@ func TestNoMetricsOnStdio(t *testing.T) {
 	}
 }
 
-// TestMCPOutcomes: every outcome the tools report maps onto the metrics
-// vocabulary, and an unknown one counts as error.
+// TestMCPOutcomes: every outcome the tools report is a word of the one vocabulary,
+// counted under that same word, and an unknown one counts as error.
 func TestMCPOutcomes(t *testing.T) {
 	all := []string{tools.OutcomeOK, tools.OutcomeBadArguments, tools.OutcomeNoWorkspace, tools.OutcomeNoToken,
 		tools.OutcomeUnauthorized, tools.OutcomeForbidden, tools.OutcomeNotFound, tools.OutcomeAmbiguous,
 		tools.OutcomeDuplicate, tools.OutcomeValidation, tools.OutcomeRateLimited, tools.OutcomeUnavailable,
 		tools.OutcomeCanceled, tools.OutcomeInternal}
-	assert.Len(t, mcpOutcomes, len(all))
 	for _, o := range all {
-		got, ok := mcpOutcomes[o]
-		require.True(t, ok, "tools outcome %q has no metrics label", o)
-		assert.True(t, metrics.IsOutcome(got), "%q maps to %q", o, got)
+		assert.True(t, metrics.IsOutcome(o), "tools outcome %q is not in the vocabulary", o)
 	}
 
 	m := metrics.New()

@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	gitscrum-sandbox [--addr 127.0.0.1:8090] [--token sandbox-token] [--page-size 0] [--latency 0s]
+//	gitscrum-sandbox [--addr 127.0.0.1:8090] [--token sandbox-token] [--page-size 0] [--latency 0s] [--version]
 //
 // On start it prints the environment to export for the other binaries:
 //
@@ -30,13 +30,15 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stderr))
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // config is what the flags say.
@@ -45,6 +47,7 @@ type config struct {
 	token    string
 	pageSize int
 	latency  time.Duration
+	version  bool
 }
 
 // parseFlags reads the command line; it returns flag.ErrHelp for -h.
@@ -56,6 +59,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.token, "token", gitscrumtest.DefaultToken, "bearer token the sandbox accepts")
 	fs.IntVar(&cfg.pageSize, "page-size", 0, "clients per list page; 0 lists every client without meta")
 	fs.DurationVar(&cfg.latency, "latency", 0, "delay added before every answer, e.g. 200ms")
+	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -74,7 +78,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 
 // run serves until ctx is done and returns the exit code: 0 after a clean stop, 1 when
 // serving failed, 2 for bad usage.
-func run(ctx context.Context, args []string, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	cfg, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -83,6 +87,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "gitscrum-sandbox: %v\n", err)
 		return 2
+	}
+	if cfg.version {
+		fmt.Fprintln(stdout, version.Line("gitscrum-sandbox", gitscrum.Version))
+		return 0
 	}
 
 	emu := gitscrumtest.New(gitscrumtest.WithToken(cfg.token), gitscrumtest.WithDemoData())

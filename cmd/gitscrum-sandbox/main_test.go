@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"debug/buildinfo"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -21,7 +22,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 )
 
 var apiURL = regexp.MustCompile(`GITSCRUM_API_URL=(http://\S+)`)
@@ -89,6 +92,12 @@ func TestBinaryServesAndStopsOnSIGTERM(t *testing.T) {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 
+	out, err = exec.Command(bin, "--version").Output()
+	require.NoError(t, err)
+	bi, err := buildinfo.ReadFile(bin)
+	require.NoError(t, err)
+	assert.Equal(t, version.From(bi).Line("gitscrum-sandbox")+"\n", string(out), "--version is the binary's own build information")
+
 	var stderr syncBuffer
 	cmd := exec.Command(bin, "--addr", "127.0.0.1:0")
 	cmd.Stderr = &stderr
@@ -131,7 +140,7 @@ func TestRunWithOptions(t *testing.T) {
 	var stderr syncBuffer
 	code := make(chan int, 1)
 	go func() {
-		code <- run(ctx, []string{"--addr", "127.0.0.1:0", "--token", "t0k3n-secret", "--page-size", "5", "--latency", "1ms"}, &stderr)
+		code <- run(ctx, []string{"--addr", "127.0.0.1:0", "--token", "t0k3n-secret", "--page-size", "5", "--latency", "1ms"}, io.Discard, &stderr)
 	}()
 	url := waitForURL(t, &stderr)
 	assert.GreaterOrEqual(t, listDemo(t, url, "t0k3n-secret"), 12, "total from meta")
@@ -177,7 +186,7 @@ func TestRunRefusesBadUsage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stderr bytes.Buffer
-			code := run(context.Background(), tt.args, &stderr)
+			code := run(context.Background(), tt.args, io.Discard, &stderr)
 			assert.Equal(t, tt.code, code)
 			assert.Contains(t, stderr.String(), tt.want)
 		})
@@ -194,4 +203,12 @@ func TestHealthzNeedsNoToken(t *testing.T) {
 	assert.JSONEq(t, `{"status":"ok"}`, rec.Body.String())
 	assert.Empty(t, emu.Requests(), "health checks are not API requests")
 	assert.Empty(t, logs.String())
+}
+
+func TestRunVersion(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 0, run(context.Background(), []string{"--version"}, &stdout, &stderr))
+	assert.Equal(t, version.Line("gitscrum-sandbox", gitscrum.Version)+"\n", stdout.String())
+	assert.Regexp(t, `^gitscrum-sandbox \S+ \(.*go1\.`, stdout.String())
+	assert.Empty(t, stderr.String(), "no server starts")
 }

@@ -32,6 +32,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/metrics"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/upstream"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 )
 
@@ -55,6 +56,8 @@ type config struct {
 	socketMode    bool
 	readOnly      bool
 	writeUsers    string
+	command       string
+	responseURLs  string
 	logLevel      string
 	drainTimeout  time.Duration
 	version       bool
@@ -67,7 +70,7 @@ type config struct {
 // SIGINT or SIGTERM, shuts the server down cleanly.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "manifest" {
-		return runManifest(args[1:], stdout, stderr)
+		return runManifest(args[1:], getenv, stdout, stderr)
 	}
 	cfg, err := parseConfig(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -78,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 2
 	}
 	if cfg.version {
-		fmt.Fprintln(stdout, "gitscrum-slack", gitscrum.Version)
+		fmt.Fprintln(stdout, version.Line("gitscrum-slack", gitscrum.Version))
 		return 0
 	}
 	var level slog.Level
@@ -110,6 +113,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		upstream:      up,
 		readOnly:      readOnly,
 		writeUsers:    getenv(slackbot.EnvWriteUsers),
+		command:       envOr(getenv, slackbot.EnvCommand, slackbot.DefaultCommand),
+		responseURLs:  envOr(getenv, slackbot.EnvResponseURLPrefixes, strings.Join(slackbot.DefaultResponseURLPrefixes, ",")),
 		signingSecret: strings.TrimSpace(getenv(envSigningSecret)),
 		appToken:      strings.TrimSpace(getenv(envAppToken)),
 		botToken:      strings.TrimSpace(getenv(envBotToken)),
@@ -122,6 +127,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.BoolVar(&cfg.socketMode, "socket-mode", false, "use Socket Mode (needs "+envAppToken+"); the default when "+envAppToken+" and "+envBotToken+" are both set")
 	fs.BoolVar(&cfg.readOnly, "read-only", cfg.readOnly, "refuse creates and updates for everyone (env "+envReadOnly+"=1)")
 	fs.StringVar(&cfg.writeUsers, "write-users", cfg.writeUsers, "Slack user IDs allowed to create and update clients, comma-separated (env "+slackbot.EnvWriteUsers+")")
+	fs.StringVar(&cfg.command, "command", cfg.command, "the slash command this app answers; requests for another are refused (env "+slackbot.EnvCommand+")")
+	fs.StringVar(&cfg.responseURLs, "response-url-prefixes", cfg.responseURLs, "comma-separated URL prefixes a command's response_url must start with to be posted to (env "+slackbot.EnvResponseURLPrefixes+")")
 	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.DurationVar(&cfg.drainTimeout, "drain-timeout", 25*time.Second, "on SIGINT/SIGTERM, how long to let commands in flight finish")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
@@ -142,9 +149,12 @@ Environment:
   %-22s Socket Mode: app-level token (xapp-…, scope connections:write)
   %-22s Socket Mode: bot token (xoxb-…)
   %-22s Slack user IDs allowed to write, e.g. U012ABCDEF,U034GHIJKL
+  %-22s the slash command (default %s)
+  %-28s response_url prefixes (default %s)
 
 Flags (a flag wins over the environment):
-`, gitscrum.DefaultBaseURL, envSigningSecret, envAppToken, envBotToken, slackbot.EnvWriteUsers)
+`, gitscrum.DefaultBaseURL, envSigningSecret, envAppToken, envBotToken, slackbot.EnvWriteUsers,
+			slackbot.EnvCommand, slackbot.DefaultCommand, slackbot.EnvResponseURLPrefixes, strings.Join(slackbot.DefaultResponseURLPrefixes, ","))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -170,7 +180,21 @@ Flags (a flag wins over the environment):
 	if _, err := slackbot.ParseWriteUsers(cfg.writeUsers); err != nil {
 		return config{}, err
 	}
+	if err := slackbot.CheckCommand(cfg.command); err != nil {
+		return config{}, fmt.Errorf("--command (%s): %w", slackbot.EnvCommand, err)
+	}
+	if _, err := slackbot.ParseResponseURLPrefixes(cfg.responseURLs); err != nil {
+		return config{}, err
+	}
 	return cfg, nil
+}
+
+// envOr returns the environment variable name, or def when it is unset or blank.
+func envOr(getenv func(string) string, name, def string) string {
+	if v := strings.TrimSpace(getenv(name)); v != "" {
+		return v
+	}
+	return def
 }
 
 // parseBool reads a yes/no environment variable.
@@ -190,6 +214,10 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	responseURLs, err := slackbot.ParseResponseURLPrefixes(cfg.responseURLs)
+	if err != nil {
+		return err
+	}
 	m := newMetrics(cfg)
 	var clientOpts []gitscrum.Option
 	if m != nil {
@@ -204,19 +232,22 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 		logger.Warn("no default workspace: every command needs workspace=<slug>; set GITSCRUM_COMPANY_SLUG")
 	}
 	bot, err := slackbot.New(slackbot.Config{
-		Client:        up.Client,
-		Workspace:     up.CompanySlug,
-		SigningSecret: cfg.signingSecret,
-		WriteUsers:    writers,
-		ReadOnly:      cfg.readOnly,
-		Logger:        logger,
-		OnOutcome:     observeCommands(m),
+		Client:              up.Client,
+		Workspace:           up.CompanySlug,
+		SigningSecret:       cfg.signingSecret,
+		WriteUsers:          writers,
+		ReadOnly:            cfg.readOnly,
+		Command:             cfg.command,
+		ResponseURLPrefixes: responseURLs,
+		Logger:              logger,
+		OnOutcome:           observeCommands(m),
 	})
 	if err != nil {
 		return err
 	}
 	logger.Info("gitscrum-slack starting", "version", gitscrum.Version, "mode", modeName(cfg.socketMode),
-		"workspace", up.CompanySlug, "read_only", cfg.readOnly, "write_users", len(writers), "sandbox", up.Sandbox != nil)
+		"workspace", up.CompanySlug, "read_only", cfg.readOnly, "write_users", len(writers), "sandbox", up.Sandbox != nil,
+		"command", cfg.command, "response_url_prefixes", strings.Join(responseURLs, ","))
 	if len(writers) == 0 && !cfg.readOnly {
 		logger.Info("writes are off until " + slackbot.EnvWriteUsers + " lists the Slack user IDs allowed to create and update clients")
 	}
@@ -284,14 +315,16 @@ func serveSocket(ctx context.Context, cfg config, bot *slackbot.Bot, logger *slo
 	return bot.RunSocketMode(ctx, client)
 }
 
-// runManifest prints the Slack app manifest.
-func runManifest(args []string, stdout, stderr io.Writer) int {
+// runManifest prints the Slack app manifest, for the slash command that serving
+// answers (--command or SLACK_COMMAND).
+func runManifest(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gitscrum-slack manifest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	url := fs.String("url", "", "public https URL of gitscrum-slack in HTTP mode; without it the manifest uses Socket Mode")
 	name := fs.String("name", "GitScrum", "the app's name in Slack")
+	command := fs.String("command", envOr(getenv, slackbot.EnvCommand, slackbot.DefaultCommand), "the slash command (env "+slackbot.EnvCommand+"); serve with the same one")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: gitscrum-slack manifest [--url https://host] [--name NAME]\n\nPrints a Slack app manifest (JSON) for api.slack.com/apps → Create New App → From a manifest.")
+		fmt.Fprintln(fs.Output(), "Usage: gitscrum-slack manifest [--url https://host] [--name NAME] [--command /gitscrum]\n\nPrints a Slack app manifest (JSON) for api.slack.com/apps → Create New App → From a manifest.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -300,7 +333,11 @@ func runManifest(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
-	out, err := slackbot.ManifestJSON(slackbot.ManifestOptions{URL: *url, Name: *name})
+	if err := slackbot.CheckCommand(*command); err != nil {
+		fmt.Fprintln(stderr, "gitscrum-slack manifest: --command:", err)
+		return 2
+	}
+	out, err := slackbot.ManifestJSON(slackbot.ManifestOptions{URL: *url, Name: *name, Command: *command})
 	if err != nil {
 		fmt.Fprintln(stderr, "gitscrum-slack manifest:", err)
 		return 2

@@ -21,6 +21,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
 )
 
@@ -71,6 +73,23 @@ func TestManifestCommand(t *testing.T) {
 	errOut.Reset()
 	assert.Equal(t, 2, run(context.Background(), []string{"manifest", "--url", "http://insecure.example"}, env(nil), io.Discard, &errOut))
 	assert.Contains(t, errOut.String(), "https")
+
+	// The manifest names the slash command the bot is configured to answer.
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{args: []string{"manifest"}, want: "/gitscrum"},
+		{args: []string{"manifest"}, env: map[string]string{"SLACK_COMMAND": "/gs"}, want: "/gs"},
+		{args: []string{"manifest", "--command", "/clients"}, env: map[string]string{"SLACK_COMMAND": "/gs"}, want: "/clients"},
+	} {
+		out.Reset()
+		require.Equal(t, 0, run(context.Background(), tc.args, env(tc.env), &out, &errOut))
+		require.NoError(t, json.Unmarshal(out.Bytes(), &m))
+		assert.Equal(t, tc.want, m.Features.SlashCommands[0].Command, "%v %v", tc.args, tc.env)
+	}
+	assert.Equal(t, 2, run(context.Background(), []string{"manifest", "--command", "no-slash"}, env(nil), io.Discard, io.Discard))
 }
 
 // TestParseConfig covers mode selection, flags over env, and configuration errors.
@@ -124,6 +143,22 @@ func TestParseConfig(t *testing.T) {
 		{name: "bad write users", env: with(map[string]string{"SLACK_WRITE_USERS": "alice"}), err: "not a Slack user ID"},
 		{name: "bad read-only", env: with(map[string]string{"GITSCRUM_READ_ONLY": "maybe"}), err: "GITSCRUM_READ_ONLY"},
 		{name: "stray argument", env: base, args: []string{"serve"}, err: "unexpected argument"},
+		{name: "default command and prefixes", env: base, check: func(t *testing.T, c config) {
+			assert.Equal(t, "/gitscrum", c.command)
+			assert.Equal(t, "https://hooks.slack.com/", c.responseURLs)
+		}},
+		{name: "command and prefixes from env", env: with(map[string]string{"SLACK_COMMAND": "/gs", "SLACK_RESPONSE_URL_PREFIXES": "https://hooks.slack.com/,https://hooks.slack-gov.com/"}),
+			check: func(t *testing.T, c config) {
+				assert.Equal(t, "/gs", c.command)
+				assert.Equal(t, "https://hooks.slack.com/,https://hooks.slack-gov.com/", c.responseURLs)
+			}},
+		{name: "command flag wins", env: with(map[string]string{"SLACK_COMMAND": "/gs"}), args: []string{"--command", "/clients", "--response-url-prefixes", "https://hooks.slack-gov.com/"},
+			check: func(t *testing.T, c config) {
+				assert.Equal(t, "/clients", c.command)
+				assert.Equal(t, "https://hooks.slack-gov.com/", c.responseURLs)
+			}},
+		{name: "bad command", env: with(map[string]string{"SLACK_COMMAND": "gitscrum"}), err: "SLACK_COMMAND"},
+		{name: "bad prefix", env: base, args: []string{"--response-url-prefixes", "hooks.slack.com"}, err: "SLACK_RESPONSE_URL_PREFIXES"},
 		{name: "unknown flag", env: base, args: []string{"--nope"}, err: "not defined"},
 	}
 	for _, tc := range cases {
@@ -146,7 +181,7 @@ func TestParseConfig(t *testing.T) {
 func TestRunExitCodes(t *testing.T) {
 	var out bytes.Buffer
 	assert.Equal(t, 0, run(context.Background(), []string{"--version"}, env(nil), &out, io.Discard))
-	assert.Contains(t, out.String(), "gitscrum-slack")
+	assert.Equal(t, version.Line("gitscrum-slack", gitscrum.Version)+"\n", out.String())
 	assert.Equal(t, 0, run(context.Background(), []string{"--help"}, env(nil), io.Discard, io.Discard))
 	assert.Equal(t, 2, run(context.Background(), nil, env(nil), io.Discard, io.Discard))
 	assert.Equal(t, 2, run(context.Background(), []string{"--sandbox", "--log-level", "loud"}, env(map[string]string{"SLACK_SIGNING_SECRET": testSecret}), io.Discard, io.Discard))
@@ -275,4 +310,18 @@ func TestSIGTERM(t *testing.T) {
 		require.FailNow(t, "did not stop after SIGTERM")
 	}
 	assert.Contains(t, strings.Join(seen, "\n"), "gitscrum-slack stopped")
+}
+
+// TestServeConfiguredCommand runs the binary with SLACK_COMMAND=/gs: a signed
+// /gitscrum request is refused without running, and the log says why.
+func TestServeConfiguredCommand(t *testing.T) {
+	s := startServing(t, []string{"--sandbox", "--addr", "127.0.0.1:0", "--write-users", "U0WRITER1"},
+		map[string]string{"SLACK_SIGNING_SECRET": testSecret, "SLACK_COMMAND": "/gs"})
+	status, body := do(t, signed(t, s.addr, "show acme corp", "U0READER1"))
+	require.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, "Nothing was run")
+	assert.NotContains(t, body, "billing@acme.co")
+	s.stop(t)
+	assert.Contains(t, s.logs.String(), "outcome=invalid")
+	assert.Contains(t, s.logs.String(), `is not the configured /gs`)
 }

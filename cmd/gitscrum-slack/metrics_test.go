@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/metrics"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 )
 
@@ -214,24 +214,30 @@ func TestNoMetricsInSocketMode(t *testing.T) {
 	assert.Nil(t, observeCommands(nil))
 }
 
-// TestSlackOutcomes: every result the bot reports maps onto the metrics
-// vocabulary; a 403 from GitScrum is forbidden, a 401 unauthorized.
+// TestSlackOutcomes: every result the bot reports is a word of the one vocabulary
+// and is counted under that same word; a 403 from GitScrum is forbidden, a 401
+// unauthorized; an unknown word counts as error.
 func TestSlackOutcomes(t *testing.T) {
-	all := []string{slackbot.ResultOK, slackbot.ResultUsage, slackbot.ResultRefused, slackbot.ResultNotFound,
-		slackbot.ResultAmbiguous, slackbot.ResultDuplicate, slackbot.ResultInvalid, slackbot.ResultUpstreamAuth,
-		slackbot.ResultRateLimited, slackbot.ResultUnavailable, slackbot.ResultTimeout, slackbot.ResultInternal,
-		slackbot.ResultBadRequest, slackbot.ResultUnauthenticated}
-	assert.Len(t, slackOutcomes, len(all))
+	all := []string{slackbot.ResultOK, slackbot.ResultInvalid, slackbot.ResultNotFound, slackbot.ResultAmbiguous,
+		slackbot.ResultDuplicate, slackbot.ResultUnauthorized, slackbot.ResultForbidden, slackbot.ResultRateLimited,
+		slackbot.ResultUnavailable, slackbot.ResultCanceled, slackbot.ResultReplayed, slackbot.ResultReplyLost,
+		slackbot.ResultInternal}
+	assert.ElementsMatch(t, outcome.All(), all, "the bot reports every word and only those")
+	m := metrics.New()
+	observe := observeCommands(m)
 	for _, r := range all {
-		got := slackOutcome(slackbot.Outcome{Result: r})
-		assert.True(t, metrics.IsOutcome(got), "%q maps to %q", r, got)
-		_, ok := slackOutcomes[r]
-		assert.True(t, ok, "bot result %q has no metrics label", r)
+		observe(slackbot.Outcome{Subcommand: "show", Result: r})
 	}
-	forbidden := fmt.Errorf("update: %w", gitscrum.ErrForbidden)
-	assert.Equal(t, metrics.OutcomeForbidden, slackOutcome(slackbot.Outcome{Result: slackbot.ResultUpstreamAuth, Err: forbidden}))
-	assert.Equal(t, metrics.OutcomeUnauthorized, slackOutcome(slackbot.Outcome{Result: slackbot.ResultUpstreamAuth, Err: gitscrum.ErrUnauthorized}))
-	assert.Equal(t, metrics.OutcomeError, slackOutcome(slackbot.Outcome{Result: "something_new"}))
+	observe(slackbot.Outcome{Subcommand: "show", Result: "something_new"})
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, metrics.Path, nil))
+	for _, r := range all {
+		n := 1
+		if r == slackbot.ResultInternal {
+			n = 2
+		}
+		assert.Contains(t, rec.Body.String(), fmt.Sprintf(`gitscrum_bridge_calls_total{adapter="slack",name="show",outcome=%q} %d`, r, n))
+	}
 }
 
 // TestSlackHTTPLimits: the server outlasts the inline budget, after which the bot

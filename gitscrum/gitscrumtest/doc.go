@@ -26,8 +26,8 @@
 //
 // Each request passes these steps in order: it is logged (see [Server.Requests]), it
 // waits out the configured latency (or its context), injected failures apply
-// ([Server.DropNext], [Server.FailNext], [Server.SetFaults]), the body size is checked,
-// the token is checked, and finally the route runs. Injected failures thus never
+// ([Server.DropNext], [Server.FailNext], [Server.FailPage], [Server.SetFaults]), the
+// body size is checked, the token is checked, and finally the route runs. Injected failures thus never
 // change state: a create answered with a 503 created nothing. Which requests are
 // dropped or failed is decided as they arrive, in arrival order.
 package gitscrumtest

@@ -46,6 +46,34 @@ func (s *Server) DropNext(n int) {
 	s.dropNext = max(n, 0)
 }
 
+// FailPage makes the next n requests for page of a list (GET or HEAD
+// /contact-companies/clients with ?page=page; a missing or invalid page, or one below
+// 1, is page 1) answer status (429 or a 5xx), as [Server.FailNext] does: with a JSON
+// error body, a Retry-After header when retryAfter > 0, and before any check. Other
+// requests are not affected, so a test can fail page 2 whatever order the pages come
+// in. Each page keeps its own count; a later call for the same page replaces what is
+// left of an earlier one, and n <= 0 cancels it. [Server.DropNext] and
+// [Server.FailNext] apply first.
+func (s *Server) FailPage(page, n, status int, retryAfter time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n <= 0 {
+		delete(s.pageFaults, page)
+		return
+	}
+	if s.pageFaults == nil {
+		s.pageFaults = make(map[int]pageFault)
+	}
+	s.pageFaults[page] = pageFault{left: n, status: status, retryAfter: retryAfter}
+}
+
+// pageFault is what is left of a [Server.FailPage].
+type pageFault struct {
+	left       int
+	status     int
+	retryAfter time.Duration
+}
+
 // SetFaults sets random failures; the zero Faults turns them off. Drops and failures
 // asked for with [Server.DropNext] and [Server.FailNext] apply first.
 func (s *Server) SetFaults(f Faults) {
@@ -58,8 +86,10 @@ func (s *Server) SetFaults(f Faults) {
 var fiveXX = [...]int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable}
 
 // chooseFailureLocked decides, when a request arrives, whether it is dropped or failed
-// on purpose, and consumes the counters. s.mu must be held.
-func (s *Server) chooseFailureLocked(p *plan) {
+// on purpose, and consumes the counters. listPage is the page a list request asks for,
+// 0 for any other request. s.mu must be held.
+func (s *Server) chooseFailureLocked(p *plan, listPage int) {
+	pf, pageFails := s.pageFaults[listPage]
 	switch {
 	case s.dropNext > 0:
 		s.dropNext--
@@ -68,6 +98,14 @@ func (s *Server) chooseFailureLocked(p *plan) {
 		s.failNext--
 		p.failStatus = s.failStatus
 		p.retryAfter = s.failRetryAfter
+	case pageFails:
+		if pf.left--; pf.left > 0 {
+			s.pageFaults[listPage] = pf
+		} else {
+			delete(s.pageFaults, listPage)
+		}
+		p.failStatus = pf.status
+		p.retryAfter = pf.retryAfter
 	case s.faults.Rate5xx > 0 || s.faults.Rate429 > 0:
 		x := s.rng.Float64()
 		switch {

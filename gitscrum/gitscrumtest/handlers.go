@@ -28,6 +28,7 @@ type plan struct {
 	retryAfter       time.Duration
 	token            tokenState
 	pageSize         int
+	pageShift        int
 	createdAtObject  bool
 	validationStatus int
 }
@@ -69,6 +70,7 @@ func (s *Server) arrive(r *http.Request, body []byte) (*Request, plan) {
 	p := plan{
 		latency:          s.latency,
 		pageSize:         s.pageSize,
+		pageShift:        min(s.pageShift, s.pageSize),
 		createdAtObject:  s.createdAtObject,
 		validationStatus: s.validationStatus,
 	}
@@ -78,8 +80,25 @@ func (s *Server) arrive(r *http.Request, body []byte) (*Request, plan) {
 	if hasToken {
 		p.token = s.tokens[token]
 	}
-	s.chooseFailureLocked(&p)
+	s.chooseFailureLocked(&p, listPage(r))
 	return entry, p
+}
+
+// listPage returns the page a list request asks for (1 when it names none, or one
+// below 1), or 0 when r is not a list request.
+func listPage(r *http.Request) int {
+	if r.URL.Path != pathClients || !isRead(r.Method) {
+		return 0
+	}
+	return pageNumber(r.URL.Query())
+}
+
+// pageNumber reads ?page=N: 1 when it is missing, invalid or below 1.
+func pageNumber(q url.Values) int {
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
+		return n
+	}
+	return 1
 }
 
 // bearerToken returns the token of an "Authorization: Bearer <token>" header.
@@ -200,10 +219,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, p plan) int {
 	if status != 0 {
 		return status
 	}
-	page := 1
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
-		page = n
-	}
+	page := pageNumber(q)
 
 	s.dataMu.RLock()
 	ws := s.workspaces[slug]
@@ -218,11 +234,20 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, p plan) int {
 	case p.pageSize == 0:
 		items = append([]gitscrum.ClientCompany(nil), ws.clients...)
 	default:
+		stored, shift := total, 0
+		if page > 1 {
+			// SetPageShift: shift clients were added ahead of this page; they count,
+			// and push the stored ones back.
+			shift = p.pageShift
+			total += shift
+		}
 		last = max((total+p.pageSize-1)/p.pageSize, 1)
 		if page <= last {
-			start := (page - 1) * p.pageSize
-			end := min(start+p.pageSize, total)
-			items = append([]gitscrum.ClientCompany(nil), ws.clients[start:end]...)
+			start := (page-1)*p.pageSize - shift
+			end := min(start+p.pageSize, stored)
+			if start < end {
+				items = append([]gitscrum.ClientCompany(nil), ws.clients[start:end]...)
+			}
 		}
 	}
 	s.dataMu.RUnlock()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -118,4 +119,95 @@ func TestPaginationHugePageIsEmpty(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
 	assert.Empty(t, r.list(t))
 	assert.Equal(t, float64(2), r.Body["meta"].(map[string]any)["last_page"])
+}
+
+// TestFailPage checks FailPage fails only list requests for its page, each page with
+// its own count, whatever else arrives in between.
+func TestFailPage(t *testing.T) {
+	e := newEnv(t)
+	stored := addNumbered(e, "ws", 25)
+	e.srv.SetPageSize(10)
+	e.srv.FailPage(2, 2, http.StatusServiceUnavailable, 1500*time.Millisecond)
+	e.srv.FailPage(3, 1, http.StatusTooManyRequests, 0)
+	e.srv.FailPage(4, 1, http.StatusBadGateway, 0)
+	e.srv.FailPage(4, 0, 0, 0) // cancelled
+
+	steps := []struct {
+		path   string
+		status int
+	}{
+		{"/contact-companies/clients?company_slug=ws", http.StatusOK},
+		{"/contact-companies/" + stored[0].UUID + "?company_slug=ws", http.StatusOK},
+		{"/contact-companies/clients?company_slug=ws&page=3", http.StatusTooManyRequests},
+		{"/contact-companies/clients?company_slug=ws&page=2", http.StatusServiceUnavailable},
+		{"/contact-companies/clients?company_slug=ws&page=4", http.StatusOK},
+		{"/contact-companies/clients?company_slug=ws&page=3", http.StatusOK},
+		{"/contact-companies/clients?company_slug=ws&page=2", http.StatusServiceUnavailable},
+		{"/contact-companies/clients?company_slug=ws&page=2", http.StatusOK},
+	}
+	for i, st := range steps {
+		r := e.do(http.MethodGet, st.path, nil)
+		require.Equal(t, st.status, r.Status, "step %d: %s", i, st.path)
+		if st.status == http.StatusServiceUnavailable {
+			assert.Equal(t, "2", r.Header.Get("Retry-After"))
+		}
+	}
+
+	e.srv.FailPage(1, 1, http.StatusInternalServerError, 0)
+	assert.Equal(t, http.StatusInternalServerError, e.do(http.MethodGet, "/contact-companies/clients?company_slug=ws&page=0", nil).Status,
+		"page=0 is page 1")
+	e.srv.FailPage(1, 1, http.StatusInternalServerError, 0)
+	assert.Equal(t, http.StatusCreated, e.do(http.MethodPost, "/contact-companies", map[string]any{"company_slug": "ws", "name": "New"}).Status,
+		"a create is no list request")
+	assert.Equal(t, http.StatusOK, e.do(http.MethodGet, "/contact-companies/"+stored[0].UUID+"?company_slug=ws&page=1", nil).Status,
+		"a get is no list request")
+	assert.Equal(t, http.StatusInternalServerError, e.do(http.MethodGet, "/contact-companies/clients?company_slug=ws", nil).Status)
+	assert.Equal(t, http.StatusOK, e.do(http.MethodGet, "/contact-companies/clients?company_slug=ws", nil).Status)
+}
+
+// TestPageShift checks SetPageShift serves the overlap a client sees when clients are
+// added ahead of the pages it has still to read: page 1 [a, b], page 2 [b, c].
+func TestPageShift(t *testing.T) {
+	tests := []struct {
+		clients, pageSize, shift int
+		want                     [][]int // indexes of the clients on each page
+	}{
+		{3, 2, 1, [][]int{{0, 1}, {1, 2}}},
+		{7, 3, 1, [][]int{{0, 1, 2}, {2, 3, 4}, {5, 6}}},
+		{7, 3, 2, [][]int{{0, 1, 2}, {1, 2, 3}, {4, 5, 6}}},
+		{6, 3, 2, [][]int{{0, 1, 2}, {1, 2, 3}, {4, 5}}}, // one page more
+		{5, 2, 9, [][]int{{0, 1}, {0, 1}, {2, 3}, {4}}},  // at most a page
+		{5, 2, 0, [][]int{{0, 1}, {2, 3}, {4}}},
+		{5, 2, -1, [][]int{{0, 1}, {2, 3}, {4}}},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d clients, pages of %d, shift %d", tt.clients, tt.pageSize, tt.shift), func(t *testing.T) {
+			e := newEnv(t)
+			stored := addNumbered(e, "ws", tt.clients)
+			e.srv.SetPageSize(tt.pageSize)
+			e.srv.SetPageShift(tt.shift)
+			for i, want := range tt.want {
+				r := e.do(http.MethodGet, fmt.Sprintf("/contact-companies/clients?company_slug=ws&page=%d", i+1), nil)
+				require.Equal(t, http.StatusOK, r.Status)
+				var got []string
+				for _, it := range r.list(t) {
+					got = append(got, it.(map[string]any)["uuid"].(string))
+				}
+				var wantUUIDs []string
+				for _, j := range want {
+					wantUUIDs = append(wantUUIDs, stored[j].UUID)
+				}
+				assert.Equal(t, wantUUIDs, got, "page %d", i+1)
+				meta := r.Body["meta"].(map[string]any)
+				shift := min(max(tt.shift, 0), tt.pageSize)
+				if i == 0 {
+					assert.Equal(t, float64(tt.clients), meta["total"])
+					assert.Equal(t, float64((tt.clients+tt.pageSize-1)/tt.pageSize), meta["last_page"])
+				} else {
+					assert.Equal(t, float64(tt.clients+shift), meta["total"], "the added clients count")
+					assert.Equal(t, float64(len(tt.want)), meta["last_page"])
+				}
+			}
+		})
+	}
 }

@@ -38,6 +38,8 @@ type Server struct {
 	failNext         int
 	failStatus       int
 	failRetryAfter   time.Duration
+	pageFaults       map[int]pageFault
+	pageShift        int
 	faults           Faults
 	rng              *rand.Rand
 	log              []*Request
@@ -128,6 +130,20 @@ func (s *Server) SetPageSize(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.pageSize = max(n, 0)
+}
+
+// SetPageShift makes every page of a list after the first start n clients early, as
+// when n clients were added ahead of them just after page 1 was read: the last n
+// clients of each page come again at the start of the next one. With page size 2 and
+// clients a, b, c, and n = 1, page 1 is [a, b] and page 2 is [b, c]. The meta of the
+// pages after the first counts the n added clients (total + n, last_page to match), so
+// a client that follows each page's last_page reads to the end; the added clients
+// themselves are never served. 0 (the default) turns it off; n is at most the page
+// size, and a negative n counts as 0.
+func (s *Server) SetPageShift(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pageShift = max(n, 0)
 }
 
 // SetCreatedAtObject chooses how created_at is encoded: false (the default) as an

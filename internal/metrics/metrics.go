@@ -17,37 +17,33 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome"
 )
 
 // Path is where the binaries serve the metrics, on each of their HTTP listeners.
 const Path = "/metrics"
 
 // Values of the outcome label of gitscrum_bridge_calls_total: the one vocabulary
-// of both adapters. [Outcome] maps an error onto it; each adapter maps its own
-// outcome names onto it where it hands them to [Metrics.ObserveOutcome].
+// of both adapters, defined in package internal/outcome. [Outcome] maps an error
+// onto it; the adapters report its words as they log them.
 const (
-	OutcomeOK           = "ok"           // the call succeeded
-	OutcomeInvalid      = "invalid"      // bad input: arguments, command line, validation
-	OutcomeNotFound     = "not_found"    // no such client or workspace
-	OutcomeAmbiguous    = "ambiguous"    // a reference matched several clients
-	OutcomeDuplicate    = "duplicate"    // create refused: the client exists
-	OutcomeUnauthorized = "unauthorized" // no token, a refused token, a bad Slack signature
-	OutcomeForbidden    = "forbidden"    // GitScrum or the bridge's policy refused the action
-	OutcomeRateLimited  = "rate_limited" // GitScrum answered 429
-	OutcomeUnavailable  = "unavailable"  // GitScrum failed, was unreachable or too slow
-	OutcomeCanceled     = "canceled"     // the caller gave up
-	OutcomeError        = "error"        // anything else: a bug to look into
+	OutcomeOK           = outcome.OK           // the call succeeded
+	OutcomeInvalid      = outcome.Invalid      // bad input: arguments, command line, validation
+	OutcomeNotFound     = outcome.NotFound     // no such client or workspace
+	OutcomeAmbiguous    = outcome.Ambiguous    // a reference matched several clients
+	OutcomeDuplicate    = outcome.Duplicate    // create refused: the client exists
+	OutcomeUnauthorized = outcome.Unauthorized // no token, a refused token, a bad Slack signature
+	OutcomeForbidden    = outcome.Forbidden    // GitScrum or the bridge's policy refused the action
+	OutcomeRateLimited  = outcome.RateLimited  // GitScrum answered 429
+	OutcomeUnavailable  = outcome.Unavailable  // GitScrum failed, was unreachable or too slow
+	OutcomeCanceled     = outcome.Canceled     // the caller gave up, or the process shut down
+	OutcomeReplayed     = outcome.Replayed     // a signed Slack request seen before was refused
+	OutcomeReplyLost    = outcome.ReplyLost    // a Slack answer could not be delivered
+	OutcomeError        = outcome.Error        // anything else: a bug to look into
 )
 
-// outcomes is the set of the Outcome… constants.
-var outcomes = map[string]bool{
-	OutcomeOK: true, OutcomeInvalid: true, OutcomeNotFound: true, OutcomeAmbiguous: true,
-	OutcomeDuplicate: true, OutcomeUnauthorized: true, OutcomeForbidden: true,
-	OutcomeRateLimited: true, OutcomeUnavailable: true, OutcomeCanceled: true, OutcomeError: true,
-}
-
 // IsOutcome reports whether s is one of the Outcome… constants.
-func IsOutcome(s string) bool { return outcomes[s] }
+func IsOutcome(s string) bool { return outcome.Valid(s) }
 
 // NoName is the name label of a call whose name is unknown: a Slack request
 // refused before its command line was read, or a line that could not be read.
@@ -160,19 +156,19 @@ func (m *Metrics) ObserveCall(adapter, name string, d time.Duration, err error) 
 
 // ObserveOutcome records one tool call or slash command whose outcome is already
 // named: adapter is "mcp" or "slack", name the tool or subcommand ("" counts as
-// [NoName]), outcome one of the Outcome… constants (anything else counts as
+// [NoName]), word one of the Outcome… constants (anything else counts as
 // [OutcomeError], so a label never takes an unplanned value).
-func (m *Metrics) ObserveOutcome(adapter, name, outcome string, d time.Duration) {
+func (m *Metrics) ObserveOutcome(adapter, name, word string, d time.Duration) {
 	if m == nil {
 		return
 	}
 	if name == "" {
 		name = NoName
 	}
-	if !outcomes[outcome] {
-		outcome = OutcomeError
+	if !outcome.Valid(word) {
+		word = OutcomeError
 	}
-	m.calls.WithLabelValues(adapter, name, outcome).Inc()
+	m.calls.WithLabelValues(adapter, name, word).Inc()
 	m.callLatency.WithLabelValues(adapter, name).Observe(d.Seconds())
 }
 

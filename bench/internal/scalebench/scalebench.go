@@ -175,6 +175,7 @@ func (l *Lister) List(slug string, want, reps int) (Measure, error) {
 // Search measures building a gitscrum.Index of clients and one Search of Query.
 func Search(clients []gitscrum.ClientCompany, reps int) (Measure, error) {
 	return measure(reps, func() (int, error) {
-		return len(gitscrum.NewIndex(clients).Search(Query)), nil
+		got, err := gitscrum.NewIndex(clients).Search(context.Background(), Query)
+		return len(got), err
 	})
 }

@@ -2,6 +2,7 @@ package scalebench
 
 import (
 	"testing"
+	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
@@ -27,7 +28,29 @@ func TestListAndSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := len(gitscrum.Search(clients, Query)); s.Result != want || want == 0 {
+	found, err := gitscrum.Search(t.Context(), clients, Query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len(found); s.Result != want || want == 0 {
 		t.Errorf("search found %d, want %d (> 0)", s.Result, want)
+	}
+}
+
+// TestSlowUpstreamList runs the slow-upstream listing once each way on a small
+// workspace: the same clients, in as many requests, either way.
+func TestSlowUpstreamList(t *testing.T) {
+	u := NewSlowUpstream(gitscrumtest.GenerateClients(450), time.Millisecond)
+	defer u.Close()
+	seq, seqReqs, err := u.List(1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conc, concReqs, err := u.List(gitscrum.DefaultPageConcurrency, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seq.Result != 450 || conc.Result != 450 || seqReqs != 5 || concReqs != 5 {
+		t.Errorf("sequential %d clients in %d requests, concurrent %d in %d; want 450 in 5", seq.Result, seqReqs, conc.Result, concReqs)
 	}
 }

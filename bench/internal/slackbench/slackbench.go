@@ -143,22 +143,25 @@ func NewRig(opts ...gitscrum.Option) (*Rig, error) {
 		emuSrv.Close()
 		return nil, err
 	}
+	s := newSink()
 	bot, err := slackbot.New(slackbot.Config{
 		Client: client, Workspace: gitscrumtest.DemoWorkspace, SigningSecret: secret,
+		ResponseURLPrefixes: []string{s.srv.URL + "/hooks/"}, // the sink stands in for Slack
 	})
 	if err != nil {
+		s.srv.Close()
 		emuSrv.Close()
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
+		s.srv.Close()
 		emuSrv.Close()
 		return nil, err
 	}
 	srv := &http.Server{Handler: bot.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
 		WriteTimeout: 15 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 32 << 10}
 	go func() { _ = srv.Serve(ln) }()
-	s := newSink()
 	tr := &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024, IdleConnTimeout: 30 * time.Second}
 	return &Rig{
 		emu: emu, botURL: "http://" + ln.Addr().String() + slackbot.CommandsPath, sink: s,

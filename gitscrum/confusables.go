@@ -1,0 +1,28 @@
+package gitscrum
+
+// lookalikes maps Cyrillic and Greek letters, case-folded as [Normalize] leaves them,
+// to the Latin letter they look like: a small "skeleton" in the manner of Unicode's
+// confusables (UTS #39), limited to the two scripts whose letters pass for Latin
+// ones in company names ("Аcme" with a Cyrillic А). A letter is mapped when its upper
+// or its lower case looks like a Latin letter of the same case, since names are
+// compared case-folded: Cyrillic "в" maps to "b" because "В" looks like "B".
+// Different letters of one script map to different Latin letters, except Cyrillic н
+// and һ (both h) and у and ү (both y), so two names in Cyrillic or Greek alone
+// almost never collide.
+var lookalikes = map[rune]rune{
+	// Cyrillic.
+	'а': 'a', 'в': 'b', 'ԁ': 'd', 'е': 'e', 'һ': 'h', 'н': 'h', 'і': 'i', 'ј': 'j',
+	'к': 'k', 'ӏ': 'l', 'м': 'm', 'о': 'o', 'р': 'p', 'ԛ': 'q', 'ѕ': 's', 'т': 't',
+	'с': 'c', 'у': 'y', 'ү': 'y', 'ԝ': 'w', 'х': 'x',
+	// Greek.
+	'α': 'a', 'β': 'b', 'ε': 'e', 'ζ': 'z', 'η': 'h', 'ι': 'i', 'κ': 'k', 'μ': 'm',
+	'ν': 'n', 'ο': 'o', 'ρ': 'p', 'τ': 't', 'υ': 'y', 'χ': 'x', 'ϲ': 'c', 'ϳ': 'j',
+}
+
+// lookalike returns the Latin letter r looks like, or r.
+func lookalike(r rune) rune {
+	if l, ok := lookalikes[r]; ok {
+		return l
+	}
+	return r
+}

@@ -1,0 +1,183 @@
+package gitscrum
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fakeClock is a settable clock for the token gate.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func newTestGate(ttl time.Duration, maxEntries int) (*tokenGate, *fakeClock) {
+	clock := &fakeClock{t: time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC)}
+	g := newTokenGate(ttl)
+	g.now = clock.now
+	g.maxEntries = maxEntries
+	return g, clock
+}
+
+// probeWith admits a request with token and settles it with status; it fails the
+// test unless the request was the token's probe.
+func probeWith(t *testing.T, g *tokenGate, token string, status int, code string) {
+	t.Helper()
+	k := g.key(token)
+	probe, rejected, err := g.admit(context.Background(), k)
+	require.NoError(t, err)
+	require.Nil(t, rejected)
+	require.True(t, probe)
+	g.settle(k, true, status, code)
+}
+
+// TestTokenGateVerdictsExpire checks a rejection lasts its TTL and an acceptance the
+// known-good TTL, each extended by a newer answer, on a fake clock.
+func TestTokenGateVerdictsExpire(t *testing.T) {
+	g, clock := newTestGate(30*time.Second, 100)
+	ctx := context.Background()
+	bad, good := g.key("bad-token-1234"), g.key("good-token-5678")
+
+	probeWith(t, g, "bad-token-1234", http.StatusUnauthorized, ErrorCodeTokenExpired)
+	clock.advance(29 * time.Second)
+	probe, rejected, err := g.admit(ctx, bad)
+	require.NoError(t, err)
+	assert.False(t, probe)
+	require.NotNil(t, rejected)
+	assert.Equal(t, ErrorCodeTokenExpired, rejected.code)
+	clock.advance(time.Second)
+	probe, rejected, err = g.admit(ctx, bad)
+	require.NoError(t, err)
+	assert.Nil(t, rejected, "tried again once the TTL is up")
+	assert.True(t, probe)
+	g.settle(bad, true, http.StatusOK, "")
+
+	probeWith(t, g, "good-token-5678", http.StatusNotFound, "CLIENT_NOT_FOUND")
+	for range 3 {
+		clock.advance(knownGoodTokenTTL - time.Second)
+		probe, rejected, err = g.admit(ctx, good)
+		require.NoError(t, err)
+		assert.Nil(t, rejected)
+		assert.False(t, probe, "an accepted token needs no probe")
+		g.settle(good, false, http.StatusOK, "")
+	}
+	clock.advance(knownGoodTokenTTL)
+	probe, _, err = g.admit(ctx, good)
+	require.NoError(t, err)
+	assert.True(t, probe, "idle past the known-good TTL, the token is probed again")
+	g.settle(good, true, http.StatusServiceUnavailable, "")
+	probe, _, err = g.admit(ctx, good)
+	require.NoError(t, err)
+	assert.True(t, probe, "a 503 says nothing of the token")
+	g.settle(good, true, 0, "")
+
+	// A token known good that GitScrum then rejects is refused from then on.
+	probeWith(t, g, "revoked-token-0000", http.StatusOK, "")
+	g.settle(g.key("revoked-token-0000"), false, http.StatusUnauthorized, "")
+	_, rejected, err = g.admit(ctx, g.key("revoked-token-0000"))
+	require.NoError(t, err)
+	assert.NotNil(t, rejected)
+}
+
+// TestTokenGateBounded checks the gate never remembers more verdicts than its cap,
+// dropping the oldest first and expired ones on the way, and lets requests through
+// unchecked rather than track more probes than the cap.
+func TestTokenGateBounded(t *testing.T) {
+	const maxEntries = 50
+	g, clock := newTestGate(30*time.Second, maxEntries)
+	ctx := context.Background()
+	for i := range 10 * maxEntries {
+		probeWith(t, g, fmt.Sprintf("token-%04d", i), http.StatusUnauthorized, "")
+		assert.LessOrEqual(t, len(g.known), maxEntries)
+		assert.Equal(t, len(g.known), g.order.Len())
+	}
+	_, rejected, err := g.admit(ctx, g.key(fmt.Sprintf("token-%04d", 10*maxEntries-1)))
+	require.NoError(t, err)
+	assert.NotNil(t, rejected, "the newest verdict is kept")
+	probe, rejected, err := g.admit(ctx, g.key("token-0000"))
+	require.NoError(t, err)
+	assert.Nil(t, rejected, "the oldest verdict went first")
+	g.settle(g.key("token-0000"), probe, 0, "")
+
+	clock.advance(time.Minute)
+	probeWith(t, g, "fresh-token", http.StatusUnauthorized, "")
+	assert.Len(t, g.known, 1, "expired verdicts are dropped as new ones come")
+
+	for i := range maxEntries {
+		probe, _, err := g.admit(ctx, g.key(fmt.Sprintf("probe-%d", i)))
+		require.NoError(t, err)
+		require.True(t, probe)
+	}
+	probe, rejected, err = g.admit(ctx, g.key("one-more"))
+	require.NoError(t, err)
+	assert.False(t, probe, "beyond the cap of probes, a request goes out unchecked")
+	assert.Nil(t, rejected)
+	assert.Len(t, g.probes, maxEntries)
+}
+
+// TestTokenGateHoldsNoToken checks the gate's memory holds hashes only: keyed with a
+// random key of its own, so not even the plain SHA-256 of the token.
+func TestTokenGateHoldsNoToken(t *testing.T) {
+	const token = "tok-SECRET-9f8e7d6c5b4a"
+	var hits atomic.Int32
+	ts := newCountingServer(t, &hits, http.StatusUnauthorized)
+	c, err := New(WithBaseURL(ts), WithToken(token), WithRetryPolicy(NoRetries))
+	require.NoError(t, err)
+	_, err = c.ListClients(context.Background(), "acme")
+	require.Error(t, err)
+	_, err = c.ListClients(context.Background(), "acme")
+	require.Error(t, err)
+	assert.Equal(t, int32(1), hits.Load())
+
+	g := c.tokens
+	require.Len(t, g.known, 1)
+	plain := sha256.Sum256([]byte(token))
+	for k, el := range g.known {
+		v := el.Value.(*tokenVerdict)
+		dump := fmt.Sprintf("%#v %#v %q", k, *v, k[:])
+		assert.NotContains(t, dump, token)
+		assert.NotEqual(t, tokenKey(plain), k)
+		assert.NotContains(t, string(k[:]), token)
+	}
+	other, err := New(WithToken(token))
+	require.NoError(t, err)
+	assert.NotEqual(t, other.tokenKey, c.tokenKey, "each client hashes with its own key")
+	assert.Equal(t, c.tokenKey, c.WithToken(" "+token+" ").tokenKey, "copies share the gate and its key")
+	assert.False(t, strings.Contains(fmt.Sprintf("%v", g.probes), token))
+}
+
+// newCountingServer answers every request with status and counts them in hits.
+func newCountingServer(t *testing.T, hits *atomic.Int32, status int) string {
+	t.Helper()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(`{"message":"Unauthenticated."}`))
+	}))
+	t.Cleanup(ts.Close)
+	return ts.URL
+}

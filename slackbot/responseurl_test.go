@@ -1,0 +1,117 @@
+package slackbot_test
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+)
+
+// logBuffer is a buffer a logger writes while the test reads.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestResponseURLNotAllowedByDefault: with the default prefixes
+// (https://hooks.slack.com/), a response_url on plain http to a loopback address
+// gets no post; the refusal is logged with the URL's scheme and host only, the
+// outcome says the reply was lost, and the acknowledgement tells the user.
+func TestResponseURLNotAllowedByDefault(t *testing.T) {
+	t.Parallel()
+	var logs logBuffer
+	outs := newOutcomes()
+	e := newEnv(t, func(c *slackbot.Config) {
+		c.ResponseURLPrefixes = nil // the default
+		c.InlineBudget = 50 * time.Millisecond
+		c.OnOutcome = outs.add
+		c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	e.emu.SetLatency(200 * time.Millisecond)
+
+	ack := e.run("update initech phone=+1-555-0111", writer)
+	assert.Contains(t, joined(t, ack), slackbot.EnvResponseURLPrefixes, "the acknowledgement says the answer cannot follow")
+	out := outs.next(t, 5*time.Second)
+	assert.Equal(t, slackbot.ResultReplyLost, out.Result)
+	assert.Equal(t, slackbot.ResultOK, out.CommandResult, "the update itself was applied")
+	require.Error(t, out.DeliveryErr)
+	assert.Empty(t, e.hooks.received(), "nothing is posted to a URL outside the prefixes")
+
+	origin := e.hooks.srv.URL // http://127.0.0.1:port
+	log := logs.String()
+	assert.Contains(t, log, origin, "the refused URL's scheme and host are logged")
+	assert.Contains(t, log, "outcome=reply_lost")
+	assert.Contains(t, log, "command_outcome=ok")
+	assert.NotContains(t, log, "/commands/T0TEAM001", "never the path: it is a credential")
+	assert.NotContains(t, log, "secret-part")
+}
+
+// TestResponseURLRedirectNotFollowed: a response_url that answers 307 (which would
+// make Go repeat the POST at the new location) gets one post, and the location
+// none.
+func TestResponseURLRedirectNotFollowed(t *testing.T) {
+	t.Parallel()
+	var redirected atomic.Int32
+	outs := newOutcomes()
+	var e *env
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		redirected.Add(1)
+		http.Redirect(w, r, e.hooks.url(), http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(redirector.Close)
+	e = newEnv(t, func(c *slackbot.Config) {
+		c.ResponseURLPrefixes = append(c.ResponseURLPrefixes, redirector.URL+"/")
+		c.InlineBudget = 50 * time.Millisecond
+		c.OnOutcome = outs.add
+	})
+	e.emu.SetLatency(200 * time.Millisecond)
+	form := e.commandForm("show initech", reader)
+	form.Set("response_url", redirector.URL+"/commands/T0TEAM001/1/x")
+	status, _ := e.do(e.signedRequest(form.Encode(), time.Now()))
+	require.Equal(t, http.StatusOK, status)
+
+	out := outs.next(t, 5*time.Second)
+	require.Error(t, out.DeliveryErr)
+	assert.Contains(t, out.DeliveryErr.Error(), "redirects are not followed")
+	assert.Equal(t, slackbot.ResultReplyLost, out.Result)
+	assert.Equal(t, int32(1), redirected.Load(), "one post, not retried")
+	assert.Empty(t, e.hooks.received(), "the redirect's target gets nothing")
+}
+
+// TestResponseURLPrefixesParse checks the list form of the environment variable.
+func TestResponseURLPrefixesParse(t *testing.T) {
+	t.Parallel()
+	got, err := slackbot.ParseResponseURLPrefixes(" https://hooks.slack.com/, https://HOOKS.slack-gov.com ,,http://127.0.0.1:8080/hooks/")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"https://hooks.slack.com/", "https://hooks.slack-gov.com/", "http://127.0.0.1:8080/hooks/"}, got)
+	none, err := slackbot.ParseResponseURLPrefixes("")
+	require.NoError(t, err)
+	assert.Empty(t, none)
+	for _, bad := range []string{"hooks.slack.com", "ftp://hooks.slack.com/", "https://user@hooks.slack.com/", "https://hooks.slack.com/?x=1", "https:///", "https://hooks.slack.com/a/../b/"} {
+		_, err := slackbot.ParseResponseURLPrefixes(bad)
+		require.Error(t, err, bad)
+		assert.True(t, strings.Contains(err.Error(), slackbot.EnvResponseURLPrefixes), err.Error())
+	}
+}
