@@ -14,11 +14,21 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/snapshot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 )
 
-// updateSnapshots rewrites the golden files instead of comparing with them.
-var updateSnapshots = os.Getenv("UPDATE_SNAPSHOTS") == "1"
+// updateSnapshots reports whether to rewrite the golden files instead of
+// comparing with them: exactly when UPDATE_SNAPSHOTS=1.
+func updateSnapshots() bool { return snapshot.Updating(os.Getenv) }
+
+// TestSnapshotSwitch: UPDATE_SNAPSHOTS=0 compares; only 1 rewrites.
+func TestSnapshotSwitch(t *testing.T) {
+	t.Setenv("UPDATE_SNAPSHOTS", "0")
+	assert.False(t, updateSnapshots())
+	t.Setenv("UPDATE_SNAPSHOTS", "1")
+	assert.True(t, updateSnapshots())
+}
 
 // assertGolden compares msg, as indented JSON, with testdata/golden/<name>.json.
 func assertGolden(t *testing.T, name string, msg *slack.WebhookMessage) {
@@ -30,7 +40,7 @@ func assertGolden(t *testing.T, name string, msg *slack.WebhookMessage) {
 	require.NoError(t, enc.Encode(msg))
 	got := buf.Bytes()
 	path := filepath.Join("testdata", "golden", name+".json")
-	if updateSnapshots {
+	if updateSnapshots() {
 		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
 		require.NoError(t, os.WriteFile(path, got, 0o644))
 		return

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 )
 
 // HTTP endpoints of [Bot.Handler].
@@ -24,7 +26,9 @@ const (
 	CommandsPath = "/slack/commands"
 	// HealthPath answers GET with 200 while the process runs.
 	HealthPath = "/healthz"
-	// MaxBodyBytes is the largest command body accepted; a larger one gets 413.
+	// MaxBodyBytes is the largest command body accepted; a larger one gets 413, at
+	// once when its Content-Length says so, before any of it is read. Slack's own
+	// bodies are a few KiB.
 	MaxBodyBytes = 64 << 10
 )
 
@@ -40,7 +44,8 @@ var errNoSigningSecret = errors.New("no signing secret configured")
 // window is a replay. Anything else gets 401 before GitScrum is called (503 with a
 // Retry-After when Config.ReplayStore cannot record the request). Without a
 // signing secret every command gets 401. Slack's unsigned ssl_check is answered 200. A body over
-// MaxBodyBytes gets 413, another method than POST 405, another content type 415.
+// MaxBodyBytes gets 413 (before it is read when its Content-Length says so),
+// another method than POST 405, another content type 415.
 func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc(CommandsPath, b.serveCommand)
@@ -64,11 +69,17 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 		refuse(http.StatusUnsupportedMediaType, ResultInvalid, errors.New("content type is not a form"))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if !httpserver.LimitBody(w, r, MaxBodyBytes) {
+		b.record(Outcome{Transport: "http", Result: ResultInvalid, Latency: time.Since(start),
+			Err: fmt.Errorf("declared body of %d bytes is over %d", r.ContentLength, MaxBodyBytes)})
+		return
+	}
+	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			refuse(http.StatusRequestEntityTooLarge, ResultInvalid, fmt.Errorf("body over %d bytes", MaxBodyBytes))
+			b.record(Outcome{Transport: "http", Result: ResultInvalid, Err: fmt.Errorf("body over %d bytes", MaxBodyBytes), Latency: time.Since(start)})
+			httpserver.RefuseTooLarge(w, -1, MaxBodyBytes)
 			return
 		}
 		refuse(http.StatusBadRequest, ResultInvalid, fmt.Errorf("read body: %w", err))

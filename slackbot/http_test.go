@@ -1,7 +1,10 @@
 package slackbot_test
 
 import (
+	"bufio"
 	"encoding/json"
+	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -277,4 +280,26 @@ func TestHTTPEdges(t *testing.T) {
 		})
 	}
 	assert.Empty(t, e.emu.Requests(), "none of these calls GitScrum")
+}
+
+// TestDeclaredBodyTooLarge: a Content-Length over MaxBodyBytes is answered 413,
+// with a message saying the bound, as soon as the headers arrive: the body is
+// never waited for nor read.
+func TestDeclaredBodyTooLarge(t *testing.T) {
+	e := newEnv(t)
+	c, err := net.Dial("tcp", strings.TrimPrefix(e.srv.URL, "http://"))
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\ncommand=",
+		slackbot.CommandsPath, 10<<20)
+	require.NoError(t, err)
+	require.NoError(t, c.SetReadDeadline(time.Now().Add(5*time.Second)))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	require.NoError(t, err, "answered before the body was sent")
+	defer resp.Body.Close()
+	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	var body map[string]string
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	assert.Equal(t, "The request body is 10485760 bytes; this endpoint accepts at most 64 KiB (65536 bytes).", body["message"])
+	assert.Empty(t, e.emu.Requests())
 }

@@ -32,7 +32,7 @@ func TestREADMEToolsRegion(t *testing.T) {
 	end += start
 
 	want := tools.Markdown()
-	if updateSnapshots {
+	if updateSnapshots() {
 		updated := readme[:start] + want + readme[end:]
 		require.NoError(t, os.WriteFile(readmePath, []byte(updated), 0o644))
 		return

@@ -1,9 +1,12 @@
 package tools
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -26,8 +29,14 @@ const (
 	HealthPath = "/healthz"
 )
 
-// maxRequestBody bounds one JSON-RPC message over HTTP.
-const maxRequestBody = 1 << 20
+// MaxRequestBody bounds one JSON-RPC message over HTTP: a body declared larger is
+// refused with 413 before it is read, and reading a chunked body stops there. The
+// largest legitimate message is a tools/call of update_client with every argument
+// at its length cap; it must stay well below this even with every character
+// escaped as \uXXXX (6 bytes, 12 for a surrogate pair). 256 KiB also bounds what a
+// flood holds: at most --max-in-flight × 256 KiB of bodies at once (16 MiB at the
+// default 64), where 1 MiB allowed 64 MiB.
+const MaxRequestBody = 256 << 10
 
 // authRealm is the realm of the WWW-Authenticate challenge.
 const authRealm = "gitscrum-mcp"
@@ -40,8 +49,9 @@ type HTTPOptions struct {
 	Client *gitscrum.Client
 	// Loopback says the server listens on a loopback address only (see
 	// [IsLoopbackAddr]). Only then may a request without a token use Client's own
-	// token (GITSCRUM_TOKEN); on any other address such a request is answered 401
-	// with WWW-Authenticate: Bearer.
+	// token (GITSCRUM_TOKEN), and only when it carries none of [ForwardingHeaders]:
+	// a request relayed by a proxy on the same host comes from anywhere. Any other
+	// request without a token is answered 401 with WWW-Authenticate: Bearer.
 	Loopback bool
 	// Sandbox says Client talks to the embedded emulator: every request uses it as
 	// it is, with or without a token, since the sandbox holds demo data only.
@@ -74,35 +84,87 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) http.Handler {
 	return mux
 }
 
+// ForwardingHeaders are the request headers by which a proxy says it relayed a
+// request (the standard Forwarded and Via, and the de facto ones of common
+// proxies and CDNs). A request that carries any of them, with any value, never
+// acts with the server's own token.
+var ForwardingHeaders = []string{
+	"Forwarded", "Via",
+	"X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port",
+	"X-Forwarded-Server", "X-Forwarded-Prefix", "X-Original-Forwarded-For",
+	"X-Real-IP", "True-Client-IP", "CF-Connecting-IP", "Fastly-Client-IP",
+	"X-Client-IP", "X-Cluster-Client-IP", "Client-IP", "X-ProxyUser-IP",
+}
+
+// forwardedBy returns the first of [ForwardingHeaders] that r carries, or "".
+func forwardedBy(r *http.Request) string {
+	for _, h := range ForwardingHeaders {
+		if _, ok := r.Header[http.CanonicalHeaderKey(h)]; ok {
+			return h
+		}
+	}
+	return ""
+}
+
 // authenticate binds to each request the GitScrum client its calls use: one with
-// the request's bearer token; without a token, the server's own only on loopback.
+// the request's bearer token; without a token, the server's own only on loopback
+// and only for a request no proxy relayed. It first bounds the body
+// ([MaxRequestBody]).
 func authenticate(o HTTPOptions, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
+		if !httpserver.LimitBody(w, r, MaxRequestBody) || !readChunked(w, r) {
+			return
+		}
 		ctx := r.Context()
 		if o.Sandbox {
 			next.ServeHTTP(w, r.WithContext(withClient(ctx, o.Client, sourceSandbox)))
 			return
 		}
 		token, present, valid := bearerToken(r)
+		proxy := forwardedBy(r)
 		switch {
 		case present && !valid:
 			unauthorized(w, "invalid_request", `The Authorization header must be "Bearer <GitScrum API token>".`)
 			return
 		case valid:
 			ctx = withClient(ctx, o.Client.WithToken(token), sourceHeader)
-		case o.Loopback && o.Client.HasToken():
+		case o.Loopback && o.Client.HasToken() && proxy == "":
 			ctx = withClient(ctx, o.Client, sourceServer)
 		default:
 			msg := `Send your GitScrum API token (GitScrum → Settings → API) as "Authorization: Bearer <token>".`
-			if !o.Loopback {
+			switch {
+			case !o.Loopback:
 				msg += " This server listens on a non-loopback address, so it never acts with a token of its own."
+			case proxy != "" && o.Client.HasToken():
+				msg += " This request came through a proxy (it carries " + proxy + "), so the server does not act with its own token for it."
 			}
 			unauthorized(w, "", msg)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// readChunked reads a POST body of unknown length (chunked) here, within the
+// bound LimitBody set, so that going over it is answered 413 as a declared size
+// is (mcp-go would answer a JSON-RPC parse error). It reports false after
+// answering.
+func readChunked(w http.ResponseWriter, r *http.Request) bool {
+	if r.ContentLength >= 0 || r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
+		return true
+	}
+	body, err := io.ReadAll(r.Body)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		httpserver.RefuseTooLarge(w, -1, MaxRequestBody)
+		return false
+	case err != nil:
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad_request", "message": "The request body could not be read."})
+		return false
+	}
+	r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+	return true
 }
 
 // bearerToken reads "Authorization: Bearer <token>". present reports whether the
@@ -187,11 +249,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // RunHTTP serves h on ln until ctx is done, then stops accepting connections and
 // lets in-flight requests finish for up to grace before closing the rest. It
 // returns nil after such a stop. The server bounds reading a request (headers 5 s,
-// whole request 30 s), its headers (64 KiB) and idle connections (2 min); its
-// WriteTimeout is twice [gitscrum.DefaultTimeout] plus 10 s, so an answer not
-// written by then is cut: bound tool calls below that with [Options.CallTimeout].
-// (gitscrum-mcp builds its own server, with a WriteTimeout derived from --timeout.)
+// whole request 30 s), its headers (64 KiB), its body ([MaxRequestBody]), idle
+// connections (2 min), the requests served at once and the connections open (the
+// defaults of internal/httpserver: 64 and 512; beyond 64, 503 with Retry-After,
+// except GET [HealthPath]); its WriteTimeout is twice [gitscrum.DefaultTimeout]
+// plus 10 s, so an answer not written by then is cut: bound tool calls below that
+// with [Options.CallTimeout]. (gitscrum-mcp builds its own server, with bounds
+// from its flags and a WriteTimeout derived from --timeout.)
 func RunHTTP(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration, logger *slog.Logger) error {
+	h = httpserver.Guard{
+		MaxInFlight: httpserver.DefaultMaxInFlight,
+		Wait:        httpserver.SlotWait,
+		MaxBody:     MaxRequestBody,
+		Exempt:      []string{HealthPath},
+	}.Handler(h)
 	srv := httpserver.ForSlowest(2*gitscrum.DefaultTimeout).Server(h, logger)
-	return httpserver.Run(ctx, ln, srv, grace, logger)
+	return httpserver.Run(ctx, httpserver.LimitConns(ln, httpserver.DefaultMaxConns), srv, grace, logger)
 }

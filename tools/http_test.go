@@ -262,12 +262,88 @@ func TestHTTPDNSRebinding(t *testing.T) {
 	}
 }
 
+// TestHTTPBodyLimit: a body declared over MaxRequestBody gets 413 with a message
+// that says the bound, before anything is read or authenticated; a chunked body is
+// cut at the bound with 413 too; a body within it is served, chunked or not.
 func TestHTTPBodyLimit(t *testing.T) {
-	_, url := httpEnv(t, tools.HTTPOptions{Loopback: true})
-	big := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"pad":"` + strings.Repeat("x", 2<<20) + `"}}`
-	resp := rawPost(t, url, nil, big)
-	b, _ := io.ReadAll(resp.Body)
-	assert.Contains(t, string(b), "too large")
+	e, url := httpEnv(t, tools.HTTPOptions{Loopback: true})
+	message := func(pad int) string {
+		return `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},` +
+			`"clientInfo":{"name":"raw","version":"1"},"pad":"` + strings.Repeat("x", pad) + `"}}`
+	}
+	assert.Equal(t, 256<<10, tools.MaxRequestBody)
+
+	resp := rawPost(t, url, http.Header{"Authorization": {"Bearer garbage-token"}}, message(tools.MaxRequestBody))
+	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	var body map[string]string
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	assert.Equal(t, "request_too_large", body["error"])
+	assert.Contains(t, body["message"], "this endpoint accepts at most 256 KiB (262144 bytes)")
+
+	req, err := http.NewRequest(http.MethodPost, url+tools.MCPPath, io.MultiReader(strings.NewReader(message(tools.MaxRequestBody))))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.ContentLength = -1 // unknown: sent chunked
+	chunked, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body = nil
+	require.NoError(t, json.NewDecoder(chunked.Body).Decode(&body))
+	_ = chunked.Body.Close()
+	assert.Equal(t, http.StatusRequestEntityTooLarge, chunked.StatusCode, "chunked, cut at the bound")
+	assert.Equal(t, "The request body is over 256 KiB (262144 bytes), the most this endpoint accepts.", body["message"])
+
+	req, err = http.NewRequest(http.MethodPost, url+tools.MCPPath, io.MultiReader(strings.NewReader(initializeBody)))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.ContentLength = -1
+	small, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	_ = small.Body.Close()
+	assert.Equal(t, http.StatusOK, small.StatusCode, "a chunked body within the bound is served")
+
+	resp = rawPost(t, url, nil, message(tools.MaxRequestBody-1024))
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "a body within the bound is served")
+	assert.Empty(t, e.emu.Requests())
+}
+
+// TestHTTPForwardedNeverFallsBack: on loopback, a request without a token that a
+// proxy relayed (any forwarding header, any value, any case) gets 401 with the
+// Bearer challenge and a message saying why, and GitScrum is not called; the
+// same request with its own token is served.
+func TestHTTPForwardedNeverFallsBack(t *testing.T) {
+	e, url := httpEnv(t, tools.HTTPOptions{Loopback: true})
+	e.emu.AddToken("user-token-proxy")
+	for _, h := range []string{
+		"Forwarded", "X-Forwarded-For", "x-forwarded-for", "X-Forwarded-Host", "X-Forwarded-Proto",
+		"X-Real-IP", "X-Real-Ip", "True-Client-IP", "CF-Connecting-IP", "X-Client-IP", "Via",
+	} {
+		t.Run(h, func(t *testing.T) {
+			e.emu.ResetRequests()
+			req, err := http.NewRequest(http.MethodPost, url+tools.MCPPath, strings.NewReader(initializeBody))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", "application/json, text/event-stream")
+			req.Header[h] = []string{""} // present, even empty
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+			assert.Equal(t, `Bearer realm="gitscrum-mcp"`, resp.Header.Get("WWW-Authenticate"))
+			var body map[string]string
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+			assert.Contains(t, body["message"], "This request came through a proxy (it carries ")
+			assert.Contains(t, body["message"], "Authorization: Bearer <token>")
+			assert.Empty(t, e.emu.Requests())
+		})
+	}
+	c, err := httpClient(t, url, map[string]string{"X-Forwarded-For": "203.0.113.7", "Authorization": "Bearer user-token-proxy"})
+	require.NoError(t, err)
+	e.emu.ResetRequests()
+	res := callTool(t, c, "get_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID})
+	require.False(t, res.IsError, textOf(t, res))
+	assert.Equal(t, []string{"user-token-proxy"}, tokensSeen(e.emu))
 }
 
 // TestRunHTTPDrains: on shutdown a call in flight finishes and its answer arrives.

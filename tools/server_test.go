@@ -12,12 +12,22 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/snapshot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
-// updateSnapshots is set to rewrite the schema snapshots and the README's tools
-// region instead of comparing them.
-var updateSnapshots = os.Getenv("UPDATE_SNAPSHOTS") != ""
+// updateSnapshots reports whether to rewrite the schema snapshots and the README's
+// tools region instead of comparing them: exactly when UPDATE_SNAPSHOTS=1.
+func updateSnapshots() bool { return snapshot.Updating(os.Getenv) }
+
+// TestSnapshotSwitch: UPDATE_SNAPSHOTS=0 compares (it used to rewrite, since any
+// value did); only 1 rewrites.
+func TestSnapshotSwitch(t *testing.T) {
+	t.Setenv("UPDATE_SNAPSHOTS", "0")
+	assert.False(t, updateSnapshots())
+	t.Setenv("UPDATE_SNAPSHOTS", "1")
+	assert.True(t, updateSnapshots())
+}
 
 func listTools(t *testing.T, e *env) []mcp.Tool {
 	t.Helper()
@@ -88,7 +98,7 @@ func TestSchemaSnapshots(t *testing.T) {
 			require.NoError(t, err)
 			got = append(got, '\n')
 			path := filepath.Join("testdata", def.Name+".json")
-			if updateSnapshots {
+			if updateSnapshots() {
 				require.NoError(t, os.MkdirAll("testdata", 0o755))
 				require.NoError(t, os.WriteFile(path, got, 0o644))
 				return

@@ -4,7 +4,7 @@
 // run, and the ratio is value / baseline, so the table stays readable on a busy
 // machine where absolute numbers are noisy.
 //
-//	go run ./bench/suite                 # about 2 minutes on 2 cores
+//	go run ./bench/suite                 # about 2.5 minutes on 2 cores
 //	go run ./bench/suite -quick          # under a minute, fewer samples
 //	go run ./bench/suite -o bench.md     # also write the Markdown to a file
 //
@@ -29,6 +29,12 @@
 //   - Pages: a cold ListClients of 5,000 clients in pages of 100 from an emulator
 //     answering each request after 100 ms, pages fetched 8 at a time, against one
 //     page after another.
+//   - Flood: 800 clients flood the real gitscrum-mcp --http and gitscrum-slack
+//     listeners for 5 s (1 s with -quick) with 1 MiB bodies (declared, then chunked)
+//     and with requests of legitimate size, all with a garbage token or a forged
+//     signature: the server's peak RSS, GitScrum requests caused, the answers by
+//     status, and a valid request's p50/p99 against the same process before the
+//     flood (bench/internal/floodbench; go run ./bench/flood runs it alone).
 //   - Cache: the workspace list cache with 5,000 clients in pages of 100 and 100 ms
 //     per request, through the MCP tools (in-process client) and the Slack bot:
 //     warm list_clients and get_client by name against cold or cache-off calls,
@@ -63,6 +69,7 @@ type config struct {
 	listReps     [3]int        // ListClients runs for 1k, 10k, 100k
 	searchReps   [3]int        // index + search runs for 1k, 10k, 100k
 	pageReps     [2]int        // slow-upstream listings: one page at a time, concurrent
+	floodLength  time.Duration // length of each flood
 
 	cacheWarmCalls   int // warm list_clients calls with a query
 	cacheGetCalls    int // warm get_client calls by name
@@ -77,6 +84,7 @@ var (
 		slackSamples: 400, slowRoundsC1: 8,
 		listReps: [3]int{20, 8, 5}, searchReps: [3]int{50, 20, 8},
 		pageReps:       [2]int{3, 9},
+		floodLength:    5 * time.Second,
 		cacheWarmCalls: 200, cacheGetCalls: 20, cacheConcurrent: 200, cacheSlackRounds: 5,
 	}
 	quickConfig = config{
@@ -85,6 +93,7 @@ var (
 		slackSamples: 100, slowRoundsC1: 2,
 		listReps: [3]int{5, 2, 1}, searchReps: [3]int{10, 5, 2},
 		pageReps:       [2]int{1, 3},
+		floodLength:    time.Second,
 		cacheWarmCalls: 50, cacheGetCalls: 5, cacheConcurrent: 200, cacheSlackRounds: 2,
 	}
 )
@@ -137,6 +146,7 @@ func (s *suite) run() {
 	s.step("Slack", s.slack)
 	s.step("Scale", s.scale)
 	s.step("Pages", s.pages)
+	s.step("Flood", func() error { return s.flood(dir) })
 	s.step("Cache", s.cache)
 	s.table.Notes = append(s.table.Notes,
 		"Ratio = value / baseline; n is the number of samples. Suite wall time "+

@@ -5,14 +5,20 @@
 //
 //	gitscrum-mcp [--sandbox] [--http ADDR] [--no-metrics] [--read-only]
 //	             [--company-slug SLUG] [--api-url URL] [--timeout 15s]
-//	             [--cache-ttl 30s] [--shutdown-timeout 10s] [--log-level info]
-//	             [--version]
+//	             [--cache-ttl 30s] [--max-in-flight 64] [--max-conns 512]
+//	             [--shutdown-timeout 10s] [--log-level info] [--version]
 //
 // By default it speaks MCP over stdio, as assistants that spawn it expect; stdout
 // carries the protocol only and logs go to stderr. With --http ADDR it serves
 // streamable HTTP at /mcp (and GET /healthz) instead: each request's
 // "Authorization: Bearer <GitScrum token>" is used for that request's GitScrum calls,
-// and the server's own GITSCRUM_TOKEN is a fallback only on a loopback address.
+// and the server's own GITSCRUM_TOKEN is a fallback only on a loopback address, and
+// never for a request that came through a proxy (one with a forwarding header).
+//
+// Each HTTP listener serves at most --max-in-flight requests at once (a request
+// that finds no free slot within 50 ms gets 503 with Retry-After; /healthz and
+// /metrics are always answered), keeps at most --max-conns connections open, and
+// refuses with 413, before reading it, a body declared larger than 256 KiB.
 //
 // Over HTTP, GET /metrics on the same listener serves Prometheus metrics (GitScrum
 // requests, retries and latency, tool calls by outcome, requests in flight) without
@@ -23,8 +29,8 @@
 //
 // Environment: GITSCRUM_TOKEN, GITSCRUM_API_URL, GITSCRUM_COMPANY_SLUG,
 // GITSCRUM_TIMEOUT, GITSCRUM_CACHE_TTL (0 turns the workspace list cache off),
-// GITSCRUM_READ_ONLY=1, GITSCRUM_LOG_LEVEL. A flag wins over the
-// environment. --sandbox embeds an emulator with demo data: no token needed.
+// GITSCRUM_READ_ONLY=1, GITSCRUM_LOG_LEVEL, GITSCRUM_MAX_IN_FLIGHT,
+// GITSCRUM_MAX_CONNS. A flag wins over the environment. --sandbox embeds an emulator with demo data: no token needed.
 //
 // SIGINT or SIGTERM stops it: no new requests are taken, calls in flight may finish
 // within --shutdown-timeout, and it exits 0.
@@ -40,8 +46,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -50,15 +54,10 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/metrics"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/settings"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/upstream"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
-)
-
-// Environment variables of this binary, beyond those of internal/upstream.
-const (
-	envReadOnly = "GITSCRUM_READ_ONLY"
-	envLogLevel = "GITSCRUM_LOG_LEVEL"
 )
 
 func main() {
@@ -70,11 +69,10 @@ func main() {
 
 // options are the settings of this binary beyond the upstream configuration.
 type options struct {
+	settings.Settings
 	httpAddr  string
 	noMetrics bool
-	readOnly  bool
 	version   bool
-	logLevel  slog.Level
 	grace     time.Duration
 }
 
@@ -85,30 +83,23 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (upstrea
 		return cfg, options{}, err
 	}
 	o := options{grace: 10 * time.Second}
-	if v := strings.TrimSpace(getenv(envReadOnly)); v != "" {
-		if o.readOnly, err = strconv.ParseBool(v); err != nil {
-			return cfg, o, fmt.Errorf("%s=%q: want 1 or 0 (true or false)", envReadOnly, v)
-		}
+	if o.Settings, err = settings.FromEnv(getenv); err != nil {
+		return cfg, o, err
 	}
-	level := firstNonEmpty(getenv(envLogLevel), "info")
 
 	fs := flag.NewFlagSet("gitscrum-mcp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg.RegisterFlags(fs)
+	o.RegisterFlags(fs, "offer only list_clients and get_client")
 	fs.StringVar(&o.httpAddr, "http", "", "serve streamable HTTP at ADDR (e.g. 127.0.0.1:8080) on /mcp instead of stdio")
 	fs.BoolVar(&o.noMetrics, "no-metrics", false, "with --http: do not serve Prometheus metrics at "+metrics.Path)
-	fs.BoolVar(&o.readOnly, "read-only", o.readOnly, "offer only list_clients and get_client (env "+envReadOnly+"=1)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
-	fs.StringVar(&level, "log-level", level, "debug, info, warn or error; logs go to stderr (env "+envLogLevel+")")
 	fs.DurationVar(&o.grace, "shutdown-timeout", o.grace, "on SIGINT/SIGTERM, how long calls in flight may take to finish")
 	if err := fs.Parse(args); err != nil {
 		return cfg, o, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if err := o.logLevel.UnmarshalText([]byte(level)); err != nil {
-		return cfg, o, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
 	}
 	if o.grace < 0 {
 		return cfg, o, errors.New("--shutdown-timeout must not be negative")
@@ -130,7 +121,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stdout, version.Line("gitscrum-mcp", gitscrum.Version))
 		return 0
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.logLevel}))
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.LogLevel}))
 
 	m := newMetrics(o)
 	var clientOpts []gitscrum.Option
@@ -157,7 +148,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	topts := tools.Options{
 		Client:      up.Client,
 		CompanySlug: up.CompanySlug,
-		ReadOnly:    o.readOnly,
+		ReadOnly:    o.ReadOnly,
 		Sandbox:     cfg.Sandbox,
 		Logger:      logger,
 		Observe:     observeCalls(m),
@@ -172,7 +163,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 
 	if o.httpAddr == "" {
-		logger.Info("serving MCP over stdio", "version", gitscrum.Version, "read_only", o.readOnly, "company_slug", up.CompanySlug)
+		logger.Info("serving MCP over stdio", "version", gitscrum.Version, "read_only", o.ReadOnly, "company_slug", up.CompanySlug)
 		err = tools.RunStdio(ctx, srv, stdin, stdout, o.grace, logger)
 	} else {
 		err = serveHTTP(ctx, o, cfg, up, srv, m, logger)
@@ -195,23 +186,22 @@ func serveHTTP(ctx context.Context, o options, cfg upstream.Config, up *upstream
 	loopback := tools.IsLoopbackAddr(ln.Addr())
 	h := tools.NewHTTPHandler(srv, tools.HTTPOptions{Client: up.Client, Loopback: loopback, Sandbox: cfg.Sandbox, Logger: logger})
 	h = m.Wrap(h, "mcp", tools.MCPPath)
+	h = httpserver.Guard{
+		MaxInFlight: o.MaxInFlight,
+		Wait:        httpserver.SlotWait,
+		MaxBody:     tools.MaxRequestBody,
+		Exempt:      []string{tools.HealthPath, metrics.Path},
+		OnRefuse:    m.Refusals("mcp"),
+	}.Handler(h)
 	base := "http://" + ln.Addr().String()
 	logger.Info("serving MCP over streamable HTTP",
 		"url", base+tools.MCPPath, "addr", ln.Addr().String(),
 		"loopback", loopback, "token_fallback", loopback && up.Client.HasToken() && !cfg.Sandbox,
-		"version", gitscrum.Version, "read_only", o.readOnly, "company_slug", up.CompanySlug)
+		"version", gitscrum.Version, "read_only", o.ReadOnly, "company_slug", up.CompanySlug,
+		"max_in_flight", o.MaxInFlight, "max_conns", o.MaxConns, "max_body_bytes", tools.MaxRequestBody)
 	if m != nil {
 		logger.Info("serving Prometheus metrics without a token; restrict the path at your proxy if the port is public, or use --no-metrics",
 			"url", base+metrics.Path)
 	}
-	return httpserver.Run(ctx, ln, httpLimits(cfg.Timeout).Server(h, logger), o.grace, logger)
-}
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v = strings.TrimSpace(v); v != "" {
-			return v
-		}
-	}
-	return ""
+	return httpserver.Run(ctx, httpserver.LimitConns(ln, o.MaxConns), httpLimits(cfg.Timeout).Server(h, logger), o.grace, logger)
 }

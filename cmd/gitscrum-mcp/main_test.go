@@ -58,7 +58,7 @@ func TestMain(m *testing.M) {
 // baseEnv is a hermetic environment: none of the caller's GITSCRUM_* settings.
 func baseEnv(extra ...string) []string {
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
-	for _, k := range []string{"GITSCRUM_TOKEN", "GITSCRUM_API_URL", "GITSCRUM_COMPANY_SLUG", "GITSCRUM_TIMEOUT", "GITSCRUM_CACHE_TTL", "GITSCRUM_READ_ONLY", "GITSCRUM_LOG_LEVEL"} {
+	for _, k := range []string{"GITSCRUM_TOKEN", "GITSCRUM_API_URL", "GITSCRUM_COMPANY_SLUG", "GITSCRUM_TIMEOUT", "GITSCRUM_CACHE_TTL", "GITSCRUM_READ_ONLY", "GITSCRUM_LOG_LEVEL", "GITSCRUM_MAX_IN_FLIGHT", "GITSCRUM_MAX_CONNS"} {
 		env = append(env, k+"=")
 	}
 	return append(env, extra...)
@@ -175,7 +175,10 @@ func TestBadUsage(t *testing.T) {
 		env  []string
 		want string
 	}{
-		{args: []string{"--log-level", "loud"}, want: "--log-level"},
+		{args: []string{"--log-level", "loud"}, want: `invalid value "loud" for flag -log-level: want debug, info, warn or error`},
+		{env: []string{"GITSCRUM_LOG_LEVEL=loud"}, want: `GITSCRUM_LOG_LEVEL="loud"`},
+		{env: []string{"GITSCRUM_MAX_IN_FLIGHT=0"}, want: `GITSCRUM_MAX_IN_FLIGHT="0": want a whole number from 1`},
+		{args: []string{"--max-conns", "none"}, want: `invalid value "none" for flag -max-conns`},
 		{args: []string{"--no-such-flag"}, want: "flag provided but not defined"},
 		{args: []string{"extra"}, want: `unexpected argument "extra"`},
 		{env: []string{"GITSCRUM_READ_ONLY=perhaps"}, want: "GITSCRUM_READ_ONLY"},
@@ -221,6 +224,9 @@ func TestStdioReadOnly(t *testing.T) {
 	}{
 		"flag": {args: []string{"--sandbox", "--read-only"}},
 		"env":  {env: []string{"GITSCRUM_READ_ONLY=1"}, args: []string{"--sandbox"}},
+		// The same spellings as gitscrum-slack (internal/settings).
+		"env yes": {env: []string{"GITSCRUM_READ_ONLY=yes"}, args: []string{"--sandbox"}},
+		"flag on": {args: []string{"--sandbox", "--read-only=on"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c, _, init := stdioClient(t, baseEnv(setup.env...), setup.args...)
@@ -324,6 +330,19 @@ func TestHTTPBinary(t *testing.T) {
 		res = callTool(t, c2, "get_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID})
 		require.False(t, res.IsError, text(res))
 		assert.Equal(t, "Bearer user-token-0001", emu.Requests()[0].Header.Get("Authorization"), "with a token: the request's")
+
+		emu.ResetRequests()
+		req, _ := http.NewRequest(http.MethodPost, url+"/mcp", strings.NewReader(
+			`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_clients","arguments":{}}}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("X-Forwarded-For", "203.0.113.9")
+		resp, err = http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_ = resp.Body.Close()
+		assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "relayed by a proxy: no fallback")
+		assert.Equal(t, `Bearer realm="gitscrum-mcp"`, resp.Header.Get("WWW-Authenticate"))
+		assert.Empty(t, emu.Requests())
 	})
 
 	t.Run("all interfaces", func(t *testing.T) {

@@ -11,6 +11,11 @@
 // proxy when the port is public, or turn it off with --no-metrics. Socket Mode has no
 // listener, so it has no metrics.
 //
+// In HTTP mode the listener serves at most --max-in-flight requests at once (a
+// request that finds no free slot within 50 ms gets 503 with Retry-After; /healthz
+// and /metrics are always answered), keeps at most --max-conns connections open,
+// and refuses with 413, before reading it, a body declared larger than 64 KiB.
+//
 // Run gitscrum-slack --help for every flag and environment variable.
 package main
 
@@ -31,6 +36,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/metrics"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/settings"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/upstream"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
@@ -41,7 +47,6 @@ const (
 	envSigningSecret = "SLACK_SIGNING_SECRET"
 	envAppToken      = "SLACK_APP_TOKEN"
 	envBotToken      = "SLACK_BOT_TOKEN"
-	envReadOnly      = "GITSCRUM_READ_ONLY"
 )
 
 func main() {
@@ -50,15 +55,14 @@ func main() {
 
 // config is everything gitscrum-slack is told by flags and environment.
 type config struct {
-	upstream      upstream.Config
+	upstream upstream.Config
+	settings.Settings
 	addr          string
 	noMetrics     bool
 	socketMode    bool
-	readOnly      bool
 	writeUsers    string
 	command       string
 	responseURLs  string
-	logLevel      string
 	drainTimeout  time.Duration
 	version       bool
 	signingSecret string // env only: flags show in process listings
@@ -84,12 +88,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stdout, version.Line("gitscrum-slack", gitscrum.Version))
 		return 0
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(cfg.logLevel)); err != nil {
-		fmt.Fprintf(stderr, "gitscrum-slack: --log-level %q: use debug, info, warn or error\n", cfg.logLevel)
-		return 2
-	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := serve(ctx, cfg, logger); err != nil {
@@ -105,13 +104,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if err != nil {
 		return config{}, err
 	}
-	readOnly, err := parseBool(envReadOnly, getenv(envReadOnly))
+	shared, err := settings.FromEnv(getenv)
 	if err != nil {
 		return config{}, err
 	}
 	cfg := config{
 		upstream:      up,
-		readOnly:      readOnly,
+		Settings:      shared,
 		writeUsers:    getenv(slackbot.EnvWriteUsers),
 		command:       envOr(getenv, slackbot.EnvCommand, slackbot.DefaultCommand),
 		responseURLs:  envOr(getenv, slackbot.EnvResponseURLPrefixes, strings.Join(slackbot.DefaultResponseURLPrefixes, ",")),
@@ -125,11 +124,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&cfg.addr, "addr", ":8080", "HTTP mode: address to listen on for /slack/commands, /healthz and "+metrics.Path)
 	fs.BoolVar(&cfg.noMetrics, "no-metrics", false, "HTTP mode: do not serve Prometheus metrics at "+metrics.Path+" (Socket Mode has none)")
 	fs.BoolVar(&cfg.socketMode, "socket-mode", false, "use Socket Mode (needs "+envAppToken+"); the default when "+envAppToken+" and "+envBotToken+" are both set")
-	fs.BoolVar(&cfg.readOnly, "read-only", cfg.readOnly, "refuse creates and updates for everyone (env "+envReadOnly+"=1)")
 	fs.StringVar(&cfg.writeUsers, "write-users", cfg.writeUsers, "Slack user IDs allowed to create and update clients, comma-separated (env "+slackbot.EnvWriteUsers+")")
 	fs.StringVar(&cfg.command, "command", cfg.command, "the slash command this app answers; requests for another are refused (env "+slackbot.EnvCommand+")")
 	fs.StringVar(&cfg.responseURLs, "response-url-prefixes", cfg.responseURLs, "comma-separated URL prefixes a command's response_url must start with to be posted to (env "+slackbot.EnvResponseURLPrefixes+")")
-	fs.StringVar(&cfg.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	cfg.RegisterFlags(fs, "refuse creates and updates for everyone")
 	fs.DurationVar(&cfg.drainTimeout, "drain-timeout", 25*time.Second, "on SIGINT/SIGTERM, how long to let commands in flight finish")
 	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
 	fs.Usage = func() {
@@ -145,6 +143,9 @@ Environment:
   GITSCRUM_TIMEOUT       bound for one GitScrum call, e.g. 15s
   GITSCRUM_CACHE_TTL     how long a workspace's client list is served from memory, e.g. 30s; 0 turns it off
   GITSCRUM_READ_ONLY     1 to refuse creates and updates
+  GITSCRUM_LOG_LEVEL     debug, info (default), warn or error
+  GITSCRUM_MAX_IN_FLIGHT HTTP mode: requests served at once (default %d)
+  GITSCRUM_MAX_CONNS     HTTP mode: connections open at once (default %d)
   %-22s HTTP mode: the app's signing secret
   %-22s Socket Mode: app-level token (xapp-…, scope connections:write)
   %-22s Socket Mode: bot token (xoxb-…)
@@ -153,7 +154,7 @@ Environment:
   %-28s response_url prefixes (default %s)
 
 Flags (a flag wins over the environment):
-`, gitscrum.DefaultBaseURL, envSigningSecret, envAppToken, envBotToken, slackbot.EnvWriteUsers,
+`, gitscrum.DefaultBaseURL, httpserver.DefaultMaxInFlight, httpserver.DefaultMaxConns, envSigningSecret, envAppToken, envBotToken, slackbot.EnvWriteUsers,
 			slackbot.EnvCommand, slackbot.DefaultCommand, slackbot.EnvResponseURLPrefixes, strings.Join(slackbot.DefaultResponseURLPrefixes, ","))
 		fs.PrintDefaults()
 	}
@@ -197,17 +198,6 @@ func envOr(getenv func(string) string, name, def string) string {
 	return def
 }
 
-// parseBool reads a yes/no environment variable.
-func parseBool(name, v string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "", "0", "false", "no", "off":
-		return false, nil
-	case "1", "true", "yes", "on":
-		return true, nil
-	}
-	return false, fmt.Errorf("%s=%q: use 1 or 0", name, v)
-}
-
 // serve runs the bot until ctx is done, then drains it.
 func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	writers, err := slackbot.ParseWriteUsers(cfg.writeUsers)
@@ -236,7 +226,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 		Workspace:           up.CompanySlug,
 		SigningSecret:       cfg.signingSecret,
 		WriteUsers:          writers,
-		ReadOnly:            cfg.readOnly,
+		ReadOnly:            cfg.ReadOnly,
 		Command:             cfg.command,
 		ResponseURLPrefixes: responseURLs,
 		Logger:              logger,
@@ -246,9 +236,9 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 		return err
 	}
 	logger.Info("gitscrum-slack starting", "version", gitscrum.Version, "mode", modeName(cfg.socketMode),
-		"workspace", up.CompanySlug, "read_only", cfg.readOnly, "write_users", len(writers), "sandbox", up.Sandbox != nil,
+		"workspace", up.CompanySlug, "read_only", cfg.ReadOnly, "write_users", len(writers), "sandbox", up.Sandbox != nil,
 		"command", cfg.command, "response_url_prefixes", strings.Join(responseURLs, ","))
-	if len(writers) == 0 && !cfg.readOnly {
+	if len(writers) == 0 && !cfg.ReadOnly {
 		logger.Info("writes are off until " + slackbot.EnvWriteUsers + " lists the Slack user IDs allowed to create and update clients")
 	}
 	// The drain timeout counts from the signal, for the HTTP server and the bot's
@@ -294,7 +284,15 @@ func serveHTTP(ctx context.Context, cfg config, bot *slackbot.Bot, m *metrics.Me
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
 	h := m.Wrap(bot.Handler(), "slack", slackbot.CommandsPath)
-	logger.Info("listening", "addr", ln.Addr().String(), "endpoint", slackbot.CommandsPath, "health", slackbot.HealthPath)
+	h = httpserver.Guard{
+		MaxInFlight: cfg.MaxInFlight,
+		Wait:        httpserver.SlotWait,
+		MaxBody:     slackbot.MaxBodyBytes,
+		Exempt:      []string{slackbot.HealthPath, metrics.Path},
+		OnRefuse:    m.Refusals("slack"),
+	}.Handler(h)
+	logger.Info("listening", "addr", ln.Addr().String(), "endpoint", slackbot.CommandsPath, "health", slackbot.HealthPath,
+		"max_in_flight", cfg.MaxInFlight, "max_conns", cfg.MaxConns, "max_body_bytes", slackbot.MaxBodyBytes)
 	if m != nil {
 		logger.Info("serving Prometheus metrics without a signature; restrict the path at your proxy if the port is public, or use --no-metrics",
 			"path", metrics.Path)
@@ -302,7 +300,7 @@ func serveHTTP(ctx context.Context, cfg config, bot *slackbot.Bot, m *metrics.Me
 	if listening != nil {
 		listening(ln.Addr().String())
 	}
-	return httpserver.Run(ctx, ln, httpLimits().Server(h, logger), cfg.drainTimeout, logger)
+	return httpserver.Run(ctx, httpserver.LimitConns(ln, cfg.MaxConns), httpLimits().Server(h, logger), cfg.drainTimeout, logger)
 }
 
 // serveSocket answers commands over Socket Mode until ctx is done.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -119,7 +120,7 @@ func TestParseConfig(t *testing.T) {
 		{name: "http by default", env: base, check: func(t *testing.T, c config) {
 			assert.False(t, c.socketMode)
 			assert.Equal(t, ":8080", c.addr)
-			assert.False(t, c.readOnly)
+			assert.False(t, c.ReadOnly)
 		}},
 		{name: "socket when both tokens", env: with(map[string]string{"SLACK_APP_TOKEN": "xapp-1", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "-"}),
 			check: func(t *testing.T, c config) { assert.True(t, c.socketMode) }},
@@ -128,11 +129,11 @@ func TestParseConfig(t *testing.T) {
 		{name: "socket by flag", env: with(map[string]string{"SLACK_APP_TOKEN": "xapp-1"}), args: []string{"--socket-mode"},
 			check: func(t *testing.T, c config) { assert.True(t, c.socketMode) }},
 		{name: "read-only from env", env: with(map[string]string{"GITSCRUM_READ_ONLY": "1"}),
-			check: func(t *testing.T, c config) { assert.True(t, c.readOnly) }},
+			check: func(t *testing.T, c config) { assert.True(t, c.ReadOnly) }},
 		{name: "flag wins over env", env: with(map[string]string{"GITSCRUM_READ_ONLY": "1", "SLACK_WRITE_USERS": "U0AAA"}),
 			args: []string{"--read-only=false", "--write-users", "U0BBB,U0CCC", "--addr", "127.0.0.1:9999"},
 			check: func(t *testing.T, c config) {
-				assert.False(t, c.readOnly)
+				assert.False(t, c.ReadOnly)
 				assert.Equal(t, "U0BBB,U0CCC", c.writeUsers)
 				assert.Equal(t, "127.0.0.1:9999", c.addr)
 			}},
@@ -142,6 +143,22 @@ func TestParseConfig(t *testing.T) {
 		{name: "socket without app token", env: base, args: []string{"--socket-mode"}, err: "SLACK_APP_TOKEN"},
 		{name: "bad write users", env: with(map[string]string{"SLACK_WRITE_USERS": "alice"}), err: "not a Slack user ID"},
 		{name: "bad read-only", env: with(map[string]string{"GITSCRUM_READ_ONLY": "maybe"}), err: "GITSCRUM_READ_ONLY"},
+		{name: "read-only yes, as in gitscrum-mcp", env: with(map[string]string{"GITSCRUM_READ_ONLY": "yes"}),
+			check: func(t *testing.T, c config) { assert.True(t, c.ReadOnly) }},
+		{name: "read-only flag on", env: base, args: []string{"--read-only=on"},
+			check: func(t *testing.T, c config) { assert.True(t, c.ReadOnly) }},
+		{name: "log level from env", env: with(map[string]string{"GITSCRUM_LOG_LEVEL": "debug"}),
+			check: func(t *testing.T, c config) { assert.Equal(t, slog.LevelDebug, c.LogLevel) }},
+		{name: "listener bounds", env: with(map[string]string{"GITSCRUM_MAX_IN_FLIGHT": "8"}), args: []string{"--max-conns", "20"},
+			check: func(t *testing.T, c config) {
+				assert.Equal(t, 8, c.MaxInFlight)
+				assert.Equal(t, 20, c.MaxConns)
+			}},
+		{name: "listener bounds by default", env: base, check: func(t *testing.T, c config) {
+			assert.Equal(t, 64, c.MaxInFlight)
+			assert.Equal(t, 512, c.MaxConns)
+		}},
+		{name: "bad max in flight", env: with(map[string]string{"GITSCRUM_MAX_IN_FLIGHT": "0"}), err: "GITSCRUM_MAX_IN_FLIGHT"},
 		{name: "stray argument", env: base, args: []string{"serve"}, err: "unexpected argument"},
 		{name: "default command and prefixes", env: base, check: func(t *testing.T, c config) {
 			assert.Equal(t, "/gitscrum", c.command)

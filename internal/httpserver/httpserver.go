@@ -1,6 +1,8 @@
 // Package httpserver builds the HTTP servers of the binaries with the same limits
 // (read, write and idle timeouts and a header size bound) and runs them until their
-// context ends, then drains the requests in flight within a bound.
+// context ends, then drains the requests in flight within a bound. It also bounds
+// what one listener takes on: open connections ([LimitConns]), requests served at
+// once and body sizes ([Guard], [LimitBody]).
 package httpserver
 
 import (
@@ -18,7 +20,7 @@ const (
 	// ReadHeaderTimeout bounds reading a request's headers.
 	ReadHeaderTimeout = 5 * time.Second
 	// ReadTimeout bounds reading a whole request, body included (the largest bodies
-	// accepted are 1 MiB for MCP and 64 KiB for Slack).
+	// accepted are 256 KiB for MCP and 64 KiB for Slack).
 	ReadTimeout = 30 * time.Second
 	// WriteMargin is added to the slowest legitimate handler's duration for
 	// WriteTimeout, for writing the answer after the work is done.

@@ -1,7 +1,8 @@
 // Package metrics holds the Prometheus metrics both binaries serve at /metrics on
 // their HTTP listeners: upstream GitScrum requests by operation and status class,
-// upstream latency, retries, the workspace list cache's events and size, tool calls and slash commands by name and outcome, and
-// in-flight HTTP requests. A nil *Metrics is valid and records nothing, so code paths
+// upstream latency, retries, the workspace list cache's events and size, tool calls
+// and slash commands by name and outcome, in-flight HTTP requests, and requests a
+// listener refused (busy, too large). A nil *Metrics is valid and records nothing, so code paths
 // without a listener (stdio) need no checks.
 package metrics
 
@@ -17,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome"
 )
 
@@ -58,6 +60,7 @@ type Metrics struct {
 	calls            *prometheus.CounterVec
 	callLatency      *prometheus.HistogramVec
 	inFlight         *prometheus.GaugeVec
+	refused          *prometheus.CounterVec
 	cacheEvents      *prometheus.CounterVec
 	cacheRecords     prometheus.Gauge
 }
@@ -93,6 +96,10 @@ func New() *Metrics {
 			Name: "gitscrum_bridge_http_requests_in_flight",
 			Help: "HTTP requests being served, by handler.",
 		}, []string{"handler"}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gitscrum_bridge_http_refused_total",
+			Help: "HTTP requests a listener refused before any handler ran, by handler and reason: busy (503, every slot taken) or too_large (413, Content-Length over the bound).",
+		}, []string{"handler", "reason"}),
 		cacheEvents: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gitscrum_list_cache_events_total",
 			Help: "Workspace list cache events: hit (fresh list served), stale (stale list served while one refresh runs), miss (caller waited for a listing), refresh, refresh_error, eviction (list dropped for the record cap), patch (a write or fresh read put into a list).",
@@ -108,7 +115,7 @@ func New() *Metrics {
 	}
 	m.registry.MustRegister(
 		m.upstreamRequests, m.upstreamLatency, m.upstreamRetries,
-		m.calls, m.callLatency, m.inFlight, m.cacheEvents, m.cacheRecords,
+		m.calls, m.callLatency, m.inFlight, m.refused, m.cacheEvents, m.cacheRecords,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -183,6 +190,27 @@ func (m *Metrics) InFlight(handler string, next http.Handler) http.Handler {
 		defer g.Dec()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// Refusals returns the function for [httpserver.Guard.OnRefuse] that counts the
+// refusals of handler's listener by reason, both reasons starting at 0 so they show
+// before the first refusal; a reason outside httpserver's Refused… constants counts
+// as "other". A nil m returns nil.
+func (m *Metrics) Refusals(handler string) func(reason string) {
+	if m == nil {
+		return nil
+	}
+	byReason := map[string]prometheus.Counter{
+		httpserver.RefusedBusy:     m.refused.WithLabelValues(handler, httpserver.RefusedBusy),
+		httpserver.RefusedTooLarge: m.refused.WithLabelValues(handler, httpserver.RefusedTooLarge),
+	}
+	return func(reason string) {
+		c, ok := byReason[reason]
+		if !ok {
+			c = m.refused.WithLabelValues(handler, "other")
+		}
+		c.Inc()
+	}
 }
 
 // Wrap returns h with the metrics beside it: GET [Path] serves the registry,

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/metrics"
 )
 
@@ -113,4 +114,26 @@ func TestWrapNil(t *testing.T) {
 	rec := httptest.NewRecorder()
 	m.Wrap(h, "mcp", "/mcp").ServeHTTP(rec, httptest.NewRequest(http.MethodGet, metrics.Path, nil))
 	assert.Equal(t, http.StatusNotFound, rec.Code)
+}
+
+// TestRefusals: both reasons show at 0 before any refusal; each refusal counts
+// under its reason, an unknown one under "other".
+func TestRefusals(t *testing.T) {
+	m := metrics.New()
+	count := m.Refusals("mcp")
+	body := scrape(t, m)
+	assert.Contains(t, body, `gitscrum_bridge_http_refused_total{handler="mcp",reason="busy"} 0`)
+	assert.Contains(t, body, `gitscrum_bridge_http_refused_total{handler="mcp",reason="too_large"} 0`)
+	count(httpserver.RefusedBusy)
+	count(httpserver.RefusedBusy)
+	count(httpserver.RefusedTooLarge)
+	count("surprise")
+	body = scrape(t, m)
+	assert.Contains(t, body, `gitscrum_bridge_http_refused_total{handler="mcp",reason="busy"} 2`)
+	assert.Contains(t, body, `gitscrum_bridge_http_refused_total{handler="mcp",reason="too_large"} 1`)
+	assert.Contains(t, body, `gitscrum_bridge_http_refused_total{handler="mcp",reason="other"} 1`)
+	assert.NotContains(t, body, "surprise")
+
+	var none *metrics.Metrics
+	assert.Nil(t, none.Refusals("mcp"))
 }

@@ -1,0 +1,78 @@
+package floodbench
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestRun floods both real binaries briefly with every variant: each flood stops
+// by itself within its bounds, the valid request is answered before and during it,
+// and the answers are those the listeners promise: 413 for a 1 MiB body declared
+// or chunked, 401 for a forged Slack signature, a refused token for MCP; nothing
+// but the MCP flood's own token reaches GitScrum.
+func TestRun(t *testing.T) {
+	mcpBin, slackBin, err := Build(t.TempDir())
+	require.NoError(t, err)
+	cfg := Config{Flooders: 8, Duration: 400 * time.Millisecond, MaxRequests: 100_000, BaselineProbes: 3, MaxProbes: 5, ProbeGap: time.Millisecond}
+	for _, tc := range []struct {
+		target Target
+		want   []int // status of the flood's answers, per variant
+	}{
+		{MCP(mcpBin), []int{http.StatusRequestEntityTooLarge, http.StatusRequestEntityTooLarge, http.StatusOK}},
+		{Slack(slackBin), []int{http.StatusRequestEntityTooLarge, http.StatusRequestEntityTooLarge, http.StatusUnauthorized}},
+	} {
+		t.Run(tc.target.Name, func(t *testing.T) {
+			began := time.Now()
+			results, err := Run(tc.target, cfg, Variants, t.Logf)
+			require.NoError(t, err)
+			require.Len(t, results, len(Variants))
+			assert.Less(t, time.Since(began), 60*time.Second)
+			for i, r := range results {
+				assert.Len(t, r.Baseline, cfg.BaselineProbes, r.Variant)
+				assert.Positive(t, r.Sent, r.Variant)
+				assert.Equal(t, r.Sent, r.Statuses[tc.want[i]], "%s: %v", r.Variant, r.Statuses)
+				assert.Positive(t, r.PeakHWM, r.Variant)
+				assert.GreaterOrEqual(t, r.PeakHWM, r.BaselineHWM, r.Variant)
+				assert.NotEmpty(t, r.Probes, "%s: the valid request is answered during the flood: %v", r.Variant, r.ProbeStatuses)
+				rows := Rows(r)
+				assert.Len(t, rows, 5)
+				assert.True(t, strings.HasPrefix(rows[0].Scenario, "Flood: "+tc.target.Name))
+			}
+			last := results[len(results)-1]
+			if tc.target.Name == "gitscrum-mcp" {
+				assert.Equal(t, last.Sent, last.ToolErrors, "every MCP flood call fails: GitScrum refuses the token")
+				assert.Positive(t, last.Upstream, "the garbage token reached GitScrum at least once")
+				assert.LessOrEqual(t, last.Upstream, last.Sent+cfg.Flooders, "at most once per flood request (the ones cut at the end included)")
+			} else {
+				assert.Zero(t, last.Upstream, "a forged signature never reaches GitScrum")
+			}
+			assert.Zero(t, results[0].Upstream, "a 1 MiB body never reaches GitScrum")
+			assert.Zero(t, results[1].Upstream)
+		})
+	}
+
+	t.Run("bounded in count", func(t *testing.T) {
+		cfg := Config{Flooders: 4, Duration: time.Minute, MaxRequests: 40, BaselineProbes: 1, MaxProbes: 1}
+		began := time.Now()
+		results, err := Run(Slack(slackBin), cfg, Variants[2:], t.Logf)
+		require.NoError(t, err)
+		assert.Less(t, time.Since(began), 30*time.Second)
+		assert.LessOrEqual(t, results[0].Sent, cfg.MaxRequests)
+		assert.Positive(t, results[0].Sent)
+	})
+}
+
+func TestPadded(t *testing.T) {
+	j := padded(`{"a":1}`, 100, true)
+	assert.Len(t, j, 100)
+	assert.True(t, strings.HasPrefix(string(j), `{"a":1,"pad":"xx`))
+	assert.True(t, strings.HasSuffix(string(j), `x"}`))
+	f := padded("a=1", 50, false)
+	assert.Len(t, f, 50)
+	assert.Equal(t, "a=1", string(padded("a=1", 0, false)))
+}

@@ -1,0 +1,158 @@
+package floodbench
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
+)
+
+// FloodToken is the bearer token of the MCP flood: garbage that GitScrum refuses.
+// Every flood request carries the same one, as a flood from one attacker would.
+const FloodToken = "flood-garbage-token-0123456789"
+
+// SigningSecret is the Slack signing secret gitscrum-slack is given; the flood's
+// signatures are made with another.
+const SigningSecret = "floodbench-signing-secret-0123456789"
+
+// floodWorkspace is the workspace the Slack flood's commands name, so requests it
+// caused at GitScrum (none are expected) are told apart from the valid ones.
+const floodWorkspace = "flood-ws"
+
+// Build builds cmd/gitscrum-mcp and cmd/gitscrum-slack with -trimpath into dir and
+// returns their paths. The go command's output goes to stderr.
+func Build(dir string) (mcpBin, slackBin string, err error) {
+	for _, b := range []struct {
+		name string
+		dst  *string
+	}{{"gitscrum-mcp", &mcpBin}, {"gitscrum-slack", &slackBin}} {
+		*b.dst = filepath.Join(dir, b.name)
+		cmd := exec.Command("go", "build", "-trimpath", "-o", *b.dst, "github.com/gitscrum-bridge/gitscrum-bridge/cmd/"+b.name)
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return "", "", fmt.Errorf("build %s: %w", b.name, err)
+		}
+	}
+	return mcpBin, slackBin, nil
+}
+
+// padded returns body grown to n bytes by a JSON string or form field named pad
+// (n ≤ len(body) returns body).
+func padded(body string, n int, json bool) []byte {
+	if n <= len(body) {
+		return []byte(body)
+	}
+	if json {
+		head := strings.TrimSuffix(body, "}") + `,"pad":"`
+		return []byte(head + strings.Repeat("x", max(n-len(head)-2, 0)) + `"}`)
+	}
+	head := body + "&pad="
+	return []byte(head + strings.Repeat("x", max(n-len(head), 0)))
+}
+
+// MCP floods gitscrum-mcp --http on loopback, without a GITSCRUM_TOKEN of its own:
+// the flood calls list_clients with [FloodToken], which GitScrum refuses; the
+// valid request is get_client of one client by UUID with a token GitScrum
+// accepts. Both are plain JSON-RPC POSTs to /mcp (the server is stateless).
+func MCP(bin string) Target {
+	post := func(base string, body io.Reader, size int64, token string) (*http.Request, error) {
+		req, err := http.NewRequest(http.MethodPost, base+"/mcp", body)
+		if err != nil {
+			return nil, err
+		}
+		req.ContentLength = size
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		req.Header.Set("Authorization", "Bearer "+token)
+		return req, nil
+	}
+	return Target{
+		Name: "gitscrum-mcp",
+		bin:  bin,
+		args: func(addr string) []string { return []string{"--http", addr} },
+		env: func(upstreamURL string) []string {
+			return []string{"GITSCRUM_API_URL=" + upstreamURL, "GITSCRUM_COMPANY_SLUG=" + gitscrumtest.DemoWorkspace}
+		},
+		floodBody: func(n int) []byte {
+			return padded(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_clients","arguments":{}}}`, n, true)
+		},
+		flood: func(base string, body io.Reader, size int64) (*http.Request, error) {
+			return post(base, body, size, FloodToken)
+		},
+		probe: func(base string, i int) (*http.Request, error) {
+			body := fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get_client","arguments":{"client":%q}}}`,
+				i+1, gitscrumtest.DemoAcmeUUID)
+			return post(base, strings.NewReader(body), int64(len(body)), gitscrumtest.DefaultToken)
+		},
+		probeOK: func(status int, body []byte) bool {
+			return status == http.StatusOK && bytes.Contains(body, []byte(gitscrumtest.DemoAcmeUUID)) &&
+				!bytes.Contains(body, []byte(`"isError":true`))
+		},
+		toolError: func(body []byte) bool { return bytes.Contains(body, []byte(`"isError":true`)) },
+		fromFlood: func(r *http.Request) bool { return r.Header.Get("Authorization") == "Bearer "+FloodToken },
+	}
+}
+
+// Slack floods gitscrum-slack in HTTP mode: the flood posts /gitscrum commands
+// signed with a wrong secret; the valid request is a correctly signed
+// `show <UUID>`, each one different so none is a replay.
+func Slack(bin string) Target {
+	form := func(text string, i int) string {
+		return url.Values{
+			"command": {"/gitscrum"}, "text": {text}, "user_id": {"U0FLOOD01"}, "team_id": {"T0FLOOD01"},
+			"channel_id": {"C0FLOOD01"}, "response_url": {"https://hooks.slack.com/commands/T0FLOOD01/1/x"},
+			"trigger_id": {strconv.Itoa(i)},
+		}.Encode()
+	}
+	post := func(base string, body io.Reader, size int64) (*http.Request, error) {
+		req, err := http.NewRequest(http.MethodPost, base+"/slack/commands", body)
+		if err != nil {
+			return nil, err
+		}
+		req.ContentLength = size
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return req, nil
+	}
+	return Target{
+		Name: "gitscrum-slack",
+		bin:  bin,
+		args: func(addr string) []string { return []string{"--addr", addr} },
+		env: func(upstreamURL string) []string {
+			return []string{"GITSCRUM_API_URL=" + upstreamURL, "GITSCRUM_TOKEN=" + gitscrumtest.DefaultToken,
+				"GITSCRUM_COMPANY_SLUG=" + gitscrumtest.DemoWorkspace, "SLACK_SIGNING_SECRET=" + SigningSecret}
+		},
+		floodBody: func(n int) []byte { return padded(form("list workspace="+floodWorkspace, 0), n, false) },
+		flood: func(base string, body io.Reader, size int64) (*http.Request, error) {
+			req, err := post(base, body, size)
+			if err != nil {
+				return nil, err
+			}
+			// Signed with another secret (over an empty body): refused as forged.
+			slackbottest.SignRequest(req, "not-the-"+SigningSecret, "", time.Now())
+			return req, nil
+		},
+		probe: func(base string, i int) (*http.Request, error) {
+			body := form("show "+gitscrumtest.DemoAcmeUUID, i)
+			req, err := post(base, strings.NewReader(body), int64(len(body)))
+			if err != nil {
+				return nil, err
+			}
+			slackbottest.SignRequest(req, SigningSecret, body, time.Now())
+			return req, nil
+		},
+		probeOK: func(status int, body []byte) bool {
+			return status == http.StatusOK && bytes.Contains(body, []byte("billing@acme.co"))
+		},
+		fromFlood: func(r *http.Request) bool { return r.URL.Query().Get("company_slug") == floodWorkspace },
+	}
+}

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/floodbench"
+)
+
+// flood floods both binaries' HTTP listeners (bench/internal/floodbench) with every
+// variant; each figure stands beside the same process before its flood.
+func (s *suite) flood(dir string) error {
+	s.logf("building cmd/gitscrum-mcp and cmd/gitscrum-slack for the floods")
+	mcpBin, slackBin, err := floodbench.Build(dir)
+	if err != nil {
+		return err
+	}
+	cfg := floodbench.DefaultConfig
+	cfg.Duration = s.cfg.floodLength
+	for _, t := range []floodbench.Target{floodbench.MCP(mcpBin), floodbench.Slack(slackBin)} {
+		results, err := floodbench.Run(t, cfg, floodbench.Variants, s.logf)
+		for _, r := range results {
+			for _, row := range floodbench.Rows(r) {
+				s.table.Add(row)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
