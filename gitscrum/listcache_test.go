@@ -642,3 +642,36 @@ func TestClientsErrorsAreTyped(t *testing.T) {
 	require.ErrorIs(t, err, gitscrum.ErrValidation)
 	assert.False(t, errors.Is(err, gitscrum.ErrNotFound))
 }
+
+// TestWriteByNameResolvesOnAYoungList: a write picks its client by name only in a
+// list at most DuplicateCheckMaxAge old, so a client of the same name made
+// elsewhere since the listing makes the write ambiguous instead of going to the
+// older one; a read still answers from the cached list.
+func TestWriteByNameResolvesOnAYoungList(t *testing.T) {
+	clock := newFakeClock()
+	srv, c, _ := newEnv(t)
+	gitscrum.SetCacheClock(c, clock.Now)
+	first := seed(t, srv, "Acme Corp")
+	ctx := context.Background()
+	_, err := c.Clients(ctx, workspace)
+	require.NoError(t, err)
+
+	// Within the max age, the cached list answers the write: a GET, then the PUT.
+	clock.Advance(gitscrum.DuplicateCheckMaxAge - time.Second)
+	srv.ResetRequests()
+	phone := "+1-555-0101"
+	_, err = c.UpdateClientByRef(ctx, "Acme Corp", gitscrum.UpdateClientRequest{CompanySlug: workspace, Phone: &phone})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"GET /contact-companies/" + first.UUID, "PUT /contact-companies/" + first.UUID}, requestLines(srv))
+
+	seed(t, srv, "ACME Corp.") // the same name, made elsewhere
+	clock.Advance(2 * time.Second)
+	got, err := c.ResolveClient(ctx, workspace, "Acme Corp")
+	require.NoError(t, err, "a read answers from the cached list")
+	assert.Equal(t, first.UUID, got.UUID)
+	assert.Equal(t, 0, listings(srv, workspace), "no listing since the first")
+
+	_, err = c.UpdateClientByRef(ctx, "Acme Corp", gitscrum.UpdateClientRequest{CompanySlug: workspace, Phone: &phone})
+	require.ErrorIs(t, err, gitscrum.ErrAmbiguous, "the write looked at a new listing")
+	assert.Equal(t, 1, listings(srv, workspace))
+}
