@@ -35,7 +35,7 @@ func (c *Client) ResolveClientExact(ctx context.Context, companySlug, ref string
 // resolve checks the input, then finds the client with pick (see resolveRef): in a
 // cached list at most maxAge old (any age the cache serves when negative), or by id.
 func (c *Client) resolve(ctx context.Context, companySlug, ref string,
-	pick func(context.Context, []ClientCompany, string) (ClientCompany, error), maxAge time.Duration) (*ClientCompany, error) {
+	pick picker, maxAge time.Duration) (*ClientCompany, error) {
 	if err := ValidateReference(ref); err != nil {
 		return nil, err
 	}
