@@ -80,6 +80,12 @@ type Config struct {
 	// with to be posted to (compared on the parsed URL: scheme, host, port, then
 	// path); default [DefaultResponseURLPrefixes]. See [ParseResponseURLPrefixes].
 	ResponseURLPrefixes []string
+	// BotToken (SLACK_BOT_TOKEN, xoxb-…) lets the bot call Slack's Web API in both
+	// transports: open and update modals, post messages. Without it the slash
+	// command works as before and the interactive parts say what is missing.
+	BotToken string
+	// APIURL is Slack's Web API base URL (SLACK_API_URL); default [DefaultAPIURL].
+	APIURL string
 	// HTTPClient posts to response_urls; default a client of its own. Redirects
 	// are never followed, whatever its CheckRedirect.
 	HTTPClient *http.Client
@@ -127,6 +133,7 @@ type Bot struct {
 	responseURLs responseURLPolicy
 	access       access
 	log          *slog.Logger
+	web          *slack.Client // nil without Config.BotToken
 
 	// ctx bounds all the work of the bot; Close cancels it when draining takes too
 	// long.
@@ -168,6 +175,9 @@ func New(cfg Config) (*Bot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("slackbot: %w", err)
 	}
+	if cfg.BotToken != "" && !strings.HasPrefix(cfg.BotToken, "xoxb-") {
+		return nil, errors.New("slackbot: the bot token must start with xoxb-")
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -180,6 +190,7 @@ func New(cfg Config) (*Bot, error) {
 		responseURLs: responseURLs,
 		access:       newAccess(cfg.WriteUsers, cfg.ReadOnly),
 		log:          cfg.Logger,
+		web:          newWebAPI(cfg),
 		ctx:          ctx,
 		cancel:       cancel,
 	}, nil

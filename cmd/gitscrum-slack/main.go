@@ -68,6 +68,7 @@ type config struct {
 	signingSecret string // env only: flags show in process listings
 	appToken      string
 	botToken      string
+	apiURL        string
 }
 
 // run is main without the process: it returns the exit code. Cancelling ctx, like
@@ -117,6 +118,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		signingSecret: strings.TrimSpace(getenv(envSigningSecret)),
 		appToken:      strings.TrimSpace(getenv(envAppToken)),
 		botToken:      strings.TrimSpace(getenv(envBotToken)),
+		apiURL:        envOr(getenv, slackbot.EnvAPIURL, slackbot.DefaultAPIURL),
 	}
 	fs := flag.NewFlagSet("gitscrum-slack", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -126,6 +128,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.BoolVar(&cfg.socketMode, "socket-mode", false, "use Socket Mode (needs "+envAppToken+"); the default when "+envAppToken+" and "+envBotToken+" are both set")
 	fs.StringVar(&cfg.writeUsers, "write-users", cfg.writeUsers, "Slack user IDs allowed to create and update clients, comma-separated (env "+slackbot.EnvWriteUsers+")")
 	fs.StringVar(&cfg.command, "command", cfg.command, "the slash command this app answers; requests for another are refused (env "+slackbot.EnvCommand+")")
+	fs.StringVar(&cfg.apiURL, "slack-api-url", cfg.apiURL, "Slack Web API base URL, for every Slack client of the bot (env "+slackbot.EnvAPIURL+")")
 	fs.StringVar(&cfg.responseURLs, "response-url-prefixes", cfg.responseURLs, "comma-separated URL prefixes a command's response_url must start with to be posted to (env "+slackbot.EnvResponseURLPrefixes+")")
 	cfg.RegisterFlags(fs, "refuse creates and updates for everyone")
 	fs.DurationVar(&cfg.drainTimeout, "drain-timeout", 25*time.Second, "on SIGINT/SIGTERM, how long to let commands in flight finish")
@@ -152,10 +155,12 @@ Environment:
   %-22s Slack user IDs allowed to write, e.g. U012ABCDEF,U034GHIJKL
   %-22s the slash command (default %s)
   %-28s response_url prefixes (default %s)
+  %-22s Slack Web API base URL (default %s)
 
 Flags (a flag wins over the environment):
 `, gitscrum.DefaultBaseURL, httpserver.DefaultMaxInFlight, httpserver.DefaultMaxConns, envSigningSecret, envAppToken, envBotToken, slackbot.EnvWriteUsers,
-			slackbot.EnvCommand, slackbot.DefaultCommand, slackbot.EnvResponseURLPrefixes, strings.Join(slackbot.DefaultResponseURLPrefixes, ","))
+			slackbot.EnvCommand, slackbot.DefaultCommand, slackbot.EnvResponseURLPrefixes, strings.Join(slackbot.DefaultResponseURLPrefixes, ","),
+			slackbot.EnvAPIURL, slackbot.DefaultAPIURL)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -228,6 +233,8 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 		WriteUsers:          writers,
 		ReadOnly:            cfg.ReadOnly,
 		Command:             cfg.command,
+		BotToken:            cfg.botToken,
+		APIURL:              cfg.apiURL,
 		ResponseURLPrefixes: responseURLs,
 		Logger:              logger,
 		OnOutcome:           observeCommands(m),
@@ -305,7 +312,7 @@ func serveHTTP(ctx context.Context, cfg config, bot *slackbot.Bot, m *metrics.Me
 
 // serveSocket answers commands over Socket Mode until ctx is done.
 func serveSocket(ctx context.Context, cfg config, bot *slackbot.Bot, logger *slog.Logger) error {
-	client, err := slackbot.NewSocketClient(cfg.appToken, cfg.botToken, logger)
+	client, err := slackbot.NewSocketClient(cfg.appToken, cfg.botToken, logger, slackbot.APIOptions(cfg.apiURL)...)
 	if err != nil {
 		return err
 	}
