@@ -9,9 +9,9 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
-// Markdown renders the README's tool reference from the tool definitions: per tool
+// Markdown renders the tool reference of docs/mcp.md from the tool definitions: per tool
 // its title, annotations, description, arguments and what structuredContent holds.
-// A test keeps README.md's tools region equal to it.
+// A test keeps the tools region of docs/mcp.md equal to it.
 func Markdown() string {
 	var b strings.Builder
 	b.WriteString("## MCP tools\n\n")
@@ -57,7 +57,7 @@ func toolMarkdown(b *strings.Builder, t mcp.Tool) {
 	fmt.Fprintf(b, "\nReturns `structuredContent` with %s.\n", outputText(t.RawOutputSchema))
 }
 
-// readmeArgs explains, in the README only, the arguments whose name says enough
+// readmeArgs explains, in docs/mcp.md only, the arguments whose name says enough
 // for a model and which therefore carry no description in tools/list.
 var readmeArgs = map[string]string{
 	"company_slug": "Workspace slug, as in its GitScrum URL. Omit for the server's default workspace.",

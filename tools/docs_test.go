@@ -12,12 +12,12 @@ import (
 )
 
 const (
-	readmePath  = "../README.md"
+	readmePath  = "../docs/mcp.md"
 	regionBegin = "<!-- tools:begin -->\n"
 	regionEnd   = "<!-- tools:end -->"
 )
 
-// TestREADMEToolsRegion: the README's tool reference is what tools.Markdown
+// TestREADMEToolsRegion: the tool reference in docs/mcp.md is what tools.Markdown
 // generates from the tool definitions. UPDATE_SNAPSHOTS=1 rewrites the region (and
 // only the region).
 func TestREADMEToolsRegion(t *testing.T) {
@@ -25,10 +25,10 @@ func TestREADMEToolsRegion(t *testing.T) {
 	require.NoError(t, err)
 	readme := string(raw)
 	start := strings.Index(readme, regionBegin)
-	require.GreaterOrEqual(t, start, 0, "README.md has no %q marker", strings.TrimSpace(regionBegin))
+	require.GreaterOrEqual(t, start, 0, "docs/mcp.md has no %q marker", strings.TrimSpace(regionBegin))
 	start += len(regionBegin)
 	end := strings.Index(readme[start:], regionEnd)
-	require.GreaterOrEqual(t, end, 0, "README.md has no %q marker after the begin marker", regionEnd)
+	require.GreaterOrEqual(t, end, 0, "docs/mcp.md has no %q marker after the begin marker", regionEnd)
 	end += start
 
 	want := tools.Markdown()
@@ -38,7 +38,7 @@ func TestREADMEToolsRegion(t *testing.T) {
 		return
 	}
 	assert.Equal(t, want, readme[start:end],
-		"README.md's tools region differs from the tool definitions; run the tests with UPDATE_SNAPSHOTS=1 to regenerate it")
+		"docs/mcp.md's tools region differs from the tool definitions; run the tests with UPDATE_SNAPSHOTS=1 to regenerate it")
 }
 
 func TestMarkdownNamesEveryToolAndArgument(t *testing.T) {

@@ -19,8 +19,8 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
-// updateSnapshots reports whether to rewrite the schema snapshots and the README's
-// tools region instead of comparing them: exactly when UPDATE_SNAPSHOTS=1.
+// updateSnapshots reports whether to rewrite the schema snapshots and the tools
+// region of docs/mcp.md instead of comparing them: exactly when UPDATE_SNAPSHOTS=1.
 func updateSnapshots() bool { return snapshot.Updating(os.Getenv) }
 
 // TestSnapshotSwitch: UPDATE_SNAPSHOTS=0 compares (it used to rewrite, since any

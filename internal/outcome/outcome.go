@@ -1,8 +1,8 @@
 // Package outcome names how a call ended, in the one vocabulary that both binaries
 // use: the "outcome" of every log line about an MCP tool call or a Slack request,
 // the outcome label of gitscrum_bridge_calls_total on /metrics, and the rows of the
-// README's troubleshooting table. Adapters report these words as they are; nothing
-// maps one vocabulary onto another.
+// troubleshooting table in docs/operations.md. Adapters report these words as they
+// are; nothing maps one vocabulary onto another.
 package outcome
 
 // The words. Each says what happened, not where: the log line's other fields (the
@@ -44,7 +44,7 @@ const (
 	Error = "error"
 )
 
-// all is the vocabulary in the order the README lists it.
+// all is the vocabulary in the order docs/operations.md lists it.
 var all = []string{OK, Invalid, NotFound, Ambiguous, Duplicate, Unauthorized, Forbidden,
 	RateLimited, Unavailable, Canceled, Replayed, ReplyLost, Error}
 

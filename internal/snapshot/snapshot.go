@@ -1,5 +1,5 @@
 // Package snapshot holds the one switch of the repository's snapshot tests (tool
-// schema files, Block Kit golden files, the README's generated tools region):
+// schema files, Block Kit golden files, the generated tools region of docs/mcp.md):
 // they rewrite their files instead of comparing with them exactly when
 // UPDATE_SNAPSHOTS=1, and compare for any other value, "0" and "" included.
 package snapshot
