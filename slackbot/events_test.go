@@ -62,7 +62,7 @@ func eventBody(t *testing.T, eventID string, inner map[string]any) string {
 	b, err := json.Marshal(map[string]any{
 		"token": "deprecated-verification-token", "team_id": "T0TEAM001", "api_app_id": "A0APP0001",
 		"type": "event_callback", "event_id": eventID, "event_time": 1700000000, "event": inner,
-		"authorizations": []any{map[string]any{"team_id": "T0TEAM001", "user_id": botUser, "is_bot": true}},
+		"authorizations":        []any{map[string]any{"team_id": "T0TEAM001", "user_id": botUser, "is_bot": true}},
 		"is_ext_shared_channel": false, "event_context": "4-eyJldCI6ImFwcF9tZW50aW9uIn0",
 	})
 	require.NoError(t, err)
