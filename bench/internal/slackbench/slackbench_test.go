@@ -40,3 +40,19 @@ func TestRunDeferred(t *testing.T) {
 		t.Fatalf("acks %v, finals %v", res.Acks, res.Finals)
 	}
 }
+
+// TestRunEvents: mentions are acknowledged and each answered once in a thread.
+func TestRunEvents(t *testing.T) {
+	r, err := NewRig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	res := r.RunEvents(5, 2, Scenario{Text: "acme corp", Latency: 100 * time.Millisecond})
+	if len(res.Acks) != 10 || res.Failed != 0 || res.Deferred != 10 || len(res.Finals) != 10 {
+		t.Fatalf("events: %+v", res)
+	}
+	if res.Finals[0] < 100*time.Millisecond {
+		t.Fatalf("a reply came before GitScrum answered: %v", res.Finals)
+	}
+}
