@@ -120,8 +120,9 @@ func conversationText(text string) string {
 }
 
 // writeVerbs are words that ask for a write in a conversation, beside the
-// subcommands' own names, and the subcommand they mean.
-var writeVerbs = map[string]string{"add": "create", "new": "create", "edit": "update", "change": "update"}
+// subcommands' own names, and the subcommand they mean. Words that often start a
+// client's name ("new", "change") are not among them.
+var writeVerbs = map[string]string{"add": "create", "edit": "update"}
 
 // converse answers text from userID as the slash command would, except that
 // writes are answered with a button opening the modal that makes them. It returns

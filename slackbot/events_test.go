@@ -356,7 +356,7 @@ func TestEventsWritesOffered(t *testing.T) {
 			value: map[string]any{"w": gitscrumtest.DemoWorkspace, "n": "Stark Industries"}, contains: []string{"“Stark Industries”", "New client"}},
 		{name: "offer_add", user: writer, text: "add Wonka Industries", action: slackbot.ActionCreate,
 			value: map[string]any{"w": gitscrumtest.DemoWorkspace, "n": "Wonka Industries"}},
-		{name: "offer_create_no_name", user: writer, text: "new", action: slackbot.ActionCreate,
+		{name: "offer_create_no_name", user: writer, text: "create", action: slackbot.ActionCreate,
 			value: map[string]any{"w": gitscrumtest.DemoWorkspace}, contains: []string{"a new client"}},
 		{name: "offer_edit", user: writer, text: "update Acme Corp phone=+1-555-0101", action: slackbot.ActionEdit,
 			value: map[string]any{"w": gitscrumtest.DemoWorkspace, "id": gitscrumtest.DemoAcmeUUID}, contains: []string{"“Acme Corp”", "Edit"}},
