@@ -521,7 +521,7 @@ func TestSocketModeEvents(t *testing.T) {
 	fake.sendEvent("env-own", eventBody(t, newEventID(), dmEvent(botUser, "acme corp", "1700000700.000300")), 0)
 	fake.sendEvent("env-offer", eventBody(t, newEventID(), mentionEvent(writer, "update acme corp phone=1", "1700000700.000400")), 0)
 	fake.sendEvent("env-malformed", `{"type":"event_callback","event_id":"not an id!","event":{"type":"app_mention","user":"U0READER1","text":"acme","channel":"C0CHANNEL1","ts":"1.2"}}`, 0)
-	calls = e.web.Wait(t, "chat.postMessage", 3, 10*time.Second)
+	e.web.Wait(t, "chat.postMessage", 3, 10*time.Second)
 
 	cancel()
 	select {

@@ -419,10 +419,11 @@ func (b *Bot) runList(ctx context.Context, inv *invocation) result {
 	if err := gitscrum.ValidateQuery(inv.arg); err != nil {
 		return fail(err)
 	}
-	all, err := b.cfg.Client.ListClients(ctx, inv.workspace)
+	snap, err := b.cfg.Client.Clients(ctx, inv.workspace)
 	if err != nil {
 		return fail(err)
 	}
+	all := snap.Clients()
 	v := b.view(inv)
 	query := strings.TrimSpace(inv.arg)
 	var clients []gitscrum.ClientCompany
@@ -432,7 +433,7 @@ func (b *Bot) runList(ctx context.Context, inv *invocation) result {
 			return strings.Compare(sortKey(x.Name), sortKey(y.Name))
 		})
 	} else {
-		matches, err := gitscrum.NewIndex(all).Search(ctx, query)
+		matches, err := snap.Index().Search(ctx, query)
 		if err != nil {
 			return fail(err)
 		}
@@ -482,23 +483,24 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 	if err := gitscrum.ValidateQuery(ref); err != nil {
 		return fail(err)
 	}
-	all, err := b.cfg.Client.ListClients(ctx, inv.workspace)
+	snap, err := b.cfg.Client.Clients(ctx, inv.workspace)
 	if err != nil {
 		return fail(err)
 	}
+	all := snap.Clients()
 	v := b.view(inv)
-	ix := gitscrum.NewIndex(all)
+	ix := snap.Index()
 	matches, err := ix.Search(ctx, ref)
 	if err != nil {
 		return fail(err)
 	}
 	switch {
 	case len(matches) == 1:
-		return reply(cardMessage(*matches[0].Client, v, ""))
+		return b.freshCard(ctx, inv, *matches[0].Client)
 	case len(matches) > 1:
 		// A name matched better than all others (the exact name) is the one meant.
 		if c, err := gitscrum.ResolveIn(ctx, all, ref); err == nil {
-			return reply(cardMessage(c, v, ""))
+			return b.freshCard(ctx, inv, c)
 		}
 		clients := make([]gitscrum.ClientCompany, len(matches))
 		for i, m := range matches {
@@ -528,6 +530,16 @@ func (b *Bot) notFound(ctx context.Context, v view, all []gitscrum.ClientCompany
 		return fail(err)
 	}
 	return result{msg: notFoundMessage(v, ref, suggestions), code: ResultNotFound}
+}
+
+// freshCard answers with the card of a client found in the cached list, as GitScrum
+// has it now.
+func (b *Bot) freshCard(ctx context.Context, inv *invocation, found gitscrum.ClientCompany) result {
+	c, err := b.cfg.Client.FreshRecord(ctx, inv.workspace, found)
+	if err != nil {
+		return fail(err)
+	}
+	return reply(cardMessage(*c, b.view(inv), ""))
 }
 
 // runCreate answers create <name> field=value …: the duplicate guard, the create,

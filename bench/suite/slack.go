@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/slackbench"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 )
 
@@ -18,7 +19,7 @@ const command = "list acme"
 // against help, then at 5 s upstream against the deadline, the budget and the
 // upstream latency; then Events API mentions at 5 s upstream.
 func (s *suite) slack() error {
-	rig, err := slackbench.NewRig()
+	rig, err := slackbench.NewRig(gitscrum.WithCacheTTL(0)) // every command reaches GitScrum
 	if err != nil {
 		return err
 	}

@@ -144,6 +144,7 @@ Environment:
   GITSCRUM_API_URL       GitScrum API base URL (default %s)
   GITSCRUM_COMPANY_SLUG  default workspace; workspace=<slug> on a command overrides it
   GITSCRUM_TIMEOUT       bound for one GitScrum call, e.g. 15s
+  GITSCRUM_CACHE_TTL     how long a workspace's client list is served from memory, e.g. 30s; 0 turns it off
   GITSCRUM_READ_ONLY     1 to refuse creates and updates
   GITSCRUM_LOG_LEVEL     debug, info (default), warn or error
   GITSCRUM_MAX_IN_FLIGHT HTTP mode: requests served at once (default %d)

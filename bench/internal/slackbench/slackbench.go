@@ -146,12 +146,14 @@ func (s *sink) wait(paths []string, timeout time.Duration) map[string]time.Time 
 }
 
 // NewRig starts the emulator (demo data), the bot's HTTP handler and the sink (which
-// also plays Slack's Web API), each on a loopback listener of this process.
-func NewRig() (*Rig, error) {
+// also plays Slack's Web API), each on a loopback listener of this process. opts
+// apply to the bot's gitscrum client (e.g. gitscrum.WithCacheTTL(0) for no list
+// cache).
+func NewRig(opts ...gitscrum.Option) (*Rig, error) {
 	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
 	emu.SetLogLimit(1000)
 	emuSrv := httptest.NewServer(emu)
-	client, err := gitscrum.New(gitscrum.WithBaseURL(emuSrv.URL), gitscrum.WithToken(gitscrumtest.DefaultToken))
+	client, err := gitscrum.New(append([]gitscrum.Option{gitscrum.WithBaseURL(emuSrv.URL), gitscrum.WithToken(gitscrumtest.DefaultToken)}, opts...)...)
 	if err != nil {
 		emuSrv.Close()
 		return nil, err
@@ -195,6 +197,10 @@ func NewRig() (*Rig, error) {
 
 // Close stops the bot (letting deferred answers finish, up to 30 s) and the servers.
 func (r *Rig) Close() { r.close() }
+
+// Emulator is the rig's emulator, to add clients or change its page size. Run sets
+// its latency.
+func (r *Rig) Emulator() *gitscrumtest.Server { return r.emu }
 
 // request builds the signed request of command i of a run.
 func (r *Rig) request(run int64, i int, text string) (*http.Request, string) {

@@ -3,6 +3,8 @@ package slackbench
 import (
 	"testing"
 	"time"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 )
 
 func TestRunInline(t *testing.T) {
@@ -43,7 +45,7 @@ func TestRunDeferred(t *testing.T) {
 
 // TestRunEvents: mentions are acknowledged and each answered once in a thread.
 func TestRunEvents(t *testing.T) {
-	r, err := NewRig()
+	r, err := NewRig(gitscrum.WithCacheTTL(0)) // every mention reaches GitScrum
 	if err != nil {
 		t.Fatal(err)
 	}
