@@ -353,11 +353,13 @@ func (a *attack) flood(t floodTarget) floodResult {
 				if v == floodChunked {
 					rd, size = io.MultiReader(rd), -1
 				}
-				resp, err := a.floodHTTP.Do(t.request(v, rd, size).WithContext(ctx))
+				// A request sent is never cut: a flooder stops sending when the flood
+				// is over, and its last request is answered. (A request cut while
+				// GitScrum answers the token's first one would leave the token gate
+				// without a verdict, and the next request would ask again.)
+				resp, err := a.floodHTTP.Do(t.request(v, rd, size))
 				if err != nil {
-					if ctx.Err() == nil { // else cut by the end of the flood: not counted
-						local[0]++
-					}
+					local[0]++
 					continue
 				}
 				answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
