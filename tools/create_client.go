@@ -54,10 +54,10 @@ func parseCreate(a args) (work, error) {
 		cc, err := c.client.CreateClientIfNew(ctx, req, allowDup)
 		var dupErr *gitscrum.DuplicateError
 		if errors.As(err, &dupErr) {
-			ans, pending, note, err := c.ask.ask(ctx, askDuplicate, duplicateParams(c.slug, name, dupErr.Existing))
+			ans, pending, note, askErr := c.ask.ask(ctx, askDuplicate, duplicateParams(c.slug, name, dupErr.Existing))
 			switch {
-			case err != nil:
-				return nil, err
+			case askErr != nil:
+				return nil, askErr
 			case pending != nil:
 				c.outcome = OutcomeDuplicate
 				return pending, nil
