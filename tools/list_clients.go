@@ -47,13 +47,13 @@ func parseList(a args) (work, error) {
 		return nil, err
 	}
 	return func(ctx context.Context, c *call) (*mcp.CallToolResult, error) {
-		// The complete list, searched here: a page and its total are always right,
-		// however GitScrum paginates.
-		all, err := c.client.ListClients(ctx, c.slug)
+		// The complete list (cached, with its index), searched here: a page and its
+		// total are always right, however GitScrum paginates.
+		snap, err := c.client.Clients(ctx, c.slug)
 		if err != nil {
 			return nil, err
 		}
-		matches, err := gitscrum.NewIndex(all).Search(ctx, query)
+		matches, err := snap.Index().Search(ctx, query)
 		if err != nil {
 			return nil, err
 		}
