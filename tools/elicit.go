@@ -51,8 +51,9 @@ const (
 type askMode int
 
 const (
-	// askNone: the client cannot be asked; the call fails as before.
-	askNone askMode = iota
+	// askNone (the zero value): the client cannot be asked; the call fails as
+	// before.
+	_ askMode = iota
 	// askRequest: send elicitation/create and wait (protocols before 2026-07-28).
 	askRequest
 	// askInputRequired: answer input_required; the client retries (2026-07-28).
