@@ -244,7 +244,7 @@ func TestUnverifiedTokenOneAtATime(t *testing.T) {
 // the same token gives up when its context ends, with nothing sent.
 func TestWaitForProbeEndsWithContext(t *testing.T) {
 	srv, c, _ := newEnv(t)
-	srv.SetLatency(time.Minute)
+	srv.SetLatency(500 * time.Millisecond)
 	probeCtx, cancelProbe := context.WithCancel(context.Background())
 	probeDone := make(chan error, 1)
 	go func() {
@@ -264,10 +264,33 @@ func TestWaitForProbeEndsWithContext(t *testing.T) {
 	assert.Len(t, srv.Requests(), 1)
 
 	cancelProbe()
-	require.ErrorIs(t, <-probeDone, context.Canceled)
+	require.ErrorIs(t, <-probeDone, context.Canceled, "the probe's caller gets its own cancellation at once")
 	srv.SetLatency(0)
 	_, err = c.ListClients(context.Background(), workspace)
-	require.NoError(t, err, "a probe that ended without an answer hands over to the next call")
+	require.NoError(t, err, "the next call waits for the probe's answer, then goes ahead with a token known good")
+}
+
+// TestProbeSettlesAfterItsCallerLeft: a flood whose requests disconnect early must
+// not cost GitScrum one request per disconnect. The probe's caller leaves before
+// GitScrum answers; the probe still learns the 401, and later calls with the token
+// are refused without a request.
+func TestProbeSettlesAfterItsCallerLeft(t *testing.T) {
+	const bad = "bad-token-left-early"
+	srv, c, _ := newEnv(t)
+	srv.SetLatency(300 * time.Millisecond)
+	bc := c.WithToken(bad)
+	for range 5 {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		_, err := bc.ListClients(ctx, workspace)
+		cancel()
+		require.Error(t, err)
+	}
+	require.Eventually(t, func() bool {
+		_, err := bc.ListClients(context.Background(), workspace)
+		var e *gitscrum.Error
+		return errors.As(err, &e) && !e.Sent && e.StatusCode == http.StatusUnauthorized
+	}, 10*time.Second, 10*time.Millisecond, "the rejection is remembered")
+	assert.Equal(t, 1, requestsWith(srv, bad), "five callers that left early cost GitScrum one request")
 }
 
 // rejectedTokenObserver counts attempts and calls refused for a rejected token.

@@ -50,16 +50,25 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			return gateErr
 		}
 		start := time.Now()
-		status, err := c.attempt(ctx, cl, target, payload, out)
+		var status int
+		if probe && cl.method == http.MethodGet {
+			status, err = c.probe(ctx, cl, target, out)
+		} else {
+			status, err = c.attempt(ctx, cl, target, payload, out)
+		}
 		if c.observer != nil {
 			c.observer.ObserveAttempt(cl.op, status, time.Since(start), attempt > 1)
 		}
 		var e *Error
 		if err != nil && !errors.As(err, &e) {
-			c.settleToken(probe, 0, nil)
+			if !probe || cl.method != http.MethodGet {
+				c.settleToken(probe, 0, nil)
+			}
 			return err
 		}
-		c.settleToken(probe, status, e)
+		if !probe || cl.method != http.MethodGet {
+			c.settleToken(probe, status, e)
+		}
 		if err == nil {
 			return nil
 		}
@@ -78,6 +87,52 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 		if !sleep(ctx, wait) {
 			return err
 		}
+	}
+}
+
+// probe sends a GET that probes its token (see [Client.admit]) so that the gate
+// learns GitScrum's verdict even when the caller stops waiting: the request is
+// detached from ctx (it is bounded by the client's own timeout instead), settles the
+// gate when answered, and the caller gets ctx's error at once when ctx ends first.
+// At most one probe per token is in flight. Without
+// this, a flood whose requests disconnect early would cost GitScrum one request per
+// disconnect rather than one per token.
+func (c *Client) probe(ctx context.Context, cl call, target string, out any) (int, error) {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
+	type answer struct {
+		status int
+		raw    json.RawMessage
+		err    error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		defer cancel()
+		var a answer
+		var into any
+		if out != nil {
+			into = &a.raw
+		}
+		a.status, a.err = c.attempt(actx, cl, target, nil, into)
+		var e *Error
+		if a.err != nil && !errors.As(a.err, &e) {
+			c.settleToken(true, 0, nil)
+		} else {
+			c.settleToken(true, a.status, e)
+		}
+		done <- a
+	}()
+	select {
+	case a := <-done:
+		if a.err != nil || out == nil {
+			return a.status, a.err
+		}
+		if err := json.Unmarshal(a.raw, out); err != nil {
+			return a.status, &Error{Method: cl.method, Path: cl.path, StatusCode: a.status, Sent: true,
+				Message: "GitScrum answered with JSON that is not the expected shape", Err: err, class: ErrUnavailable}
+		}
+		return a.status, nil
+	case <-ctx.Done():
+		return 0, c.transportError(ctx, cl, ctx.Err())
 	}
 }
 

@@ -5,6 +5,9 @@
 // non-loopback listener. The SDK clients check every structuredContent against the
 // tool's outputSchema, so a schema mismatch fails here.
 //
+// The elicitation section (elicitationChecks) drives both questions with each SDK,
+// over stdio on 2025-11-25 and 2026-07-28 and over HTTP.
+//
 // Usage: node check.mjs <gitscrum-mcp binary> <gitscrum-sandbox binary>
 // Ends with "N passed, M failed" and exits 1 on any failure.
 
@@ -204,5 +207,122 @@ for (const sdk of SDKS) {
     await check(`${name}: ran to the end`, fn);
   }
 }
+// ---- Elicitation: asking the user instead of failing ----
+// A client that declares the elicitation capability is asked to pick among the
+// clients an ambiguous name matches, and whether to create a duplicate. Before
+// 2026-07-28 (stdio) the server sends elicitation/create; on 2026-07-28 the call
+// answers input_required and the SDK asks and calls again. A 2025-11-25 client over
+// (stateless) HTTP keeps the error listing the candidates.
+
+const ACME_LOGISTICS = '0c4d2e8f-6a1b-4c3d-9e5f-7a8b9c0d1e22';
+
+// elicitClient returns a client of the SDK that declares elicitation and answers
+// each question with the next of answers (a function of the request params); the
+// questions it got are in .asked.
+async function elicitClient(sdk, extra = {}) {
+  const mod = await sdk.load();
+  const client = new mod.Client({ name: 'gitscrum-interop', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } }, ...extra });
+  const state = { asked: [], answers: [] };
+  const handler = async (request) => {
+    state.asked.push(request.params);
+    const next = state.answers.shift();
+    if (!next) throw new Error('unexpected question: ' + request.params.message);
+    return next(request.params);
+  };
+  if (sdk.label === 'sdk v1') {
+    const { ElicitRequestSchema } = await import('@modelcontextprotocol/sdk/types.js');
+    client.setRequestHandler(ElicitRequestSchema, handler);
+  } else {
+    client.setRequestHandler('elicitation/create', handler);
+  }
+  return { client, state, mod };
+}
+
+// choices returns the values of the pick's client property, in either enum form.
+function choices(params) {
+  const prop = params.requestedSchema.properties.client;
+  return prop.oneOf ? prop.oneOf.map((o) => o.const) : prop.enum;
+}
+
+async function elicitFlows(label, client, state, era) {
+  if (client.getNegotiatedProtocolVersion) {
+    await check(`${label}: negotiated ${era}`, async () => assert.equal(client.getNegotiatedProtocolVersion(), era));
+  }
+  await check(`${label}: an ambiguous get_client asks the user to pick, then shows the pick`, async () => {
+    state.answers.push(() => ({ action: 'accept', content: { client: ACME_LOGISTICS } }));
+    const res = await client.callTool({ name: 'get_client', arguments: { client: 'acme' } });
+    assert.ok(!res.isError, textOf(res));
+    assert.equal(res.structuredContent.client.uuid, ACME_LOGISTICS);
+    const q = state.asked.at(-1);
+    assert.match(q.message, /"acme" matches 2 clients/);
+    assert.deepEqual(choices(q).sort(), [ACME_LOGISTICS, ACME].sort());
+  });
+  await check(`${label}: a declined pick changes nothing and is not an error`, async () => {
+    state.answers.push(() => ({ action: 'decline' }));
+    const res = await client.callTool({ name: 'update_client', arguments: { client: 'acme', notes: 'never written' } });
+    assert.ok(!res.isError, textOf(res));
+    assert.equal(res.structuredContent.answer, 'decline');
+    assert.match(textOf(res), /Nothing was changed/);
+    const again = await client.callTool({ name: 'get_client', arguments: { client: ACME } });
+    assert.notEqual(again.structuredContent.client.notes, 'never written');
+  });
+  await check(`${label}: a duplicate create asks; a decline creates nothing`, async () => {
+    state.answers.push(() => ({ action: 'decline' }));
+    const res = await client.callTool({ name: 'create_client', arguments: { name: 'Acme Corp' } });
+    assert.ok(!res.isError, textOf(res));
+    assert.equal(res.structuredContent.answer, 'decline');
+    assert.match(state.asked.at(-1).message, /already has a client/);
+    assert.equal(state.asked.at(-1).requestedSchema.properties.create.type, 'boolean');
+    const list = await client.callTool({ name: 'list_clients', arguments: { query: 'Acme Corp' } });
+    assert.equal(list.structuredContent.total, 1);
+  });
+  await check(`${label}: a duplicate create with an explicit yes creates`, async () => {
+    state.answers.push(() => ({ action: 'accept', content: { create: true } }));
+    const res = await client.callTool({ name: 'create_client', arguments: { name: 'Acme Corp' } });
+    assert.ok(!res.isError, textOf(res));
+    assert.notEqual(res.structuredContent.client.uuid, ACME);
+  });
+}
+
+async function elicitationChecks() {
+  const [v1, v2] = SDKS;
+  const modern = { versionNegotiation: { mode: { pin: '2026-07-28' } } };
+  for (const [sdk, era, extra] of [[v1, '2025-11-25', {}], [v2, '2025-11-25', {}], [v2, '2026-07-28', modern]]) {
+    current = `${sdk.label} elicitation`;
+    await check(`stdio ${era}: ran to the end`, async () => {
+      const { client, state, mod } = await elicitClient(sdk, extra);
+      await client.connect(new mod.StdioClientTransport({ command: mcpBin, args: ['--sandbox'], env: cleanEnv, stderr: 'ignore' }));
+      await elicitFlows(`stdio ${era}`, client, state, era);
+      await client.close();
+    });
+  }
+  for (const [sdk, era, extra] of [[v1, '2025-11-25', {}], [v2, '2026-07-28', modern]]) {
+    current = `${sdk.label} elicitation`;
+    await check(`http ${era}: ran to the end`, async () => {
+      const { proc, found } = start(mcpBin, ['--sandbox', '--http', '127.0.0.1:0'], cleanEnv, /addr=127\.0\.0\.1:(\d+)/);
+      try {
+        const url = new URL(`http://127.0.0.1:${await found}/mcp`);
+        const { client, state, mod } = await elicitClient(sdk, extra);
+        await client.connect(new mod.StreamableHTTPClientTransport(url));
+        if (era === '2026-07-28') {
+          await elicitFlows(`http ${era}`, client, state, era);
+        } else {
+          await check(`http ${era}: stateless HTTP cannot ask, so the error lists the candidates`, async () => {
+            const res = await client.callTool({ name: 'get_client', arguments: { client: 'acme' } });
+            assert.equal(res.isError, true);
+            assert.match(textOf(res), /matches 2 clients/);
+            assert.equal(state.asked.length, 0);
+          });
+        }
+        await client.close();
+      } finally {
+        await stop(proc);
+      }
+    });
+  }
+}
+
+await elicitationChecks();
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -51,6 +52,33 @@ func parseCreate(a args) (work, error) {
 		c.fail.guarded = !allowDup
 		req.CompanySlug = c.slug
 		cc, err := c.client.CreateClientIfNew(ctx, req, allowDup)
+		var dupErr *gitscrum.DuplicateError
+		if errors.As(err, &dupErr) {
+			ans, pending, note, askErr := c.ask.ask(ctx, askDuplicate, duplicateParams(c.slug, name, dupErr.Existing))
+			switch {
+			case askErr != nil:
+				return nil, askErr
+			case pending != nil:
+				c.outcome = OutcomeDuplicate
+				return pending, nil
+			case ans == nil && note != "":
+				return nil, &errNotAsked{note: note, err: dupErr}
+			case ans == nil:
+				return nil, dupErr
+			case ans.Action != mcp.ElicitationResponseActionAccept:
+				a := answerOf(ans.Action)
+				return stoppedResult(c, a, OutcomeDuplicate, duplicateStoppedText(c.slug, a, dupErr.Existing)), nil
+			}
+			yes, valid := confirmed(ans)
+			switch {
+			case !valid:
+				return nil, &errNotAsked{note: "The answer to the question was not a yes or a no", err: dupErr}
+			case !yes:
+				return stoppedResult(c, answerNo, OutcomeDuplicate, duplicateStoppedText(c.slug, answerNo, dupErr.Existing)), nil
+			}
+			c.fail.guarded = false
+			cc, err = c.client.CreateClientIfNew(ctx, req, true)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -60,4 +88,14 @@ func parseCreate(a args) (work, error) {
 		recordText(&b, rec)
 		return result(b.String(), clientResult{Client: rec}), nil
 	}, nil
+}
+
+// duplicateStoppedText says that the user did not confirm a second client.
+func duplicateStoppedText(slug, answer string, existing []gitscrum.ClientCompany) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Not created: workspace %s already has a client with the same name or email, and the user %s when asked whether to create a second one. Existing:\n",
+		slug, answerWord(answer))
+	candidateLines(&b, existing)
+	b.WriteString("Use the existing client (get_client or update_client with its UUID); do not create it again unless the user asks.")
+	return b.String()
 }

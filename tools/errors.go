@@ -59,6 +59,10 @@ type failure struct {
 // errorResult turns err into an isError tool result and returns the outcome label.
 func errorResult(err error, f failure) (*mcp.CallToolResult, string) {
 	text, outcome := explain(err, f)
+	var notAsked *errNotAsked
+	if errors.As(err, &notAsked) {
+		text = notAsked.note + ". " + text
+	}
 	return mcp.NewToolResultError(text), outcome
 }
 

@@ -86,11 +86,15 @@ const (
 		`"additionalProperties":{"type":"string"},` +
 		`"required":["uuid","name","email","phone","website","address","notes","projects_count","invoices_total"]}`
 
-	clientOutputSchema = `{"type":"object","properties":{"client":` + recordSchema + `},"required":["client"]}`
+	// A result has the client, or, when the user stopped the call at a question
+	// (see elicit.go), only {"answer": "decline"|"cancel"|"no"} and nothing done.
+	// "answer" is not declared, to stay within the tools/list budget: the objects
+	// allow other properties.
+	clientOutputSchema = `{"type":"object","properties":{"client":` + recordSchema + `}}`
 
 	updateOutputSchema = `{"type":"object","properties":{"client":` + recordSchema + `,` +
 		`"changes":{"type":"array","items":{"type":"object","additionalProperties":{"type":"string"},` +
-		`"required":["field","before","after"]}}},"required":["client","changes"]}`
+		`"required":["field","before","after"]}}},"dependentRequired":{"client":["changes"]}}`
 
 	listOutputSchema = `{"type":"object","properties":{` +
 		`"total":{"type":"integer"},"offset":{"type":"integer"},"next_offset":{"type":"integer"},` +

@@ -59,6 +59,11 @@ type Options struct {
 	// metrics such as a call counter by tool and outcome. It must be fast and safe
 	// for concurrent use.
 	Observe func(Call)
+	// AnswerTimeout bounds how long a call waits for the user's answer when it
+	// asks a question with a server-sent elicitation/create request (protocols
+	// before 2026-07-28, over stdio); CallTimeout, when set, bounds it too. Zero
+	// means DefaultAnswerTimeout.
+	AnswerTimeout time.Duration
 }
 
 // Call describes one finished tool call, for [Options.Observe].
@@ -91,6 +96,11 @@ type call struct {
 	client *gitscrum.Client
 	slug   string
 	fail   *failure
+	// ask puts questions to the user, when the client can be asked.
+	ask *asker
+	// outcome, when set, is the outcome of a call that returned a result without
+	// doing its work (a question pending, or the user's no).
+	outcome string
 }
 
 // specs returns every tool, in the order they are offered and documented.
@@ -124,6 +134,7 @@ func New(o Options) (*server.MCPServer, error) {
 		log:     o.Logger,
 		observe: o.Observe,
 		timeout: o.CallTimeout,
+		answer:  o.AnswerTimeout,
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -168,6 +179,7 @@ type handler struct {
 	log     *slog.Logger
 	observe func(Call)
 	timeout time.Duration
+	answer  time.Duration
 }
 
 // wrap is the one path every tool call takes. The outcome of each call is known here,
@@ -229,9 +241,13 @@ func (h *handler) run(ctx context.Context, sp spec, req mcp.CallToolRequest) (*m
 	if !client.HasToken() {
 		return errorResult(errNoToken, *f)
 	}
-	res, err := w(ctx, &call{client: client, slug: f.slug, fail: f})
+	c := &call{client: client, slug: f.slug, fail: f, ask: newAsker(ctx, req, h.answer)}
+	res, err := w(ctx, c)
 	if err != nil {
 		return errorResult(err, *f)
+	}
+	if c.outcome != "" {
+		return res, c.outcome
 	}
 	return res, OutcomeOK
 }

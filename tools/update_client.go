@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -51,7 +52,17 @@ func parseUpdate(a args) (work, error) {
 	return func(ctx context.Context, c *call) (*mcp.CallToolResult, error) {
 		req.CompanySlug = c.slug
 		res, err := c.client.UpdateClientByRef(ctx, ref, req)
-		if err != nil {
+		var resErr *gitscrum.ResolveError
+		if errors.As(err, &resErr) && len(resErr.Candidates) > 0 {
+			chosen, end, err := resolvePick(ctx, c, resErr, pickMessage(ref, c.slug, len(resErr.Candidates), updateQuestion(resErr)),
+				func(answer string) string { return updateStoppedText(ref, c.slug, answer, resErr.Candidates) })
+			if end != nil || err != nil {
+				return end, err
+			}
+			if res, err = c.client.UpdateClientByRef(ctx, chosen.UUID, req); err != nil {
+				return nil, err
+			}
+		} else if err != nil {
 			return nil, err
 		}
 		out := updateResult{Client: toRecord(res.After), Changes: make([]change, 0, len(res.Changes))}
@@ -64,4 +75,23 @@ func parseUpdate(a args) (work, error) {
 		recordText(&b, out.Client)
 		return result(b.String(), out), nil
 	}, nil
+}
+
+// updateQuestion is the question of an update whose reference is not exactly one
+// client's: which one to change (even when only one matches, the user confirms it).
+func updateQuestion(e *gitscrum.ResolveError) string {
+	if len(e.Candidates) == 1 {
+		return "It is not the client's exact name. Is this the client to change?"
+	}
+	return "Which one should be changed?"
+}
+
+// updateStoppedText says that the user stopped an update_client call at the pick.
+func updateStoppedText(ref, slug, answer string, cands []gitscrum.ClientCompany) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Nothing was changed: %q is not exactly one client's name in workspace %s and the user %s when asked which client to change. It matches:\n",
+		gitscrum.Excerpt(ref), slug, answerWord(answer))
+	candidateLines(&b, cands)
+	b.WriteString("Do not retry unless the user asks; to change one, call update_client with its UUID as client.")
+	return b.String()
 }
