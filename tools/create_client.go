@@ -58,6 +58,6 @@ func parseCreate(a args) (work, error) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "Created in workspace %s:\n", c.slug)
 		recordText(&b, rec)
-		return result(b.String(), clientResult{Client: rec}), nil
+		return withLink(result(b.String(), clientResult{Client: rec}), c.slug, rec), nil
 	}, nil
 }

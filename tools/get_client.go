@@ -32,6 +32,6 @@ func parseGet(a args) (work, error) {
 		rec := toRecord(*cc)
 		var b strings.Builder
 		recordText(&b, rec)
-		return result(b.String(), clientResult{Client: rec}), nil
+		return withLink(result(b.String(), clientResult{Client: rec}), c.slug, rec), nil
 	}, nil
 }

@@ -62,6 +62,6 @@ func parseUpdate(a args) (work, error) {
 		fmt.Fprintf(&b, "Updated in workspace %s:\n", c.slug)
 		changesText(&b, out.Changes)
 		recordText(&b, out.Client)
-		return result(b.String(), out), nil
+		return withLink(result(b.String(), out), c.slug, out.Client), nil
 	}, nil
 }
