@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 )
 
 // MaxCompletions is the most values one completion/complete answer carries (the
@@ -59,19 +61,25 @@ func (c completer) clients(ctx context.Context, slug, typed string) (*mcp.Comple
 	if err != nil {
 		return none, nil
 	}
-	// Names, best first, each once: two clients of one name complete to it once
-	// (a read by it then lists both).
+	// Names that hold what was typed, best first, each once: two clients of one
+	// name complete to it once (a read by it then lists both). A client found by
+	// its email or website only is left out: its name would not continue the text.
+	typedNorm := gitscrum.Normalize(typed)
 	seen := make(map[string]bool, min(len(matches), MaxCompletions))
 	values := make([]string, 0, min(len(matches), MaxCompletions))
 	total := 0
 	for _, m := range matches {
-		if seen[m.Client.Name] || m.Client.Name == "" {
+		name := m.Client.Name
+		if seen[name] || name == "" {
 			continue
 		}
-		seen[m.Client.Name] = true
+		if m.Field != gitscrum.FieldName && m.Field != "" && !strings.Contains(gitscrum.Normalize(name), typedNorm) {
+			continue
+		}
+		seen[name] = true
 		total++
 		if len(values) < MaxCompletions {
-			values = append(values, m.Client.Name)
+			values = append(values, name)
 		}
 	}
 	return &mcp.Completion{Values: values, Total: total, HasMore: total > len(values)}, nil

@@ -36,15 +36,34 @@ const (
 )
 
 // ClientURI returns the URI of a client's resource: gitscrum://{slug}/clients/{ref}
-// with both parts percent-encoded.
+// with both parts percent-encoded (every byte but the unreserved ones, as a
+// template's simple expansion does).
 func ClientURI(slug, ref string) string {
-	return ClientsURI(slug) + "/" + url.PathEscape(ref)
+	return ClientsURI(slug) + "/" + escapeVar(ref)
 }
 
 // ClientsURI returns the URI of the list resource of a workspace:
 // gitscrum://{slug}/clients.
 func ClientsURI(slug string) string {
-	return resourceScheme + "://" + url.PathEscape(slug) + "/clients"
+	return resourceScheme + "://" + escapeVar(slug) + "/clients"
+}
+
+// escapeVar percent-encodes every byte of s but the unreserved characters of RFC
+// 3986 (letters, digits, - . _ ~).
+func escapeVar(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }
 
 // clientTemplate is the resource template of one client.
