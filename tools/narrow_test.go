@@ -161,5 +161,3 @@ func TestHTTPNarrowedToolsListIsPrivate(t *testing.T) {
 	assert.Equal(t, "private/1", scope(http.Header{"X-Mcp-Tools": {"get_client"}}))
 	assert.Equal(t, "private/2", scope(http.Header{"X-Mcp-Readonly": {"true"}}))
 }
-
-
