@@ -26,7 +26,7 @@ func createClientSpec() spec {
 		mcp.WithString("notes"),
 		mcp.WithBoolean("allow_duplicate", mcp.Description("Create even if one exists.")),
 	)
-	return spec{def: def, write: true, parse: parseCreate}
+	return spec{def: def, write: true, link: true, parse: parseCreate}
 }
 
 func parseCreate(a args) (work, error) {

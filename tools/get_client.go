@@ -16,7 +16,7 @@ func getClientSpec() spec {
 		[]string{"client"},
 		mcp.WithString("client", mcp.Required(), mcp.Description(clientArg)),
 	)
-	return spec{def: def, parse: parseGet}
+	return spec{def: def, link: true, parse: parseGet}
 }
 
 func parseGet(a args) (work, error) {

@@ -79,7 +79,7 @@ func clientTemplate() mcp.ResourceTemplate {
 func clientsResource(slug string) mcp.Resource {
 	return mcp.NewResource(ClientsURI(slug), "clients",
 		mcp.WithResourceTitle("Clients of "+slug),
-		mcp.WithResourceDescription(fmt.Sprintf("Name and UUID of every client of workspace %s (the first %d), as JSON.", slug, maxListed)),
+		mcp.WithResourceDescription(fmt.Sprintf("Name and UUID of the clients of workspace %s, as JSON: up to %d, with the total.", slug, maxListed)),
 		mcp.WithMIMEType(mimeJSON),
 	)
 }

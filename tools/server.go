@@ -77,6 +77,8 @@ type spec struct {
 	def mcp.Tool
 	// write marks the tools that read-only mode leaves out.
 	write bool
+	// link marks the tools whose results carry the client's resource_link.
+	link bool
 	// parse checks the tool's own arguments and returns the work to do. It runs
 	// before the workspace and the token are checked, so that argument errors come
 	// first and never cost a request.

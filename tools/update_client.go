@@ -26,7 +26,7 @@ func updateClientSpec() spec {
 		mcp.WithString("address"),
 		mcp.WithString("notes", mcp.Description("Replaces the old notes.")),
 	)
-	return spec{def: def, write: true, parse: parseUpdate}
+	return spec{def: def, write: true, link: true, parse: parseUpdate}
 }
 
 func parseUpdate(a args) (work, error) {
