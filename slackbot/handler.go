@@ -86,6 +86,10 @@ type Config struct {
 	BotToken string
 	// APIURL is Slack's Web API base URL (SLACK_API_URL); default [DefaultAPIURL].
 	APIURL string
+	// MaxEventJobs bounds the Events API events (mentions, DMs) answered at once;
+	// default [DefaultMaxEventJobs]. One more is refused (503 over HTTP, not
+	// acknowledged over Socket Mode) and Slack sends it again later.
+	MaxEventJobs int
 	// HTTPClient posts to response_urls; default a client of its own. Redirects
 	// are never followed, whatever its CheckRedirect.
 	HTTPClient *http.Client
@@ -134,6 +138,7 @@ type Bot struct {
 	access       access
 	log          *slog.Logger
 	web          *slack.Client // nil without Config.BotToken
+	eventSlots   chan struct{} // one token per event being answered
 
 	// ctx bounds all the work of the bot; Close cancels it when draining takes too
 	// long.
@@ -184,6 +189,9 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.ReplayStore == nil {
 		cfg.ReplayStore = NewMemoryReplayStore(DefaultReplayCapacity)
 	}
+	if cfg.MaxEventJobs <= 0 {
+		cfg.MaxEventJobs = DefaultMaxEventJobs
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Bot{
 		cfg:          cfg,
@@ -191,6 +199,7 @@ func New(cfg Config) (*Bot, error) {
 		access:       newAccess(cfg.WriteUsers, cfg.ReadOnly),
 		log:          cfg.Logger,
 		web:          newWebAPI(cfg),
+		eventSlots:   make(chan struct{}, cfg.MaxEventJobs),
 		ctx:          ctx,
 		cancel:       cancel,
 	}, nil

@@ -35,6 +35,42 @@
 //     after the run is near the heap before it: within 32 MiB or double, plus 2 KiB
 //     per client created (the emulator and the test keep every one).
 //
+// Both adapters are served as the binaries serve them: behind internal/httpserver's
+// Guard (requests in flight, bodies refused from their Content-Length with 413),
+// on a listener bounded in connections, with the binaries' server limits.
+//
+// Once the load is over, an attack phase (attack_test.go) runs against adapters of
+// its own, served the same way, with a workspace of SOAK_ATTACK_CLIENTS clients
+// (default 5000) and GitScrum's faults off, so that what GitScrum sees is the
+// attack's doing:
+//
+//   - a pre-auth flood of each listener by SOAK_ATTACK_FLOODERS clients (default
+//     128) for SOAK_ATTACK_DURATION each (default 1 s; a twelfth of SOAK_DURATION,
+//     1 s to 30 s, when that is set): MCP tool calls with one garbage bearer token,
+//     slash commands with forged signatures, and 1 MiB bodies with Content-Length
+//     and chunked. No flood request may get through; each answer must be one the
+//     bounds give (MCP: a failed tool result or 503; Slack: 401 or 503; 1 MiB
+//     bodies: 413); the MCP flood may cost GitScrum at most 5 requests per 30 s
+//     (the rejected token's memory), the Slack flood none. A valid request is timed
+//     before and during each flood (p50, p99, answers by status: reported, not
+//     asserted);
+//   - oversized inputs over both adapters: one character over each input's cap (a
+//     reference, a query, every field of create and update), 200 KB (MCP) and
+//     60 KB (Slack) values within the body bound, 300 KB and 1 MiB values over it.
+//     Each is refused naming the input, or the body, and its cap, and none costs a
+//     GitScrum request;
+//   - a reference at the cap (255 characters) that matches none of the large
+//     workspace's clients, read and written: refused, nothing changed (the time
+//     each took is reported);
+//   - one signed slash command that creates a client, sent 7 times (5 at once, then
+//     2): answered once, refused 401 as a replay 6 times, one client created, and
+//     the later replays cost GitScrum nothing.
+//
+// The attack reports the process's peak RSS and live heap (sampled every 10 ms;
+// the heap may grow by at most 256 MiB), and the goroutines before and after it;
+// its logs and answers go through the same secret scan (its garbage token counts as
+// a secret), and the end-of-run heap and goroutine checks cover it.
+//
 // The short version runs with every go test of the module, in a few seconds:
 //
 //	go test -race ./soak
@@ -46,5 +82,6 @@
 // SOAK_DURATION (a Go duration, default 3s) is how long the load runs after a
 // warm-up; SOAK_MCP_CLIENTS and SOAK_SLACK_WORKERS (default 8 each) set the
 // concurrency. With -v the test logs a summary: operations by kind and outcome,
-// creates by outcome, faults injected, retries, heap and goroutines.
+// creates by outcome, faults injected, retries, heap and goroutines, what the
+// attack measured, and a line describing the machine.
 package soak

@@ -31,6 +31,9 @@ type slackWorker struct {
 	user string
 	rng  *rand.Rand
 	vals values
+	// endpoint is the URL of the slash commands: the load's Slack server, or the
+	// attack's.
+	endpoint string
 
 	cmds     int
 	seq      int
@@ -42,7 +45,7 @@ type slackWorker struct {
 
 func newSlackWorker(s *soak, id int, user string) *slackWorker {
 	return &slackWorker{s: s, id: id, user: user, rng: rand.New(rand.NewPCG(rand.Uint64(), uint64(1000+id))),
-		vals: values{run: s.run}}
+		vals: values{run: s.run}, endpoint: s.slackTS.URL + slackbot.CommandsPath}
 }
 
 func (w *slackWorker) loop(deadline time.Time) {
@@ -75,6 +78,7 @@ type answer struct {
 	deferred bool   // acknowledged inline, answered through the response_url
 	fallback string // the message's text
 	text     string // every text of the message, joined by newlines
+	raw      []byte // the HTTP answer's body
 	err      error  // no answer came
 }
 
@@ -122,7 +126,7 @@ func (w *slackWorker) command(user, text string, badSig bool) answer {
 	if badSig {
 		secret = "not-the-signing-secret"
 	}
-	req, err := http.NewRequest(http.MethodPost, s.slackTS.URL+slackbot.CommandsPath, strings.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, w.endpoint, strings.NewReader(body))
 	if err != nil {
 		panic(err)
 	}
@@ -139,7 +143,7 @@ func (w *slackWorker) command(user, text string, badSig bool) answer {
 	data, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	s.scan.reply("slack", data)
-	a := answer{status: resp.StatusCode}
+	a := answer{status: resp.StatusCode, raw: data}
 	if err != nil {
 		s.hooks.done(path)
 		s.found.add("slack %q: reading the answer: %v", text, err)

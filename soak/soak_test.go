@@ -27,6 +27,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
@@ -78,6 +79,7 @@ const (
 type config struct {
 	duration, warmup         time.Duration
 	mcpClients, slackWorkers int
+	attack                   attackConfig
 }
 
 func loadConfig(t *testing.T) config {
@@ -102,6 +104,7 @@ func loadConfig(t *testing.T) config {
 		}
 	}
 	cfg.warmup = min(max(cfg.duration/10, time.Second), 10*time.Second)
+	cfg.attack = loadAttackConfig(t, cfg.duration)
 	return cfg
 }
 
@@ -136,6 +139,8 @@ type soak struct {
 	slackOut          tally // Slack adapter side (Config.OnOutcome): subcommand, result
 	slackDeliveryErrs atomic.Int64
 
+	attack *attack // the attack phase's own adapters and findings
+
 	mcpClients []*client.Client // every MCP client started, to close
 	closeOnce  sync.Once
 }
@@ -164,13 +169,18 @@ func (u *upstreamStats) ObserveAttempt(_ string, status int, _ time.Duration, re
 // The emulator's own faults all strike before a request changes anything; the
 // gateway adds the failure that makes creates dangerous to retry: with probability
 // rateLost, a create or update reaches the emulator and is applied, but its answer
-// is lost, replaced by a 502 or by a dropped connection.
+// is lost, replaced by a 502 or by a dropped connection. A tap, when set, sees
+// every request first (the attack phase counts the requests an attack caused).
 type gateway struct {
 	next              http.Handler
 	lost502, lostDrop atomic.Int64
+	tap               atomic.Pointer[func(*http.Request)]
 }
 
 func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if tap := g.tap.Load(); tap != nil {
+		(*tap)(r)
+	}
 	if (r.Method != http.MethodPost && r.Method != http.MethodPut) || mrand.Float64() >= rateLost {
 		g.next.ServeHTTP(w, r)
 		return
@@ -221,14 +231,34 @@ func (s *soak) serve(name string, h http.Handler) *httptest.Server {
 	return ts
 }
 
-// newClient returns a GitScrum client of the emulator, observed, with the fast
-// retry policy. Its transport is the package's own, as in production.
-func (s *soak) newClient(token string) *gitscrum.Client {
+// listen serves h on loopback as the binaries serve it: behind
+// internal/httpserver's Guard (at most maxInFlight requests at once, waiting
+// SlotWait for a slot, bodies over maxBody refused with 413 before they are read,
+// the health check exempt), on a listener that keeps at most DefaultMaxConns
+// connections open, with the binaries' server limits. The server's own errors go
+// to the scanner.
+func (s *soak) listen(name string, h http.Handler, maxInFlight int, maxBody int64, health string) *httptest.Server {
+	h = httpserver.Guard{
+		MaxInFlight: maxInFlight,
+		Wait:        httpserver.SlotWait,
+		MaxBody:     maxBody,
+		Exempt:      []string{health},
+	}.Handler(h)
+	ts := httptest.NewUnstartedServer(h)
+	ts.Config = httpserver.ForSlowest(callTimeout).Server(h, slog.New(slog.NewTextHandler(s.scan, nil)).With("component", name+"-http"))
+	ts.Listener = httpserver.LimitConns(ts.Listener, httpserver.DefaultMaxConns)
+	ts.Start()
+	return ts
+}
+
+// newClient returns a GitScrum client of the emulator, observed by obs, with the
+// fast retry policy. Its transport is the package's own, as in production.
+func (s *soak) newClient(token string, obs gitscrum.Observer) *gitscrum.Client {
 	c, err := gitscrum.New(
 		gitscrum.WithBaseURL(s.emuTS.URL),
 		gitscrum.WithToken(token),
 		gitscrum.WithRetryPolicy(retryPolicy),
-		gitscrum.WithObserver(&s.upstream),
+		gitscrum.WithObserver(obs),
 		gitscrum.WithTimeout(30*time.Second),
 	)
 	if err != nil {
@@ -248,7 +278,8 @@ func newSoak(t *testing.T, cfg config) *soak {
 	for range cfg.mcpClients {
 		s.tokens = append(s.tokens, "soak-token-"+randomHex(16))
 	}
-	s.scan = newScanner(append([]string{s.botToken, s.secret}, s.tokens...)...)
+	attackToken := "soak-attack-garbage-" + randomHex(16) // GitScrum knows it not
+	s.scan = newScanner(append([]string{s.botToken, s.secret, attackToken}, s.tokens...)...)
 	t.Cleanup(s.close)
 	logger := slog.New(slog.NewTextHandler(s.scan, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
@@ -268,7 +299,7 @@ func newSoak(t *testing.T, cfg config) *soak {
 
 	// The MCP adapter over streamable HTTP. Its base client has the bot's token, but
 	// every MCP client sends its own.
-	mcpClient := s.newClient(s.botToken)
+	mcpClient := s.newClient(s.botToken, &s.upstream)
 	mcpServer, err := tools.New(tools.Options{
 		Client:      mcpClient,
 		CompanySlug: workspace,
@@ -278,11 +309,13 @@ func newSoak(t *testing.T, cfg config) *soak {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.mcpTS = s.serve("mcp", tools.NewHTTPHandler(mcpServer, tools.HTTPOptions{
+	// Both adapters are served as the binaries serve them (see listen), with room
+	// for every caller of the load at once.
+	s.mcpTS = s.listen("mcp", tools.NewHTTPHandler(mcpServer, tools.HTTPOptions{
 		Client:   mcpClient,
 		Loopback: true,
 		Logger:   logger.With("component", "mcp-http"),
-	}))
+	}), max(httpserver.DefaultMaxInFlight, 2*cfg.mcpClients), tools.MaxRequestBody, tools.HealthPath)
 
 	// The Slack adapter, and Slack's side of response_urls.
 	s.hooks = newHooks(s)
@@ -292,7 +325,7 @@ func newSoak(t *testing.T, cfg config) *soak {
 		writers[i] = fmt.Sprintf("U0SOAKW%03d", i)
 	}
 	s.bot, err = slackbot.New(slackbot.Config{
-		Client:        s.newClient(s.botToken),
+		Client:        s.newClient(s.botToken, &s.upstream),
 		Workspace:     workspace,
 		SigningSecret: s.secret,
 		WriteUsers:    writers,
@@ -314,7 +347,7 @@ func newSoak(t *testing.T, cfg config) *soak {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.slackTS = s.serve("slack", s.bot.Handler())
+	s.slackTS = s.listen("slack", s.bot.Handler(), max(httpserver.DefaultMaxInFlight, 2*cfg.slackWorkers), slackbot.MaxBodyBytes, slackbot.HealthPath)
 
 	// The callers: MCP clients over streamable HTTP, each with its own token, and
 	// Slack workers. Each kind has its own transport, closed at the end.
@@ -326,6 +359,9 @@ func newSoak(t *testing.T, cfg config) *soak {
 	for i := range cfg.slackWorkers {
 		s.slackWorkers = append(s.slackWorkers, newSlackWorker(s, i, writers[i]))
 	}
+	// The attack phase's own adapters, and its large workspace, from the start: the
+	// heap before the load holds them.
+	s.attack = newAttack(s, attackToken, logger)
 	return s
 }
 
@@ -379,6 +415,9 @@ func (s *soak) close() {
 		if s.slackTS != nil {
 			s.slackTS.Close()
 		}
+		if s.attack != nil {
+			s.attack.close()
+		}
 		if s.bot != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			_ = s.bot.Close(ctx)
@@ -420,11 +459,19 @@ func TestSoak(t *testing.T) {
 	s.phase(cfg.duration)
 	load := time.Since(loadStart)
 
-	// Let the bot finish every deferred answer, then measure with everything else
+	// The attack, on the attack's own adapters, once the load is over.
+	attackStart := time.Now()
+	s.attack.run()
+	attackTook := time.Since(attackStart)
+
+	// Let the bots finish every deferred answer, then measure with everything else
 	// still up, as before the run.
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	if err := s.bot.Close(ctx); err != nil {
 		t.Errorf("slack bot did not drain: %v", err)
+	}
+	if err := s.attack.bot.Close(ctx); err != nil {
+		t.Errorf("the attack's slack bot did not drain: %v", err)
 	}
 	cancel()
 	heapAfter, goroutinesAfter := heap(), runtime.NumGoroutine()
@@ -478,7 +525,10 @@ func TestSoak(t *testing.T) {
 			scan.logLines, mib(uint64(scan.logBytes)), scan.replies, mib(uint64(scan.replyBytes)), scan.leaks, scan.panics),
 		fmt.Sprintf("heap: %s before, %s after (limit %s); goroutines: %d before, %d after",
 			mib(heapBefore), mib(heapAfter), mib(limit), goroutinesBefore, goroutinesAfter),
+		fmt.Sprintf("attack phase (%s):", attackTook.Round(time.Millisecond)),
 	)
+	summary = append(summary, indent(s.attack.summary())...)
+	summary = append(summary, "machine: "+machine())
 	t.Log("\n" + strings.Join(summary, "\n"))
 	if t.Failed() {
 		t.Logf("last log lines:\n  %s", strings.Join(scan.tail, "\n  "))
@@ -598,6 +648,8 @@ func (s *soak) checkRequests(requests []gitscrumtest.Request) {
 			bot++
 		case mcpTokens[tok]:
 			mcp++
+		case tok == s.attack.token:
+			// The attack's garbage token: the attack phase counts those.
 		default:
 			s.t.Errorf("the emulator got %s %s with an unknown Authorization header", r.Method, r.Path)
 		}

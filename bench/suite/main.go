@@ -25,7 +25,10 @@
 //   - Slack: acknowledgement p50/p99 of `list acme` at 1, 50 and 200 concurrent signed
 //     commands against `help` (no GitScrum call); then with GitScrum answering after
 //     5 s: acknowledgement against Slack's 3 s deadline and the 2 s inline budget, and
-//     the response_url post against the upstream latency.
+//     the response_url post against the upstream latency. Events API: 50 and 200
+//     concurrent signed app_mention payloads with GitScrum at 5 s: acknowledgement
+//     against the 3 s deadline, the thread reply's chat.postMessage against the
+//     upstream latency.
 //   - Scale: ListClients (emulator pages of 100) and index build + one search with 1k,
 //     10k and 100k clients: time, bytes and allocations, peak heap; the 1k figure is
 //     the baseline of the 10k and 100k ones.
