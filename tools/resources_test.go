@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
@@ -282,6 +283,13 @@ func TestCachingHints(t *testing.T) {
 		assert.Equal(t, tc.ttl, *msg.Result.TTLMs, tc.method)
 		assert.Equal(t, tc.scope, msg.Result.CacheScope, tc.method)
 	}
+	// With the list cache off, resources/list says so: always stale.
+	off := newEnv(t, withClientOptions(gitscrum.WithCacheTTL(0)))
+	resp0 := off.srv.HandleMessage(context.Background(), json.RawMessage(`{"jsonrpc":"2.0","id":1,"method":"resources/list","params":{`+modernMeta+`}}`))
+	b0, err := json.Marshal(resp0)
+	require.NoError(t, err)
+	assert.Contains(t, string(b0), `"ttlMs":0`)
+
 	// Before 2026-07-28 the results stay as they were.
 	resp := e.srv.HandleMessage(context.Background(), json.RawMessage(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
 	b, err := json.Marshal(resp)
