@@ -279,3 +279,13 @@ func idRefused(err error) bool {
 	}
 	return false
 }
+
+// CacheTTL returns how long a listed workspace is served from the list cache
+// before it is stale ([WithCacheTTL]); 0 when the cache is off. Adapters use it to
+// tell their own clients how long a listing stays fresh.
+func (c *Client) CacheTTL() time.Duration {
+	if c.cache == nil {
+		return 0
+	}
+	return c.cache.fresh
+}

@@ -109,6 +109,72 @@ async function exercise(label, client) {
   });
 }
 
+// ---- Resources and completions ------------------------------------------------
+// The client resource template, the default workspace's list resource, reads (a
+// missing client included) and completion/complete, with the SDK's own methods.
+
+const CLIENT_TEMPLATE = 'gitscrum://{company_slug}/clients/{client}';
+
+async function exerciseResources(label, client) {
+  await check(`${label}: resources/templates/list offers the client template`, async () => {
+    const { resourceTemplates } = await client.listResourceTemplates();
+    assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate), [CLIENT_TEMPLATE]);
+  });
+  await check(`${label}: resources/list offers the default workspace's clients`, async () => {
+    const { resources } = await client.listResources();
+    assert.deepEqual(resources.map((r) => [r.uri, r.mimeType]), [['gitscrum://demo/clients', 'application/json']]);
+  });
+  await check(`${label}: resources/read of a client by name gives JSON and Markdown`, async () => {
+    const { contents } = await client.readResource({ uri: 'gitscrum://demo/clients/Acme%20Corp' });
+    assert.deepEqual(contents.map((c) => c.mimeType), ['application/json', 'text/markdown']);
+    assert.equal(JSON.parse(contents[0].text).uuid, ACME);
+    assert.match(contents[1].text, /^# Acme Corp\n/);
+  });
+  await check(`${label}: resources/read of the list names the clients`, async () => {
+    const { contents } = await client.readResource({ uri: 'gitscrum://demo/clients' });
+    const doc = JSON.parse(contents[0].text);
+    assert.ok(doc.clients.some((c) => c.uuid === ACME && c.name === 'Acme Corp'));
+    assert.equal(doc.total, doc.clients.length);
+  });
+  await check(`${label}: resources/read of a missing client is a JSON-RPC error with the URI`, async () => {
+    const uri = 'gitscrum://demo/clients/no-such-client';
+    await assert.rejects(client.readResource({ uri }), (err) => {
+      // -32602 from protocol version 2026-07-28 on, -32002 before.
+      assert.ok([-32602, -32002].includes(err.code), `code ${err.code}: ${err.message}`);
+      assert.equal(err.data?.uri, uri);
+      return true;
+    });
+  });
+  await check(`${label}: resources/read of an ambiguous name lists the candidates`, async () => {
+    await assert.rejects(client.readResource({ uri: 'gitscrum://demo/clients/acme' }), /matches 2 clients.*Acme Corp/);
+  });
+  await check(`${label}: completion/complete for client gives matching names, best first`, async () => {
+    const { completion } = await client.complete({
+      ref: { type: 'ref/resource', uri: CLIENT_TEMPLATE },
+      argument: { name: 'client', value: 'ac' },
+    });
+    assert.deepEqual(completion.values, ['Acme Corp', 'Acme Logistics']);
+    assert.equal(completion.total, 2);
+    assert.ok(!completion.hasMore);
+  });
+  await check(`${label}: completion/complete for company_slug gives the default workspace`, async () => {
+    const { completion } = await client.complete({
+      ref: { type: 'ref/resource', uri: CLIENT_TEMPLATE },
+      argument: { name: 'company_slug', value: '' },
+    });
+    assert.deepEqual(completion.values, ['demo']);
+  });
+  await check(`${label}: get_client's result links the client's resource`, async () => {
+    const res = await client.callTool({ name: 'get_client', arguments: { client: ACME } });
+    const link = res.content.find((c) => c.type === 'resource_link');
+    assert.ok(link, JSON.stringify(res.content));
+    assert.equal(link.uri, `gitscrum://demo/clients/${ACME}`);
+    assert.equal(link.name, 'Acme Corp');
+    const { contents } = await client.readResource({ uri: link.uri });
+    assert.equal(JSON.parse(contents[0].text).name, 'Acme Corp');
+  });
+}
+
 // start spawns a binary and resolves with the first match of re on its stderr.
 function start(bin, args, env, re) {
   const proc = spawn(bin, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -142,6 +208,7 @@ async function overStdio() {
   const transport = new StdioClientTransport({ command: mcpBin, args: ['--sandbox'], env: cleanEnv, stderr: 'ignore' });
   await client.connect(transport);
   await exercise('stdio', client);
+  await exerciseResources('stdio', client);
   await client.close();
 }
 
@@ -152,6 +219,7 @@ async function overHTTP() {
     const client = newClient();
     await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
     await exercise('http', client);
+    await exerciseResources('http', client);
     await client.close();
   } finally {
     const code = await stop(proc);

@@ -27,7 +27,7 @@ func createClientSpec() spec {
 		mcp.WithString("notes"),
 		mcp.WithBoolean("allow_duplicate", mcp.Description("Create even if one exists.")),
 	)
-	return spec{def: def, write: true, parse: parseCreate}
+	return spec{def: def, write: true, link: true, parse: parseCreate}
 }
 
 func parseCreate(a args) (work, error) {
@@ -86,7 +86,7 @@ func parseCreate(a args) (work, error) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "Created in workspace %s:\n", c.slug)
 		recordText(&b, rec)
-		return result(b.String(), clientResult{Client: rec}), nil
+		return withLink(result(b.String(), clientResult{Client: rec}), c.slug, rec), nil
 	}, nil
 }
 

@@ -9,9 +9,10 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
-// Markdown renders the tool reference of docs/mcp.md from the tool definitions: per tool
-// its title, annotations, description, arguments and what structuredContent holds.
-// A test keeps the tools region of docs/mcp.md equal to it.
+// Markdown renders the tool and resource reference of docs/mcp.md from the
+// definitions: per tool its title, annotations, description, arguments and what
+// structuredContent holds; then the resource template, the list resource and their
+// completions. A test keeps the tools region of docs/mcp.md equal to it.
 func Markdown() string {
 	var b strings.Builder
 	b.WriteString("## MCP tools\n\n")
@@ -29,8 +30,35 @@ func Markdown() string {
 		"`tools/list` small) are explained here in _italics_.\n", strings.Join(writes, " and "))
 	for _, sp := range specs() {
 		toolMarkdown(&b, sp.def)
+		if sp.link {
+			fmt.Fprintf(&b, "Its content also holds a `resource_link` to the client's resource, `%s`.\n", placeholders(ClientURI("{company_slug}", "{uuid}")))
+		}
 	}
+	resourcesMarkdown(&b)
 	return b.String()
+}
+
+// placeholders undoes the percent-encoding of the {placeholders} of a documented
+// URI.
+func placeholders(uri string) string {
+	return strings.NewReplacer("%7B", "{", "%7D", "}").Replace(uri)
+}
+
+// resourcesMarkdown renders the resources, the template and their completions.
+func resourcesMarkdown(b *strings.Builder) {
+	b.WriteString("\n## MCP resources\n\n")
+	tmpl := clientTemplate()
+	list := clientsResource("{company_slug}")
+	b.WriteString("| URI | name | MIME types | listed by | what it holds |\n| --- | --- | --- | --- | --- |\n")
+	fmt.Fprintf(b, "| `%s` | %s | `%s`, `%s` | `resources/templates/list` | %s |\n",
+		tmpl.URITemplate.Raw(), tmpl.Title, mimeJSON, mimeMarkdown, cell(tmpl.Description))
+	fmt.Fprintf(b, "| `%s` | %s | `%s` | `resources/list`, for the default workspace only | %s |\n",
+		placeholders(list.URI), list.Name, list.MIMEType, cell(list.Description))
+	fmt.Fprintf(b, "\nA read of a client that does not exist is the JSON-RPC error -32602 (before protocol version 2026-07-28: -32002) "+
+		"with the URI in `data.uri`; a name that matches several clients is an error that lists them with their UUIDs.\n\n"+
+		"`completion/complete` for the template: `client` completes to the names of the workspace's clients that hold what was typed, "+
+		"best first as `list_clients` ranks them, at most %d values with `total` and `hasMore`, from the workspace list cache; "+
+		"`company_slug` completes to the default workspace.\n", MaxCompletions)
 }
 
 func toolMarkdown(b *strings.Builder, t mcp.Tool) {

@@ -50,4 +50,5 @@ func TestMarkdownNamesEveryToolAndArgument(t *testing.T) {
 		}
 	}
 	assert.NotContains(t, md, "|  |\n", "every argument has a meaning: its description, or a README note")
+	containsAll(t, md, "## MCP resources", "`"+tools.ClientTemplate+"`", "`gitscrum://{company_slug}/clients`", "completion/complete")
 }

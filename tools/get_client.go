@@ -20,7 +20,7 @@ func getClientSpec() spec {
 		[]string{"client"},
 		mcp.WithString("client", mcp.Required(), mcp.Description(clientArg)),
 	)
-	return spec{def: def, parse: parseGet}
+	return spec{def: def, link: true, parse: parseGet}
 }
 
 func parseGet(a args) (work, error) {
@@ -46,7 +46,7 @@ func parseGet(a args) (work, error) {
 		rec := toRecord(*cc)
 		var b strings.Builder
 		recordText(&b, rec)
-		return result(b.String(), clientResult{Client: rec}), nil
+		return withLink(result(b.String(), clientResult{Client: rec}), c.slug, rec), nil
 	}, nil
 }
 

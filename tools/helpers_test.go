@@ -119,12 +119,45 @@ func callTool(t testing.TB, c *client.Client, name string, args any) *mcp.CallTo
 	req.Params.Arguments = args
 	res, err := c.CallTool(context.Background(), req)
 	require.NoError(t, err, "tool failures must be results, not protocol errors")
-	require.Len(t, res.Content, 1, "one text block")
+	if res.IsError || name == "list_clients" || !returnsClient(res) {
+		require.Len(t, res.Content, 1, "one text block")
+	} else {
+		require.Len(t, res.Content, 2, "a text block and the client's resource_link")
+	}
 	if !res.IsError {
 		require.NotNil(t, res.StructuredContent, "a success carries structuredContent")
 		validateOutput(t, name, res.StructuredContent)
+		if len(res.Content) == 2 {
+			checkClientLink(t, res)
+		}
 	}
 	return res
+}
+
+// returnsClient reports whether a result's structuredContent holds a client: every
+// success of get, create and update does, except an answer to a question the user
+// declined (see elicit.go), which has nothing to link to.
+func returnsClient(res *mcp.CallToolResult) bool {
+	m, ok := res.StructuredContent.(map[string]any)
+	if !ok {
+		return true
+	}
+	_, answered := m["answer"]
+	return !answered
+}
+
+// checkClientLink asserts that a result's second content item is the resource_link
+// of the client in its structuredContent.
+func checkClientLink(t testing.TB, res *mcp.CallToolResult) {
+	t.Helper()
+	link, ok := res.Content[1].(mcp.ResourceLink)
+	require.True(t, ok, "second content item is %T, not a resource_link", res.Content[1])
+	rec := structured(t, res)["client"].(map[string]any)
+	uuid, _ := rec["uuid"].(string)
+	require.Equal(t, "resource_link", link.Type)
+	require.True(t, strings.HasPrefix(link.URI, "gitscrum://") && strings.HasSuffix(link.URI, "/clients/"+uuid), link.URI)
+	require.Equal(t, rec["name"], link.Name)
+	require.Equal(t, "application/json", link.MIMEType)
 }
 
 // lastOutcome is the outcome Observe saw for the latest call.

@@ -61,8 +61,10 @@ type HTTPOptions struct {
 }
 
 // NewHTTPHandler returns the HTTP side of the server: streamable HTTP (stateless,
-// no server-initiated GET stream) at [MCPPath] behind the bearer-token rule of
-// [HTTPOptions], and GET [HealthPath]. DNS-rebinding protection stays on: a request
+// no server-initiated GET stream) at [MCPPath], and read-only at [ReadOnlyPath],
+// behind the bearer-token rule of [HTTPOptions], and GET [HealthPath]. A request
+// may narrow the tools it sees with [ToolsHeader] and [ReadOnlyHeader] (an
+// unknown tool name or a value that is not a boolean is answered 400). DNS-rebinding protection stays on: a request
 // that arrives over loopback must name a loopback Host, and, when it sends an
 // Origin, a loopback Origin. It is one http.Handler, so middleware such as metrics
 // can wrap it whole.
@@ -77,7 +79,8 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) http.Handler {
 		server.WithStreamableHTTPLogger(logger),
 	)
 	mux := http.NewServeMux()
-	mux.Handle(MCPPath, checkOrigin(authenticate(o, streamable)))
+	mux.Handle(MCPPath, checkOrigin(authenticate(o, narrow(false, resourceErrors(streamable)))))
+	mux.Handle(ReadOnlyPath, checkOrigin(authenticate(o, narrow(true, resourceErrors(streamable)))))
 	mux.HandleFunc("GET "+HealthPath, func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "server": ServerName, "version": gitscrum.Version})
 	})

@@ -110,6 +110,12 @@ func result(text string, structured any) *mcp.CallToolResult {
 	}
 }
 
+// withLink adds to a result the resource_link of the client it returns.
+func withLink(res *mcp.CallToolResult, slug string, c record) *mcp.CallToolResult {
+	res.Content = append(res.Content, clientLink(slug, c))
+	return res
+}
+
 // listText renders a page of matches: a header line, then one line per client.
 func listText(slug, query string, page []summary, total, offset int, next *int) string {
 	var b strings.Builder

@@ -82,6 +82,8 @@ type spec struct {
 	def mcp.Tool
 	// write marks the tools that read-only mode leaves out.
 	write bool
+	// link marks the tools whose results carry the client's resource_link.
+	link bool
 	// parse checks the tool's own arguments and returns the work to do. It runs
 	// before the workspace and the token are checked, so that argument errors come
 	// first and never cost a request.
@@ -121,7 +123,8 @@ func Definitions(readOnly bool) []mcp.Tool {
 	return out
 }
 
-// New builds the MCP server with the tools. Results are checked against each tool's
+// New builds the MCP server with the tools, the client resources and their
+// completions (see [ClientTemplate]). Results are checked against each tool's
 // outputSchema before they are sent.
 func New(o Options) (*server.MCPServer, error) {
 	if o.Client == nil {
@@ -139,17 +142,27 @@ func New(o Options) (*server.MCPServer, error) {
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
-	s := server.NewMCPServer(ServerName, gitscrum.Version,
+	hooks := &server.Hooks{}
+	hooks.AddOnError(noteMissingResource)
+	hooks.AddAfterListTools(privateWhenNarrowed)
+	opts := []server.ServerOption{
 		server.WithToolCapabilities(false),
 		server.WithOutputSchemaValidation(),
 		server.WithInstructions(instructions(o)),
-	)
+		server.WithIcons(Icon),
+		server.WithToolFilter(filterTools),
+		server.WithHooks(hooks),
+	}
+	opts = append(opts, h.resourceOptions()...)
+	opts = append(opts, cacheHints(o.Client.CacheTTL())...)
+	s := server.NewMCPServer(ServerName, gitscrum.Version, opts...)
 	for _, sp := range specs() {
 		if o.ReadOnly && sp.write {
 			continue
 		}
 		s.AddTool(sp.def, h.wrap(sp))
 	}
+	h.addResources(s)
 	return s, nil
 }
 

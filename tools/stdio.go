@@ -29,13 +29,15 @@ func RunStdio(ctx context.Context, s *server.MCPServer, in io.Reader, out io.Wri
 	}
 	var pending atomic.Int64
 	gate := &stdinGate{r: bufio.NewReaderSize(in, 64<<10), pending: &pending, grace: grace, released: make(chan struct{})}
-	w := &stdoutCounter{w: out, pending: &pending}
+	// The session's missing-resource reads, rewritten on the way out (see readNotes).
+	listenBase, notes := withReadNotes(context.WithoutCancel(ctx))
+	w := &stdoutCounter{w: out, pending: &pending, notes: notes}
 
 	stdio := server.NewStdioServer(s)
 	stdio.SetErrorLogger(slog.NewLogLogger(logger.Handler(), slog.LevelError))
 	// The server's own context is not ctx: cancelling it cancels in-flight calls,
 	// which must first get their chance to finish.
-	listenCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	listenCtx, cancel := context.WithCancel(listenBase)
 	defer cancel()
 	errc := make(chan error, 1)
 	go func() { errc <- stdio.Listen(listenCtx, gate, w) }()
@@ -125,15 +127,21 @@ func (g *stdinGate) Read(p []byte) (int, error) {
 }
 
 // stdoutCounter passes the server's output through and counts the responses it
-// writes. mcp-go writes each message with a single Write.
+// writes, rewriting the answers to reads of missing resources (see readNotes).
+// mcp-go writes each message with a single Write.
 type stdoutCounter struct {
 	w       io.Writer
 	pending *atomic.Int64
+	notes   *readNotes
 }
 
 // Write implements io.Writer.
 func (c *stdoutCounter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
+	out, _, rewritten := c.notes.rewrite(p)
+	n, err := c.w.Write(out)
+	if rewritten && err == nil {
+		n = len(p)
+	}
 	if isResponse(p) {
 		c.pending.Add(-1)
 	}

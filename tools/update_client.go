@@ -27,7 +27,7 @@ func updateClientSpec() spec {
 		mcp.WithString("address"),
 		mcp.WithString("notes", mcp.Description("Replaces the old notes.")),
 	)
-	return spec{def: def, write: true, parse: parseUpdate}
+	return spec{def: def, write: true, link: true, parse: parseUpdate}
 }
 
 func parseUpdate(a args) (work, error) {
@@ -73,7 +73,7 @@ func parseUpdate(a args) (work, error) {
 		fmt.Fprintf(&b, "Updated in workspace %s:\n", c.slug)
 		changesText(&b, out.Changes)
 		recordText(&b, out.Client)
-		return result(b.String(), out), nil
+		return withLink(result(b.String(), out), c.slug, out.Client), nil
 	}, nil
 }
 

@@ -185,7 +185,7 @@ func serveHTTP(ctx context.Context, o options, cfg upstream.Config, up *upstream
 	}
 	loopback := tools.IsLoopbackAddr(ln.Addr())
 	h := tools.NewHTTPHandler(srv, tools.HTTPOptions{Client: up.Client, Loopback: loopback, Sandbox: cfg.Sandbox, Logger: logger})
-	h = m.Wrap(h, "mcp", tools.MCPPath)
+	h = m.Wrap(h, "mcp", tools.MCPPath, tools.ReadOnlyPath)
 	h = httpserver.Guard{
 		MaxInFlight: o.MaxInFlight,
 		Wait:        httpserver.SlotWait,
