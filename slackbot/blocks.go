@@ -276,6 +276,20 @@ func checkBlock(blk slack.Block) error {
 			}
 		}
 	case *slack.DividerBlock:
+	case *slack.ActionBlock:
+		if b.Elements == nil || len(b.Elements.ElementSet) == 0 || len(b.Elements.ElementSet) > maxActionElements {
+			return fmt.Errorf("actions block of 1 to %d elements", maxActionElements)
+		}
+		for _, el := range b.Elements.ElementSet {
+			if btn, ok := el.(*slack.ButtonBlockElement); ok {
+				if err := checkText(btn.Text, maxButtonText); err != nil {
+					return err
+				}
+				if utf8.RuneCountInString(btn.Value) > maxActionValue {
+					return fmt.Errorf("button value of %d characters, at most %d", utf8.RuneCountInString(btn.Value), maxActionValue)
+				}
+			}
+		}
 	default:
 		return fmt.Errorf("unexpected block type %T", blk)
 	}
