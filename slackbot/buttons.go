@@ -29,9 +29,10 @@ const (
 	blockChooser     = "gitscrum_chooser"
 )
 
-// button returns a button of our own label carrying value.
+// button returns a button of our own label carrying value. Labels are plain text
+// like values (emoji codes off): their emoji are characters.
 func button(actionID, label, value string) *slack.ButtonBlockElement {
-	return slack.NewButtonBlockElement(actionID, value, slack.NewTextBlockObject(slack.PlainTextType, label, true, false))
+	return slack.NewButtonBlockElement(actionID, value, plain(label))
 }
 
 // cardActions returns the buttons of a card: Edit for a user who may write, and
@@ -46,9 +47,9 @@ func cardActions(c gitscrum.ClientCompany, v view) slack.Block {
 	}
 	var els []slack.BlockElement
 	if v.canWrite {
-		els = append(els, button(ActionEdit, ":pencil2: Edit", value))
+		els = append(els, button(ActionEdit, "✏️ Edit", value))
 	}
-	els = append(els, button(ActionShare, ":loudspeaker: Share", value))
+	els = append(els, button(ActionShare, "📣 Share", value))
 	return slack.NewActionBlock(blockCardActions, els...)
 }
 
@@ -60,14 +61,14 @@ func pagerBlock(at actionValue, page, pages int) slack.Block {
 		prev := at
 		prev.Page = page - 1
 		if value, err := prev.encode(); err == nil {
-			els = append(els, button(ActionPrevious, ":arrow_left: Previous", value))
+			els = append(els, button(ActionPrevious, "⬅️ Previous", value))
 		}
 	}
 	if page < pages-1 {
 		next := at
 		next.Page = page + 1
 		if value, err := next.encode(); err == nil {
-			els = append(els, button(ActionNext, "Next :arrow_right:", value))
+			els = append(els, button(ActionNext, "Next ➡️", value))
 		}
 	}
 	if len(els) == 0 {
