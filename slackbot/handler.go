@@ -272,7 +272,9 @@ type answer struct {
 }
 
 // result is what a command's run returns: a reply, or an error that [failure]
-// renders. code overrides ResultOK for a reply that is itself a failure.
+// renders. code overrides ResultOK for a reply that is itself a failure; a reply
+// with an error is sent as it is, the error kept for the outcome. No reply and no
+// error means the command answered another way (a modal opened).
 type result struct {
 	msg  *slack.WebhookMessage
 	code string
@@ -373,11 +375,11 @@ func (b *Bot) execute(ctx context.Context, inv *invocation) (a answer) {
 		}
 	}()
 	res := inv.cmd.run(b, ctx, inv)
-	if res.err != nil {
+	if res.err != nil && res.msg == nil {
 		msg, code := failure(b.cfg.Command, inv, res.err)
 		a = answer{msg: msg, result: code, err: res.err}
 	} else {
-		a = answer{msg: res.msg, result: res.code}
+		a = answer{msg: res.msg, result: res.code, err: res.err}
 		if a.result == "" {
 			a.result = ResultOK
 		}
