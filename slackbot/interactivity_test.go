@@ -2,6 +2,7 @@ package slackbot_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -579,4 +580,102 @@ func TestInteractivityWithoutBotToken(t *testing.T) {
 	e.interactOK(e.clickPayload(reader, slackbot.ActionShare, "b", value))
 	got := e.hooks.waitPosts(1, 5*time.Second)
 	assert.Contains(t, joined(t, got[0].msg), "SLACK_BOT_TOKEN")
+}
+
+// interactive sends payload as an interactive envelope and returns the
+// acknowledgement.
+func (s *socketSlack) interactive(envelopeID string, payload any) socketAck {
+	s.t.Helper()
+	raw, err := json.Marshal(payload)
+	require.NoError(s.t, err)
+	env, err := json.Marshal(map[string]any{
+		"envelope_id": envelopeID, "type": "interactive", "accepts_response_payload": true,
+		"payload": json.RawMessage(raw),
+	})
+	require.NoError(s.t, err)
+	s.out <- string(env)
+	select {
+	case ack := <-s.acks:
+		require.Equal(s.t, envelopeID, ack.EnvelopeID)
+		return ack
+	case <-time.After(10 * time.Second):
+		require.FailNow(s.t, "no acknowledgement")
+	}
+	return socketAck{}
+}
+
+// TestSocketModeInteractivity drives the same interactions through Socket Mode:
+// the answers that HTTP gives in its body are the acknowledgements' payloads.
+func TestSocketModeInteractivity(t *testing.T) {
+	t.Parallel()
+	e := newIEnv(t, func(c *slackbot.Config) { c.SigningSecret = "" })
+	fake := newSocketSlack(t)
+	client, err := slackbot.NewSocketClient(testAppToken, testBotToken, nil, slack.OptionAPIURL(fake.apiURL()))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = e.bot.RunSocketMode(ctx, client) }()
+
+	// The modal opens from the command, acknowledged without a message.
+	ack, _ := fake.send("env-create", "create", writer, e.hooks.url())
+	assert.Empty(t, ack.Payload)
+	v := viewOf(t, e.web.Wait(t, "views.open", 1, 5*time.Second)[0])
+
+	ack = fake.interactive("env-invalid", submitPayload(writer, v, map[string]string{"name": "Wonka", "email": "nope"}, false))
+	s := decodeSubmission(t, ack.Payload)
+	assert.Equal(t, "errors", s.ResponseAction)
+	assert.Contains(t, s.Errors["f_email"], "valid email")
+
+	ack = fake.interactive("env-submit", submitPayload(writer, v, map[string]string{"name": "Socket Co"}, false))
+	assert.Empty(t, decodeSubmission(t, ack.Payload).ResponseAction, "closed")
+	assert.Equal(t, 1, countNamed(e.env, "Socket Co"))
+	e.web.Wait(t, "chat.postEphemeral", 1, 5*time.Second)
+
+	t.Run("a redelivered submission is acknowledged, not run again", func(t *testing.T) {
+		ack := fake.interactive("env-submit", submitPayload(writer, v, map[string]string{"name": "Socket Co"}, false))
+		assert.Empty(t, ack.Payload)
+		assert.Equal(t, 1, countNamed(e.env, "Socket Co"))
+	})
+
+	blockID := fmt.Sprintf(`{"w":%q}`, gitscrumtest.DemoWorkspace)
+	ack = fake.interactive("env-options", suggestionPayload(reader, blockID, "globex"))
+	var opts slack.OptionsResponse
+	require.NoError(t, json.Unmarshal(ack.Payload, &opts))
+	require.NotEmpty(t, opts.Options)
+	assert.Equal(t, "Globex Corporation", opts.Options[0].Text.Text)
+
+	value := fmt.Sprintf(`{"w":%q,"id":%q}`, gitscrumtest.DemoWorkspace, acmeUUID)
+	ack = fake.interactive("env-share", e.clickPayload(reader, slackbot.ActionShare, "b", value))
+	assert.Empty(t, ack.Payload)
+	posted := e.web.Wait(t, "chat.postMessage", 1, 5*time.Second)
+	assert.Contains(t, posted[0].Arg("blocks"), "Acme Corp")
+
+	opens := len(e.web.Calls("views.open"))
+	fake.interactive("env-forged-edit", e.clickPayload(reader, slackbot.ActionEdit, "b", value))
+	got := e.hooks.waitPosts(1, 5*time.Second)
+	assert.Contains(t, joined(t, got[0].msg), "You may not create or update clients")
+	assert.Len(t, e.web.Calls("views.open"), opens, "a forged Edit opens nothing")
+}
+
+// TestModalHostileValues: values show exactly in modals: initial values as
+// stored (so that saving unchanged changes nothing), our texts escaped.
+func TestModalHostileValues(t *testing.T) {
+	t.Parallel()
+	e := newIEnv(t)
+	const alerts = "a1b3c5d7-e9f0-4a2b-9c4d-5e6f7a8b9c99"
+	v := e.openEdit(alerts)
+	assertGoldenJSON(t, "modal_edit_hostile", v.raw)
+	stored, _ := e.emu.Client(gitscrumtest.DemoWorkspace, alerts)
+	assert.Contains(t, string(v.raw), `"initial_value":"\u003c!channel\u003e Alerts Ltd"`)
+	values := map[string]string{}
+	for _, f := range gitscrum.EditableFields {
+		values[string(f)] = stored.Get(f)
+	}
+	w := writes(e.env)
+	assert.Empty(t, bytes.TrimSpace(e.interactOK(submitPayload(writer, v, values, false))))
+	assert.Equal(t, w, writes(e.env), "nothing changed, nothing sent")
+
+	cv := e.openCreate(writer)
+	s := decodeSubmission(t, e.interactOK(submitPayload(writer, cv, map[string]string{"name": "<!channel> alerts ltd"}, false)))
+	assert.Contains(t, s.Errors["f_name"], "&lt;!channel&gt; Alerts Ltd", "the existing client named, escaped")
 }
