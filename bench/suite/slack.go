@@ -74,13 +74,44 @@ func (s *suite) slack() error {
 		s.addTime(slow, fmt.Sprintf("response_url post p99, %s (n=%d)", who, len(r.Finals)),
 			p99(r.Finals), slowUpstream, "upstream latency")
 	}
+	return s.slackInteractivity(rig)
+}
+
+// slackInteractivity measures the interactivity endpoint at 200 concurrent
+// payloads with GitScrum at 5 s: Share clicks (acknowledged at once, the card
+// posted with chat.postMessage after a fresh GET) and "New client" submissions
+// (answered within the inline budget, "Saving…" beyond it, the card sent with
+// chat.postEphemeral after the duplicate check and the create).
+func (s *suite) slackInteractivity(rig *slackbench.Rig) error {
+	const slow = "Slack interactivity, upstream 5 s"
+	for _, kind := range []struct{ name, what string }{
+		{slackbench.InteractShare, "block_actions Share"},
+		{slackbench.InteractCreate, "view_submission New client"},
+	} {
+		s.logf("slack: 200 concurrent %s with GitScrum at %s", kind.what, slowUpstream)
+		r := rig.Run(200, 1, slackbench.Scenario{Interaction: kind.name, Latency: slowUpstream})
+		if err := failed(r); err != nil {
+			return fmt.Errorf("%s: %w", kind.what, err)
+		}
+		tally := fmt.Sprintf("n=%d; %d ≥ 3 s, %d failed", len(r.Acks), r.Over3s, r.Failed)
+		s.addTime(slow, fmt.Sprintf("%s ack p50, 200 concurrent (%s)", kind.what, tally),
+			p50(r.Acks), slackbench.SlackLimit, "Slack's 3 s deadline")
+		s.addTime(slow, fmt.Sprintf("%s ack p99, 200 concurrent", kind.what),
+			p99(r.Acks), slackbench.SlackLimit, "Slack's 3 s deadline")
+		s.addTime(slow, fmt.Sprintf("%s answer via Web API p99, 200 concurrent (n=%d)", kind.what, len(r.Finals)),
+			p99(r.Finals), slowUpstream, "upstream latency")
+	}
 	return nil
 }
 
 // failed reports a run in which some commands failed.
 func failed(r slackbench.Result) error {
 	if r.Failed > 0 {
-		return fmt.Errorf("%q: %d of %d commands failed", r.Text, r.Failed, len(r.Acks))
+		what := r.Text
+		if r.Interaction != "" {
+			what = r.Interaction
+		}
+		return fmt.Errorf("%q: %d of %d commands failed", what, r.Failed, len(r.Acks))
 	}
 	return nil
 }

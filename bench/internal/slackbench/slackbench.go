@@ -37,12 +37,32 @@ const SlackLimit = 3 * time.Second
 // finalsTimeout bounds the wait for the deferred answers of one run.
 const finalsTimeout = 60 * time.Second
 
-// Scenario is one kind of command at one emulator latency.
+// Scenario is one kind of command, or of interactivity payload, at one emulator
+// latency.
 type Scenario struct {
 	Name    string
 	Text    string
 	Latency time.Duration
+	// Interaction, when set, sends interactivity payloads instead of commands:
+	// InteractShare (a click on a card's Share) or InteractCreate (a "New client"
+	// modal submitted). Each is acknowledged, then answered through the Web API;
+	// Finals time those answers.
+	Interaction string
 }
+
+// Interactivity payloads of the load.
+const (
+	// InteractShare is block_actions: Share on a client's card (the card is
+	// fetched afresh, then posted with chat.postMessage).
+	InteractShare = "share"
+	// InteractCreate is view_submission of the "New client" modal (a duplicate
+	// check, a create, then chat.postEphemeral); slower than the inline budget it
+	// is acknowledged with a "Saving…" view.
+	InteractCreate = "create"
+)
+
+// benchWriter is the Slack user allowed to write in the load.
+const benchWriter = "U0BENCHW1"
 
 // Result is what one run of a scenario measured.
 type Result struct {
@@ -71,7 +91,12 @@ type Result struct {
 type Rig struct {
 	emu    *gitscrumtest.Server
 	botURL string
-	sink   *sink
+	// interactURL is the bot's interactivity endpoint; web stands in for Slack's
+	// Web API and notes, per channel, when chat.postMessage or
+	// chat.postEphemeral came.
+	interactURL string
+	web         *sink
+	sink        *sink
 	client *http.Client
 	runs   atomic.Int64
 	close  func()
@@ -95,6 +120,28 @@ func newSink() *sink {
 		s.cond.Broadcast()
 		s.mu.Unlock()
 		_, _ = io.WriteString(w, "ok")
+	}))
+	return s
+}
+
+// newWebSink stands in for Slack's Web API: it answers every method ok and notes
+// when a chat.postMessage or chat.postEphemeral came, under "/web/<channel>".
+func newWebSink() *sink {
+	s := &sink{posts: map[string]time.Time{}}
+	s.cond = sync.NewCond(&s.mu)
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/chat.postMessage", "/chat.postEphemeral":
+			s.mu.Lock()
+			s.posts["/web/"+r.PostForm.Get("channel")] = time.Now()
+			s.cond.Broadcast()
+			s.mu.Unlock()
+			_, _ = io.WriteString(w, `{"ok":true,"channel":"C0BENCH01","ts":"1.1","message_ts":"1.1"}`)
+		default:
+			_, _ = io.WriteString(w, `{"ok":true,"view":{"id":"V0BENCH01"}}`)
+		}
 	}))
 	return s
 }
@@ -143,18 +190,22 @@ func NewRig() (*Rig, error) {
 		return nil, err
 	}
 	s := newSink()
+	web := newWebSink()
 	bot, err := slackbot.New(slackbot.Config{
 		Client: client, Workspace: gitscrumtest.DemoWorkspace, SigningSecret: secret,
 		ResponseURLPrefixes: []string{s.srv.URL + "/hooks/"}, // the sink stands in for Slack
+		BotToken:            "xoxb-bench", APIURL: web.srv.URL + "/", WriteUsers: []string{benchWriter},
 	})
 	if err != nil {
 		s.srv.Close()
+		web.srv.Close()
 		emuSrv.Close()
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		s.srv.Close()
+		web.srv.Close()
 		emuSrv.Close()
 		return nil, err
 	}
@@ -164,6 +215,7 @@ func NewRig() (*Rig, error) {
 	tr := &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024, IdleConnTimeout: 30 * time.Second}
 	return &Rig{
 		emu: emu, botURL: "http://" + ln.Addr().String() + slackbot.CommandsPath, sink: s,
+		interactURL: "http://" + ln.Addr().String() + slackbot.InteractivityPath, web: web,
 		client: &http.Client{Transport: tr, Timeout: 30 * time.Second},
 		close: func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -172,6 +224,7 @@ func NewRig() (*Rig, error) {
 			_ = bot.Close(ctx)
 			tr.CloseIdleConnections()
 			s.srv.Close()
+			web.srv.Close()
 			emuSrv.Close()
 		},
 	}, nil
@@ -191,6 +244,38 @@ func (r *Rig) request(run int64, i int, text string) (*http.Request, string) {
 	req, _ := http.NewRequest(http.MethodPost, r.botURL, strings.NewReader(body))
 	slackbottest.SignRequest(req, secret, body, time.Now())
 	return req, path
+}
+
+// interaction builds the signed interactivity request i of a run, and the key
+// under which the Web API sink notes its answer (each one in its own channel).
+func (r *Rig) interaction(run int64, i int, kind string) (*http.Request, string) {
+	channel := fmt.Sprintf("C%dB%06d", run, i)
+	var payload map[string]any
+	switch kind {
+	case InteractCreate:
+		meta, _ := json.Marshal(map[string]string{"w": gitscrumtest.DemoWorkspace, "c": channel, "u": benchWriter})
+		payload = map[string]any{
+			"type": "view_submission", "user": map[string]any{"id": benchWriter}, "team": map[string]any{"id": "T0BENCH01"},
+			"view": map[string]any{"id": "V0BENCH01", "callback_id": slackbot.ViewCreate, "private_metadata": string(meta),
+				"title": map[string]any{"type": "plain_text", "text": "New client"},
+				"state": map[string]any{"values": map[string]any{
+					"f_name":  map[string]any{"v": map[string]any{"type": "plain_text_input", "value": fmt.Sprintf("Bench Client %d-%d", run, i)}},
+					"f_email": map[string]any{"v": map[string]any{"type": "email_text_input", "value": fmt.Sprintf("c%d-%d@bench.example", run, i)}},
+				}}},
+		}
+	default:
+		payload = map[string]any{
+			"type": "block_actions", "user": map[string]any{"id": fmt.Sprintf("U0LOAD%04d", i%10000)}, "team": map[string]any{"id": "T0BENCH01"},
+			"channel": map[string]any{"id": channel}, "trigger_id": "1.2.3",
+			"actions": []any{map[string]any{"type": "button", "action_id": slackbot.ActionShare, "block_id": "gitscrum_card_actions",
+				"value": fmt.Sprintf(`{"w":%q,"id":"5b1e7c9a-3d2f-4a6b-8c1d-0e9f8a7b6c51"}`, gitscrumtest.DemoWorkspace)}},
+		}
+	}
+	raw, _ := json.Marshal(payload)
+	body := url.Values{"payload": {string(raw)}}.Encode()
+	req, _ := http.NewRequest(http.MethodPost, r.interactURL, strings.NewReader(body))
+	slackbottest.SignRequest(req, secret, body, time.Now())
+	return req, "/web/" + channel
 }
 
 // Run fires rounds batches of n commands: the n of a batch at once, the next batch
@@ -228,6 +313,10 @@ func (r *Rig) Run(n, rounds int, sc Scenario) Result {
 	for round := range max(rounds, 1) {
 		reqs := make([]*http.Request, n)
 		for j := range n {
+			if sc.Interaction != "" {
+				reqs[j], sents[round*n+j].path = r.interaction(run, round*n+j, sc.Interaction)
+				continue
+			}
 			reqs[j], sents[round*n+j].path = r.request(run, round*n+j, sc.Text)
 		}
 		var wg sync.WaitGroup
@@ -242,6 +331,17 @@ func (r *Rig) Run(n, rounds int, sc Scenario) Result {
 				if err != nil {
 					failed.Add(1)
 					res.Acks[i] = time.Since(start)
+					return
+				}
+				if sc.Interaction != "" { // answered later through the Web API
+					_, err = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					res.Acks[i] = time.Since(start)
+					if err != nil || resp.StatusCode != http.StatusOK {
+						failed.Add(1)
+						return
+					}
+					sents[i].deferred = true
 					return
 				}
 				var msg slack.WebhookMessage
@@ -265,7 +365,11 @@ func (r *Rig) Run(n, rounds int, sc Scenario) Result {
 			paths = append(paths, s.path)
 		}
 	}
-	arrivals := r.sink.wait(paths, finalsTimeout)
+	answers := r.sink
+	if sc.Interaction != "" {
+		answers = r.web
+	}
+	arrivals := answers.wait(paths, finalsTimeout)
 	res.Wall = time.Since(begin)
 	close(stopG)
 	ackFailed, lost := int(failed.Load()), 0
