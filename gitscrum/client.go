@@ -56,6 +56,9 @@ type Client struct {
 	// when turned off); tokenKey is the hash of token it knows it by.
 	tokens   *tokenGate
 	tokenKey tokenKey
+	// cache holds workspace lists, shared with WithToken copies; nil when off.
+	cache    *listCache
+	cacheCfg cacheConfig
 }
 
 // maxIdleConnsPerHost keeps enough warm connections to GitScrum for a server that
@@ -99,6 +102,7 @@ func New(opts ...Option) (*Client, error) {
 		}
 	}
 	c.hashToken()
+	c.cache = c.cacheCfg.build(c.observer)
 	return c, nil
 }
 

@@ -8,6 +8,11 @@
 //	c, err := gitscrum.New(gitscrum.WithToken(token))
 //	clients, err := c.ListClients(ctx, "acme")
 //
+// A Client keeps each workspace's list in a cache per token ([Client.Clients]: one
+// listing shared by concurrent callers, fresh for [DefaultCacheTTL], patched by the
+// writes made through it, bounded by [DefaultCacheMaxRecords]); lookups resolve names
+// against it and fetch the record fresh ([Client.ResolveClient]).
+//
 // Every failure is an [*Error] (or wraps one) that can be classified with errors.Is
 // against [ErrUnauthorized], [ErrForbidden], [ErrNotFound], [ErrValidation],
 // [ErrRateLimited] and [ErrUnavailable].

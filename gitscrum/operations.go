@@ -78,7 +78,9 @@ func (c *Client) CreateClient(ctx context.Context, req CreateClientRequest) (*Cl
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	return c.record(ctx, call{op: "create_client", method: http.MethodPost, path: pathCompanies, body: req})
+	cc, err := c.record(ctx, call{op: "create_client", method: http.MethodPost, path: pathCompanies, body: req})
+	c.afterWrite(req.CompanySlug, cc, err)
+	return cc, err
 }
 
 // UpdateClient changes the named fields of a client and returns the updated record.
@@ -96,7 +98,9 @@ func (c *Client) UpdateClient(ctx context.Context, uuid string, req UpdateClient
 	if err := fe.err(); err != nil {
 		return nil, err
 	}
-	return c.record(ctx, call{op: "update_client", method: http.MethodPut, path: clientPath(uuid), body: req})
+	cc, err := c.record(ctx, call{op: "update_client", method: http.MethodPut, path: clientPath(uuid), body: req})
+	c.afterWrite(req.CompanySlug, cc, err)
+	return cc, err
 }
 
 func (c *Client) record(ctx context.Context, cl call) (*ClientCompany, error) {

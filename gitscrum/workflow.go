@@ -5,32 +5,37 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 )
 
-// ResolveClient finds exactly one client for ref, a UUID or a name, the forgiving way
-// a read wants. A ref in UUID form is fetched directly; otherwise the workspace's
-// complete list is searched: an exact UUID match, else a unique name match (see
-// [ResolveIn]). Several matches give a [*ResolveError] matching ErrAmbiguous with the
-// candidates; none gives one matching ErrNotFound with the closest names. The record
-// returned is the full one from GetClient. ref and companySlug are checked (length
-// caps, characters) before anything is sent.
+// ResolveClient finds exactly one client for ref, an id (a UUID or any id GitScrum
+// uses, see [LooksLikeID]) or a name, the forgiving way a read wants. The workspace's
+// cached list (see [Client.Clients]) is searched: an exact UUID match, else a unique
+// name match (see [ResolveIn]); a ref it does not answer that looks like an id is
+// fetched by id (one GET), and a name is looked for in a new listing when the cached
+// list is older than [DuplicateCheckMaxAge]. Several matches give a [*ResolveError]
+// matching ErrAmbiguous with the candidates; none gives one matching ErrNotFound with
+// the closest names. The record returned is always the one GitScrum returns now, from
+// a GET. ref and companySlug are checked (length caps, characters) before anything is
+// sent.
 func (c *Client) ResolveClient(ctx context.Context, companySlug, ref string) (*ClientCompany, error) {
-	return c.resolve(ctx, companySlug, ref, ResolveIn)
+	return c.resolve(ctx, companySlug, ref, ResolveIn, -1)
 }
 
 // ResolveClientExact finds the one client a write names with ref: its UUID, or its
 // whole name exactly as listed once both are normalised (see [ResolveExactIn]).
 // Anything looser is a [*ResolveError] with Exact set, listing the clients a read
-// would have found, and nothing is changed. A ref in UUID form is fetched directly;
-// otherwise the workspace's complete list is searched.
+// would have found, and nothing is changed. It resolves as [Client.ResolveClient]
+// does, but by name only against a list at most [DuplicateCheckMaxAge] old: a write
+// never picks its client from an older list. The record returned is fetched fresh.
 func (c *Client) ResolveClientExact(ctx context.Context, companySlug, ref string) (*ClientCompany, error) {
-	return c.resolve(ctx, companySlug, ref, ResolveExactIn)
+	return c.resolve(ctx, companySlug, ref, ResolveExactIn, DuplicateCheckMaxAge)
 }
 
-// resolve checks the input, fetches a UUID directly, else lists the workspace and
-// picks one client with pick.
+// resolve checks the input, then finds the client with pick (see resolveRef): in a
+// cached list at most maxAge old (any age the cache serves when negative), or by id.
 func (c *Client) resolve(ctx context.Context, companySlug, ref string,
-	pick func(context.Context, []ClientCompany, string) (ClientCompany, error)) (*ClientCompany, error) {
+	pick picker, maxAge time.Duration) (*ClientCompany, error) {
 	if err := ValidateReference(ref); err != nil {
 		return nil, err
 	}
@@ -38,25 +43,7 @@ func (c *Client) resolve(ctx context.Context, companySlug, ref string,
 	if err := ValidateCompanySlug(companySlug); err != nil {
 		return nil, err
 	}
-	if LooksLikeUUID(ref) {
-		cc, err := c.GetClient(ctx, companySlug, ref)
-		if err == nil || !isClientNotFound(err) {
-			return cc, err
-		}
-		// A 404 for a UUID-shaped ref: fall through, it may be a name.
-	}
-	all, err := c.ListClients(ctx, companySlug)
-	if err != nil {
-		return nil, err
-	}
-	match, err := pick(ctx, all, ref)
-	if err != nil {
-		return nil, err
-	}
-	if match.UUID == "" {
-		return &match, nil
-	}
-	return c.GetClient(ctx, companySlug, match.UUID)
+	return c.resolveRef(ctx, companySlug, ref, pick, maxAge)
 }
 
 // isClientNotFound reports a 404 about the client, not about the workspace.
@@ -87,11 +74,11 @@ func (c *Client) CreateClientIfNew(ctx context.Context, req CreateClientRequest,
 			return nil, e
 		}
 		defer unlock()
-		all, err := c.ListClients(ctx, req.CompanySlug)
+		snap, err := c.ClientsMaxAge(ctx, req.CompanySlug, DuplicateCheckMaxAge)
 		if err != nil {
 			return nil, err
 		}
-		if dups := FindDuplicates(all, req.Name, req.Email); len(dups) > 0 {
+		if dups := FindDuplicates(snap.Clients(), req.Name, req.Email); len(dups) > 0 {
 			return nil, &DuplicateError{Existing: dups}
 		}
 	}

@@ -277,19 +277,7 @@ func checkBlock(blk slack.Block) error {
 		}
 	case *slack.DividerBlock:
 	case *slack.ActionBlock:
-		if b.Elements == nil || len(b.Elements.ElementSet) == 0 || len(b.Elements.ElementSet) > maxActionElements {
-			return fmt.Errorf("actions block of 1 to %d elements", maxActionElements)
-		}
-		for _, el := range b.Elements.ElementSet {
-			if btn, ok := el.(*slack.ButtonBlockElement); ok {
-				if err := checkText(btn.Text, maxButtonText); err != nil {
-					return err
-				}
-				if utf8.RuneCountInString(btn.Value) > maxActionValue {
-					return fmt.Errorf("button value of %d characters, at most %d", utf8.RuneCountInString(btn.Value), maxActionValue)
-				}
-			}
-		}
+		return checkActions(b)
 	default:
 		return fmt.Errorf("unexpected block type %T", blk)
 	}
@@ -305,6 +293,42 @@ func checkText(t *slack.TextBlockObject, max int) error {
 	}
 	if n := utf8.RuneCountInString(t.Text); n > max {
 		return fmt.Errorf("text of %d characters, at most %d", n, max)
+	}
+	return nil
+}
+
+// Slack's limits for an actions block.
+const (
+	// maxActionElements is the most elements of an actions block.
+	maxActionElements = 25
+	// maxButtonText is the most characters of a button's label.
+	maxButtonText = 75
+)
+
+// checkActions checks an actions block of buttons: 1 to 25 of them, each with a
+// plain-text label of at most 75 characters, an action_id and a value within
+// Slack's limit.
+func checkActions(b *slack.ActionBlock) error {
+	if b.Elements == nil || len(b.Elements.ElementSet) == 0 || len(b.Elements.ElementSet) > maxActionElements {
+		return fmt.Errorf("actions block needs 1 to %d elements", maxActionElements)
+	}
+	for _, el := range b.Elements.ElementSet {
+		btn, ok := el.(*slack.ButtonBlockElement)
+		if !ok {
+			continue
+		}
+		if btn.Text == nil || btn.Text.Type != slack.PlainTextType {
+			return errors.New("button without a plain-text label")
+		}
+		if err := checkText(btn.Text, maxButtonText); err != nil {
+			return err
+		}
+		if btn.ActionID == "" {
+			return errors.New("button without an action_id")
+		}
+		if n := utf8.RuneCountInString(btn.Value); n > maxActionValue {
+			return fmt.Errorf("button value of %d characters, at most %d", n, maxActionValue)
+		}
 	}
 	return nil
 }

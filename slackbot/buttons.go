@@ -10,14 +10,10 @@ import (
 
 // Slack's limits for interactive elements.
 const (
-	// maxButtonText is the most characters of a button's or an option's text.
-	maxButtonText = 75
 	// maxOptionValue is the most characters of an option's value.
 	maxOptionValue = 150
 	// maxBlockID is the most characters of a block_id.
 	maxBlockID = 255
-	// maxActionElements is the most elements of an actions block.
-	maxActionElements = 25
 	// maxOptions is the most options an external select may be given.
 	maxOptions = 100
 )

@@ -15,7 +15,15 @@
 //   - Socket Mode ([Bot.RunSocketMode]): the reply is the acknowledgement's payload;
 //     a redelivered envelope is acknowledged without running again.
 //
-// Both answer inline when the reply is ready within [Config.InlineBudget] (2 s by
+// Conversations go through the same core: "@GitScrum acme corp" in a channel is
+// answered in a thread under the mention, a DM to the bot in the DM, with the
+// card, the list or the help (chat.postMessage with Config.BotToken). Events
+// arrive at POST /slack/events (signed like commands; url_verification answered)
+// or over Socket Mode, are acknowledged at once, answered in the background by a
+// table of listeners by event type, and answered once per event_id across Slack's
+// retries. A conversation asking for a write gets a button opening the modal.
+//
+// Commands over both transports answer inline when the reply is ready within [Config.InlineBudget] (2 s by
 // default, inside Slack's 3 s) and otherwise acknowledge at once and post the reply
 // to the command's response_url, if it starts with one of
 // Config.ResponseURLPrefixes (redirects are not followed). How each request ended

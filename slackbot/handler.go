@@ -86,6 +86,10 @@ type Config struct {
 	BotToken string
 	// APIURL is Slack's Web API base URL (SLACK_API_URL); default [DefaultAPIURL].
 	APIURL string
+	// MaxEventJobs bounds the Events API events (mentions, DMs) answered at once;
+	// default [DefaultMaxEventJobs]. One more is refused (503 over HTTP, not
+	// acknowledged over Socket Mode) and Slack sends it again later.
+	MaxEventJobs int
 	// HTTPClient posts to response_urls; default a client of its own. Redirects
 	// are never followed, whatever its CheckRedirect.
 	HTTPClient *http.Client
@@ -134,6 +138,7 @@ type Bot struct {
 	access       access
 	log          *slog.Logger
 	web          *slack.Client // nil without Config.BotToken
+	eventSlots   chan struct{} // one token per event being answered
 
 	// ctx bounds all the work of the bot; Close cancels it when draining takes too
 	// long.
@@ -184,6 +189,9 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.ReplayStore == nil {
 		cfg.ReplayStore = NewMemoryReplayStore(DefaultReplayCapacity)
 	}
+	if cfg.MaxEventJobs <= 0 {
+		cfg.MaxEventJobs = DefaultMaxEventJobs
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Bot{
 		cfg:          cfg,
@@ -191,6 +199,7 @@ func New(cfg Config) (*Bot, error) {
 		access:       newAccess(cfg.WriteUsers, cfg.ReadOnly),
 		log:          cfg.Logger,
 		web:          newWebAPI(cfg),
+		eventSlots:   make(chan struct{}, cfg.MaxEventJobs),
 		ctx:          ctx,
 		cancel:       cancel,
 	}, nil
@@ -417,10 +426,11 @@ func (b *Bot) runList(ctx context.Context, inv *invocation) result {
 	if err := gitscrum.ValidateQuery(inv.arg); err != nil {
 		return fail(err)
 	}
-	all, err := b.cfg.Client.ListClients(ctx, inv.workspace)
+	snap, err := b.cfg.Client.Clients(ctx, inv.workspace)
 	if err != nil {
 		return fail(err)
 	}
+	all := snap.Clients()
 	v := b.view(inv)
 	query := strings.TrimSpace(inv.arg)
 	var clients []gitscrum.ClientCompany
@@ -430,7 +440,7 @@ func (b *Bot) runList(ctx context.Context, inv *invocation) result {
 			return strings.Compare(sortKey(x.Name), sortKey(y.Name))
 		})
 	} else {
-		matches, err := gitscrum.NewIndex(all).Search(ctx, query)
+		matches, err := snap.Index().Search(ctx, query)
 		if err != nil {
 			return fail(err)
 		}
@@ -497,23 +507,24 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 	if err := gitscrum.ValidateQuery(ref); err != nil {
 		return fail(err)
 	}
-	all, err := b.cfg.Client.ListClients(ctx, inv.workspace)
+	snap, err := b.cfg.Client.Clients(ctx, inv.workspace)
 	if err != nil {
 		return fail(err)
 	}
+	all := snap.Clients()
 	v := b.view(inv)
-	ix := gitscrum.NewIndex(all)
+	ix := snap.Index()
 	matches, err := ix.Search(ctx, ref)
 	if err != nil {
 		return fail(err)
 	}
 	switch {
 	case len(matches) == 1:
-		return reply(cardMessage(*matches[0].Client, v, ""))
+		return b.freshCard(ctx, inv, *matches[0].Client)
 	case len(matches) > 1:
 		// A name matched better than all others (the exact name) is the one meant.
 		if c, err := gitscrum.ResolveIn(ctx, all, ref); err == nil {
-			return reply(cardMessage(c, v, ""))
+			return b.freshCard(ctx, inv, c)
 		}
 		clients := make([]gitscrum.ClientCompany, len(matches))
 		for i, m := range matches {
@@ -543,6 +554,16 @@ func (b *Bot) notFound(ctx context.Context, v view, all []gitscrum.ClientCompany
 		return fail(err)
 	}
 	return result{msg: notFoundMessage(v, ref, suggestions), code: ResultNotFound}
+}
+
+// freshCard answers with the card of a client found in the cached list, as GitScrum
+// has it now.
+func (b *Bot) freshCard(ctx context.Context, inv *invocation, found gitscrum.ClientCompany) result {
+	c, err := b.cfg.Client.FreshRecord(ctx, inv.workspace, found)
+	if err != nil {
+		return fail(err)
+	}
+	return reply(cardMessage(*c, b.view(inv), ""))
 }
 
 // runCreate answers create <name> field=value …: the duplicate guard, the create,

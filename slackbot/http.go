@@ -37,8 +37,9 @@ var errNoSigningSecret = errors.New("no signing secret configured")
 
 // Handler returns the HTTP handler of the bot: POST CommandsPath for the slash
 // command, POST InteractivityPath for buttons, menus and modals (signed and
-// bounded the same way) and GET HealthPath. Metrics or other routes belong here
-// too.
+// bounded the same way), POST EventsPath for the Events API (mentions and DMs,
+// answered through the Web API with Config.BotToken) and GET HealthPath. Metrics
+// or other routes belong here too.
 //
 // Every command must carry Slack's signature (v0, HMAC-SHA256 with
 // Config.SigningSecret) and a timestamp within 5 minutes of now, either way, and
@@ -52,6 +53,7 @@ func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc(CommandsPath, b.serveCommand)
 	mux.HandleFunc(InteractivityPath, b.serveInteractivity)
+	mux.HandleFunc(EventsPath, b.serveEvents)
 	mux.HandleFunc(HealthPath, serveHealth)
 	return mux
 }

@@ -2,6 +2,9 @@ package slackbot_test
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,7 +29,12 @@ func TestManifest(t *testing.T) {
 		assert.Equal(t, "/gitscrum", cmd["command"])
 		assert.NotContains(t, cmd, "url", "Socket Mode has no request URL")
 		assert.Contains(t, cmd["usage_hint"], "list [query]")
-		assert.Equal(t, []any{"commands"}, m["oauth_config"].(map[string]any)["scopes"].(map[string]any)["bot"])
+		assert.Equal(t, []any{"commands", "chat:write", "app_mentions:read", "im:history"}, m["oauth_config"].(map[string]any)["scopes"].(map[string]any)["bot"])
+		assert.Equal(t, map[string]any{"bot_events": []any{"app_mention", "message.im"}}, settings["event_subscriptions"], "events without a URL")
+		assert.Equal(t, map[string]any{"is_enabled": true}, settings["interactivity"], "interactivity without a URL")
+		assert.Equal(t, map[string]any{"messages_tab_enabled": true, "messages_tab_read_only_enabled": false},
+			m["features"].(map[string]any)["app_home"], "people may DM the bot")
+		assertGoldenBytes(t, "manifest_socket", raw)
 		assert.Equal(t, "GitScrum", m["display_information"].(map[string]any)["name"])
 	})
 	for _, tc := range []struct{ in, want, err string }{
@@ -49,6 +57,57 @@ func TestManifest(t *testing.T) {
 			require.NoError(t, err)
 			assert.False(t, m.Settings.SocketModeEnabled)
 			assert.Equal(t, tc.want, m.Features.SlashCommands[0].Url)
+			base := strings.TrimSuffix(tc.want, slackbot.CommandsPath)
+			assert.Equal(t, base+slackbot.EventsPath, m.Settings.EventSubscriptions.RequestUrl)
+			assert.Equal(t, base+"/slack/interactivity", m.Settings.Interactivity.RequestUrl)
+			assert.Equal(t, base+"/slack/interactivity", m.Settings.Interactivity.MessageMenuOptionsUrl)
+			assert.True(t, m.Settings.Interactivity.IsEnabled)
 		})
 	}
+	t.Run("http golden", func(t *testing.T) {
+		raw, err := slackbot.ManifestJSON(slackbot.ManifestOptions{URL: "https://bot.example.com"})
+		require.NoError(t, err)
+		assertGoldenBytes(t, "manifest_http", raw)
+	})
+}
+
+// TestManifestScopes: every bot scope is needed by a feature, and every event
+// subscribed to has the scope Slack requires for it.
+func TestManifestScopes(t *testing.T) {
+	t.Parallel()
+	m, err := slackbot.Manifest(slackbot.ManifestOptions{URL: "https://bot.example.com"})
+	require.NoError(t, err)
+	scopes := m.OAuthConfig.Scopes.Bot
+	needs := map[string]string{
+		"commands":          "the slash command",
+		"chat:write":        "chat.postMessage: answers to mentions and DMs",
+		"app_mentions:read": "the app_mention event",
+		"im:history":        "the message.im event",
+	}
+	assert.ElementsMatch(t, scopes, slackbot.BotScopes())
+	for _, s := range scopes {
+		assert.Contains(t, needs, s, "scope %s is not needed by any feature", s)
+	}
+	for s := range needs {
+		assert.Contains(t, scopes, s)
+	}
+	eventScope := map[string]string{"app_mention": "app_mentions:read", "message.im": "im:history"}
+	for _, ev := range m.Settings.EventSubscriptions.BotEvents {
+		require.Contains(t, eventScope, ev)
+		assert.Contains(t, scopes, eventScope[ev], ev)
+	}
+	assert.Empty(t, m.OAuthConfig.Scopes.User, "no user scopes")
+}
+
+// assertGoldenBytes compares raw with testdata/golden/<name>.json.
+func assertGoldenBytes(t *testing.T, name string, raw []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name+".json")
+	if updateSnapshots() {
+		require.NoError(t, os.WriteFile(path, raw, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "missing golden file; run the tests with UPDATE_SNAPSHOTS=1 to create it")
+	assert.JSONEq(t, string(want), string(raw), "%s differs from %s; UPDATE_SNAPSHOTS=1 refreshes it", name, path)
 }

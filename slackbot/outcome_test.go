@@ -57,10 +57,11 @@ func TestLoggedOutcomesAreTheVocabulary(t *testing.T) {
 	} {
 		e.run(tc.text, tc.user)
 	}
+	// Workspaces not listed yet, so the failures are not hidden by the list cache.
 	e.emu.FailNext(1, http.StatusTooManyRequests, time.Minute)
-	e.run("list", reader) // rate_limited
+	e.run("list workspace=not-cached-1", reader) // rate_limited
 	e.emu.FailNext(1, http.StatusServiceUnavailable, 0)
-	e.run("list", reader) // unavailable
+	e.run("list workspace=not-cached-2", reader) // unavailable
 
 	body := e.commandForm("list", reader).Encode()
 	now := time.Now()

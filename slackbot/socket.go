@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,13 +46,15 @@ func (o slogOutput) Output(_ int, s string) error {
 // options) arriving over client's Socket Mode connection until ctx is done, with
 // the same core as HTTP mode: the reply
 // is the acknowledgement's payload; a command slower than the inline budget is
-// acknowledged with "Looking up …" and answered through its response_url. It
+// acknowledged with "Looking up …" and answered through its response_url. Events
+// (mentions, DMs) go through the same listeners as over HTTP. It
 // returns nil when ctx ends it, or the error that ended the connection for good
 // (such as an invalid token).
 func (b *Bot) RunSocketMode(ctx context.Context, client *socketmode.Client) error {
 	h := socketmode.NewSocketmodeHandler(client)
 	h.Handle(socketmode.EventTypeSlashCommand, b.onSocketCommand)
 	h.Handle(socketmode.EventTypeInteractive, b.onSocketInteractive)
+	h.Handle(socketmode.EventTypeEventsAPI, b.onSocketEvent)
 	for _, et := range []socketmode.EventType{socketmode.EventTypeConnecting, socketmode.EventTypeConnected, socketmode.EventTypeHello, socketmode.EventTypeDisconnect} {
 		h.Handle(et, func(evt *socketmode.Event, _ *socketmode.Client) {
 			b.log.Debug("socket mode", "event", string(evt.Type))
@@ -180,5 +184,37 @@ func (b *Bot) onSocketInteractive(evt *socketmode.Event, c *socketmode.Client) {
 	}
 	if err := c.Ack(*evt.Request, payload...); err != nil {
 		b.log.Error("socket mode: cannot acknowledge the interaction", "error", err)
+	}
+}
+
+// onSocketEvent takes one Events API envelope: acknowledged at once and answered
+// in the background by the listener of its type, as over HTTP. An event already
+// answered (a redelivered envelope, or Slack's retry of the event) carries the
+// same event_id and is acknowledged without being answered again. An event that
+// cannot be taken now (shutting down, too many at once) is left unacknowledged,
+// so that Slack sends it again.
+func (b *Bot) onSocketEvent(evt *socketmode.Event, c *socketmode.Client) {
+	if evt.Request == nil {
+		b.log.Warn("socket mode: events_api event without its envelope")
+		return
+	}
+	ack := func() {
+		if err := c.Ack(*evt.Request); err != nil {
+			b.log.Error("socket mode: cannot acknowledge the event", "error", err)
+		}
+	}
+	env, err := decodeEvent(evt.Request.Payload)
+	if err != nil {
+		ack() // it would not decode any better the next time
+		b.log.Warn("socket mode: event refused", "error", err)
+		return
+	}
+	if env.Type != eventCallback {
+		ack()
+		b.log.Debug("socket mode: ignored event payload", "type", env.Type)
+		return
+	}
+	if status := b.acceptEvent("socket", env, strconv.Itoa(evt.Request.RetryAttempt)); status == http.StatusOK {
+		ack()
 	}
 }

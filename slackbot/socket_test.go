@@ -139,6 +139,19 @@ func (s *socketSlack) send(envelopeID, text, user, responseURL string) (socketAc
 func TestSocketMode(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, func(c *slackbot.Config) { c.SigningSecret = ""; c.InlineBudget = testBudget })
+	// Seeded for "the largest answers" below: each "&" renders as "&amp;", which
+	// JSON escapes again, the worst case for size.
+	amp := func(n int) string { return strings.Repeat("&", n) }
+	for i := range 12 {
+		e.emu.AddClients(gitscrumtest.DemoWorkspace, gitscrum.ClientCompany{
+			Name:    fmt.Sprintf("Ampersand %02d %s", i, amp(240)),
+			Email:   amp(200) + "@example.com",
+			Phone:   amp(255),
+			Website: "https://example.com/" + amp(230),
+			Address: amp(1000),
+			Notes:   amp(5000),
+		})
+	}
 	fake := newSocketSlack(t)
 	client, err := slackbot.NewSocketClient(testAppToken, testBotToken, nil, slack.OptionAPIURL(fake.apiURL()))
 	require.NoError(t, err)
@@ -202,17 +215,7 @@ func TestSocketMode(t *testing.T) {
 		// size. Rendering truncates every value, so even these cards and lists stay
 		// under Slack's 20 KB limit for a Socket Mode acknowledgement (above it,
 		// RunSocketMode would acknowledge briefly and post to the response_url).
-		amp := func(n int) string { return strings.Repeat("&", n) }
-		for i := range 12 {
-			e.emu.AddClients(gitscrumtest.DemoWorkspace, gitscrum.ClientCompany{
-				Name:    fmt.Sprintf("Ampersand %02d %s", i, amp(240)),
-				Email:   amp(200) + "@example.com",
-				Phone:   amp(255),
-				Website: "https://example.com/" + amp(230),
-				Address: amp(1000),
-				Notes:   amp(5000),
-			})
-		}
+		// The clients are seeded before the first command (the list is cached).
 		before := len(e.hooks.received())
 		for _, text := range []string{"list ampersand", "show ampersand 07"} {
 			msg, _ := fake.command("env-large-"+text[:4], text, reader, e.hooks.url())

@@ -12,19 +12,19 @@ import (
 
 func createClientSpec() spec {
 	def := newTool(toolCreate, "Create client",
-		"Create a client (customer company) in a GitScrum workspace; returns the new record. "+
-			"If a client with the same name (ignoring case, accents and punctuation) or the same email exists, nothing is created and the error shows that client: "+
-			"use it, or call again with allow_duplicate: true only if the user wants a second one. So a retried call never creates two. "+
-			"Validation errors name each field to fix.",
+		"Create a client (customer company); returns the record. "+
+			"If one with a similar name or the same email exists, nothing is created and the error shows it: "+
+			"use it, or set allow_duplicate if the user wants a second. "+
+			"To change a client, use update_client.",
 		hints(false, false, false), clientOutputSchema,
 		[]string{"name", "email", "phone", "website", "address", "notes", "allow_duplicate"},
-		mcp.WithString("name", mcp.Required(), mcp.Description("Company name.")),
-		mcp.WithString("email", mcp.Description("Contact email, like billing@example.com.")),
-		mcp.WithString("phone", mcp.Description("Phone number.")),
-		mcp.WithString("website", mcp.Description("http:// or https:// URL.")),
-		mcp.WithString("address", mcp.Description("Postal address; may span lines.")),
-		mcp.WithString("notes", mcp.Description("Internal notes.")),
-		mcp.WithBoolean("allow_duplicate", mcp.Description("Create even if a client with the same name or email exists. Default false.")),
+		mcp.WithString("name", mcp.Required()),
+		mcp.WithString("email"),
+		mcp.WithString("phone"),
+		mcp.WithString("website", mcp.Description(websiteArg)),
+		mcp.WithString("address"),
+		mcp.WithString("notes"),
+		mcp.WithBoolean("allow_duplicate", mcp.Description("Create even if one exists.")),
 	)
 	return spec{def: def, write: true, parse: parseCreate}
 }

@@ -24,7 +24,9 @@ func Markdown() string {
 	}
 	fmt.Fprintf(&b, "Every tool takes an optional `company_slug`; without it the server's default workspace "+
 		"(`GITSCRUM_COMPANY_SLUG` / `--company-slug`) is used. Failures are tool results with `isError: true` "+
-		"whose text says what to do. With `--read-only`, %s are not offered.\n", strings.Join(writes, " and "))
+		"whose text says what to do. With `--read-only`, %s are not offered. A client record also carries "+
+		"`created_at` (RFC 3339) when GitScrum gives it. Arguments without a description in the schema (to keep "+
+		"`tools/list` small) are explained here in _italics_.\n", strings.Join(writes, " and "))
 	for _, sp := range specs() {
 		toolMarkdown(&b, sp.def)
 	}
@@ -47,9 +49,23 @@ func toolMarkdown(b *strings.Builder, t mcp.Tool) {
 			req = "yes"
 		}
 		desc, _ := prop["description"].(string)
+		if desc == "" && readmeArgs[name] != "" {
+			desc = "_" + readmeArgs[name] + "_"
+		}
 		fmt.Fprintf(b, "| `%s` | %s | %s | %s |\n", name, typeText(prop), req, cell(desc))
 	}
 	fmt.Fprintf(b, "\nReturns `structuredContent` with %s.\n", outputText(t.RawOutputSchema))
+}
+
+// readmeArgs explains, in the README only, the arguments whose name says enough
+// for a model and which therefore carry no description in tools/list.
+var readmeArgs = map[string]string{
+	"company_slug": "Workspace slug, as in its GitScrum URL. Omit for the server's default workspace.",
+	"name":         "Company name.",
+	"email":        "Contact email.",
+	"phone":        "Phone number.",
+	"address":      "Postal address; may span lines.",
+	"notes":        "Internal notes.",
 }
 
 // annotationText spells out the behaviour hints.
@@ -96,6 +112,7 @@ func outputText(raw json.RawMessage) string {
 type schemaNode struct {
 	Type       string                `json:"type"`
 	Properties map[string]schemaNode `json:"properties"`
+	Required   []string              `json:"required"`
 	Items      *schemaNode           `json:"items"`
 }
 
@@ -104,9 +121,9 @@ func fieldsText(s schemaNode, order []string) string {
 	for _, name := range order {
 		p := s.Properties[name]
 		switch {
-		case p.Type == "object" && len(p.Properties) > 0:
+		case p.Type == "object" && len(p.Properties)+len(p.Required) > 0:
 			parts = append(parts, fmt.Sprintf("`%s` {%s}", name, plainFields(p)))
-		case p.Type == "array" && p.Items != nil && len(p.Items.Properties) > 0:
+		case p.Type == "array" && p.Items != nil && len(p.Items.Properties)+len(p.Items.Required) > 0:
 			parts = append(parts, fmt.Sprintf("`%s[]` {%s}", name, plainFields(*p.Items)))
 		default:
 			parts = append(parts, "`"+name+"`")
@@ -115,17 +132,27 @@ func fieldsText(s schemaNode, order []string) string {
 	return strings.Join(parts, ", ")
 }
 
-// plainFields lists an object's field names in a stable order.
+// plainFields lists an object's field names (its properties and its required
+// fields) in a stable order.
 func plainFields(s schemaNode) string {
-	names := make([]string, 0, len(s.Properties))
+	has := func(k string) bool {
+		_, ok := s.Properties[k]
+		return ok || slices.Contains(s.Required, k)
+	}
+	names := make([]string, 0, len(s.Properties)+len(s.Required))
 	for _, k := range recordOrder {
-		if _, ok := s.Properties[k]; ok {
+		if has(k) {
 			names = append(names, k)
 		}
 	}
 	var rest []string
 	for k := range s.Properties {
 		if !slices.Contains(recordOrder, k) {
+			rest = append(rest, k)
+		}
+	}
+	for _, k := range s.Required {
+		if _, ok := s.Properties[k]; !ok && !slices.Contains(recordOrder, k) {
 			rest = append(rest, k)
 		}
 	}

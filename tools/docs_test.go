@@ -49,4 +49,5 @@ func TestMarkdownNamesEveryToolAndArgument(t *testing.T) {
 			assert.Contains(t, md, "| `"+name+"` |")
 		}
 	}
+	assert.NotContains(t, md, "|  |\n", "every argument has a meaning: its description, or a README note")
 }

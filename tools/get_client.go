@@ -9,13 +9,12 @@ import (
 
 func getClientSpec() spec {
 	def := newTool(toolGet, "Get client",
-		"Get one client's full record (name, email, phone, website, address, notes, projects_count, invoices_total, created_at) by UUID or by name. "+
-			"A name may be partial and ignores case and accents. "+
-			"If it matches several clients, the error lists them with UUIDs: call again with the right UUID. "+
-			"If it matches none, the error suggests the closest names.",
+		"A client's full record by UUID or name; "+
+			"partial names match, ignoring case and accents. If several match, the error lists them: retry with a UUID. "+
+			"To search or browse, use list_clients.",
 		hints(true, false, true), clientOutputSchema,
 		[]string{"client"},
-		mcp.WithString("client", mcp.Required(), mcp.Description("The client's UUID, or its name or a unique part of it.")),
+		mcp.WithString("client", mcp.Required(), mcp.Description(clientArg)),
 	)
 	return spec{def: def, parse: parseGet}
 }

@@ -18,16 +18,14 @@ const (
 
 func listClientsSpec() spec {
 	def := newTool(toolList, "List clients",
-		"Search or page through the clients (customer companies) of a GitScrum workspace. "+
-			"Use it to find a client's UUID, or to see which clients exist; get_client gives one client's full record. "+
-			"query matches name, email, website or UUID, ignoring case and accents; best matches come first. "+
-			"Returns name and UUID per client, total (matches in all) and next_offset when more follow: call again with offset=next_offset. "+
-			"Errors say what to fix; they are safe to retry.",
+		"Search a GitScrum workspace's clients (customer companies) by name, email, website or UUID, or page through all. "+
+			"Returns name and UUID per match, best first; if next_offset is set, pass it as offset for more. "+
+			"For a full record, use get_client.",
 		hints(true, false, true), listOutputSchema,
 		[]string{"query", "limit", "offset"},
-		mcp.WithString("query", mcp.Description("Text to look for, e.g. part of a name or an email domain. Omit to list every client.")),
-		mcp.WithInteger("limit", mcp.Description("Clients per page, 1-200; default 25."), mcp.Min(1), mcp.Max(maxLimit)),
-		mcp.WithInteger("offset", mcp.Description("Matches to skip; default 0. Use next_offset from the previous page."), mcp.Min(0)),
+		mcp.WithString("query", mcp.Description("Text to match. Omit for all.")),
+		mcp.WithInteger("limit", mcp.Description("Page size; default 25."), mcp.Min(1), mcp.Max(maxLimit)),
+		mcp.WithInteger("offset", mcp.Description("next_offset from the previous page."), mcp.Min(0)),
 	)
 	return spec{def: def, parse: parseList}
 }
@@ -49,13 +47,13 @@ func parseList(a args) (work, error) {
 		return nil, err
 	}
 	return func(ctx context.Context, c *call) (*mcp.CallToolResult, error) {
-		// The complete list, searched here: a page and its total are always right,
-		// however GitScrum paginates.
-		all, err := c.client.ListClients(ctx, c.slug)
+		// The complete list (cached, with its index), searched here: a page and its
+		// total are always right, however GitScrum paginates.
+		snap, err := c.client.Clients(ctx, c.slug)
 		if err != nil {
 			return nil, err
 		}
-		matches, err := gitscrum.NewIndex(all).Search(ctx, query)
+		matches, err := snap.Index().Search(ctx, query)
 		if err != nil {
 			return nil, err
 		}

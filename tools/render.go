@@ -76,28 +76,25 @@ type updateResult struct {
 	Changes []change `json:"changes"`
 }
 
-// Output schemas, compact: tools/list is sent to the model on every session.
+// Output schemas, compact: tools/list is sent to the model on every session. An
+// object whose fields are all strings but a few gives the numbers in "properties"
+// and every other field the type string through "additionalProperties"; "required"
+// names every field that is always present (a record's created_at, RFC 3339, is
+// there when GitScrum gives it).
 const (
-	recordSchema = `{"type":"object","properties":{` +
-		`"uuid":{"type":"string"},"name":{"type":"string"},"email":{"type":"string"},` +
-		`"phone":{"type":"string"},"website":{"type":"string"},"address":{"type":"string"},` +
-		`"notes":{"type":"string"},"projects_count":{"type":"integer"},` +
-		`"invoices_total":{"type":"number"},"created_at":{"type":"string","description":"RFC 3339"}},` +
+	recordSchema = `{"type":"object","properties":{"projects_count":{"type":"integer"},"invoices_total":{"type":"number"}},` +
+		`"additionalProperties":{"type":"string"},` +
 		`"required":["uuid","name","email","phone","website","address","notes","projects_count","invoices_total"]}`
 
 	clientOutputSchema = `{"type":"object","properties":{"client":` + recordSchema + `},"required":["client"]}`
 
 	updateOutputSchema = `{"type":"object","properties":{"client":` + recordSchema + `,` +
-		`"changes":{"type":"array","items":{"type":"object","properties":{` +
-		`"field":{"type":"string"},"before":{"type":"string"},"after":{"type":"string"}},` +
+		`"changes":{"type":"array","items":{"type":"object","additionalProperties":{"type":"string"},` +
 		`"required":["field","before","after"]}}},"required":["client","changes"]}`
 
 	listOutputSchema = `{"type":"object","properties":{` +
-		`"total":{"type":"integer","description":"matches in all"},` +
-		`"offset":{"type":"integer"},` +
-		`"next_offset":{"type":"integer","description":"offset of the next page; absent on the last"},` +
-		`"clients":{"type":"array","items":{"type":"object","properties":{` +
-		`"uuid":{"type":"string"},"name":{"type":"string"}},` +
+		`"total":{"type":"integer"},"offset":{"type":"integer"},"next_offset":{"type":"integer"},` +
+		`"clients":{"type":"array","items":{"type":"object","additionalProperties":{"type":"string"},` +
 		`"required":["uuid","name"]}}},"required":["total","offset","clients"]}`
 )
 

@@ -275,17 +275,16 @@ func (h *handler) clientFor(ctx context.Context) (*gitscrum.Client, tokenSource)
 }
 
 // newTool builds a tool definition with its title, description, explicit
-// annotations, arguments (in the given order, plus company_slug last), a closed
+// annotations (the title is not repeated in them: clients prefer the tool's own), arguments (in the given order, plus company_slug last), a closed
 // input schema, and its output schema.
 func newTool(name, title, description string, hints mcp.ToolAnnotation, outputSchema string, order []string, opts ...mcp.ToolOption) mcp.Tool {
-	hints.Title = title
 	hints.OpenWorldHint = mcp.ToBoolPtr(true)
 	all := append([]mcp.ToolOption{
 		mcp.WithToolTitle(title),
 		mcp.WithDescription(description),
 	}, opts...)
 	all = append(all,
-		mcp.WithString("company_slug", mcp.Description("Workspace slug, as in its GitScrum URL. Omit for the server's default workspace.")),
+		mcp.WithString("company_slug"),
 		mcp.WithSchemaAdditionalProperties(false),
 		mcp.WithToolAnnotation(hints),
 		mcp.WithRawOutputSchema(mustJSON(outputSchema)),
@@ -294,6 +293,12 @@ func newTool(name, title, description string, hints mcp.ToolAnnotation, outputSc
 	t.InputSchema.PropertyOrder = append(append([]string(nil), order...), "company_slug")
 	return t
 }
+
+// Argument descriptions shared by several tools.
+const (
+	clientArg  = "UUID, or (part of) the name."
+	websiteArg = "http(s) URL."
+)
 
 // hints returns annotations with the three behaviour hints set explicitly (mcp-go
 // would otherwise default to destructive).

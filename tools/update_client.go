@@ -12,19 +12,19 @@ import (
 
 func updateClientSpec() spec {
 	def := newTool(toolUpdate, "Update client",
-		"Change fields of one client, named by its UUID or its full name exactly as listed (case, accents and punctuation aside; part of a name is not enough: use list_clients to find it). "+
-			"Only the fields you pass change; \"\" clears a field (name cannot be cleared); pass at least one. "+
-			"Returns the updated record and each change as before → after. "+
-			"If client is not exactly one client's name, nothing changes and the error lists the clients it could mean: call again with the UUID.",
+		"Change fields of one client, named by UUID or exact full name (not part of one). "+
+			"Only fields passed change; \"\" clears one (not name). "+
+			"Returns the record and each change, before → after. If not exact, nothing changes: retry with a UUID from the error. "+
+			"To add a client, use create_client.",
 		hints(false, true, true), updateOutputSchema,
 		[]string{"client", "name", "email", "phone", "website", "address", "notes"},
-		mcp.WithString("client", mcp.Required(), mcp.Description("The client's UUID, or its full name exactly as listed.")),
-		mcp.WithString("name", mcp.Description("New company name.")),
-		mcp.WithString("email", mcp.Description("New contact email.")),
-		mcp.WithString("phone", mcp.Description("New phone number.")),
-		mcp.WithString("website", mcp.Description("New http:// or https:// URL.")),
-		mcp.WithString("address", mcp.Description("New postal address.")),
-		mcp.WithString("notes", mcp.Description("New internal notes (replaces the old).")),
+		mcp.WithString("client", mcp.Required(), mcp.Description("UUID, or the full name exactly as listed.")),
+		mcp.WithString("name"),
+		mcp.WithString("email"),
+		mcp.WithString("phone"),
+		mcp.WithString("website", mcp.Description(websiteArg)),
+		mcp.WithString("address"),
+		mcp.WithString("notes", mcp.Description("Replaces the old notes.")),
 	)
 	return spec{def: def, write: true, parse: parseUpdate}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/slackbench"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 )
 
@@ -16,9 +17,9 @@ const command = "list acme"
 
 // slack runs the Slack scenarios over one rig: acknowledgements at 0 ms upstream
 // against help, then at 5 s upstream against the deadline, the budget and the
-// upstream latency.
+// upstream latency; then Events API mentions at 5 s upstream.
 func (s *suite) slack() error {
-	rig, err := slackbench.NewRig()
+	rig, err := slackbench.NewRig(gitscrum.WithCacheTTL(0)) // every command reaches GitScrum
 	if err != nil {
 		return err
 	}
@@ -74,7 +75,38 @@ func (s *suite) slack() error {
 		s.addTime(slow, fmt.Sprintf("response_url post p99, %s (n=%d)", who, len(r.Finals)),
 			p99(r.Finals), slowUpstream, "upstream latency")
 	}
+	if err := s.slackEvents(rig); err != nil {
+		return err
+	}
 	return s.slackInteractivity(rig)
+}
+
+// mention is the measured mention: "@GitScrum acme corp", one GitScrum call, then
+// the card posted in a thread.
+const mention = "acme corp"
+
+// slackEvents runs the Events API scenario: concurrent app_mention payloads with
+// GitScrum at 5 s, acknowledged at once and answered in a thread in the background.
+func (s *suite) slackEvents(rig *slackbench.Rig) error {
+	const slow = "Slack events, upstream 5 s"
+	for _, c := range []int{50, 200} {
+		s.logf("slack: %d concurrent mentions with GitScrum at %s", c, slowUpstream)
+		r := rig.RunEvents(c, 1, slackbench.Scenario{Text: mention, Latency: slowUpstream})
+		if err := failed(r); err != nil {
+			return err
+		}
+		who := fmt.Sprintf("%d concurrent", c)
+		tally := fmt.Sprintf("n=%d; %d ≥ 3 s, %d failed", len(r.Acks), r.Over3s, r.Failed)
+		s.addTime(slow, fmt.Sprintf("mention ack p50, %s (%s)", who, tally),
+			p50(r.Acks), slackbench.SlackLimit, "Slack's 3 s deadline")
+		s.addTime(slow, fmt.Sprintf("mention ack p99, %s", who),
+			p99(r.Acks), slackbench.SlackLimit, "Slack's 3 s deadline")
+		s.addTime(slow, fmt.Sprintf("thread reply (chat.postMessage) p50, %s (n=%d)", who, len(r.Finals)),
+			p50(r.Finals), slowUpstream, "upstream latency")
+		s.addTime(slow, fmt.Sprintf("thread reply (chat.postMessage) p99, %s (n=%d)", who, len(r.Finals)),
+			p99(r.Finals), slowUpstream, "upstream latency")
+	}
+	return nil
 }
 
 // slackInteractivity measures the interactivity endpoint at 200 concurrent
@@ -107,11 +139,7 @@ func (s *suite) slackInteractivity(rig *slackbench.Rig) error {
 // failed reports a run in which some commands failed.
 func failed(r slackbench.Result) error {
 	if r.Failed > 0 {
-		what := r.Text
-		if r.Interaction != "" {
-			what = r.Interaction
-		}
-		return fmt.Errorf("%q: %d of %d commands failed", what, r.Failed, len(r.Acks))
+		return fmt.Errorf("%q: %d of %d commands failed", r.Text, r.Failed, len(r.Acks))
 	}
 	return nil
 }

@@ -58,7 +58,7 @@ func TestMain(m *testing.M) {
 // baseEnv is a hermetic environment: none of the caller's GITSCRUM_* settings.
 func baseEnv(extra ...string) []string {
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
-	for _, k := range []string{"GITSCRUM_TOKEN", "GITSCRUM_API_URL", "GITSCRUM_COMPANY_SLUG", "GITSCRUM_TIMEOUT", "GITSCRUM_READ_ONLY", "GITSCRUM_LOG_LEVEL", "GITSCRUM_MAX_IN_FLIGHT", "GITSCRUM_MAX_CONNS"} {
+	for _, k := range []string{"GITSCRUM_TOKEN", "GITSCRUM_API_URL", "GITSCRUM_COMPANY_SLUG", "GITSCRUM_TIMEOUT", "GITSCRUM_CACHE_TTL", "GITSCRUM_READ_ONLY", "GITSCRUM_LOG_LEVEL", "GITSCRUM_MAX_IN_FLIGHT", "GITSCRUM_MAX_CONNS"} {
 		env = append(env, k+"=")
 	}
 	return append(env, extra...)

@@ -144,6 +144,7 @@ Environment:
   GITSCRUM_API_URL       GitScrum API base URL (default %s)
   GITSCRUM_COMPANY_SLUG  default workspace; workspace=<slug> on a command overrides it
   GITSCRUM_TIMEOUT       bound for one GitScrum call, e.g. 15s
+  GITSCRUM_CACHE_TTL     how long a workspace's client list is served from memory, e.g. 30s; 0 turns it off
   GITSCRUM_READ_ONLY     1 to refuse creates and updates
   GITSCRUM_LOG_LEVEL     debug, info (default), warn or error
   GITSCRUM_MAX_IN_FLIGHT HTTP mode: requests served at once (default %d)
@@ -289,7 +290,7 @@ func serveHTTP(ctx context.Context, cfg config, bot *slackbot.Bot, m *metrics.Me
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
-	h := m.Wrap(bot.Handler(), "slack", slackbot.CommandsPath)
+	h := m.Wrap(bot.Handler(), "slack", slackbot.CommandsPath, slackbot.EventsPath)
 	h = httpserver.Guard{
 		MaxInFlight: cfg.MaxInFlight,
 		Wait:        httpserver.SlotWait,
@@ -297,7 +298,7 @@ func serveHTTP(ctx context.Context, cfg config, bot *slackbot.Bot, m *metrics.Me
 		Exempt:      []string{slackbot.HealthPath, metrics.Path},
 		OnRefuse:    m.Refusals("slack"),
 	}.Handler(h)
-	logger.Info("listening", "addr", ln.Addr().String(), "endpoint", slackbot.CommandsPath, "health", slackbot.HealthPath,
+	logger.Info("listening", "addr", ln.Addr().String(), "endpoint", slackbot.CommandsPath, "events", slackbot.EventsPath, "health", slackbot.HealthPath,
 		"max_in_flight", cfg.MaxInFlight, "max_conns", cfg.MaxConns, "max_body_bytes", slackbot.MaxBodyBytes)
 	if m != nil {
 		logger.Info("serving Prometheus metrics without a signature; restrict the path at your proxy if the port is public, or use --no-metrics",

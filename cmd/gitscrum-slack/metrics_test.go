@@ -142,11 +142,15 @@ func TestHTTPMetrics(t *testing.T) {
 
 	body = scrapeMetrics(t, s.addr)
 	for _, want := range []string{
-		// list: 503, retried, 200; then the lookup of a missing name: 200.
+		// list: 503, retried, 200; the lookups of a missing name and of a UUID
+		// are answered by the cached list (then one GET for the UUID).
 		`gitscrum_upstream_requests_total{operation="list_clients",status_class="5xx"} 1`,
-		`gitscrum_upstream_requests_total{operation="list_clients",status_class="2xx"} 2`,
+		`gitscrum_upstream_requests_total{operation="list_clients",status_class="2xx"} 1`,
 		`gitscrum_upstream_retries_total{operation="list_clients"} 1`,
-		`gitscrum_upstream_request_duration_seconds_count{operation="list_clients"} 3`,
+		`gitscrum_upstream_request_duration_seconds_count{operation="list_clients"} 2`,
+		`gitscrum_list_cache_events_total{event="miss"} 1`,
+		`gitscrum_list_cache_events_total{event="hit"} 2`,
+		`gitscrum_list_cache_records 12`,
 		`gitscrum_upstream_requests_total{operation="get_client",status_class="2xx"} 1`,
 		`gitscrum_upstream_request_duration_seconds_bucket{operation="get_client",le="+Inf"} 1`,
 		`gitscrum_bridge_calls_total{adapter="slack",name="list",outcome="ok"} 1`,

@@ -1,7 +1,8 @@
 // Package metrics holds the Prometheus metrics both binaries serve at /metrics on
 // their HTTP listeners: upstream GitScrum requests by operation and status class,
-// upstream latency, retries, tool calls and slash commands by name and outcome,
-// in-flight HTTP requests, and requests a listener refused (busy, too large). A nil *Metrics is valid and records nothing, so code paths
+// upstream latency, retries, the workspace list cache's events and size, tool calls
+// and slash commands by name and outcome, in-flight HTTP requests, and requests a
+// listener refused (busy, too large). A nil *Metrics is valid and records nothing, so code paths
 // without a listener (stdio) need no checks.
 package metrics
 
@@ -60,6 +61,8 @@ type Metrics struct {
 	callLatency      *prometheus.HistogramVec
 	inFlight         *prometheus.GaugeVec
 	refused          *prometheus.CounterVec
+	cacheEvents      *prometheus.CounterVec
+	cacheRecords     prometheus.Gauge
 }
 
 // New returns metrics registered in a registry of their own, with the Go runtime and
@@ -97,10 +100,22 @@ func New() *Metrics {
 			Name: "gitscrum_bridge_http_refused_total",
 			Help: "HTTP requests a listener refused before any handler ran, by handler and reason: busy (503, every slot taken) or too_large (413, Content-Length over the bound).",
 		}, []string{"handler", "reason"}),
+		cacheEvents: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "gitscrum_list_cache_events_total",
+			Help: "Workspace list cache events: hit (fresh list served), stale (stale list served while one refresh runs), miss (caller waited for a listing), refresh, refresh_error, eviction (list dropped for the record cap), patch (a write or fresh read put into a list).",
+		}, []string{"event"}),
+		cacheRecords: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "gitscrum_list_cache_records",
+			Help: "Client records held by the workspace list cache, across every workspace and token.",
+		}),
+	}
+	for _, ev := range []gitscrum.CacheEvent{gitscrum.CacheHit, gitscrum.CacheStale, gitscrum.CacheMiss,
+		gitscrum.CacheRefresh, gitscrum.CacheRefreshError, gitscrum.CacheEviction, gitscrum.CachePatch} {
+		m.cacheEvents.WithLabelValues(string(ev))
 	}
 	m.registry.MustRegister(
 		m.upstreamRequests, m.upstreamLatency, m.upstreamRetries,
-		m.calls, m.callLatency, m.inFlight, m.refused,
+		m.calls, m.callLatency, m.inFlight, m.refused, m.cacheEvents, m.cacheRecords,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
@@ -118,6 +133,23 @@ func (m *Metrics) ObserveAttempt(op string, status int, d time.Duration, retry b
 	if retry {
 		m.upstreamRetries.WithLabelValues(op).Inc()
 	}
+}
+
+// ObserveCacheEvent counts one event of the workspace list cache; with
+// [Metrics.ObserveCacheRecords] it makes *Metrics a [gitscrum.CacheObserver].
+func (m *Metrics) ObserveCacheEvent(event gitscrum.CacheEvent) {
+	if m == nil {
+		return
+	}
+	m.cacheEvents.WithLabelValues(string(event)).Inc()
+}
+
+// ObserveCacheRecords sets the number of records the workspace list cache holds.
+func (m *Metrics) ObserveCacheRecords(records int) {
+	if m == nil {
+		return
+	}
+	m.cacheRecords.Set(float64(records))
 }
 
 // ObserveCall records one tool call or slash command: adapter is "mcp" or "slack",

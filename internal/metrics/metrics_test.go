@@ -41,6 +41,34 @@ func TestUpstreamMetrics(t *testing.T) {
 	assert.Contains(t, body, "go_goroutines")
 }
 
+// TestCacheMetrics drives a real client with the list cache against the emulator and
+// checks its misses, hits, patches and size are exported.
+func TestCacheMetrics(t *testing.T) {
+	m := metrics.New()
+	var _ gitscrum.CacheObserver = m
+	srv := gitscrumtest.New(gitscrumtest.WithDemoData())
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	c, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(gitscrumtest.DefaultToken), gitscrum.WithObserver(m))
+	require.NoError(t, err)
+	ctx := context.Background()
+	snap, err := c.Clients(ctx, gitscrumtest.DemoWorkspace)
+	require.NoError(t, err)
+	_, err = c.Clients(ctx, gitscrumtest.DemoWorkspace)
+	require.NoError(t, err)
+	_, err = c.UpdateClientByRef(ctx, gitscrumtest.DemoAcmeUUID, gitscrum.UpdateClientRequest{CompanySlug: gitscrumtest.DemoWorkspace, Phone: ptr("+1-555-0142")})
+	require.NoError(t, err)
+
+	body := scrape(t, m)
+	assert.Contains(t, body, `gitscrum_list_cache_events_total{event="miss"} 1`)
+	assert.Contains(t, body, `gitscrum_list_cache_events_total{event="hit"} 2`) // the second list, the lookup
+	assert.Contains(t, body, `gitscrum_list_cache_events_total{event="patch"} 1`)
+	assert.Contains(t, body, `gitscrum_list_cache_events_total{event="eviction"} 0`)
+	assert.Contains(t, body, fmt.Sprintf("gitscrum_list_cache_records %d\n", snap.Len()))
+}
+
+func ptr(s string) *string { return &s }
+
 // TestOutcome checks every error class maps to its label, wrapped or not.
 func TestOutcome(t *testing.T) {
 	tests := map[error]string{

@@ -25,6 +25,7 @@ const (
 	EnvAPIURL      = "GITSCRUM_API_URL"
 	EnvCompanySlug = "GITSCRUM_COMPANY_SLUG"
 	EnvTimeout     = "GITSCRUM_TIMEOUT"
+	EnvCacheTTL    = "GITSCRUM_CACHE_TTL"
 )
 
 // Config says where GitScrum is and how to reach it.
@@ -39,6 +40,9 @@ type Config struct {
 	Sandbox bool
 	// Timeout bounds one GitScrum call, retries included.
 	Timeout time.Duration
+	// CacheTTL is how long a workspace's client list is served from the list cache
+	// before it is refreshed; 0 turns the cache off. See gitscrum.WithCacheTTL.
+	CacheTTL time.Duration
 }
 
 // FromEnv returns the configuration the environment gives, with defaults.
@@ -48,6 +52,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		Token:       strings.TrimSpace(getenv(EnvToken)),
 		CompanySlug: strings.TrimSpace(getenv(EnvCompanySlug)),
 		Timeout:     15 * time.Second,
+		CacheTTL:    gitscrum.DefaultCacheTTL,
 	}
 	if v := getenv(EnvTimeout); v != "" {
 		d, err := time.ParseDuration(v)
@@ -56,10 +61,17 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.Timeout = d
 	}
+	if v := getenv(EnvCacheTTL); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return c, fmt.Errorf("%s=%q is not a duration like 30s (0 turns the cache off)", EnvCacheTTL, v)
+		}
+		c.CacheTTL = d
+	}
 	return c, nil
 }
 
-// RegisterFlags adds --api-url, --company-slug, --sandbox and --timeout to fs, with
+// RegisterFlags adds --api-url, --company-slug, --sandbox, --timeout and --cache-ttl to fs, with
 // the current values as defaults, so flags parsed later win over the env. The token
 // has no flag: a flag would show it in process listings; set GITSCRUM_TOKEN.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
@@ -67,6 +79,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.CompanySlug, "company-slug", c.CompanySlug, "default workspace slug (env "+EnvCompanySlug+")")
 	fs.BoolVar(&c.Sandbox, "sandbox", c.Sandbox, "use an embedded GitScrum emulator with demo data; no token needed")
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "bound for one GitScrum call, retries included (env "+EnvTimeout+")")
+	fs.DurationVar(&c.CacheTTL, "cache-ttl", c.CacheTTL, "how long a workspace's client list is served from memory before it is refreshed; 0 turns the cache off (env "+EnvCacheTTL+")")
 }
 
 // Upstream is a ready GitScrum connection.
@@ -89,10 +102,14 @@ func (c Config) Open(logger *slog.Logger, opts ...gitscrum.Option) (*Upstream, e
 		logger = slog.New(slog.DiscardHandler)
 	}
 	u := &Upstream{CompanySlug: c.CompanySlug}
+	if c.CacheTTL < 0 {
+		return nil, fmt.Errorf("--cache-ttl %s is negative; use 0 to turn the cache off", c.CacheTTL)
+	}
 	base := []gitscrum.Option{
 		gitscrum.WithBaseURL(c.APIURL),
 		gitscrum.WithToken(c.Token),
 		gitscrum.WithTimeout(c.Timeout),
+		gitscrum.WithCacheTTL(c.CacheTTL),
 	}
 	if c.Sandbox {
 		u.Sandbox = gitscrumtest.New(gitscrumtest.WithDemoData())
@@ -109,6 +126,7 @@ func (c Config) Open(logger *slog.Logger, opts ...gitscrum.Option) (*Upstream, e
 			gitscrum.WithBaseURL(url),
 			gitscrum.WithToken(gitscrumtest.DefaultToken),
 			gitscrum.WithTimeout(c.Timeout),
+			gitscrum.WithCacheTTL(c.CacheTTL),
 		}
 		if u.CompanySlug == "" {
 			u.CompanySlug = gitscrumtest.DemoWorkspace

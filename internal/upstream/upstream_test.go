@@ -66,3 +66,39 @@ func TestBadURL(t *testing.T) {
 	_, err := upstream.Config{APIURL: "services.gitscrum.com"}.Open(nil)
 	assert.ErrorContains(t, err, "not an absolute http(s) URL")
 }
+
+// TestCacheTTL checks GITSCRUM_CACHE_TTL and --cache-ttl set the list cache of the
+// client both binaries build: cached by default, 0 lists on every call.
+func TestCacheTTL(t *testing.T) {
+	cfg, err := upstream.FromEnv(env(nil))
+	require.NoError(t, err)
+	assert.Equal(t, gitscrum.DefaultCacheTTL, cfg.CacheTTL)
+	cfg, err = upstream.FromEnv(env(map[string]string{"GITSCRUM_CACHE_TTL": "2m"}))
+	require.NoError(t, err)
+	assert.Equal(t, 2*time.Minute, cfg.CacheTTL)
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	cfg.RegisterFlags(fs)
+	require.NoError(t, fs.Parse([]string{"--cache-ttl", "0"}))
+	assert.Zero(t, cfg.CacheTTL)
+	for _, bad := range []string{"soon", "-1s"} {
+		_, err = upstream.FromEnv(env(map[string]string{"GITSCRUM_CACHE_TTL": bad}))
+		assert.ErrorContains(t, err, "GITSCRUM_CACHE_TTL", bad)
+	}
+
+	for _, tt := range []struct {
+		env   string
+		lists int
+	}{{"", 1}, {"0", 3}} {
+		cfg, err := upstream.FromEnv(env(map[string]string{"GITSCRUM_CACHE_TTL": tt.env}))
+		require.NoError(t, err)
+		cfg.Sandbox = true
+		u, err := cfg.Open(nil)
+		require.NoError(t, err)
+		for range 3 {
+			_, err := u.Client.Clients(context.Background(), u.CompanySlug)
+			require.NoError(t, err)
+		}
+		assert.Len(t, u.Sandbox.Requests(), tt.lists, "GITSCRUM_CACHE_TTL=%q", tt.env)
+		u.Close()
+	}
+}

@@ -66,6 +66,10 @@ type Starts struct {
 	// bound: Go starts a child with vfork semantics (CLONE_VM), and Linux folds the
 	// parent's resident set at the moment of exec into the child's maxrss.
 	MaxRSS []int64
+	// ListBytes is the size of the "result" member of the last tools/list answer,
+	// as the process wrote it: what a client hands the model. Zero for a process
+	// whose answer has no result (the echo baseline).
+	ListBytes int
 }
 
 // SandboxArgs are the arguments of gitscrum-mcp for MeasureStarts.
@@ -91,11 +95,13 @@ func MeasureStarts(bin string, args []string, n int) (Starts, error) {
 			abort(cmd)
 			return s, fmt.Errorf("write: %w", err)
 		}
-		if err := readUntilID(out, 2, cmd); err != nil {
+		line, err := readUntilID(out, 2, cmd)
+		if err != nil {
 			abort(cmd)
 			return s, fmt.Errorf("run %d: %w", i, err)
 		}
 		s.Durations = append(s.Durations, time.Since(t0))
+		s.ListBytes = resultBytes(line)
 		s.HWM = append(s.HWM, stats.VmHWM(cmd.Process.Pid))
 		_ = in.Close()
 		if err := cmd.Wait(); err != nil {
@@ -156,7 +162,7 @@ func MeasureStdioCalls(bin string, calls int) (Calls, error) {
 	if _, err := io.WriteString(in, InitLine+"\n"+InitializedLine+"\n"); err != nil {
 		return res, err
 	}
-	if err := readUntilID(out, 1, cmd); err != nil {
+	if _, err := readUntilID(out, 1, cmd); err != nil {
 		return res, err
 	}
 	ctx := context.Background()
@@ -175,7 +181,7 @@ func MeasureStdioCalls(bin string, calls int) (Calls, error) {
 		if _, err := io.WriteString(in, line); err != nil {
 			return res, err
 		}
-		if err := readUntilID(out, id, cmd); err != nil {
+		if _, err := readUntilID(out, id, cmd); err != nil {
 			return res, err
 		}
 		s := time.Since(t1)
@@ -200,16 +206,16 @@ func pipes(cmd *exec.Cmd) (io.WriteCloser, *bufio.Reader, error) {
 	return in, bufio.NewReaderSize(out, 1<<20), nil
 }
 
-// readUntilID reads stdout lines until the response with id; an error response
-// fails. When no answer comes within readTimeout the process is killed, which ends
-// the read.
-func readUntilID(r *bufio.Reader, id int, cmd *exec.Cmd) error {
+// readUntilID reads stdout lines until the response with id and returns it; an
+// error response fails. When no answer comes within readTimeout the process is
+// killed, which ends the read.
+func readUntilID(r *bufio.Reader, id int, cmd *exec.Cmd) ([]byte, error) {
 	timer := time.AfterFunc(readTimeout, func() { kill(cmd) })
 	defer timer.Stop()
 	for {
 		line, err := r.ReadBytes('\n')
 		if err != nil {
-			return fmt.Errorf("read answer %d: %w", id, err)
+			return nil, fmt.Errorf("read answer %d: %w", id, err)
 		}
 		var msg struct {
 			ID     *int            `json:"id"`
@@ -222,10 +228,22 @@ func readUntilID(r *bufio.Reader, id int, cmd *exec.Cmd) error {
 			continue
 		}
 		if len(msg.Error) > 0 || msg.Result.IsError {
-			return fmt.Errorf("request %d failed: %s", id, line)
+			return nil, fmt.Errorf("request %d failed: %s", id, line)
 		}
-		return nil
+		return line, nil
 	}
+}
+
+// resultBytes is the size of the "result" member of a JSON-RPC answer as written,
+// or 0 when it has none.
+func resultBytes(line []byte) int {
+	var msg struct {
+		Result json.RawMessage `json:"result"`
+	}
+	if json.Unmarshal(line, &msg) != nil {
+		return 0
+	}
+	return len(msg.Result)
 }
 
 func kill(cmd *exec.Cmd) {

@@ -1,7 +1,9 @@
-// Package slackbench fires signed /gitscrum slash commands over real loopback HTTP
-// at the Slack handler, backed by the GitScrum emulator with a set latency, and
-// measures how fast each is acknowledged and when deferred answers reach their
-// response_url. bench/slackload and bench/suite share it.
+// Package slackbench fires signed /gitscrum slash commands (and Events API
+// mentions) over real loopback HTTP at the Slack handler, backed by the GitScrum
+// emulator with a set latency, and measures how fast each is acknowledged and when
+// deferred answers reach their response_url (or, for a mention, when its thread
+// reply reaches the Web API's chat.postMessage). bench/slackload and bench/suite
+// share it.
 package slackbench
 
 import (
@@ -89,17 +91,14 @@ type Result struct {
 
 // Rig is the system under load: emulator, bot over HTTP, response_url sink.
 type Rig struct {
-	emu    *gitscrumtest.Server
-	botURL string
-	// interactURL is the bot's interactivity endpoint; web stands in for Slack's
-	// Web API and notes, per channel, when chat.postMessage or
-	// chat.postEphemeral came.
+	emu         *gitscrumtest.Server
+	botURL      string
+	eventsURL   string
 	interactURL string
-	web         *sink
 	sink        *sink
-	client *http.Client
-	runs   atomic.Int64
-	close  func()
+	client      *http.Client
+	runs        atomic.Int64
+	close       func()
 }
 
 // sink stands in for Slack's response_url endpoint and notes when each post came.
@@ -114,34 +113,24 @@ func newSink() *sink {
 	s := &sink{posts: map[string]time.Time{}}
 	s.cond = sync.NewCond(&s.mu)
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.URL.Path
+		if r.URL.Path == "/api/chat.postMessage" || r.URL.Path == "/api/chat.postEphemeral" {
+			// Slack's Web API: a mention's reply, a shared card or a created
+			// client's card, keyed by its channel.
+			_ = r.ParseForm()
+			key = "channel:" + r.PostForm.Get("channel")
+		}
 		_, _ = io.Copy(io.Discard, r.Body)
 		s.mu.Lock()
-		s.posts[r.URL.Path] = time.Now()
+		s.posts[key] = time.Now()
 		s.cond.Broadcast()
 		s.mu.Unlock()
-		_, _ = io.WriteString(w, "ok")
-	}))
-	return s
-}
-
-// newWebSink stands in for Slack's Web API: it answers every method ok and notes
-// when a chat.postMessage or chat.postEphemeral came, under "/web/<channel>".
-func newWebSink() *sink {
-	s := &sink{posts: map[string]time.Time{}}
-	s.cond = sync.NewCond(&s.mu)
-	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = r.ParseForm()
-		w.Header().Set("Content-Type", "application/json")
-		switch r.URL.Path {
-		case "/chat.postMessage", "/chat.postEphemeral":
-			s.mu.Lock()
-			s.posts["/web/"+r.PostForm.Get("channel")] = time.Now()
-			s.cond.Broadcast()
-			s.mu.Unlock()
-			_, _ = io.WriteString(w, `{"ok":true,"channel":"C0BENCH01","ts":"1.1","message_ts":"1.1"}`)
-		default:
-			_, _ = io.WriteString(w, `{"ok":true,"view":{"id":"V0BENCH01"}}`)
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"ok":true,"ts":"1700000000.000100","message_ts":"1700000000.000100","view":{"id":"V0BENCH01"}}`)
+			return
 		}
+		_, _ = io.WriteString(w, "ok")
 	}))
 	return s
 }
@@ -178,34 +167,33 @@ func (s *sink) wait(paths []string, timeout time.Duration) map[string]time.Time 
 	}
 }
 
-// NewRig starts the emulator (demo data), the bot's HTTP handler and the sink, each
-// on a loopback listener of this process.
-func NewRig() (*Rig, error) {
+// NewRig starts the emulator (demo data), the bot's HTTP handler and the sink (which
+// also plays Slack's Web API), each on a loopback listener of this process. opts
+// apply to the bot's gitscrum client (e.g. gitscrum.WithCacheTTL(0) for no list
+// cache).
+func NewRig(opts ...gitscrum.Option) (*Rig, error) {
 	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
 	emu.SetLogLimit(1000)
 	emuSrv := httptest.NewServer(emu)
-	client, err := gitscrum.New(gitscrum.WithBaseURL(emuSrv.URL), gitscrum.WithToken(gitscrumtest.DefaultToken))
+	client, err := gitscrum.New(append([]gitscrum.Option{gitscrum.WithBaseURL(emuSrv.URL), gitscrum.WithToken(gitscrumtest.DefaultToken)}, opts...)...)
 	if err != nil {
 		emuSrv.Close()
 		return nil, err
 	}
 	s := newSink()
-	web := newWebSink()
 	bot, err := slackbot.New(slackbot.Config{
 		Client: client, Workspace: gitscrumtest.DemoWorkspace, SigningSecret: secret,
 		ResponseURLPrefixes: []string{s.srv.URL + "/hooks/"}, // the sink stands in for Slack
-		BotToken:            "xoxb-bench", APIURL: web.srv.URL + "/", WriteUsers: []string{benchWriter},
+		BotToken:            "xoxb-bench", APIURL: s.srv.URL + "/api/", WriteUsers: []string{benchWriter},
 	})
 	if err != nil {
 		s.srv.Close()
-		web.srv.Close()
 		emuSrv.Close()
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		s.srv.Close()
-		web.srv.Close()
 		emuSrv.Close()
 		return nil, err
 	}
@@ -215,8 +203,9 @@ func NewRig() (*Rig, error) {
 	tr := &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024, IdleConnTimeout: 30 * time.Second}
 	return &Rig{
 		emu: emu, botURL: "http://" + ln.Addr().String() + slackbot.CommandsPath, sink: s,
-		interactURL: "http://" + ln.Addr().String() + slackbot.InteractivityPath, web: web,
-		client: &http.Client{Transport: tr, Timeout: 30 * time.Second},
+		eventsURL:   "http://" + ln.Addr().String() + slackbot.EventsPath,
+		interactURL: "http://" + ln.Addr().String() + slackbot.InteractivityPath,
+		client:      &http.Client{Transport: tr, Timeout: 30 * time.Second},
 		close: func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
@@ -224,7 +213,6 @@ func NewRig() (*Rig, error) {
 			_ = bot.Close(ctx)
 			tr.CloseIdleConnections()
 			s.srv.Close()
-			web.srv.Close()
 			emuSrv.Close()
 		},
 	}, nil
@@ -232,6 +220,10 @@ func NewRig() (*Rig, error) {
 
 // Close stops the bot (letting deferred answers finish, up to 30 s) and the servers.
 func (r *Rig) Close() { r.close() }
+
+// Emulator is the rig's emulator, to add clients or change its page size. Run sets
+// its latency.
+func (r *Rig) Emulator() *gitscrumtest.Server { return r.emu }
 
 // request builds the signed request of command i of a run.
 func (r *Rig) request(run int64, i int, text string) (*http.Request, string) {
@@ -275,7 +267,7 @@ func (r *Rig) interaction(run int64, i int, kind string) (*http.Request, string)
 	body := url.Values{"payload": {string(raw)}}.Encode()
 	req, _ := http.NewRequest(http.MethodPost, r.interactURL, strings.NewReader(body))
 	slackbottest.SignRequest(req, secret, body, time.Now())
-	return req, "/web/" + channel
+	return req, "channel:" + channel
 }
 
 // Run fires rounds batches of n commands: the n of a batch at once, the next batch
@@ -365,11 +357,7 @@ func (r *Rig) Run(n, rounds int, sc Scenario) Result {
 			paths = append(paths, s.path)
 		}
 	}
-	answers := r.sink
-	if sc.Interaction != "" {
-		answers = r.web
-	}
-	arrivals := answers.wait(paths, finalsTimeout)
+	arrivals := r.sink.wait(paths, finalsTimeout)
 	res.Wall = time.Since(begin)
 	close(stopG)
 	ackFailed, lost := int(failed.Load()), 0
@@ -397,5 +385,92 @@ func (r *Rig) Run(n, rounds int, sc Scenario) Result {
 	runtime.ReadMemStats(&ms)
 	res.HeapInuse = ms.HeapInuse
 	res.GoroutinesMax = int(peakG.Load())
+	return res
+}
+
+// eventRequest builds the signed Events API request of mention i of a run: text
+// mentioning the bot in a channel of its own, whose reply the sink keys by it.
+func (r *Rig) eventRequest(run int64, i int, text string) (*http.Request, string) {
+	channel := fmt.Sprintf("C0B%dX%d", run, i)
+	body, _ := json.Marshal(map[string]any{
+		"type": "event_callback", "team_id": "T0BENCH01", "event_id": fmt.Sprintf("EvB%dX%d", run, i),
+		"authorizations": []any{map[string]any{"user_id": "U0BENCHBOT", "is_bot": true}},
+		"event": map[string]any{"type": "app_mention", "user": fmt.Sprintf("U0LOAD%04d", i%10000),
+			"text": "<@U0BENCHBOT> " + text, "channel": channel, "ts": "1700000000.000100"},
+	})
+	req, _ := http.NewRequest(http.MethodPost, r.eventsURL, strings.NewReader(string(body)))
+	slackbottest.SignRequest(req, secret, string(body), time.Now())
+	req.Header.Set("Content-Type", "application/json")
+	return req, "channel:" + channel
+}
+
+// RunEvents fires rounds batches of n app_mention events asking for sc.Text, as
+// Run fires commands, and measures their acknowledgements (Acks: Slack wants a 200
+// within 3 s) and the thread replies' arrival at chat.postMessage (Finals). Every
+// event is answered in the background, so all of them count as Deferred.
+func (r *Rig) RunEvents(n, rounds int, sc Scenario) Result {
+	run := r.runs.Add(1)
+	r.emu.SetLatency(sc.Latency)
+	total := n * max(rounds, 1)
+	res := Result{Scenario: sc, Acks: make([]time.Duration, total)}
+	keys := make([]string, total)
+	starts := make([]time.Time, total)
+	acked := make([]bool, total)
+	begin := time.Now()
+	for round := range max(rounds, 1) {
+		reqs := make([]*http.Request, n)
+		for j := range n {
+			reqs[j], keys[round*n+j] = r.eventRequest(run, round*n+j, sc.Text)
+		}
+		var wg sync.WaitGroup
+		gate := make(chan struct{})
+		for j := range n {
+			i := round*n + j
+			wg.Go(func() {
+				<-gate
+				starts[i] = time.Now()
+				resp, err := r.client.Do(reqs[j])
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				res.Acks[i] = time.Since(starts[i])
+				acked[i] = err == nil && resp.StatusCode == http.StatusOK
+			})
+		}
+		close(gate)
+		wg.Wait()
+	}
+	var waitFor []string
+	for i, ok := range acked {
+		if ok {
+			waitFor = append(waitFor, keys[i])
+		} else {
+			res.Failed++
+		}
+	}
+	arrivals := r.sink.wait(waitFor, finalsTimeout)
+	res.Wall = time.Since(begin)
+	for i, ok := range acked {
+		if !ok {
+			continue
+		}
+		if at, found := arrivals[keys[i]]; found {
+			res.Finals = append(res.Finals, at.Sub(starts[i]))
+		} else {
+			res.Failed++
+		}
+	}
+	res.Deferred = len(waitFor)
+	for _, a := range res.Acks {
+		if a >= SlackLimit {
+			res.Over3s++
+		}
+	}
+	res.Acks, res.Finals = stats.Sorted(res.Acks), stats.Sorted(res.Finals)
+	res.RSS, res.HWM = stats.SelfMem()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	res.HeapInuse = ms.HeapInuse
 	return res
 }

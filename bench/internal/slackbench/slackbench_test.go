@@ -3,6 +3,8 @@ package slackbench
 import (
 	"testing"
 	"time"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 )
 
 func TestRunInline(t *testing.T) {
@@ -38,6 +40,22 @@ func TestRunDeferred(t *testing.T) {
 	}
 	if res.Finals[0] < 2500*time.Millisecond || res.Acks[1] >= SlackLimit {
 		t.Fatalf("acks %v, finals %v", res.Acks, res.Finals)
+	}
+}
+
+// TestRunEvents: mentions are acknowledged and each answered once in a thread.
+func TestRunEvents(t *testing.T) {
+	r, err := NewRig(gitscrum.WithCacheTTL(0)) // every mention reaches GitScrum
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	res := r.RunEvents(5, 2, Scenario{Text: "acme corp", Latency: 100 * time.Millisecond})
+	if len(res.Acks) != 10 || res.Failed != 0 || res.Deferred != 10 || len(res.Finals) != 10 {
+		t.Fatalf("events: %+v", res)
+	}
+	if res.Finals[0] < 100*time.Millisecond {
+		t.Fatalf("a reply came before GitScrum answered: %v", res.Finals)
 	}
 }
 
