@@ -45,6 +45,9 @@ type actionValue struct {
 	// Query and Page locate a page of a list.
 	Query string `json:"q,omitempty"`
 	Page  int    `json:"p,omitempty"`
+	// Kind is how a paged list was asked for: "list" or "find" (the reply to a
+	// bare /gitscrum <text>, with a button per client).
+	Kind string `json:"k,omitempty"`
 }
 
 // encode returns v as a button value, or an error when it exceeds Slack's limit.

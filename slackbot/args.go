@@ -12,8 +12,9 @@ import (
 // which arguments.
 type invocation struct {
 	cmd *command
-	// userID, teamID and channelID are those of the slash command.
-	userID, teamID, channelID string
+	// userID, teamID and channelID are those of the slash command; triggerID
+	// opens a modal within 3 s of it.
+	userID, teamID, channelID, triggerID string
 	// workspace is the GitScrum workspace: workspace= or the default.
 	workspace string
 	// words are the positional words; arg is them joined by single spaces.

@@ -92,10 +92,10 @@ func init() {
 		{
 			name:      "show",
 			aliases:   []string{"get"},
-			args:      "<name|uuid>",
-			summary:   "Show the card of one client, found by its name (or part of it) or its UUID.",
-			examples:  []string{"show Acme Corp", `show "Smith & Sons" share`},
-			arg:       argRequired,
+			args:      "[name|uuid]",
+			summary:   "Show the card of one client, found by its name (or part of it) or its UUID; without one, a picker to find it as you type.",
+			examples:  []string{"show Acme Corp", `show "Smith & Sons" share`, "show"},
+			arg:       argOptional,
 			input:     gitscrum.InputClient,
 			share:     true,
 			workspace: true,
@@ -118,7 +118,7 @@ func init() {
 		{
 			name:    "create",
 			args:    `<name> [email=…] [phone=…] [website=…] [address="…"] [notes="…"] [force=yes]`,
-			summary: "Create a client and show its card. Refused when a client with the same name or email exists; add force=yes to create it anyway.",
+			summary: "Create a client and show its card. Refused when a client with the same name or email exists; add force=yes to create it anyway. Without arguments, opens the New client form.",
 			examples: []string{
 				`create Globex Europe email=eu@globex.com website=https://globex.eu`,
 				`create "Stark Industries" address="10880 Malibu Point, CA" notes="Met at CES"`,

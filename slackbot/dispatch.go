@@ -59,6 +59,10 @@ func (b *Bot) dispatch(transport string, sc slack.SlashCommand, gone <-chan stru
 		p.mu.Unlock()
 		o := out
 		o.Result, o.Err, o.Latency, o.Deferred = a.result, a.err, time.Since(start), true
+		if a.msg == nil {
+			b.record(o)
+			return
+		}
 		if err := b.deliver(sc.ResponseURL, a.msg); err != nil {
 			o.DeliveryErr, o.CommandResult, o.Result = err, o.Result, ResultReplyLost
 		}

@@ -23,6 +23,16 @@
 // table of listeners by event type, and answered once per event_id across Slack's
 // retries. A conversation asking for a write gets a button opening the modal.
 //
+// Interactivity (buttons, menus, modals, options) arrives at POST
+// /slack/interactivity (signed like commands) or over Socket Mode, and is
+// dispatched Bolt-style through tables of listeners: block actions by action_id
+// (Edit, Share, Next, Previous, a picked client), view submissions by callback_id
+// (the New client and edit modals) and options by action_id (the client picker).
+// Block actions are acknowledged at once and answered through the response_url or
+// the Web API; a submission is answered within the inline budget ("Saving…"
+// beyond it); options within it. Every listener checks again what the payload
+// claims: who may write, that the client exists, the workspace.
+//
 // Commands over both transports answer inline when the reply is ready within [Config.InlineBudget] (2 s by
 // default, inside Slack's 3 s) and otherwise acknowledge at once and post the reply
 // to the command's response_url, if it starts with one of

@@ -46,6 +46,9 @@ func failure(slash string, inv *invocation, err error) (*slack.WebhookMessage, s
 	switch {
 	case errors.As(err, &ue):
 		return errorMessage(slash, shown(clip(ue.msg, 1000)), line{}, ue.cmd), ResultInvalid
+	case errors.As(err, &re) && len(re.Candidates) > 0 && !re.Exact:
+		v.buttons = true
+		return chooserMessage(v, re.Ref, re.Candidates), ResultAmbiguous
 	case errors.As(err, &re) && len(re.Candidates) > 0:
 		hint := "Use the full name or the UUID: " + code(inv.cmd.usage(slash), 300)
 		if inv.cmd.bare {

@@ -281,7 +281,9 @@ type answer struct {
 }
 
 // result is what a command's run returns: a reply, or an error that [failure]
-// renders. code overrides ResultOK for a reply that is itself a failure.
+// renders. code overrides ResultOK for a reply that is itself a failure; a reply
+// with an error is sent as it is, the error kept for the outcome. No reply and no
+// error means the command answered another way (a modal opened).
 type result struct {
 	msg  *slack.WebhookMessage
 	code string
@@ -292,7 +294,8 @@ func reply(msg *slack.WebhookMessage) result { return result{msg: msg} }
 func fail(err error) result                  { return result{err: err} }
 
 // Reply runs a slash command to its end and returns the reply, however long it
-// takes; it does not record an [Outcome]. The HTTP and Socket Mode transports
+// takes, or nil when the command answers another way (a modal opened); it does
+// not record an [Outcome]. The HTTP and Socket Mode transports
 // instead answer within Config.InlineBudget and post slower replies to the
 // response_url; Reply suits other transports and tests.
 func (b *Bot) Reply(ctx context.Context, sc slack.SlashCommand) *slack.WebhookMessage {
@@ -352,7 +355,7 @@ func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, 
 		msg, code := failure(slash, &invocation{cmd: cmd, userID: sc.UserID}, err)
 		return nil, cmd, answer{msg: msg, result: code, err: err}
 	}
-	inv.userID, inv.teamID, inv.channelID, inv.verb = sc.UserID, sc.TeamID, sc.ChannelID, verb
+	inv.userID, inv.teamID, inv.channelID, inv.triggerID, inv.verb = sc.UserID, sc.TeamID, sc.ChannelID, sc.TriggerID, verb
 	if !cmd.workspace { // local commands (help) need no GitScrum
 		return nil, cmd, b.execute(ctx, inv)
 	}
@@ -381,14 +384,17 @@ func (b *Bot) execute(ctx context.Context, inv *invocation) (a answer) {
 		}
 	}()
 	res := inv.cmd.run(b, ctx, inv)
-	if res.err != nil {
+	if res.err != nil && res.msg == nil {
 		msg, code := failure(b.cfg.Command, inv, res.err)
 		a = answer{msg: msg, result: code, err: res.err}
 	} else {
-		a = answer{msg: res.msg, result: res.code}
+		a = answer{msg: res.msg, result: res.code, err: res.err}
 		if a.result == "" {
 			a.result = ResultOK
 		}
+	}
+	if a.msg == nil { // answered another way, such as a modal opened
+		return a
 	}
 	if err := CheckLimits(a.msg); err != nil {
 		b.log.Error("reply outside Slack's limits; sending its text only", "subcommand", inv.cmd.name, "error", err)
@@ -399,7 +405,8 @@ func (b *Bot) execute(ctx context.Context, inv *invocation) (a answer) {
 
 // view returns the rendering context of inv.
 func (b *Bot) view(inv *invocation) view {
-	return view{slash: b.cfg.Command, workspace: inv.workspace, userID: inv.userID, share: inv.share}
+	return view{slash: b.cfg.Command, workspace: inv.workspace, userID: inv.userID, share: inv.share,
+		buttons: true, canWrite: b.access.canWrite(inv.userID) == writeAllowed}
 }
 
 // runHelp answers help and help <subcommand>.
@@ -448,14 +455,24 @@ func (b *Bot) runList(ctx context.Context, inv *invocation) result {
 	case len(clients) == 0:
 		return b.notFound(ctx, v, all, query)
 	}
-	title := shown(fmt.Sprintf("%s in workspace %s:", plural(len(clients), "client"), quote(inv.workspace, 100)))
-	if query != "" {
-		title = shown(fmt.Sprintf("%s match %s:", plural(len(clients), "client"), quote(query, 200)))
-		if len(clients) == 1 {
-			title = shown(fmt.Sprintf("1 client matches %s:", quote(query, 200)))
-		}
+	pager := actionValue{Workspace: inv.workspace, Query: query, Kind: kindList}
+	return reply(listPage(v, listTitle(inv.workspace, query, len(clients)), clients, "", 0, &pager, false))
+}
+
+// listTitle is the title of a list of n clients of workspace ws matching query.
+func listTitle(ws, query string, n int) line {
+	switch {
+	case query == "":
+		return shown(fmt.Sprintf("%s in workspace %s:", plural(n, "client"), quote(ws, 100)))
+	case n == 1:
+		return shown(fmt.Sprintf("1 client matches %s:", quote(query, 200)))
 	}
-	return reply(listMessage(v, title, clients, ""))
+	return shown(fmt.Sprintf("%s match %s:", plural(n, "client"), quote(query, 200)))
+}
+
+// findTitle is the title of the n clients a bare /gitscrum <ref> matches.
+func findTitle(ref string, n int) line {
+	return shown(fmt.Sprintf("%s matches %s:", quote(ref, 200), plural(n, "client")))
 }
 
 // sortKey orders names alphabetically, ignoring case, accents, punctuation and
@@ -466,6 +483,13 @@ func sortKey(name string) string {
 
 // runShow answers show <name|uuid> with the client's card.
 func (b *Bot) runShow(ctx context.Context, inv *invocation) result {
+	if strings.TrimSpace(inv.arg) == "" {
+		msg, err := pickerMessage(b.view(inv))
+		if err != nil {
+			return fail(errUsage(inv.cmd, "show needs <name|uuid> here: %s.", err.Error()))
+		}
+		return reply(msg)
+	}
 	c, err := b.cfg.Client.ResolveClient(ctx, inv.workspace, inv.arg)
 	if err != nil {
 		return fail(err)
@@ -506,8 +530,8 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 		for i, m := range matches {
 			clients[i] = *m.Client
 		}
-		title := shown(fmt.Sprintf("%s matches %s:", quote(ref, 200), plural(len(clients), "client")))
-		return reply(listMessage(v, title, clients, ""))
+		pager := actionValue{Workspace: inv.workspace, Query: ref, Kind: kindFind}
+		return reply(listPage(v, findTitle(ref, len(clients)), clients, "", 0, &pager, true))
 	}
 	// Nothing matched. "delete acme" is more likely a mistyped subcommand than a
 	// client's name when its first word matches no client at all.
@@ -551,6 +575,9 @@ func (b *Bot) runCreate(ctx context.Context, inv *invocation) result {
 			return fail(errUsage(inv.cmd, "Give the name once: either after create or as name=, not both."))
 		}
 		name = v
+	}
+	if strings.TrimSpace(name) == "" && len(inv.fields) == 0 && !inv.force {
+		return b.openCreateForm(ctx, inv)
 	}
 	if strings.TrimSpace(name) == "" {
 		return fail(errUsage(inv.cmd, "create needs the new client's name."))

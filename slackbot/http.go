@@ -36,9 +36,10 @@ const (
 var errNoSigningSecret = errors.New("no signing secret configured")
 
 // Handler returns the HTTP handler of the bot: POST CommandsPath for the slash
-// command, POST EventsPath for the Events API (mentions and DMs, answered through
-// the Web API with Config.BotToken) and GET HealthPath. Metrics or other routes
-// belong here too.
+// command, POST InteractivityPath for buttons, menus and modals (signed and
+// bounded the same way), POST EventsPath for the Events API (mentions and DMs,
+// answered through the Web API with Config.BotToken) and GET HealthPath. Metrics
+// or other routes belong here too.
 //
 // Every command must carry Slack's signature (v0, HMAC-SHA256 with
 // Config.SigningSecret) and a timestamp within 5 minutes of now, either way, and
@@ -51,6 +52,7 @@ var errNoSigningSecret = errors.New("no signing secret configured")
 func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc(CommandsPath, b.serveCommand)
+	mux.HandleFunc(InteractivityPath, b.serveInteractivity)
 	mux.HandleFunc(EventsPath, b.serveEvents)
 	mux.HandleFunc(HealthPath, serveHealth)
 	return mux
@@ -112,6 +114,10 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	msg := b.dispatch("http", sc, r.Context().Done())
+	if msg == nil { // answered another way, such as a modal opened
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	writeJSON(w, http.StatusOK, msg)
 }
 

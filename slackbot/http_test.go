@@ -38,7 +38,7 @@ func TestCommandsOverHTTP(t *testing.T) {
 		{name: "bare is help", text: "", contains: []string{"/gitscrum list [query]", "needs write access"}},
 		{name: "help", text: "help", contains: []string{"GitScrum clients in Slack"}},
 		{name: "help of one", text: "help create", contains: []string{"force=yes"}, absent: []string{"list [query]"}},
-		{name: "list", text: "list", contains: []string{"12 clients", "Showing 10 of 12"}},
+		{name: "list", text: "list", contains: []string{"12 clients", "Showing 1–10 of 12"}},
 		{name: "clients alias", text: "clients initech", contains: []string{"Initech", "1 client"}},
 		{name: "search alias by email", text: "search billing@acme.co", contains: []string{"Acme Corp"}},
 		{name: "list no match", text: "list zzzz", contains: []string{"No client matches"}},

@@ -32,6 +32,10 @@ type view struct {
 	workspace string
 	userID    string
 	share     bool // post in the channel, "shared by"
+	// buttons adds the interactive parts: Edit and Share on a card (Edit only
+	// when canWrite), Next and Previous on a long list, a button per candidate.
+	buttons  bool
+	canWrite bool
 }
 
 // responseType is in_channel for a shared reply, else ephemeral.
@@ -159,6 +163,9 @@ func cardMessage(c gitscrum.ClientCompany, v view, note string) *slack.WebhookMe
 			blocks = append(blocks, contextBlock(ours(fmt.Sprintf("_%d more characters; the full notes are in GitScrum._", dropped))))
 		}
 	}
+	if blk := cardActions(c, v); blk != nil {
+		blocks = append(blocks, blk)
+	}
 	blocks = append(blocks, v.footer(v.where(c.UUID)))
 	fallback := fmt.Sprintf("%s · %s · %s · UUID %s", clip(c.Name, 300), orDash(c.Email, 300), orDash(c.Phone, 100), clip(c.UUID, 100))
 	return message(v.responseType(), fallback, blocks...)
@@ -192,13 +199,38 @@ func plural(n int, one string) string {
 // maxListed entries, the total, and how to narrow the search or open one. hint, when
 // set, replaces the last line's advice (our own mrkdwn).
 func listMessage(v view, title line, clients []gitscrum.ClientCompany, hint string) *slack.WebhookMessage {
+	return listPage(v, title, clients, hint, 0, nil, false)
+}
+
+// listPage renders page (from 0) of a list. With pager set (and v.buttons), a
+// list longer than maxListed gets Next and Previous buttons carrying pager with
+// the page they lead to; with pick, each client shown gets a button of its name
+// that opens its card.
+func listPage(v view, title line, clients []gitscrum.ClientCompany, hint string, page int, pager *actionValue, pick bool) *slack.WebhookMessage {
+	pages := max(1, (len(clients)+maxListed-1)/maxListed)
+	page = min(max(page, 0), pages-1)
+	from := page * maxListed
+	shown := clients[from:min(len(clients), from+maxListed)]
 	blocks := []slack.Block{title.block()}
-	shown := clients[:min(len(clients), maxListed)]
 	for _, c := range shown {
 		blocks = append(blocks, listEntry(c))
 	}
+	paged := pager != nil && v.buttons && len(clients) > maxListed
+	if pick && v.buttons {
+		if blk := chooserBlock(v, shown); blk != nil {
+			blocks = append(blocks, blk)
+		}
+	}
+	if paged {
+		if blk := pagerBlock(*pager, page, pages); blk != nil {
+			blocks = append(blocks, blk)
+		}
+	}
 	var tail []string
-	if len(clients) > len(shown) {
+	switch {
+	case paged:
+		tail = append(tail, fmt.Sprintf("Showing %d–%d of %d.", from+1, from+len(shown), len(clients)))
+	case len(clients) > len(shown):
 		tail = append(tail, fmt.Sprintf("Showing %d of %d. Narrow the search with more text: %s",
 			len(shown), len(clients), code(v.slash+" list <more words>", 100)))
 	}
@@ -213,7 +245,7 @@ func listMessage(v view, title line, clients []gitscrum.ClientCompany, hint stri
 	}
 	fallback := fmt.Sprintf("%s: %s", plural(len(clients), "client"), strings.Join(names, ", "))
 	if len(clients) > len(shown) {
-		fallback += fmt.Sprintf(" (first %d of %d)", len(shown), len(clients))
+		fallback += fmt.Sprintf(" (%d–%d of %d)", from+1, from+len(shown), len(clients))
 	}
 	return message(v.responseType(), fallback, blocks...)
 }

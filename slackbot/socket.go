@@ -42,8 +42,9 @@ func (o slogOutput) Output(_ int, s string) error {
 	return nil
 }
 
-// RunSocketMode answers slash commands arriving over client's Socket Mode
-// connection until ctx is done, with the same command core as HTTP mode: the reply
+// RunSocketMode answers slash commands and interactivity (buttons, menus, modals,
+// options) arriving over client's Socket Mode connection until ctx is done, with
+// the same core as HTTP mode: the reply
 // is the acknowledgement's payload; a command slower than the inline budget is
 // acknowledged with "Looking up …" and answered through its response_url. Events
 // (mentions, DMs) go through the same listeners as over HTTP. It
@@ -52,6 +53,7 @@ func (o slogOutput) Output(_ int, s string) error {
 func (b *Bot) RunSocketMode(ctx context.Context, client *socketmode.Client) error {
 	h := socketmode.NewSocketmodeHandler(client)
 	h.Handle(socketmode.EventTypeSlashCommand, b.onSocketCommand)
+	h.Handle(socketmode.EventTypeInteractive, b.onSocketInteractive)
 	h.Handle(socketmode.EventTypeEventsAPI, b.onSocketEvent)
 	for _, et := range []socketmode.EventType{socketmode.EventTypeConnecting, socketmode.EventTypeConnected, socketmode.EventTypeHello, socketmode.EventTypeDisconnect} {
 		h.Handle(et, func(evt *socketmode.Event, _ *socketmode.Client) {
@@ -135,6 +137,12 @@ func (b *Bot) onSocketCommand(evt *socketmode.Event, c *socketmode.Client) {
 		return
 	}
 	msg := b.dispatch("socket", sc, nil)
+	if msg == nil { // answered another way, such as a modal opened
+		if err := c.Ack(*evt.Request); err != nil {
+			b.log.Error("socket mode: cannot acknowledge the command", "error", err)
+		}
+		return
+	}
 	if err := c.Ack(*evt.Request, msg); err != nil {
 		// Slack drops Socket Mode payloads of 20 KB or more: acknowledge briefly and
 		// post the whole answer to the response_url.
@@ -144,6 +152,38 @@ func (b *Bot) onSocketCommand(evt *socketmode.Event, c *socketmode.Client) {
 			b.log.Error("socket mode: cannot acknowledge the command", "error", err)
 		}
 		b.deliverLater(sc.ResponseURL, msg)
+	}
+}
+
+// onSocketInteractive answers one interactivity payload through the
+// acknowledgement, as [Bot.serveInteractivity] answers it over HTTP: options and
+// view submission answers are its payload. A redelivered envelope is
+// acknowledged again without running anything.
+func (b *Bot) onSocketInteractive(evt *socketmode.Event, c *socketmode.Client) {
+	cb, ok := evt.Data.(slack.InteractionCallback)
+	if !ok || evt.Request == nil {
+		b.log.Warn("socket mode: interactive event without a payload")
+		if evt.Request != nil {
+			_ = c.Ack(*evt.Request)
+		}
+		return
+	}
+	first, err := b.cfg.ReplayStore.Remember(b.ctx, "socket-envelope:"+evt.Request.EnvelopeID, time.Now().Add(SignatureWindow))
+	if err != nil || !first {
+		result, why := ResultReplayed, error(errRedelivered)
+		if err != nil {
+			result, why = ResultUnavailable, fmt.Errorf("replay check: %w", err)
+		}
+		b.record(Outcome{Transport: "socket", UserID: cb.User.ID, TeamID: cb.Team.ID, Subcommand: "interactivity", Result: result, Err: why})
+		_ = c.Ack(*evt.Request)
+		return
+	}
+	var payload []any
+	if ack := b.interact("socket", &cb); ack != nil {
+		payload = append(payload, ack)
+	}
+	if err := c.Ack(*evt.Request, payload...); err != nil {
+		b.log.Error("socket mode: cannot acknowledge the interaction", "error", err)
 	}
 }
 

@@ -75,7 +75,10 @@ func (s *suite) slack() error {
 		s.addTime(slow, fmt.Sprintf("response_url post p99, %s (n=%d)", who, len(r.Finals)),
 			p99(r.Finals), slowUpstream, "upstream latency")
 	}
-	return s.slackEvents(rig)
+	if err := s.slackEvents(rig); err != nil {
+		return err
+	}
+	return s.slackInteractivity(rig)
 }
 
 // mention is the measured mention: "@GitScrum acme corp", one GitScrum call, then
@@ -101,6 +104,33 @@ func (s *suite) slackEvents(rig *slackbench.Rig) error {
 		s.addTime(slow, fmt.Sprintf("thread reply (chat.postMessage) p50, %s (n=%d)", who, len(r.Finals)),
 			p50(r.Finals), slowUpstream, "upstream latency")
 		s.addTime(slow, fmt.Sprintf("thread reply (chat.postMessage) p99, %s (n=%d)", who, len(r.Finals)),
+			p99(r.Finals), slowUpstream, "upstream latency")
+	}
+	return nil
+}
+
+// slackInteractivity measures the interactivity endpoint at 200 concurrent
+// payloads with GitScrum at 5 s: Share clicks (acknowledged at once, the card
+// posted with chat.postMessage after a fresh GET) and "New client" submissions
+// (answered within the inline budget, "Saving…" beyond it, the card sent with
+// chat.postEphemeral after the duplicate check and the create).
+func (s *suite) slackInteractivity(rig *slackbench.Rig) error {
+	const slow = "Slack interactivity, upstream 5 s"
+	for _, kind := range []struct{ name, what string }{
+		{slackbench.InteractShare, "block_actions Share"},
+		{slackbench.InteractCreate, "view_submission New client"},
+	} {
+		s.logf("slack: 200 concurrent %s with GitScrum at %s", kind.what, slowUpstream)
+		r := rig.Run(200, 1, slackbench.Scenario{Interaction: kind.name, Latency: slowUpstream})
+		if err := failed(r); err != nil {
+			return fmt.Errorf("%s: %w", kind.what, err)
+		}
+		tally := fmt.Sprintf("n=%d; %d ≥ 3 s, %d failed", len(r.Acks), r.Over3s, r.Failed)
+		s.addTime(slow, fmt.Sprintf("%s ack p50, 200 concurrent (%s)", kind.what, tally),
+			p50(r.Acks), slackbench.SlackLimit, "Slack's 3 s deadline")
+		s.addTime(slow, fmt.Sprintf("%s ack p99, 200 concurrent", kind.what),
+			p99(r.Acks), slackbench.SlackLimit, "Slack's 3 s deadline")
+		s.addTime(slow, fmt.Sprintf("%s answer via Web API p99, 200 concurrent (n=%d)", kind.what, len(r.Finals)),
 			p99(r.Finals), slowUpstream, "upstream latency")
 	}
 	return nil

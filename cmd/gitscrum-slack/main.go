@@ -290,7 +290,7 @@ func serveHTTP(ctx context.Context, cfg config, bot *slackbot.Bot, m *metrics.Me
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
-	h := m.Wrap(bot.Handler(), "slack", slackbot.CommandsPath, slackbot.EventsPath)
+	h := m.Wrap(bot.Handler(), "slack", slackbot.CommandsPath, slackbot.EventsPath, slackbot.InteractivityPath)
 	h = httpserver.Guard{
 		MaxInFlight: cfg.MaxInFlight,
 		Wait:        httpserver.SlotWait,
@@ -298,7 +298,7 @@ func serveHTTP(ctx context.Context, cfg config, bot *slackbot.Bot, m *metrics.Me
 		Exempt:      []string{slackbot.HealthPath, metrics.Path},
 		OnRefuse:    m.Refusals("slack"),
 	}.Handler(h)
-	logger.Info("listening", "addr", ln.Addr().String(), "endpoint", slackbot.CommandsPath, "events", slackbot.EventsPath, "health", slackbot.HealthPath,
+	logger.Info("listening", "addr", ln.Addr().String(), "endpoint", slackbot.CommandsPath, "events", slackbot.EventsPath, "interactivity", slackbot.InteractivityPath, "health", slackbot.HealthPath,
 		"max_in_flight", cfg.MaxInFlight, "max_conns", cfg.MaxConns, "max_body_bytes", slackbot.MaxBodyBytes)
 	if m != nil {
 		logger.Info("serving Prometheus metrics without a signature; restrict the path at your proxy if the port is public, or use --no-metrics",

@@ -39,12 +39,32 @@ const SlackLimit = 3 * time.Second
 // finalsTimeout bounds the wait for the deferred answers of one run.
 const finalsTimeout = 60 * time.Second
 
-// Scenario is one kind of command at one emulator latency.
+// Scenario is one kind of command, or of interactivity payload, at one emulator
+// latency.
 type Scenario struct {
 	Name    string
 	Text    string
 	Latency time.Duration
+	// Interaction, when set, sends interactivity payloads instead of commands:
+	// InteractShare (a click on a card's Share) or InteractCreate (a "New client"
+	// modal submitted). Each is acknowledged, then answered through the Web API;
+	// Finals time those answers.
+	Interaction string
 }
+
+// Interactivity payloads of the load.
+const (
+	// InteractShare is block_actions: Share on a client's card (the card is
+	// fetched afresh, then posted with chat.postMessage).
+	InteractShare = "share"
+	// InteractCreate is view_submission of the "New client" modal (a duplicate
+	// check, a create, then chat.postEphemeral); slower than the inline budget it
+	// is acknowledged with a "Saving…" view.
+	InteractCreate = "create"
+)
+
+// benchWriter is the Slack user allowed to write in the load.
+const benchWriter = "U0BENCHW1"
 
 // Result is what one run of a scenario measured.
 type Result struct {
@@ -71,13 +91,14 @@ type Result struct {
 
 // Rig is the system under load: emulator, bot over HTTP, response_url sink.
 type Rig struct {
-	emu       *gitscrumtest.Server
-	botURL    string
-	eventsURL string
-	sink      *sink
-	client    *http.Client
-	runs      atomic.Int64
-	close     func()
+	emu         *gitscrumtest.Server
+	botURL      string
+	eventsURL   string
+	interactURL string
+	sink        *sink
+	client      *http.Client
+	runs        atomic.Int64
+	close       func()
 }
 
 // sink stands in for Slack's response_url endpoint and notes when each post came.
@@ -93,8 +114,9 @@ func newSink() *sink {
 	s.cond = sync.NewCond(&s.mu)
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key := r.URL.Path
-		if r.URL.Path == "/api/chat.postMessage" {
-			// Slack's Web API: a mention's reply, keyed by its channel.
+		if r.URL.Path == "/api/chat.postMessage" || r.URL.Path == "/api/chat.postEphemeral" {
+			// Slack's Web API: a mention's reply, a shared card or a created
+			// client's card, keyed by its channel.
 			_ = r.ParseForm()
 			key = "channel:" + r.PostForm.Get("channel")
 		}
@@ -105,7 +127,7 @@ func newSink() *sink {
 		s.mu.Unlock()
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			w.Header().Set("Content-Type", "application/json")
-			_, _ = io.WriteString(w, `{"ok":true,"ts":"1700000000.000100"}`)
+			_, _ = io.WriteString(w, `{"ok":true,"ts":"1700000000.000100","message_ts":"1700000000.000100","view":{"id":"V0BENCH01"}}`)
 			return
 		}
 		_, _ = io.WriteString(w, "ok")
@@ -162,7 +184,7 @@ func NewRig(opts ...gitscrum.Option) (*Rig, error) {
 	bot, err := slackbot.New(slackbot.Config{
 		Client: client, Workspace: gitscrumtest.DemoWorkspace, SigningSecret: secret,
 		ResponseURLPrefixes: []string{s.srv.URL + "/hooks/"}, // the sink stands in for Slack
-		BotToken:            "xoxb-bench", APIURL: s.srv.URL + "/api/",
+		BotToken:            "xoxb-bench", APIURL: s.srv.URL + "/api/", WriteUsers: []string{benchWriter},
 	})
 	if err != nil {
 		s.srv.Close()
@@ -181,8 +203,9 @@ func NewRig(opts ...gitscrum.Option) (*Rig, error) {
 	tr := &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024, IdleConnTimeout: 30 * time.Second}
 	return &Rig{
 		emu: emu, botURL: "http://" + ln.Addr().String() + slackbot.CommandsPath, sink: s,
-		eventsURL: "http://" + ln.Addr().String() + slackbot.EventsPath,
-		client:    &http.Client{Transport: tr, Timeout: 30 * time.Second},
+		eventsURL:   "http://" + ln.Addr().String() + slackbot.EventsPath,
+		interactURL: "http://" + ln.Addr().String() + slackbot.InteractivityPath,
+		client:      &http.Client{Transport: tr, Timeout: 30 * time.Second},
 		close: func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
@@ -213,6 +236,38 @@ func (r *Rig) request(run int64, i int, text string) (*http.Request, string) {
 	req, _ := http.NewRequest(http.MethodPost, r.botURL, strings.NewReader(body))
 	slackbottest.SignRequest(req, secret, body, time.Now())
 	return req, path
+}
+
+// interaction builds the signed interactivity request i of a run, and the key
+// under which the Web API sink notes its answer (each one in its own channel).
+func (r *Rig) interaction(run int64, i int, kind string) (*http.Request, string) {
+	channel := fmt.Sprintf("C%dB%06d", run, i)
+	var payload map[string]any
+	switch kind {
+	case InteractCreate:
+		meta, _ := json.Marshal(map[string]string{"w": gitscrumtest.DemoWorkspace, "c": channel, "u": benchWriter})
+		payload = map[string]any{
+			"type": "view_submission", "user": map[string]any{"id": benchWriter}, "team": map[string]any{"id": "T0BENCH01"},
+			"view": map[string]any{"id": "V0BENCH01", "callback_id": slackbot.ViewCreate, "private_metadata": string(meta),
+				"title": map[string]any{"type": "plain_text", "text": "New client"},
+				"state": map[string]any{"values": map[string]any{
+					"f_name":  map[string]any{"v": map[string]any{"type": "plain_text_input", "value": fmt.Sprintf("Bench Client %d-%d", run, i)}},
+					"f_email": map[string]any{"v": map[string]any{"type": "email_text_input", "value": fmt.Sprintf("c%d-%d@bench.example", run, i)}},
+				}}},
+		}
+	default:
+		payload = map[string]any{
+			"type": "block_actions", "user": map[string]any{"id": fmt.Sprintf("U0LOAD%04d", i%10000)}, "team": map[string]any{"id": "T0BENCH01"},
+			"channel": map[string]any{"id": channel}, "trigger_id": "1.2.3",
+			"actions": []any{map[string]any{"type": "button", "action_id": slackbot.ActionShare, "block_id": "gitscrum_card_actions",
+				"value": fmt.Sprintf(`{"w":%q,"id":"5b1e7c9a-3d2f-4a6b-8c1d-0e9f8a7b6c51"}`, gitscrumtest.DemoWorkspace)}},
+		}
+	}
+	raw, _ := json.Marshal(payload)
+	body := url.Values{"payload": {string(raw)}}.Encode()
+	req, _ := http.NewRequest(http.MethodPost, r.interactURL, strings.NewReader(body))
+	slackbottest.SignRequest(req, secret, body, time.Now())
+	return req, "channel:" + channel
 }
 
 // Run fires rounds batches of n commands: the n of a batch at once, the next batch
@@ -250,6 +305,10 @@ func (r *Rig) Run(n, rounds int, sc Scenario) Result {
 	for round := range max(rounds, 1) {
 		reqs := make([]*http.Request, n)
 		for j := range n {
+			if sc.Interaction != "" {
+				reqs[j], sents[round*n+j].path = r.interaction(run, round*n+j, sc.Interaction)
+				continue
+			}
 			reqs[j], sents[round*n+j].path = r.request(run, round*n+j, sc.Text)
 		}
 		var wg sync.WaitGroup
@@ -264,6 +323,17 @@ func (r *Rig) Run(n, rounds int, sc Scenario) Result {
 				if err != nil {
 					failed.Add(1)
 					res.Acks[i] = time.Since(start)
+					return
+				}
+				if sc.Interaction != "" { // answered later through the Web API
+					_, err = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					res.Acks[i] = time.Since(start)
+					if err != nil || resp.StatusCode != http.StatusOK {
+						failed.Add(1)
+						return
+					}
+					sents[i].deferred = true
 					return
 				}
 				var msg slack.WebhookMessage

@@ -58,3 +58,26 @@ func TestRunEvents(t *testing.T) {
 		t.Fatalf("a reply came before GitScrum answered: %v", res.Finals)
 	}
 }
+
+// TestRunInteractions: Share clicks and modal submissions are acknowledged and
+// answered through the Web API, one answer each, also with a slow upstream.
+func TestRunInteractions(t *testing.T) {
+	r, err := NewRig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, sc := range []Scenario{
+		{Interaction: InteractShare},
+		{Interaction: InteractCreate},
+		{Interaction: InteractCreate, Latency: 1200 * time.Millisecond},
+	} {
+		res := r.Run(3, 1, sc)
+		if res.Failed != 0 || res.Deferred != 3 || len(res.Finals) != 3 {
+			t.Fatalf("%+v: failed %d, deferred %d, finals %d", sc, res.Failed, res.Deferred, len(res.Finals))
+		}
+		if res.Acks[2] >= SlackLimit {
+			t.Fatalf("%+v: acks %v", sc, res.Acks)
+		}
+	}
+}

@@ -1,0 +1,339 @@
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+)
+
+// Kinds of a paged list, in actionValue.Kind.
+const (
+	kindList = "list"
+	kindFind = "find"
+)
+
+// errNotOurs refuses a payload whose value or metadata the bot did not make.
+var errNotOurs = errors.New("the payload's value is not one gitscrum-slack made")
+
+// notOursMessage answers a payload whose value the bot cannot read.
+func notOursMessage(slash string) *slack.WebhookMessage {
+	return errorMessage(slash, ours("This button is not one gitscrum-slack can read."), ours("Run "+code(slash, 40)+" again for a fresh answer."), nil)
+}
+
+// checkWorkspace re-checks the workspace a payload claims: one the bot serves,
+// that is the configured default or another well-formed slug, as workspace= on
+// the command allows. GitScrum then answers whether the token sees it.
+func (b *Bot) checkWorkspace(ws string) error {
+	if strings.TrimSpace(ws) == "" {
+		return fmt.Errorf("%w: no workspace", errNotOurs)
+	}
+	return gitscrum.ValidateCompanySlug(ws)
+}
+
+// viewFor is the rendering context of an answer to ia in workspace ws, with the
+// interactive parts for the user who clicked.
+func (b *Bot) viewFor(ia *interaction, ws string) view {
+	return view{slash: b.cfg.Command, workspace: ws, userID: ia.userID(), buttons: true,
+		canWrite: b.access.canWrite(ia.userID()) == writeAllowed}
+}
+
+// report answers the user about a failure of a click and returns its outcome.
+func (b *Bot) report(ctx context.Context, ia *interaction, cmdName, ws, ref string, err error) (string, error) {
+	cmd := lookupCommand(cmdName)
+	msg, code := failure(b.cfg.Command, &invocation{cmd: cmd, workspace: ws, userID: ia.userID(), arg: ref}, err)
+	if errors.Is(err, errNotOurs) {
+		msg, code = notOursMessage(b.cfg.Command), ResultInvalid
+	}
+	if aerr := b.answer(ctx, ia, msg, false); aerr != nil {
+		b.log.Warn("cannot tell the user why a click failed", "error", aerr)
+	}
+	return code, err
+}
+
+// freshClient re-checks the claim of a button about a client: the workspace, then
+// the client itself, fetched afresh. A failure is answered to the user.
+func (b *Bot) freshClient(ctx context.Context, ia *interaction, ws, id string) (*gitscrum.ClientCompany, string, error) {
+	if err := b.checkWorkspace(ws); err != nil {
+		code, err := b.report(ctx, ia, "show", ws, id, err)
+		return nil, code, err
+	}
+	if strings.TrimSpace(id) == "" {
+		code, err := b.report(ctx, ia, "show", ws, id, errNotOurs)
+		return nil, code, err
+	}
+	c, err := b.cfg.Client.GetClient(ctx, ws, id)
+	if err != nil {
+		code, err := b.report(ctx, ia, "show", ws, id, err)
+		return nil, code, err
+	}
+	return c, ResultOK, nil
+}
+
+// value decodes the value of the action clicked.
+func (b *Bot) value(ctx context.Context, ia *interaction) (actionValue, string, error) {
+	v, err := decodeActionValue(ia.action.Value)
+	if err != nil {
+		code, err := b.report(ctx, ia, "show", "", "", fmt.Errorf("%w: %w", errNotOurs, err))
+		return v, code, err
+	}
+	return v, ResultOK, nil
+}
+
+// onShare posts a client's card to the channel for everyone, naming who shared
+// it.
+func (b *Bot) onShare(ctx context.Context, ia *interaction) (string, error) {
+	v, res, err := b.value(ctx, ia)
+	if err != nil {
+		return res, err
+	}
+	c, res, err := b.freshClient(ctx, ia, v.Workspace, v.ID)
+	if err != nil {
+		return res, err
+	}
+	web, err := b.webAPI()
+	if err != nil {
+		_ = b.answer(ctx, ia, noBotTokenMessage(b.cfg.Command, "Share"), false)
+		return ResultInvalid, err
+	}
+	channel := ia.cb.Channel.ID
+	if channel == "" {
+		_ = b.answer(ctx, ia, errorMessage(b.cfg.Command, ours("There is no channel to share this card in."), line{}, nil), false)
+		return ResultInvalid, errors.New("share: no channel in the payload")
+	}
+	msg := cardMessage(*c, view{slash: b.cfg.Command, workspace: v.Workspace, userID: ia.userID(), share: true}, "")
+	if _, _, err := web.PostMessageContext(ctx, channel, msgOptions(msg)...); err != nil {
+		_ = b.answer(ctx, ia, errorMessage(b.cfg.Command, shown("Could not post the card in this channel: Slack answered "+quote(err.Error(), 100)+"."),
+			ours("Invite the app to the channel with "+code("/invite", 20)+" and Share again."), nil), false)
+		return ResultUnavailable, fmt.Errorf("share: chat.postMessage: %w", err)
+	}
+	return ResultOK, nil
+}
+
+// onPick shows the card of the client picked: from a button of the chooser
+// (value: workspace and id) or from the picker (the option's value is the id, the
+// block_id the workspace). The card replaces the message picked from.
+func (b *Bot) onPick(ctx context.Context, ia *interaction) (string, error) {
+	var ws, id string
+	if ia.action.ActionID == ActionPicker {
+		v, err := decodeActionValue(ia.action.BlockID)
+		if err != nil {
+			return b.report(ctx, ia, "show", "", "", fmt.Errorf("%w: %w", errNotOurs, err))
+		}
+		ws, id = v.Workspace, ia.action.SelectedOption.Value
+	} else {
+		v, code, err := b.value(ctx, ia)
+		if err != nil {
+			return code, err
+		}
+		ws, id = v.Workspace, v.ID
+	}
+	c, code, err := b.freshClient(ctx, ia, ws, id)
+	if err != nil {
+		return code, err
+	}
+	msg := cardMessage(*c, b.viewFor(ia, ws), "")
+	if err := b.answer(ctx, ia, msg, true); err != nil {
+		return ResultReplyLost, err
+	}
+	return ResultOK, nil
+}
+
+// onPage replaces a list with its next or previous page, listed again afresh.
+func (b *Bot) onPage(ctx context.Context, ia *interaction) (string, error) {
+	v, code, err := b.value(ctx, ia)
+	if err != nil {
+		return code, err
+	}
+	cmdName := "list"
+	if v.Kind == kindFind {
+		cmdName = "find"
+	}
+	if err := b.checkWorkspace(v.Workspace); err != nil {
+		return b.report(ctx, ia, cmdName, v.Workspace, v.Query, err)
+	}
+	if err := gitscrum.ValidateQuery(v.Query); err != nil {
+		return b.report(ctx, ia, cmdName, v.Workspace, v.Query, err)
+	}
+	clients, err := b.matching(ctx, v.Workspace, v.Query)
+	if err != nil {
+		return b.report(ctx, ia, cmdName, v.Workspace, v.Query, err)
+	}
+	vw := b.viewFor(ia, v.Workspace)
+	title := listTitle(v.Workspace, v.Query, len(clients))
+	if v.Kind == kindFind {
+		title = findTitle(v.Query, len(clients))
+	}
+	pager := actionValue{Workspace: v.Workspace, Query: v.Query, Kind: v.Kind}
+	msg := listPage(vw, title, clients, "", v.Page, &pager, v.Kind == kindFind)
+	if err := b.answer(ctx, ia, msg, true); err != nil {
+		return ResultReplyLost, err
+	}
+	return ResultOK, nil
+}
+
+// matching returns the clients of workspace ws matching query, best first, or all
+// of them by name without a query; through the same entry point as list and find.
+func (b *Bot) matching(ctx context.Context, ws, query string) ([]gitscrum.ClientCompany, error) {
+	all, err := b.cfg.Client.ListClients(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	query = strings.TrimSpace(query)
+	if query == "" {
+		clients := slices.Clone(all)
+		slices.SortStableFunc(clients, func(x, y gitscrum.ClientCompany) int {
+			return strings.Compare(sortKey(x.Name), sortKey(y.Name))
+		})
+		return clients, nil
+	}
+	matches, err := gitscrum.NewIndex(all).Search(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	clients := make([]gitscrum.ClientCompany, len(matches))
+	for i, m := range matches {
+		clients[i] = *m.Client
+	}
+	return clients, nil
+}
+
+// pickerOptions answers the picker's options as the user types: the best
+// matches first (all clients by name before anything is typed), at most 100.
+func (b *Bot) pickerOptions(ctx context.Context, ia *interaction) (*slack.OptionsResponse, error) {
+	v, err := decodeActionValue(ia.action.BlockID)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errNotOurs, err)
+	}
+	if err := b.checkWorkspace(v.Workspace); err != nil {
+		return nil, err
+	}
+	query := ia.action.Value
+	if err := gitscrum.ValidateQuery(query); err != nil {
+		return nil, err
+	}
+	clients, err := b.matching(ctx, v.Workspace, query)
+	if err != nil {
+		return nil, err
+	}
+	opts := make([]*slack.OptionBlockObject, 0, min(len(clients), maxOptions))
+	for _, c := range clients {
+		if len(opts) == maxOptions {
+			break
+		}
+		if o := clientOption(c); o != nil {
+			opts = append(opts, o)
+		}
+	}
+	return &slack.OptionsResponse{Options: opts}, nil
+}
+
+// canWriteOrSay re-checks that the user who clicked may write; when not, it tells
+// them why and opens nothing.
+func (b *Bot) canWriteOrSay(ctx context.Context, ia *interaction) bool {
+	r := b.access.canWrite(ia.userID())
+	if r == writeAllowed {
+		return true
+	}
+	if err := b.answer(ctx, ia, refusalMessage(b.cfg.Command, ia.userID(), r), false); err != nil {
+		b.log.Warn("cannot tell the user their write was refused", "error", err)
+	}
+	return false
+}
+
+// errWriteRefused is a click that asked for a write the user may not do.
+var errWriteRefused = errors.New("the user may not create or update clients")
+
+// onCreateButton opens the "New client" modal from a button (value: workspace,
+// optional name to prefill).
+func (b *Bot) onCreateButton(ctx context.Context, ia *interaction) (string, error) {
+	v, code, err := b.value(ctx, ia)
+	if err != nil {
+		return code, err
+	}
+	if !b.canWriteOrSay(ctx, ia) {
+		return ResultForbidden, errWriteRefused
+	}
+	if err := b.checkWorkspace(v.Workspace); err != nil {
+		return b.report(ctx, ia, "create", v.Workspace, "", err)
+	}
+	web, err := b.webAPI()
+	if err != nil {
+		_ = b.answer(ctx, ia, noBotTokenMessage(b.cfg.Command, "The New client form"), false)
+		return ResultInvalid, err
+	}
+	meta := viewMeta{Workspace: v.Workspace, Channel: ia.cb.Channel.ID, User: ia.userID()}
+	mv, err := createView(meta, formValues{gitscrum.FieldName: v.Name}, "")
+	if err != nil {
+		return b.report(ctx, ia, "create", v.Workspace, "", err)
+	}
+	if _, err := web.OpenViewContext(ctx, ia.cb.TriggerID, mv); err != nil {
+		_ = b.answer(ctx, ia, openFailedMessage(b.cfg.Command, "the New client form", err), false)
+		return ResultUnavailable, fmt.Errorf("views.open: %w", err)
+	}
+	return ResultOK, nil
+}
+
+// openFailedMessage says a modal could not be opened.
+func openFailedMessage(slash, what string, err error) *slack.WebhookMessage {
+	return errorMessage(slash, shown("Could not open "+what+": Slack answered "+quote(err.Error(), 100)+"."),
+		ours("Try again: Slack lets a form open only within 3 seconds of the click or command."), nil)
+}
+
+// onEdit opens the edit modal of a client: a loading view at once (a trigger_id
+// lives 3 s and works once), filled with views.update after a fresh GET. A user
+// who may not write gets nothing opened.
+func (b *Bot) onEdit(ctx context.Context, ia *interaction) (string, error) {
+	v, code, err := b.value(ctx, ia)
+	if err != nil {
+		return code, err
+	}
+	if !b.canWriteOrSay(ctx, ia) {
+		return ResultForbidden, errWriteRefused
+	}
+	if err := b.checkWorkspace(v.Workspace); err != nil {
+		return b.report(ctx, ia, "update", v.Workspace, v.ID, err)
+	}
+	if strings.TrimSpace(v.ID) == "" {
+		return b.report(ctx, ia, "update", v.Workspace, v.ID, errNotOurs)
+	}
+	web, err := b.webAPI()
+	if err != nil {
+		_ = b.answer(ctx, ia, noBotTokenMessage(b.cfg.Command, "Edit"), false)
+		return ResultInvalid, err
+	}
+	opened, err := web.OpenViewContext(ctx, ia.cb.TriggerID, noticeView("Edit client", "⏳ Loading the client from GitScrum…"))
+	if err != nil {
+		_ = b.answer(ctx, ia, openFailedMessage(b.cfg.Command, "the edit form", err), false)
+		return ResultUnavailable, fmt.Errorf("views.open: %w", err)
+	}
+	show := func(mv slack.ModalViewRequest) error {
+		if _, err := web.UpdateViewContext(ctx, mv, "", "", opened.ID); err != nil {
+			return fmt.Errorf("views.update: %w", err)
+		}
+		return nil
+	}
+	c, err := b.cfg.Client.GetClient(ctx, v.Workspace, v.ID)
+	if err != nil {
+		msg, code := failure(b.cfg.Command, &invocation{cmd: lookupCommand("update"), workspace: v.Workspace, userID: ia.userID(), arg: v.ID}, err)
+		if uerr := show(noticeView("Edit client", strings.TrimPrefix(msg.Text, warningSign))); uerr != nil {
+			b.log.Warn("cannot show a failure in the edit form", "error", uerr)
+		}
+		return code, err
+	}
+	meta := viewMeta{Workspace: v.Workspace, Channel: ia.cb.Channel.ID, User: ia.userID()}
+	mv, err := editView(meta, *c, nil, "")
+	if err != nil {
+		_ = show(noticeView("Edit client", "⚠️ This client cannot be edited in a form: "+clip(err.Error(), 200)))
+		return ResultInvalid, err
+	}
+	if err := show(mv); err != nil {
+		return ResultUnavailable, err
+	}
+	return ResultOK, nil
+}

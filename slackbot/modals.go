@@ -1,0 +1,254 @@
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+)
+
+// errEditConflict is an edit submitted on values someone changed meanwhile.
+var errEditConflict = errors.New("the client was changed in GitScrum since the form opened: nothing saved")
+
+// openCreateForm answers /gitscrum create without arguments: the "New client"
+// modal opened with the command's trigger_id, and no reply (nil).
+func (b *Bot) openCreateForm(ctx context.Context, inv *invocation) result {
+	web, err := b.webAPI()
+	if err != nil {
+		return result{msg: noBotTokenMessage(b.cfg.Command, "The New client form"), code: ResultInvalid, err: err}
+	}
+	meta := viewMeta{Workspace: inv.workspace, Channel: inv.channelID, User: inv.userID}
+	mv, err := createView(meta, nil, "")
+	if err != nil {
+		return fail(err)
+	}
+	if _, err := web.OpenViewContext(ctx, inv.triggerID, mv); err != nil {
+		return result{msg: openFailedMessage(b.cfg.Command, "the New client form", err), code: ResultUnavailable, err: fmt.Errorf("views.open: %w", err)}
+	}
+	return result{}
+}
+
+// nameErrors returns a submission answer with msg on the Name field.
+func nameErrors(msg string) *slack.ViewSubmissionResponse {
+	return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlockID(gitscrum.FieldName): fitText(msg, 500)})
+}
+
+// refusalText says in one line why the user may not write.
+func refusalText(r writeRefusal) string {
+	switch r {
+	case writeReadOnly:
+		return "Nothing saved: this bot is read-only."
+	case writeUnconfigured:
+		return "Nothing saved: creating and updating clients from Slack is not enabled (" + EnvWriteUsers + " is empty)."
+	}
+	return "Nothing saved: you may not create or update clients; ask an admin to add your user ID to " + EnvWriteUsers + "."
+}
+
+// submitCheck re-checks a submission's claims: its metadata, that the user who
+// submitted may write, the workspace. It returns the metadata, or the answer.
+func (b *Bot) submitCheck(ia *interaction) (viewMeta, *submitResult) {
+	meta, err := decodeViewMeta(ia.cb.View.PrivateMetadata)
+	if err != nil {
+		return meta, &submitResult{resp: nameErrors("This form is not one gitscrum-slack can read; close it and start again."), result: ResultInvalid, err: fmt.Errorf("%w: %w", errNotOurs, err)}
+	}
+	if r := b.access.canWrite(ia.userID()); r != writeAllowed {
+		return meta, &submitResult{resp: nameErrors(refusalText(r)), result: ResultForbidden, err: errWriteRefused}
+	}
+	if err := b.checkWorkspace(meta.Workspace); err != nil {
+		return meta, &submitResult{resp: nameErrors("Nothing saved: invalid workspace " + quote(meta.Workspace, 100) + "."), result: ResultInvalid, err: err}
+	}
+	return meta, nil
+}
+
+// problemText says in words, for the Name field, why a write failed.
+func problemText(slash string, cmd *command, err error) string {
+	var re *gitscrum.ResolveError
+	if errors.Is(err, gitscrum.ErrNotFound) && !errors.As(err, &re) {
+		var gse *gitscrum.Error
+		if errors.As(err, &gse) && gse.Code == "WORKSPACE_NOT_FOUND" {
+			return "Nothing saved: the workspace was not found in GitScrum."
+		}
+		return "Nothing saved: this client no longer exists in GitScrum."
+	}
+	inv := &invocation{cmd: cmd}
+	msg, _ := failure(slash, inv, err)
+	text := strings.TrimPrefix(msg.Text, warningSign)
+	return strings.ReplaceAll(text+afterWrite(inv, err), "`", "")
+}
+
+// failedWrite turns a failed create or update into the submission's answer: the
+// fields at fault, or the problem on Name; late is the form again, with a notice.
+func failedWrite(slash string, cmd *command, err error, present formValues, form func(notice string) (slack.ModalViewRequest, error)) submitResult {
+	var gse *gitscrum.Error
+	r := submitResult{err: err, result: classify(err)}
+	var notice string
+	if errors.Is(err, gitscrum.ErrValidation) && errors.As(err, &gse) && len(gse.Fields) > 0 {
+		errs := fieldErrorsOf(gse, present)
+		r.resp = slack.NewErrorsViewSubmissionResponse(errs)
+		notice = "⚠️ Nothing saved: some values are invalid: " + clip(gse.FieldSummary(), 1000)
+	} else {
+		text := problemText(slash, cmd, err)
+		r.resp = nameErrors(text)
+		notice = "⚠️ " + text
+	}
+	if mv, ferr := form(notice); ferr == nil {
+		r.late = &mv
+	}
+	return r
+}
+
+// trimmedValues returns the submitted values without surrounding spaces.
+func trimmedValues(values formValues) formValues {
+	out := make(formValues, len(values))
+	for f, v := range values {
+		out[f] = strings.TrimSpace(v)
+	}
+	return out
+}
+
+// onCreateSubmit creates the client of a submitted "New client" modal: invalid
+// input or a duplicate is answered on the field at fault and nothing is created
+// (Create anyway overrides a duplicate); a success closes the modal and tells the
+// user where they started with the new card.
+func (b *Bot) onCreateSubmit(ctx context.Context, ia *interaction) submitResult {
+	meta, refused := b.submitCheck(ia)
+	if refused != nil {
+		return *refused
+	}
+	raw, force := submitted(ia.cb.View.State)
+	values := trimmedValues(raw)
+	req := gitscrum.CreateClientRequest{CompanySlug: meta.Workspace}
+	for f, v := range values {
+		req.Set(f, v)
+	}
+	if err := req.Validate(); err != nil {
+		var gse *gitscrum.Error
+		if errors.As(err, &gse) {
+			return submitResult{resp: slack.NewErrorsViewSubmissionResponse(fieldErrorsOf(gse, values)), result: ResultInvalid, err: err}
+		}
+		return submitResult{resp: nameErrors(err.Error()), result: ResultInvalid, err: err}
+	}
+	form := func(notice string) (slack.ModalViewRequest, error) { return createView(meta, raw, notice) }
+	c, err := b.cfg.Client.CreateClientIfNew(ctx, req, force)
+	var de *gitscrum.DuplicateError
+	switch {
+	case errors.As(err, &de):
+		text := duplicateText(de.Existing)
+		r := submitResult{resp: nameErrors(text), result: ResultDuplicate, err: err}
+		if mv, ferr := form("⚠️ " + text); ferr == nil {
+			r.late = &mv
+		}
+		return r
+	case err != nil:
+		return failedWrite(b.cfg.Command, lookupCommand("create"), err, values, form)
+	}
+	user := ia.userID()
+	done := noticeView("New client", "✅ Created "+quote(c.Name, 200)+". Its card was sent to you.")
+	v := view{slash: b.cfg.Command, workspace: meta.Workspace, userID: user, buttons: true, canWrite: true}
+	card := cardMessage(*c, v, ":white_check_mark: Created by "+userMention(user)+".")
+	return submitResult{late: &done, then: func(ctx context.Context) {
+		if err := b.tell(ctx, user, meta.Channel, card); err != nil {
+			b.log.Warn("created a client but could not tell the user", "error", err)
+		}
+	}}
+}
+
+// duplicateText names the clients a create would duplicate, and the override.
+func duplicateText(existing []gitscrum.ClientCompany) string {
+	names := make([]string, 0, min(len(existing), 3))
+	for _, c := range existing[:min(len(existing), 3)] {
+		names = append(names, quote(c.Name, 80)+" (UUID "+clip(c.UUID, 40)+")")
+	}
+	more := ""
+	if len(existing) > 3 {
+		more = fmt.Sprintf(" and %d more", len(existing)-3)
+	}
+	return "Not created: " + strings.Join(names, ", ") + more + " already has this name or email. Tick " + createAnywayLabel + " to create a second client."
+}
+
+// onEditSubmit saves a submitted edit modal: the client is fetched afresh; a
+// record changed since the form opened is not overwritten (the form comes back
+// with what changed, to submit again on purpose); else only the fields that
+// differ are sent (an emptied field is cleared), and the user is told before →
+// after.
+func (b *Bot) onEditSubmit(ctx context.Context, ia *interaction) submitResult {
+	meta, refused := b.submitCheck(ia)
+	if refused != nil {
+		return *refused
+	}
+	if strings.TrimSpace(meta.ID) == "" {
+		return submitResult{resp: nameErrors("This form names no client; close it and click Edit again."), result: ResultInvalid, err: errNotOurs}
+	}
+	raw, _ := submitted(ia.cb.View.State)
+	values := trimmedValues(raw)
+	update := lookupCommand("update")
+	fresh, err := b.cfg.Client.GetClient(ctx, meta.Workspace, meta.ID)
+	if err != nil {
+		return submitResult{resp: nameErrors(problemText(b.cfg.Command, update, err)), result: classify(err), err: err}
+	}
+	if fingerprint(*fresh) != meta.Fingerprint {
+		var now []string
+		for _, f := range gitscrum.EditableFields {
+			if v, ok := values[f]; ok && v != strings.TrimSpace(fresh.Get(f)) {
+				now = append(now, fieldLabel(f)+" "+quote(orEmpty(fresh.Get(f)), 200))
+			}
+		}
+		notice := "⚠️ Someone changed this client in GitScrum since this form opened. Nothing was saved."
+		if len(now) > 0 {
+			notice += " Now in GitScrum: " + strings.Join(now, ", ") + "."
+		}
+		notice += " Submit again to save your values over theirs, or Cancel."
+		mv, ferr := editView(meta, *fresh, raw, notice)
+		if ferr != nil {
+			return submitResult{resp: nameErrors(notice), result: ResultInvalid, err: errEditConflict}
+		}
+		return submitResult{resp: slack.NewUpdateViewSubmissionResponse(&mv), late: &mv, result: ResultInvalid, err: errEditConflict}
+	}
+	req := gitscrum.UpdateClientRequest{CompanySlug: meta.Workspace}
+	for _, f := range gitscrum.EditableFields {
+		if v, ok := values[f]; ok && v != strings.TrimSpace(fresh.Get(f)) {
+			req.Set(f, v)
+		}
+	}
+	user := ia.userID()
+	v := view{slash: b.cfg.Command, workspace: meta.Workspace, userID: user}
+	tell := func(msg *slack.WebhookMessage) func(context.Context) {
+		return func(ctx context.Context) {
+			if err := b.tell(ctx, user, meta.Channel, msg); err != nil {
+				b.log.Warn("could not tell the user the outcome of an edit", "error", err)
+			}
+		}
+	}
+	if len(req.Named()) == 0 {
+		done := noticeView("Edit client", "✅ Nothing changed.")
+		return submitResult{late: &done, then: tell(changesMessage(v, &gitscrum.UpdateResult{Before: *fresh, After: *fresh}))}
+	}
+	if err := req.Validate(); err != nil {
+		var gse *gitscrum.Error
+		if errors.As(err, &gse) {
+			return submitResult{resp: slack.NewErrorsViewSubmissionResponse(fieldErrorsOf(gse, values)), result: ResultInvalid, err: err}
+		}
+		return submitResult{resp: nameErrors(err.Error()), result: ResultInvalid, err: err}
+	}
+	after, err := b.cfg.Client.UpdateClient(ctx, meta.ID, req)
+	if err != nil {
+		return failedWrite(b.cfg.Command, update, err, values, func(notice string) (slack.ModalViewRequest, error) {
+			return editView(meta, *fresh, raw, notice)
+		})
+	}
+	res := &gitscrum.UpdateResult{Before: *fresh, After: *after, Changes: gitscrum.Changes(*fresh, *after)}
+	done := noticeView("Edit client", "✅ Saved "+quote(after.Name, 200)+". The changes were sent to you.")
+	return submitResult{late: &done, then: tell(changesMessage(v, res))}
+}
+
+// orEmpty returns s, or "(empty)".
+func orEmpty(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "(empty)"
+	}
+	return s
+}
