@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -426,28 +425,12 @@ func (b *Bot) runList(ctx context.Context, inv *invocation) result {
 	if err := gitscrum.ValidateQuery(inv.arg); err != nil {
 		return fail(err)
 	}
-	snap, err := b.cfg.Client.Clients(ctx, inv.workspace)
+	query := strings.TrimSpace(inv.arg)
+	clients, all, err := b.matching(ctx, inv.workspace, query)
 	if err != nil {
 		return fail(err)
 	}
-	all := snap.Clients()
 	v := b.view(inv)
-	query := strings.TrimSpace(inv.arg)
-	var clients []gitscrum.ClientCompany
-	if query == "" {
-		clients = slices.Clone(all)
-		slices.SortStableFunc(clients, func(x, y gitscrum.ClientCompany) int {
-			return strings.Compare(sortKey(x.Name), sortKey(y.Name))
-		})
-	} else {
-		matches, err := snap.Index().Search(ctx, query)
-		if err != nil {
-			return fail(err)
-		}
-		for _, m := range matches {
-			clients = append(clients, *m.Client)
-		}
-	}
 	switch {
 	case len(clients) == 0 && query == "":
 		return reply(message(v.responseType(), "No clients yet in workspace "+clip(inv.workspace, 100)+".",

@@ -503,12 +503,24 @@ func TestChooserAndPicker(t *testing.T) {
 		require.NoError(t, json.Unmarshal(e.interactOK(suggestionPayload(reader, blockID, "")), &resp))
 		assert.Len(t, resp.Options, 12, "everything before anything is typed")
 	})
+	t.Run("typing is served from the cached list", func(t *testing.T) {
+		before := len(e.emu.Requests())
+		for _, typed := range []string{"ac", "acm", "glob", "globe", "init"} {
+			var resp slack.OptionsResponse
+			require.NoError(t, json.Unmarshal(e.interactOK(suggestionPayload(reader, blockID, typed)), &resp))
+			require.NotEmpty(t, resp.Options, typed)
+		}
+		assert.Equal(t, before, len(e.emu.Requests()), "no request to GitScrum while the user types")
+	})
 	t.Run("at most 100 options, names clipped to 75 characters and escaped", func(t *testing.T) {
 		var many []gitscrum.ClientCompany
 		for i := range 150 {
 			many = append(many, gitscrum.ClientCompany{UUID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i),
 				Name: fmt.Sprintf("Zeta <!here> & *co* %03d %s", i, strings.Repeat("z", 100)), Email: fmt.Sprintf("z%d@zeta.example", i)})
 		}
+		// A fresh bot: the first one's list of the workspace is cached, and clients
+		// added behind its back show only once the list is read again.
+		e := newIEnv(t)
 		e.emu.AddClients(gitscrumtest.DemoWorkspace, many...)
 		body := e.interactOK(suggestionPayload(reader, blockID, "zeta"))
 		var resp slack.OptionsResponse

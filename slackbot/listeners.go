@@ -160,7 +160,7 @@ func (b *Bot) onPage(ctx context.Context, ia *interaction) (string, error) {
 	if err := gitscrum.ValidateQuery(v.Query); err != nil {
 		return b.report(ctx, ia, cmdName, v.Workspace, v.Query, err)
 	}
-	clients, err := b.matching(ctx, v.Workspace, v.Query)
+	clients, _, err := b.matching(ctx, v.Workspace, v.Query)
 	if err != nil {
 		return b.report(ctx, ia, cmdName, v.Workspace, v.Query, err)
 	}
@@ -178,29 +178,32 @@ func (b *Bot) onPage(ctx context.Context, ia *interaction) (string, error) {
 }
 
 // matching returns the clients of workspace ws matching query, best first, or all
-// of them by name without a query; through the same entry point as list and find.
-func (b *Bot) matching(ctx context.Context, ws, query string) ([]gitscrum.ClientCompany, error) {
-	all, err := b.cfg.Client.ListClients(ctx, ws)
+// of them by name without a query, from the workspace's cached list (the search
+// index is built once per list), and the whole list. list, find, paging and the
+// picker all go through it.
+func (b *Bot) matching(ctx context.Context, ws, query string) (clients, all []gitscrum.ClientCompany, err error) {
+	snap, err := b.cfg.Client.Clients(ctx, ws)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	all = snap.Clients()
 	query = strings.TrimSpace(query)
 	if query == "" {
-		clients := slices.Clone(all)
+		clients = slices.Clone(all)
 		slices.SortStableFunc(clients, func(x, y gitscrum.ClientCompany) int {
 			return strings.Compare(sortKey(x.Name), sortKey(y.Name))
 		})
-		return clients, nil
+		return clients, all, nil
 	}
-	matches, err := gitscrum.NewIndex(all).Search(ctx, query)
+	matches, err := snap.Index().Search(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	clients := make([]gitscrum.ClientCompany, len(matches))
+	clients = make([]gitscrum.ClientCompany, len(matches))
 	for i, m := range matches {
 		clients[i] = *m.Client
 	}
-	return clients, nil
+	return clients, all, nil
 }
 
 // pickerOptions answers the picker's options as the user types: the best
@@ -217,7 +220,7 @@ func (b *Bot) pickerOptions(ctx context.Context, ia *interaction) (*slack.Option
 	if err := gitscrum.ValidateQuery(query); err != nil {
 		return nil, err
 	}
-	clients, err := b.matching(ctx, v.Workspace, query)
+	clients, _, err := b.matching(ctx, v.Workspace, query)
 	if err != nil {
 		return nil, err
 	}

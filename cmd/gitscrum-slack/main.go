@@ -151,7 +151,7 @@ Environment:
   GITSCRUM_MAX_CONNS     HTTP mode: connections open at once (default %d)
   %-22s HTTP mode: the app's signing secret
   %-22s Socket Mode: app-level token (xapp-…, scope connections:write)
-  %-22s Socket Mode: bot token (xoxb-…)
+  %-22s bot token (xoxb-…): modals, buttons, mentions and DMs in both modes; with SLACK_APP_TOKEN, Socket Mode
   %-22s Slack user IDs allowed to write, e.g. U012ABCDEF,U034GHIJKL
   %-22s the slash command (default %s)
   %-28s response_url prefixes (default %s)
