@@ -2,16 +2,10 @@ package slackbot
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"mime"
 	"net/http"
-	"strconv"
 	"time"
-
-	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 )
 
 // Events API settings.
@@ -57,40 +51,17 @@ func init() {
 // every signed endpoint, then a url_verification's challenge, or an
 // event_callback acknowledged at once and answered in the background.
 func (b *Bot) serveEvents(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		b.refuseEvent(w, http.StatusMethodNotAllowed, fmt.Errorf("method %s", r.Method))
-		return
+	body, rf := readBody(w, r, "application/json")
+	if rf == nil {
+		rf = b.verifyRequest(r.Context(), r.Header, body)
 	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		b.refuseEvent(w, http.StatusUnsupportedMediaType, errors.New("content type is not JSON"))
-		return
-	}
-	if !httpserver.LimitBody(w, r, MaxBodyBytes) {
-		b.log.Warn("slack event refused", "error", fmt.Sprintf("declared body of %d bytes is over %d", r.ContentLength, MaxBodyBytes))
-		return
-	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			b.log.Warn("slack event refused", "error", fmt.Sprintf("body over %d bytes", MaxBodyBytes))
-			httpserver.RefuseTooLarge(w, -1, MaxBodyBytes)
-			return
-		}
-		b.refuseEvent(w, http.StatusBadRequest, fmt.Errorf("read body: %w", err))
-		return
-	}
-	if rf := b.verifyRequest(r.Context(), r.Header, body); rf != nil {
-		if rf.retryAfter > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int(rf.retryAfter.Round(time.Second)/time.Second)+1))
-		}
-		b.refuseEvent(w, rf.status, rf.err)
+	if rf != nil {
+		b.refuseEvent(w, rf)
 		return
 	}
 	env, err := decodeEvent(body)
 	if err != nil {
-		b.refuseEvent(w, http.StatusBadRequest, err)
+		b.refuseEvent(w, badRequest(err))
 		return
 	}
 	switch env.Type {
@@ -113,13 +84,13 @@ func (b *Bot) serveEvents(w http.ResponseWriter, r *http.Request) {
 }
 
 // refuseEvent logs and answers a refused Events API request; nothing was run.
-func (b *Bot) refuseEvent(w http.ResponseWriter, status int, err error) {
+func (b *Bot) refuseEvent(w http.ResponseWriter, rf *refusal) {
 	level := slog.LevelInfo
-	if status == http.StatusUnauthorized || status == http.StatusServiceUnavailable {
+	if rf.status == http.StatusUnauthorized || rf.status == http.StatusServiceUnavailable || rf.status == http.StatusRequestEntityTooLarge {
 		level = slog.LevelWarn
 	}
-	b.log.Log(context.Background(), level, "slack event refused", "status", status, "error", err.Error())
-	http.Error(w, http.StatusText(status), status)
+	b.log.Log(context.Background(), level, "slack event refused", "status", rf.status, "error", rf.err.Error())
+	rf.write(w)
 }
 
 // acceptEvent routes a verified event_callback to its listener and starts it in

@@ -61,33 +61,13 @@ func (b *Bot) Handler() http.Handler {
 // serveCommand answers one slash command request.
 func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	refuse := func(status int, result string, err error) {
-		b.record(Outcome{Transport: "http", Result: result, Err: err, Latency: time.Since(start)})
-		http.Error(w, http.StatusText(status), status)
+	refuse := func(rf *refusal) {
+		b.record(Outcome{Transport: "http", Result: rf.result, Err: rf.err, Latency: time.Since(start)})
+		rf.write(w)
 	}
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		refuse(http.StatusMethodNotAllowed, ResultInvalid, fmt.Errorf("method %s", r.Method))
-		return
-	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
-		refuse(http.StatusUnsupportedMediaType, ResultInvalid, errors.New("content type is not a form"))
-		return
-	}
-	if !httpserver.LimitBody(w, r, MaxBodyBytes) {
-		b.record(Outcome{Transport: "http", Result: ResultInvalid, Latency: time.Since(start),
-			Err: fmt.Errorf("declared body of %d bytes is over %d", r.ContentLength, MaxBodyBytes)})
-		return
-	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			b.record(Outcome{Transport: "http", Result: ResultInvalid, Err: fmt.Errorf("body over %d bytes", MaxBodyBytes), Latency: time.Since(start)})
-			httpserver.RefuseTooLarge(w, -1, MaxBodyBytes)
-			return
-		}
-		refuse(http.StatusBadRequest, ResultInvalid, fmt.Errorf("read body: %w", err))
+	body, rf := readBody(w, r, "application/x-www-form-urlencoded")
+	if rf != nil {
+		refuse(rf)
 		return
 	}
 	form, formErr := url.ParseQuery(string(body))
@@ -97,20 +77,17 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if rf := b.verifyRequest(r.Context(), r.Header, body); rf != nil {
-		if rf.retryAfter > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int(rf.retryAfter.Round(time.Second)/time.Second)+1))
-		}
-		refuse(rf.status, rf.result, rf.err)
+		refuse(rf)
 		return
 	}
 	if formErr != nil {
-		refuse(http.StatusBadRequest, ResultInvalid, fmt.Errorf("parse body: %w", formErr))
+		refuse(badRequest(fmt.Errorf("parse body: %w", formErr)))
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	sc, err := slack.SlashCommandParse(r)
 	if err != nil {
-		refuse(http.StatusBadRequest, ResultInvalid, fmt.Errorf("parse slash command: %w", err))
+		refuse(badRequest(fmt.Errorf("parse slash command: %w", err)))
 		return
 	}
 	msg := b.dispatch("http", sc, r.Context().Done())
@@ -121,12 +98,60 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, msg)
 }
 
+// readBody reads the body of a request to one of the bot's Slack endpoints: POST
+// only (else 405), of media type mediaType (else 415), at most MaxBodyBytes (else
+// 413, refused from its Content-Length before it is read when that says so). It
+// returns the body, or the refusal to answer with; nothing is verified yet.
+func readBody(w http.ResponseWriter, r *http.Request, mediaType string) ([]byte, *refusal) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		return nil, &refusal{status: http.StatusMethodNotAllowed, result: ResultInvalid, err: fmt.Errorf("method %s", r.Method)}
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != mediaType {
+		return nil, &refusal{status: http.StatusUnsupportedMediaType, result: ResultInvalid, err: fmt.Errorf("content type is not %s", mediaType)}
+	}
+	if !httpserver.LimitBody(w, r, MaxBodyBytes) {
+		return nil, &refusal{status: http.StatusRequestEntityTooLarge, result: ResultInvalid, answered: true,
+			err: fmt.Errorf("declared body of %d bytes is over %d", r.ContentLength, MaxBodyBytes)}
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, &refusal{status: http.StatusRequestEntityTooLarge, result: ResultInvalid, err: fmt.Errorf("body over %d bytes", MaxBodyBytes)}
+		}
+		return nil, badRequest(fmt.Errorf("read body: %w", err))
+	}
+	return body, nil
+}
+
+// badRequest is the refusal of a request that cannot be read.
+func badRequest(err error) *refusal {
+	return &refusal{status: http.StatusBadRequest, result: ResultInvalid, err: err}
+}
+
+// write answers the refusal: 413 with the body bound, a 503 with Retry-After, any
+// other status with its text; nothing when it was answered already.
+func (rf *refusal) write(w http.ResponseWriter) {
+	switch {
+	case rf.answered:
+		return
+	case rf.status == http.StatusRequestEntityTooLarge:
+		httpserver.RefuseTooLarge(w, -1, MaxBodyBytes)
+		return
+	case rf.retryAfter > 0:
+		w.Header().Set("Retry-After", strconv.Itoa(int(rf.retryAfter.Round(time.Second)/time.Second)+1))
+	}
+	http.Error(w, http.StatusText(rf.status), rf.status)
+}
+
 // refusal is why a signed request was refused, and how to answer it.
 type refusal struct {
 	status     int
 	result     string
 	err        error
 	retryAfter time.Duration // for a 503
+	answered   bool          // the answer was written already (a 413 from Content-Length)
 }
 
 // errReplayed refuses a signed request whose signature was accepted before.

@@ -4,16 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/slack-go/slack"
-
-	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 )
 
 // InteractivityPath is where Slack posts buttons, menus, modal submissions and
@@ -25,45 +20,21 @@ const InteractivityPath = "/slack/interactivity"
 // form field payload dispatched by [Bot.interact].
 func (b *Bot) serveInteractivity(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	refuse := func(status int, result string, err error) {
-		b.record(Outcome{Transport: "http", Subcommand: "interactivity", Result: result, Err: err, Latency: time.Since(start)})
-		http.Error(w, http.StatusText(status), status)
+	refuse := func(rf *refusal) {
+		b.record(Outcome{Transport: "http", Subcommand: "interactivity", Result: rf.result, Err: rf.err, Latency: time.Since(start)})
+		rf.write(w)
 	}
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		refuse(http.StatusMethodNotAllowed, ResultInvalid, fmt.Errorf("method %s", r.Method))
-		return
+	body, rf := readBody(w, r, "application/x-www-form-urlencoded")
+	if rf == nil {
+		rf = b.verifyRequest(r.Context(), r.Header, body)
 	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
-		refuse(http.StatusUnsupportedMediaType, ResultInvalid, errors.New("content type is not a form"))
-		return
-	}
-	if !httpserver.LimitBody(w, r, MaxBodyBytes) {
-		b.record(Outcome{Transport: "http", Subcommand: "interactivity", Result: ResultInvalid, Latency: time.Since(start),
-			Err: fmt.Errorf("declared body of %d bytes is over %d", r.ContentLength, MaxBodyBytes)})
-		return
-	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			b.record(Outcome{Transport: "http", Subcommand: "interactivity", Result: ResultInvalid, Err: fmt.Errorf("body over %d bytes", MaxBodyBytes), Latency: time.Since(start)})
-			httpserver.RefuseTooLarge(w, -1, MaxBodyBytes)
-			return
-		}
-		refuse(http.StatusBadRequest, ResultInvalid, fmt.Errorf("read body: %w", err))
-		return
-	}
-	if rf := b.verifyRequest(r.Context(), r.Header, body); rf != nil {
-		if rf.retryAfter > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int(rf.retryAfter.Round(time.Second)/time.Second)+1))
-		}
-		refuse(rf.status, rf.result, rf.err)
+	if rf != nil {
+		refuse(rf)
 		return
 	}
 	cb, err := decodeInteraction(body)
 	if err != nil {
-		refuse(http.StatusBadRequest, ResultInvalid, err)
+		refuse(badRequest(err))
 		return
 	}
 	ack := b.interact("http", cb)
