@@ -145,8 +145,14 @@ func (b *Bot) acceptEvent(transport string, env *eventEnvelope, retry string) in
 	return http.StatusOK
 }
 
-// logEvent records how the answer to an event ended.
+// logEvent records how the answer to an event ended, and tells Config.OnOutcome
+// (Subcommand "event:<type>", such as "event:app_mention"; only the types with a
+// listener get here).
 func (b *Bot) logEvent(transport string, env *eventEnvelope, level slog.Level, result string, latency time.Duration, err error, attrs ...slog.Attr) {
+	if b.cfg.OnOutcome != nil {
+		b.cfg.OnOutcome(Outcome{Transport: transport, UserID: env.Event.User, TeamID: env.TeamID, Subcommand: "event:" + env.Event.Type,
+			Result: result, Err: err, Latency: latency})
+	}
 	attrs = append(attrs,
 		slog.String("transport", transport),
 		slog.String("event", env.Event.Type),

@@ -95,8 +95,10 @@ type Config struct {
 	// Logger receives one record per command (user ID, subcommand, latency,
 	// outcome) and transport events; default discards.
 	Logger *slog.Logger
-	// OnOutcome, when set, is told how every command ended, e.g. for metrics. It
-	// must be safe for concurrent use and fast.
+	// OnOutcome, when set, is told how every command ended, e.g. for metrics, and
+	// every interaction (Subcommand "action:<action_id>", "view:<callback_id>",
+	// "options:<action_id>") and answered event ("event:<type>"). It must be safe
+	// for concurrent use and fast.
 	OnOutcome func(Outcome)
 }
 

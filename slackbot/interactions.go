@@ -1,14 +1,19 @@
 package slackbot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 )
 
 // interaction is one interactivity payload (a click, a modal submitted, options
@@ -257,10 +262,7 @@ func (b *Bot) finishLate(ctx context.Context, ia *interaction, r submitResult) {
 	if v == nil {
 		text := "✅ Saved."
 		if r.resp != nil && r.resp.ResponseAction == slack.RAErrors {
-			text = "⚠️ Not saved:"
-			for _, msg := range r.resp.Errors {
-				text += " " + msg
-			}
+			text = lateErrorsText(r.resp.Errors)
 		}
 		nv := noticeView(viewTitle(ia), text)
 		v = &nv
@@ -273,6 +275,33 @@ func (b *Bot) finishLate(ctx context.Context, ia *interaction, r submitResult) {
 	if _, err := web.UpdateViewContext(ctx, *v, "", "", ia.cb.View.ID); err != nil {
 		b.log.Warn("views.update failed: the outcome of a submission is not shown in its modal", "error", err)
 	}
+}
+
+// lateErrorsText says in one line the errors a submission would have been
+// answered with, in the order of the form's fields, "Not saved" said once.
+func lateErrorsText(errs map[string]string) string {
+	blocks := make([]string, 0, len(errs))
+	for block := range errs {
+		blocks = append(blocks, block)
+	}
+	order := func(block string) int {
+		for i, f := range gitscrum.EditableFields {
+			if block == fieldBlockID(f) {
+				return i
+			}
+		}
+		return len(gitscrum.EditableFields)
+	}
+	slices.SortFunc(blocks, func(x, y string) int { return cmp.Or(cmp.Compare(order(x), order(y)), strings.Compare(x, y)) })
+	msgs := make([]string, 0, len(blocks))
+	for _, block := range blocks {
+		msgs = append(msgs, errs[block])
+	}
+	text := strings.Join(msgs, " ")
+	if !strings.HasPrefix(text, "Nothing saved") && !strings.HasPrefix(text, "Not created") {
+		text = "Not saved: " + text
+	}
+	return "⚠️ " + text
 }
 
 // later runs f in the background, bounded by Config.JobTimeout.
