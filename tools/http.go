@@ -79,8 +79,8 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) http.Handler {
 		server.WithStreamableHTTPLogger(logger),
 	)
 	mux := http.NewServeMux()
-	mux.Handle(MCPPath, checkOrigin(authenticate(o, narrow(false, resourceErrors(streamable)))))
-	mux.Handle(ReadOnlyPath, checkOrigin(authenticate(o, narrow(true, resourceErrors(streamable)))))
+	mux.Handle(MCPPath, checkOrigin(authenticate(o, narrow(false, resourceErrors(watchFirstWrite(streamable))))))
+	mux.Handle(ReadOnlyPath, checkOrigin(authenticate(o, narrow(true, resourceErrors(watchFirstWrite(streamable))))))
 	mux.HandleFunc("GET "+HealthPath, func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "server": ServerName, "version": gitscrum.Version})
 	})

@@ -145,6 +145,7 @@ func New(o Options) (*server.MCPServer, error) {
 	hooks := &server.Hooks{}
 	hooks.AddOnError(noteMissingResource)
 	hooks.AddAfterListTools(privateWhenNarrowed)
+	hooks.AddAfterSubscriptionsListen(awaitListenAck)
 	opts := []server.ServerOption{
 		server.WithToolCapabilities(false),
 		server.WithOutputSchemaValidation(),
