@@ -2,7 +2,6 @@ package deploy_test
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"go/parser"
 	"go/token"
@@ -17,6 +16,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/syncbuf"
 )
 
 // root is the repository root, relative to this package.
@@ -174,23 +175,8 @@ func documentedEnv(t *testing.T, name string) map[string]bool {
 	return env
 }
 
-// lockedBuffer collects a process's output for concurrent readers.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// lockedBuffer collects output that is written while the test reads it.
+type lockedBuffer = syncbuf.Buffer
 
 // process is a binary running in the background.
 type process struct {

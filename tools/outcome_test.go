@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,25 +14,11 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/syncbuf"
 )
 
-// lockedBuffer is a buffer a logger writes while the test reads.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) Bytes() []byte {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]byte(nil), l.b.Bytes()...)
-}
+// lockedBuffer collects output that is written while the test reads it.
+type lockedBuffer = syncbuf.Buffer
 
 // TestLoggedOutcomesAreTheVocabulary runs calls that end every way a tool call can
 // end and checks that each log line's outcome is a word of the one vocabulary that

@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -27,6 +26,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/syncbuf"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 )
 
@@ -64,26 +64,11 @@ func baseEnv(extra ...string) []string {
 	return append(env, extra...)
 }
 
-// lockedBuffer collects a process's stderr.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
+// lockedBuffer collects output that is written while the test reads it.
+type lockedBuffer = syncbuf.Buffer
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// waitFor waits until re matches the buffer and returns the first submatch.
-func (b *lockedBuffer) waitFor(t *testing.T, re *regexp.Regexp) string {
+// waitFor waits until re matches what b holds and returns the first submatch.
+func waitFor(t *testing.T, b *lockedBuffer, re *regexp.Regexp) string {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -98,6 +83,8 @@ func (b *lockedBuffer) waitFor(t *testing.T, re *regexp.Regexp) string {
 	t.Fatalf("stderr never matched %s:\n%s", re, b.String())
 	return ""
 }
+
+// waitFor waits until re matches the buffer and returns the first submatch.
 
 // emulator serves demo data on loopback for the binary to use as its GitScrum.
 func emulator(t *testing.T) (*gitscrumtest.Server, string) {
@@ -282,7 +269,7 @@ func startHTTP(t *testing.T, env []string, addr string, extra ...string) (*exec.
 		_ = cmd.Process.Kill()
 		_, _ = cmd.Process.Wait()
 	})
-	port := stderr.waitFor(t, regexp.MustCompile(`addr=\S*:(\d+)`))
+	port := waitFor(t, stderr, regexp.MustCompile(`addr=\S*:(\d+)`))
 	return cmd, port, stderr
 }
 
@@ -469,7 +456,7 @@ func TestSignalStdio(t *testing.T) {
 			r.send(t, fmt.Sprintf(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_client","arguments":{"client":%q}}}`, gitscrumtest.DemoAcmeUUID))
 			waitForRequest(t, emu)
 			require.NoError(t, r.cmd.Process.Signal(sig))
-			r.stderr.waitFor(t, regexp.MustCompile(`shutting down`))
+			waitFor(t, r.stderr, regexp.MustCompile(`shutting down`))
 			r.send(t, `{"jsonrpc":"2.0","id":3,"method":"tools/list"}`)
 
 			m := r.next(t)
