@@ -50,6 +50,8 @@ type Scenario struct {
 	// modal submitted). Each is acknowledged, then answered through the Web API;
 	// Finals time those answers.
 	Interaction string
+	// event sends app_mention events asking for Text instead (see RunEvents).
+	event bool
 }
 
 // Interactivity payloads of the load.
@@ -305,7 +307,11 @@ func (r *Rig) Run(n, rounds int, sc Scenario) Result {
 	for round := range max(rounds, 1) {
 		reqs := make([]*http.Request, n)
 		for j := range n {
-			if sc.Interaction != "" {
+			switch {
+			case sc.event:
+				reqs[j], sents[round*n+j].path = r.eventRequest(run, round*n+j, sc.Text)
+				continue
+			case sc.Interaction != "":
 				reqs[j], sents[round*n+j].path = r.interaction(run, round*n+j, sc.Interaction)
 				continue
 			}
@@ -325,7 +331,7 @@ func (r *Rig) Run(n, rounds int, sc Scenario) Result {
 					res.Acks[i] = time.Since(start)
 					return
 				}
-				if sc.Interaction != "" { // answered later through the Web API
+				if sc.Interaction != "" || sc.event { // answered later through the Web API
 					_, err = io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()
 					res.Acks[i] = time.Since(start)
@@ -409,68 +415,6 @@ func (r *Rig) eventRequest(run int64, i int, text string) (*http.Request, string
 // within 3 s) and the thread replies' arrival at chat.postMessage (Finals). Every
 // event is answered in the background, so all of them count as Deferred.
 func (r *Rig) RunEvents(n, rounds int, sc Scenario) Result {
-	run := r.runs.Add(1)
-	r.emu.SetLatency(sc.Latency)
-	total := n * max(rounds, 1)
-	res := Result{Scenario: sc, Acks: make([]time.Duration, total)}
-	keys := make([]string, total)
-	starts := make([]time.Time, total)
-	acked := make([]bool, total)
-	begin := time.Now()
-	for round := range max(rounds, 1) {
-		reqs := make([]*http.Request, n)
-		for j := range n {
-			reqs[j], keys[round*n+j] = r.eventRequest(run, round*n+j, sc.Text)
-		}
-		var wg sync.WaitGroup
-		gate := make(chan struct{})
-		for j := range n {
-			i := round*n + j
-			wg.Go(func() {
-				<-gate
-				starts[i] = time.Now()
-				resp, err := r.client.Do(reqs[j])
-				if err == nil {
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-				}
-				res.Acks[i] = time.Since(starts[i])
-				acked[i] = err == nil && resp.StatusCode == http.StatusOK
-			})
-		}
-		close(gate)
-		wg.Wait()
-	}
-	var waitFor []string
-	for i, ok := range acked {
-		if ok {
-			waitFor = append(waitFor, keys[i])
-		} else {
-			res.Failed++
-		}
-	}
-	arrivals := r.sink.wait(waitFor, finalsTimeout)
-	res.Wall = time.Since(begin)
-	for i, ok := range acked {
-		if !ok {
-			continue
-		}
-		if at, found := arrivals[keys[i]]; found {
-			res.Finals = append(res.Finals, at.Sub(starts[i]))
-		} else {
-			res.Failed++
-		}
-	}
-	res.Deferred = len(waitFor)
-	for _, a := range res.Acks {
-		if a >= SlackLimit {
-			res.Over3s++
-		}
-	}
-	res.Acks, res.Finals = stats.Sorted(res.Acks), stats.Sorted(res.Finals)
-	res.RSS, res.HWM = stats.SelfMem()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	res.HeapInuse = ms.HeapInuse
-	return res
+	sc.event = true
+	return r.Run(n, rounds, sc)
 }
