@@ -461,20 +461,7 @@ func TestEventsBounded(t *testing.T) {
 // connection and returns its acknowledgement, or fails when none comes.
 func (s *socketSlack) sendEvent(envelopeID, payload string, retry int) socketAck {
 	s.t.Helper()
-	env, err := json.Marshal(map[string]any{
-		"envelope_id": envelopeID, "type": "events_api", "accepts_response_payload": false,
-		"retry_attempt": retry, "retry_reason": "", "payload": json.RawMessage(payload),
-	})
-	require.NoError(s.t, err)
-	s.out <- string(env)
-	select {
-	case ack := <-s.acks:
-		require.Equal(s.t, envelopeID, ack.EnvelopeID)
-		return ack
-	case <-time.After(10 * time.Second):
-		require.FailNow(s.t, "no acknowledgement")
-	}
-	return socketAck{}
+	return s.envelope(envelopeID, "events_api", false, retry, json.RawMessage(payload))
 }
 
 // TestSocketModeEvents drives mentions and DMs through Socket Mode's dispatcher,

@@ -589,20 +589,7 @@ func (s *socketSlack) interactive(envelopeID string, payload any) socketAck {
 	s.t.Helper()
 	raw, err := json.Marshal(payload)
 	require.NoError(s.t, err)
-	env, err := json.Marshal(map[string]any{
-		"envelope_id": envelopeID, "type": "interactive", "accepts_response_payload": true,
-		"payload": json.RawMessage(raw),
-	})
-	require.NoError(s.t, err)
-	s.out <- string(env)
-	select {
-	case ack := <-s.acks:
-		require.Equal(s.t, envelopeID, ack.EnvelopeID)
-		return ack
-	case <-time.After(10 * time.Second):
-		require.FailNow(s.t, "no acknowledgement")
-	}
-	return socketAck{}
+	return s.envelope(envelopeID, "interactive", true, 0, raw)
 }
 
 // TestSocketModeInteractivity drives the same interactions through Socket Mode:

@@ -117,21 +117,29 @@ func (s *socketSlack) send(envelopeID, text, user, responseURL string) (socketAc
 		"response_url": responseURL, "trigger_id": "1.2.3",
 	})
 	require.NoError(s.t, err)
+	start := time.Now()
+	ack := s.envelope(envelopeID, "slash_commands", true, 0, payload)
+	return ack, time.Since(start)
+}
+
+// envelope sends one Socket Mode envelope of kind typ carrying payload over the
+// fake connection and returns its acknowledgement, or fails when none comes.
+func (s *socketSlack) envelope(envelopeID, typ string, acceptsPayload bool, retry int, payload json.RawMessage) socketAck {
+	s.t.Helper()
 	env, err := json.Marshal(map[string]any{
-		"envelope_id": envelopeID, "type": "slash_commands", "accepts_response_payload": true,
-		"payload": json.RawMessage(payload),
+		"envelope_id": envelopeID, "type": typ, "accepts_response_payload": acceptsPayload,
+		"retry_attempt": retry, "retry_reason": "", "payload": payload,
 	})
 	require.NoError(s.t, err)
-	start := time.Now()
 	s.out <- string(env)
 	select {
 	case ack := <-s.acks:
 		require.Equal(s.t, envelopeID, ack.EnvelopeID)
-		return ack, time.Since(start)
+		return ack
 	case <-time.After(10 * time.Second):
 		require.FailNow(s.t, "no acknowledgement")
 	}
-	return socketAck{}, 0
+	return socketAck{}
 }
 
 // TestSocketMode answers commands over a real Socket Mode connection, through
