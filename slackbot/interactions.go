@@ -214,32 +214,29 @@ func (b *Bot) runSubmit(ia *interaction, l viewListener) interactionAck {
 		}
 		b.recordInteraction(ia, name, r.result, r.err)
 	}()
+	// inTime acknowledges a submission whose listener finished within the budget.
+	inTime := func(r submitResult) interactionAck {
+		b.recordInteraction(ia, name, r.result, r.err)
+		if r.then != nil {
+			b.later(r.then)
+		}
+		if r.resp == nil {
+			return nil // no typed nil in the interface
+		}
+		return r.resp
+	}
 	timer := time.NewTimer(b.cfg.InlineBudget)
 	defer timer.Stop()
 	select {
 	case d := <-ch:
-		b.recordInteraction(ia, name, d.r.result, d.r.err)
-		if d.r.then != nil {
-			b.later(d.r.then)
-		}
-		if d.r.resp == nil {
-			return nil
-		}
-		return d.r.resp
+		return inTime(d.r)
 	case <-timer.C:
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	select {
 	case d := <-ch: // finished while the timer fired
-		b.recordInteraction(ia, name, d.r.result, d.r.err)
-		if d.r.then != nil {
-			b.later(d.r.then)
-		}
-		if d.r.resp == nil {
-			return nil
-		}
-		return d.r.resp
+		return inTime(d.r)
 	default:
 	}
 	late = true
