@@ -33,7 +33,7 @@ func button(actionID, label, value string) *slack.ButtonBlockElement {
 
 // cardActions returns the buttons of a card: Edit for a user who may write, and
 // Share when the card is not already shared; nil when there are none.
-func cardActions(c gitscrum.ClientCompany, v view) slack.Block {
+func cardActions(c gitscrum.ClientCompany, v rendering) slack.Block {
 	if !v.buttons || v.share || c.UUID == "" {
 		return nil
 	}
@@ -75,7 +75,7 @@ func pagerBlock(at actionValue, page, pages int) slack.Block {
 
 // chooserBlock returns a button per client, its name as the label (plain text,
 // escaped, clipped to Slack's 75 characters), opening its card.
-func chooserBlock(v view, clients []gitscrum.ClientCompany) slack.Block {
+func chooserBlock(v rendering, clients []gitscrum.ClientCompany) slack.Block {
 	var els []slack.BlockElement
 	for _, c := range clients[:min(len(clients), maxActionElements)] {
 		value, err := actionValue{Workspace: v.workspace, ID: c.UUID}.encode()
@@ -93,7 +93,7 @@ func chooserBlock(v view, clients []gitscrum.ClientCompany) slack.Block {
 
 // chooserMessage answers a reference that matches several clients with a choice:
 // the list of candidates and a button of each one's name.
-func chooserMessage(v view, ref string, clients []gitscrum.ClientCompany) *slack.WebhookMessage {
+func chooserMessage(v rendering, ref string, clients []gitscrum.ClientCompany) *slack.WebhookMessage {
 	title := shown(fmt.Sprintf("%s%s matches %s. Which one?", warningSign, quote(gitscrum.Excerpt(ref), 200), plural(len(clients), "client")))
 	return listPage(v, title, clients, "Pick one below, or give the full name or the UUID.", 0, nil, true)
 }
@@ -113,7 +113,7 @@ func pickerBlockID(workspace string) (string, error) {
 
 // pickerMessage answers show without a client: an external select whose options
 // load from the interactivity URL as the user types.
-func pickerMessage(v view) (*slack.WebhookMessage, error) {
+func pickerMessage(v rendering) (*slack.WebhookMessage, error) {
 	blockID, err := pickerBlockID(v.workspace)
 	if err != nil {
 		return nil, err

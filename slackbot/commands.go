@@ -1,7 +1,6 @@
 package slackbot
 
 import (
-	"context"
 	"strings"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
@@ -41,8 +40,6 @@ type command struct {
 	// working is the acknowledgement sent when the answer takes longer than the
 	// inline budget, in plain text; %s is the argument, escaped and quoted.
 	working string
-	// run executes the command.
-	run func(b *Bot, ctx context.Context, inv *invocation) result
 }
 
 // argRule says what positional words a command takes.
@@ -63,92 +60,82 @@ const (
 )
 
 // commands is the table of subcommands, in the order the help lists them. It is
-// filled in init because the help command reads it.
-var commands []*command
-
-func init() {
-	commands = []*command{
-		{
-			name:     "help",
-			args:     "[subcommand]",
-			summary:  "Show this help, or how to use one subcommand.",
-			examples: []string{"help", "help update"},
-			arg:      argOptional,
-			run:      (*Bot).runHelp,
+// data only: the router runs each by name.
+var commands = []*command{
+	{
+		name:     "help",
+		args:     "[subcommand]",
+		summary:  "Show this help, or how to use one subcommand.",
+		examples: []string{"help", "help update"},
+		arg:      argOptional,
+	},
+	{
+		name:      "list",
+		aliases:   []string{"clients", "search"},
+		args:      "[query]",
+		summary:   "List the clients whose name, email, website or UUID contains the query; all clients without one. At most 10 per reply, with the total.",
+		examples:  []string{"list", "list acme", "search acme.co share"},
+		arg:       argOptional,
+		input:     gitscrum.InputQuery,
+		share:     true,
+		workspace: true,
+		working:   "Searching the clients for %s…",
+	},
+	{
+		name:      "show",
+		aliases:   []string{"get"},
+		args:      "[name|uuid]",
+		summary:   "Show the card of one client, found by its name (or part of it) or its UUID; without one, a picker to find it as you type.",
+		examples:  []string{"show Acme Corp", `show "Smith & Sons" share`, "show"},
+		arg:       argOptional,
+		input:     gitscrum.InputClient,
+		share:     true,
+		workspace: true,
+		working:   "Looking up %s…",
+	},
+	{
+		name:      "find",
+		bare:      true,
+		args:      "<text>",
+		summary:   "Find a client by name, email, website or UUID: one match shows its card, several show the list. `find <text>` does the same.",
+		examples:  []string{"acme", "billing@acme.co"},
+		arg:       argRequired,
+		input:     gitscrum.InputQuery,
+		share:     true,
+		workspace: true,
+		working:   "Looking up %s…",
+	},
+	{
+		name:    "create",
+		args:    `<name> [email=…] [phone=…] [website=…] [address="…"] [notes="…"] [force=yes]`,
+		summary: "Create a client and show its card. Refused when a client with the same name or email exists; add force=yes to create it anyway. Without arguments, opens the New client form.",
+		examples: []string{
+			`create Globex Europe email=eu@globex.com website=https://globex.eu`,
+			`create "Stark Industries" address="10880 Malibu Point, CA" notes="Met at CES"`,
 		},
-		{
-			name:      "list",
-			aliases:   []string{"clients", "search"},
-			args:      "[query]",
-			summary:   "List the clients whose name, email, website or UUID contains the query; all clients without one. At most 10 per reply, with the total.",
-			examples:  []string{"list", "list acme", "search acme.co share"},
-			arg:       argOptional,
-			input:     gitscrum.InputQuery,
-			share:     true,
-			workspace: true,
-			working:   "Searching the clients for %s…",
-			run:       (*Bot).runList,
+		write:     true,
+		arg:       argOptional, // the name may also be given as name=…
+		input:     string(gitscrum.FieldName),
+		fields:    editableFields,
+		force:     true,
+		workspace: true,
+		working:   "Creating %s…",
+	},
+	{
+		name:    "update",
+		args:    "<name|uuid> field=value …",
+		summary: "Change some fields of a client and show what changed, before → after. `field=` with nothing after it clears the field. Fields: name, email, phone, website, address, notes.",
+		examples: []string{
+			`update Acme Corp phone=+1-555-0101`,
+			`update acme corp notes="Renewed for 2026" website=`,
 		},
-		{
-			name:      "show",
-			aliases:   []string{"get"},
-			args:      "[name|uuid]",
-			summary:   "Show the card of one client, found by its name (or part of it) or its UUID; without one, a picker to find it as you type.",
-			examples:  []string{"show Acme Corp", `show "Smith & Sons" share`, "show"},
-			arg:       argOptional,
-			input:     gitscrum.InputClient,
-			share:     true,
-			workspace: true,
-			working:   "Looking up %s…",
-			run:       (*Bot).runShow,
-		},
-		{
-			name:      "find",
-			bare:      true,
-			args:      "<text>",
-			summary:   "Find a client by name, email, website or UUID: one match shows its card, several show the list. `find <text>` does the same.",
-			examples:  []string{"acme", "billing@acme.co"},
-			arg:       argRequired,
-			input:     gitscrum.InputQuery,
-			share:     true,
-			workspace: true,
-			working:   "Looking up %s…",
-			run:       (*Bot).runFind,
-		},
-		{
-			name:    "create",
-			args:    `<name> [email=…] [phone=…] [website=…] [address="…"] [notes="…"] [force=yes]`,
-			summary: "Create a client and show its card. Refused when a client with the same name or email exists; add force=yes to create it anyway. Without arguments, opens the New client form.",
-			examples: []string{
-				`create Globex Europe email=eu@globex.com website=https://globex.eu`,
-				`create "Stark Industries" address="10880 Malibu Point, CA" notes="Met at CES"`,
-			},
-			write:     true,
-			arg:       argOptional, // the name may also be given as name=…
-			input:     string(gitscrum.FieldName),
-			fields:    editableFields,
-			force:     true,
-			workspace: true,
-			working:   "Creating %s…",
-			run:       (*Bot).runCreate,
-		},
-		{
-			name:    "update",
-			args:    "<name|uuid> field=value …",
-			summary: "Change some fields of a client and show what changed, before → after. `field=` with nothing after it clears the field. Fields: name, email, phone, website, address, notes.",
-			examples: []string{
-				`update Acme Corp phone=+1-555-0101`,
-				`update acme corp notes="Renewed for 2026" website=`,
-			},
-			write:     true,
-			arg:       argRequired,
-			input:     gitscrum.InputClient,
-			fields:    editableFields,
-			workspace: true,
-			working:   "Updating %s…",
-			run:       (*Bot).runUpdate,
-		},
-	}
+		write:     true,
+		arg:       argRequired,
+		input:     gitscrum.InputClient,
+		fields:    editableFields,
+		workspace: true,
+		working:   "Updating %s…",
+	},
 }
 
 // lookupCommand returns the command named or aliased word (case-insensitive), or nil.

@@ -59,30 +59,33 @@ func wantsPerson(env *eventEnvelope) (bool, string) {
 func (b *Bot) answerConversation(ctx context.Context, transport string, env *eventEnvelope) {
 	start := time.Now()
 	ev := &env.Event
-	web, err := b.webAPI()
-	if err != nil {
+	if _, err := b.webAPI(); err != nil {
 		// Nothing can be said without the bot token; say so in the log, once per event.
-		b.logEvent(transport, env, slog.LevelError, ResultUnavailable, time.Since(start), errors.New("cannot answer: "+err.Error()))
+		b.logEvent(transport, env, ResultUnavailable, time.Since(start), errors.New("cannot answer: "+err.Error()))
 		return
 	}
 	a, name := b.converse(ctx, ev.User, env.TeamID, ev.Channel, conversationText(ev.Text))
-	opts := []slack.MsgOption{slack.MsgOptionText(a.msg.Text, false)}
-	if a.msg.Blocks != nil {
-		opts = append(opts, slack.MsgOptionBlocks(a.msg.Blocks.BlockSet...))
-	}
-	if thread := replyThread(ev); thread != "" {
-		opts = append(opts, slack.MsgOptionTS(thread))
-	}
-	if _, _, err := web.PostMessageContext(ctx, ev.Channel, opts...); err != nil {
-		b.logEvent(transport, env, slog.LevelError, ResultReplyLost, time.Since(start), err,
+	if err := b.postConversation(ctx, env, a.msg); err != nil {
+		b.logEvent(transport, env, ResultReplyLost, time.Since(start), err,
 			slog.String("subcommand", name), slog.String("command_outcome", a.result))
 		return
 	}
-	level := slog.LevelInfo
-	if a.result == ResultInternal {
-		level = slog.LevelError
+	b.logEvent(transport, env, a.result, time.Since(start), a.err, slog.String("subcommand", name))
+}
+
+// postConversation posts msg where the event's message is answered: in a thread
+// under a mention, in the DM.
+func (b *Bot) postConversation(ctx context.Context, env *eventEnvelope, msg *slack.WebhookMessage) error {
+	web, err := b.webAPI()
+	if err != nil {
+		return err
 	}
-	b.logEvent(transport, env, level, a.result, time.Since(start), a.err, slog.String("subcommand", name))
+	opts := msgOptions(msg)
+	if thread := replyThread(&env.Event); thread != "" {
+		opts = append(opts, slack.MsgOptionTS(thread))
+	}
+	_, _, err = web.PostMessageContext(ctx, env.Event.Channel, opts...)
+	return err
 }
 
 // replyThread is the thread to answer ev in: a mention's thread (its own when it
@@ -151,7 +154,7 @@ func (b *Bot) converse(ctx context.Context, userID, teamID, channelID, text stri
 // write: a button that opens the create modal (with the name given) or the edit
 // modal of the client named, which must exist. Nothing is written.
 func (b *Bot) writeOffer(ctx context.Context, inv *invocation) answer {
-	v := b.view(inv)
+	v := b.rendering(inv)
 	if inv.cmd.name == "create" {
 		name := strings.TrimSpace(inv.arg)
 		if n, given := inv.field(gitscrum.FieldName); given && name == "" {
@@ -177,7 +180,7 @@ func (b *Bot) writeOffer(ctx context.Context, inv *invocation) answer {
 
 // offer renders text (plain, escaped), a button labelled label for actionID with
 // value val, and the workspace.
-func (b *Bot) offer(v view, text, label, actionID string, val actionValue, fallback string) answer {
+func (b *Bot) offer(v rendering, text, label, actionID string, val actionValue, fallback string) answer {
 	raw, err := val.encode()
 	if err != nil {
 		return answer{msg: errorMessage(b.cfg.Command, ours("Something went wrong inside gitscrum-slack."), ours("Try again with a shorter name."), nil), result: ResultInternal, err: err}

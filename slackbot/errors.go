@@ -36,7 +36,7 @@ const (
 
 // failure renders an error from running inv as a reply, and classifies it.
 func failure(slash string, inv *invocation, err error) (*slack.WebhookMessage, string) {
-	v := view{slash: slash, workspace: inv.workspace, userID: inv.userID}
+	v := rendering{slash: slash, workspace: inv.workspace, userID: inv.userID}
 	var (
 		ue  *usageError
 		re  *gitscrum.ResolveError
@@ -138,7 +138,7 @@ func maybeChanged(inv *invocation) string {
 }
 
 // notFoundMessage says no client matches ref, with the closest names.
-func notFoundMessage(v view, ref string, suggestions []string) *slack.WebhookMessage {
+func notFoundMessage(v rendering, ref string, suggestions []string) *slack.WebhookMessage {
 	title := shown(fmt.Sprintf("No client matches %s in workspace %s.", quote(gitscrum.Excerpt(ref), 200), quote(v.workspace, 100)))
 	detail := ours("See them all with " + code(v.slash+" list", 100) + ".")
 	if len(suggestions) > 0 {

@@ -85,9 +85,9 @@ type eventTypeOnly struct {
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9._-]*$`)
 
 // decodeEvent reads an Events API payload: the envelope, then the inner event
-// when its type is one the bot listens to. It refuses what Slack never sends:
+// when its type is one the bot listens to (listens says). It refuses what Slack never sends:
 // invalid JSON, ids that are not ids, text over Slack's limit.
-func decodeEvent(body []byte) (*eventEnvelope, error) {
+func decodeEvent(body []byte, listens func(eventType string) bool) (*eventEnvelope, error) {
 	var env eventEnvelope
 	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, fmt.Errorf("decode event payload: %w", err)
@@ -116,7 +116,7 @@ func decodeEvent(body []byte) (*eventEnvelope, error) {
 	if head.Type == "" || len(head.Type) > maxEventID || !idPattern.MatchString(head.Type) {
 		return nil, errors.New("decode event payload: event without a type")
 	}
-	if _, listened := eventListeners[head.Type]; !listened {
+	if !listens(head.Type) {
 		env.Event = slackEvent{Type: head.Type}
 		return &env, nil
 	}

@@ -47,8 +47,9 @@ func FuzzDecodeEvent(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
+	listens := newRouter(&Bot{}).listens
 	f.Fuzz(func(t *testing.T, body []byte) {
-		env, err := decodeEvent(body)
+		env, err := decodeEvent(body, listens)
 		if err != nil {
 			require.Nil(t, env)
 			return

@@ -5,15 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/internal/receiver"
 )
 
 // interaction is one interactivity payload (a click, a modal submitted, options
@@ -29,45 +28,6 @@ type interaction struct {
 
 // userID is who clicked or submitted.
 func (ia *interaction) userID() string { return ia.cb.User.ID }
-
-// The listener tables, Bolt-style: block actions by action_id, view submissions
-// by callback_id, options by action_id. Every listener checks again what the
-// payload claims (who may write, which client, which workspace).
-var (
-	actionListeners map[string]actionListener
-	viewListeners   map[string]viewListener
-	optionListeners map[string]optionListener
-)
-
-// actionListener handles a block action after it was acknowledged; it answers
-// through the response_url or the Web API, and returns how it ended.
-type actionListener func(b *Bot, ctx context.Context, ia *interaction) (string, error)
-
-// viewListener handles a view submission within the inline budget; see
-// [submitResult].
-type viewListener func(b *Bot, ctx context.Context, ia *interaction) submitResult
-
-// optionListener returns the options of an external select as the user types.
-type optionListener func(b *Bot, ctx context.Context, ia *interaction) (*slack.OptionsResponse, error)
-
-func init() {
-	actionListeners = map[string]actionListener{
-		ActionCreate:   (*Bot).onCreateButton,
-		ActionEdit:     (*Bot).onEdit,
-		ActionShare:    (*Bot).onShare,
-		ActionNext:     (*Bot).onPage,
-		ActionPrevious: (*Bot).onPage,
-		ActionPick:     (*Bot).onPick,
-		ActionPicker:   (*Bot).onPick,
-	}
-	viewListeners = map[string]viewListener{
-		ViewCreate: (*Bot).onCreateSubmit,
-		ViewEdit:   (*Bot).onEditSubmit,
-	}
-	optionListeners = map[string]optionListener{
-		ActionPicker: (*Bot).pickerOptions,
-	}
-}
 
 // submitResult is how a view submission ended.
 type submitResult struct {
@@ -89,10 +49,10 @@ type submitResult struct {
 // 200 (Socket Mode: an acknowledgement without payload), else a JSON body.
 type interactionAck any
 
-// interact dispatches one payload through the listener tables and returns the
+// interact dispatches one payload through the router and returns the
 // acknowledgement. Block actions are acknowledged at once and run after; view
 // submissions are answered within Config.InlineBudget ("Saving…" beyond it);
-// options are answered within it.
+// options are answered within it (none beyond it).
 func (b *Bot) interact(transport string, cb *slack.InteractionCallback) interactionAck {
 	ia := &interaction{transport: transport, cb: cb, start: time.Now()}
 	switch cb.Type {
@@ -102,7 +62,7 @@ func (b *Bot) interact(transport string, cb *slack.InteractionCallback) interact
 			return nil
 		}
 		ia.action = cb.ActionCallback.BlockActions[0]
-		l, ok := actionListeners[ia.action.ActionID]
+		l, ok := b.router.actions[ia.action.ActionID]
 		if !ok {
 			b.recordInteraction(ia, "action:unknown", ResultInvalid, fmt.Errorf("no listener for action %q", clipRunes(ia.action.ActionID, 40)))
 			return nil
@@ -110,7 +70,7 @@ func (b *Bot) interact(transport string, cb *slack.InteractionCallback) interact
 		b.runAction(ia, l)
 		return nil
 	case slack.InteractionTypeViewSubmission:
-		l, ok := viewListeners[cb.View.CallbackID]
+		l, ok := b.router.views[cb.View.CallbackID]
 		if !ok {
 			b.recordInteraction(ia, "view:unknown", ResultInvalid, fmt.Errorf("no listener for view %q", clipRunes(cb.View.CallbackID, 40)))
 			return nil
@@ -118,26 +78,12 @@ func (b *Bot) interact(transport string, cb *slack.InteractionCallback) interact
 		return b.runSubmit(ia, l)
 	case slack.InteractionTypeBlockSuggestion:
 		ia.action = &slack.BlockAction{ActionID: cb.ActionID, BlockID: cb.BlockID, Value: cb.Value}
-		l, ok := optionListeners[cb.ActionID]
+		l, ok := b.router.options[cb.ActionID]
 		if !ok {
 			b.recordInteraction(ia, "options:unknown", ResultInvalid, fmt.Errorf("no options for action %q", clipRunes(cb.ActionID, 40)))
-			return &slack.OptionsResponse{Options: []*slack.OptionBlockObject{}}
+			return noOptions()
 		}
-		ctx, cancel := context.WithTimeout(b.ctx, b.cfg.InlineBudget)
-		defer cancel()
-		resp, err := l(b, ctx, ia)
-		result := ResultOK
-		if err != nil {
-			result = classify(err)
-		}
-		b.recordInteraction(ia, "options:"+cb.ActionID, result, err)
-		if resp == nil {
-			resp = &slack.OptionsResponse{}
-		}
-		if resp.Options == nil {
-			resp.Options = []*slack.OptionBlockObject{}
-		}
-		return resp
+		return b.runOptions(ia, l)
 	case slack.InteractionTypeViewClosed:
 		return nil
 	}
@@ -145,103 +91,102 @@ func (b *Bot) interact(transport string, cb *slack.InteractionCallback) interact
 	return nil
 }
 
-// runAction runs a block action's listener in the background, bounded by
-// Config.JobTimeout; a closing bot refuses it.
-func (b *Bot) runAction(ia *interaction, l actionListener) {
-	name := "action:" + ia.action.ActionID
-	if !b.startJob() {
-		b.recordInteraction(ia, name, ResultUnavailable, errClosing)
-		return
-	}
-	go func() {
-		defer b.jobs.Done()
-		ctx, cancel := context.WithTimeout(b.ctx, b.cfg.JobTimeout)
-		defer cancel()
-		result, err := safely(b, name, func() (string, error) { return l(b, ctx, ia) })
-		b.recordInteraction(ia, name, result, err)
-	}()
+// noOptions is an options answer without options.
+func noOptions() *slack.OptionsResponse {
+	return &slack.OptionsResponse{Options: []*slack.OptionBlockObject{}}
 }
 
-// safely runs f, turning a panic into an internal error.
-func safely(b *Bot, name string, f func() (string, error)) (result string, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			b.log.Error("interaction panicked", "listener", name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			result, err = ResultInternal, fmt.Errorf("slackbot: %s panicked: %v", name, p)
+// runAction runs a block action's listener in the background, bounded by
+// Config.JobTimeout; a closing bot refuses it. A listener that panics is
+// answered with an internal error.
+func (b *Bot) runAction(ia *interaction, l actionListener) {
+	name := "action:" + ia.action.ActionID
+	started := b.jobs.Spawn(name, func(ctx context.Context) {
+		result, err := l(ctx, ia)
+		b.recordInteraction(ia, name, result, err)
+	}, func(ctx context.Context, err error) {
+		b.recordInteraction(ia, name, ResultInternal, err)
+		if aerr := b.answer(ctx, ia, b.internalError(err).msg, false); aerr != nil {
+			b.log.Warn("cannot tell the user a click failed", "error", aerr)
 		}
-	}()
-	return f()
+	})
+	if !started {
+		b.recordInteraction(ia, name, ResultUnavailable, errClosing)
+	}
+}
+
+// runOptions answers an options request with its listener's options when they
+// are ready within the inline budget, else with none.
+func (b *Bot) runOptions(ia *interaction, l optionListener) interactionAck {
+	name := "options:" + ia.action.ActionID
+	type options struct {
+		resp *slack.OptionsResponse
+		err  error
+	}
+	got, inTime, started := receiver.Ack(b.jobs, name, b.cfg.InlineBudget, nil,
+		func(ctx context.Context) options {
+			ctx, cancel := context.WithTimeout(ctx, b.cfg.InlineBudget)
+			defer cancel()
+			resp, err := l(ctx, ia)
+			return options{resp, err}
+		},
+		func(err error) options { return options{err: err} },
+		func(_ context.Context, o options) { b.recordInteraction(ia, name, classify(o.err), o.err) })
+	switch {
+	case !started:
+		b.recordInteraction(ia, name, ResultUnavailable, errClosing)
+		return noOptions()
+	case !inTime:
+		return noOptions()
+	}
+	b.recordInteraction(ia, name, classify(got.err), got.err)
+	if got.resp == nil || got.resp.Options == nil {
+		return noOptions()
+	}
+	return got.resp
 }
 
 // runSubmit answers a view submission with its listener's acknowledgement when it
 // is ready within the inline budget; else with a "Saving…" view that is replaced
-// by views.update once the listener is done.
+// by views.update once the listener is done. A listener that panics is answered
+// on the form.
 func (b *Bot) runSubmit(ia *interaction, l viewListener) interactionAck {
 	name := "view:" + ia.cb.View.CallbackID
-	if !b.startJob() {
+	r, inTime, started := receiver.Ack(b.jobs, name, b.cfg.InlineBudget, nil,
+		func(ctx context.Context) submitResult {
+			r := l(ctx, ia)
+			if r.result == "" {
+				r.result = ResultOK
+			}
+			return r
+		},
+		func(err error) submitResult {
+			return submitResult{resp: nameErrors("Nothing saved: something went wrong inside gitscrum-slack. Try again; if it keeps failing, tell the admin."),
+				result: ResultInternal, err: err}
+		},
+		func(ctx context.Context, r submitResult) {
+			b.finishLate(ctx, ia, r)
+			if r.then != nil {
+				r.then(ctx)
+			}
+			b.recordInteraction(ia, name, r.result, r.err)
+		})
+	switch {
+	case !started:
 		b.recordInteraction(ia, name, ResultUnavailable, errClosing)
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlockID("name"): "gitscrum-slack is restarting. Submit again in a moment."})
+	case !inTime:
+		v := noticeView(viewTitle(ia), "⏳ Saving… GitScrum is slow to answer; this form shows the outcome in a moment.")
+		return slack.NewUpdateViewSubmissionResponse(&v)
 	}
-	type done struct{ r submitResult }
-	ch := make(chan done, 1)
-	var (
-		mu   sync.Mutex // guards late
-		late bool       // set when acknowledged with "Saving…"
-	)
-	go func() {
-		defer b.jobs.Done()
-		ctx, cancel := context.WithTimeout(b.ctx, b.cfg.JobTimeout)
-		defer cancel()
-		var r submitResult
-		result, err := safely(b, name, func() (string, error) {
-			r = l(b, ctx, ia)
-			return r.result, r.err
-		})
-		r.result, r.err = result, err
-		if r.result == "" {
-			r.result = ResultOK
-		}
-		mu.Lock()
-		if !late {
-			mu.Unlock()
-			ch <- done{r}
-			return
-		}
-		mu.Unlock()
-		b.finishLate(ctx, ia, r)
-		if r.then != nil {
-			r.then(ctx)
-		}
-		b.recordInteraction(ia, name, r.result, r.err)
-	}()
-	// inTime acknowledges a submission whose listener finished within the budget.
-	inTime := func(r submitResult) interactionAck {
-		b.recordInteraction(ia, name, r.result, r.err)
-		if r.then != nil {
-			b.later(r.then)
-		}
-		if r.resp == nil {
-			return nil // no typed nil in the interface
-		}
-		return r.resp
+	b.recordInteraction(ia, name, r.result, r.err)
+	if r.then != nil {
+		b.later(name, r.then)
 	}
-	timer := time.NewTimer(b.cfg.InlineBudget)
-	defer timer.Stop()
-	select {
-	case d := <-ch:
-		return inTime(d.r)
-	case <-timer.C:
+	if r.resp == nil {
+		return nil // no typed nil in the interface
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	select {
-	case d := <-ch: // finished while the timer fired
-		return inTime(d.r)
-	default:
-	}
-	late = true
-	v := noticeView(viewTitle(ia), "⏳ Saving… GitScrum is slow to answer; this form shows the outcome in a moment.")
-	return slack.NewUpdateViewSubmissionResponse(&v)
+	return r.resp
 }
 
 // viewTitle is the title of the modal submitted.
@@ -302,24 +247,13 @@ func lateErrorsText(errs map[string]string) string {
 }
 
 // later runs f in the background, bounded by Config.JobTimeout.
-func (b *Bot) later(f func(ctx context.Context)) {
-	if !b.startJob() {
-		return
-	}
-	go func() {
-		defer b.jobs.Done()
-		ctx, cancel := context.WithTimeout(b.ctx, b.cfg.JobTimeout)
-		defer cancel()
-		f(ctx)
-	}()
+func (b *Bot) later(name string, f func(ctx context.Context)) {
+	b.jobs.Spawn(name+" (after)", f, nil)
 }
 
-// recordInteraction logs how an interaction ended and tells Config.OnOutcome;
-// Subcommand is kind:id, such as "action:gitscrum_share".
+// recordInteraction records how an interaction ended; Subcommand is kind:id,
+// such as "action:gitscrum_share".
 func (b *Bot) recordInteraction(ia *interaction, name, result string, err error) {
-	if result == "" {
-		result = ResultOK
-	}
 	b.record(Outcome{Transport: ia.transport, UserID: ia.cb.User.ID, TeamID: ia.cb.Team.ID, Subcommand: name,
 		Result: result, Err: err, Latency: time.Since(ia.start)})
 }

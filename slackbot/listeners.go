@@ -36,10 +36,10 @@ func (b *Bot) checkWorkspace(ws string) error {
 	return gitscrum.ValidateCompanySlug(ws)
 }
 
-// viewFor is the rendering context of an answer to ia in workspace ws, with the
+// renderingFor is the rendering context of an answer to ia in workspace ws, with the
 // interactive parts for the user who clicked.
-func (b *Bot) viewFor(ia *interaction, ws string) view {
-	return view{slash: b.cfg.Command, workspace: ws, userID: ia.userID(), buttons: true,
+func (b *Bot) renderingFor(ia *interaction, ws string) rendering {
+	return rendering{slash: b.cfg.Command, workspace: ws, userID: ia.userID(), buttons: true,
 		canWrite: b.access.canWrite(ia.userID()) == writeAllowed}
 }
 
@@ -106,7 +106,7 @@ func (b *Bot) onShare(ctx context.Context, ia *interaction) (string, error) {
 		_ = b.answer(ctx, ia, errorMessage(b.cfg.Command, ours("There is no channel to share this card in."), line{}, nil), false)
 		return ResultInvalid, errors.New("share: no channel in the payload")
 	}
-	msg := cardMessage(*c, view{slash: b.cfg.Command, workspace: v.Workspace, userID: ia.userID(), share: true}, "")
+	msg := cardMessage(*c, rendering{slash: b.cfg.Command, workspace: v.Workspace, userID: ia.userID(), share: true}, "")
 	if _, _, err := web.PostMessageContext(ctx, channel, msgOptions(msg)...); err != nil {
 		_ = b.answer(ctx, ia, errorMessage(b.cfg.Command, shown("Could not post the card in this channel: Slack answered "+quote(err.Error(), 100)+"."),
 			ours("Invite the app to the channel with "+code("/invite", 20)+" and Share again."), nil), false)
@@ -137,7 +137,7 @@ func (b *Bot) onPick(ctx context.Context, ia *interaction) (string, error) {
 	if err != nil {
 		return code, err
 	}
-	msg := cardMessage(*c, b.viewFor(ia, ws), "")
+	msg := cardMessage(*c, b.renderingFor(ia, ws), "")
 	if err := b.answer(ctx, ia, msg, true); err != nil {
 		return ResultReplyLost, err
 	}
@@ -164,7 +164,7 @@ func (b *Bot) onPage(ctx context.Context, ia *interaction) (string, error) {
 	if err != nil {
 		return b.report(ctx, ia, cmdName, v.Workspace, v.Query, err)
 	}
-	vw := b.viewFor(ia, v.Workspace)
+	vw := b.renderingFor(ia, v.Workspace)
 	title := listTitle(v.Workspace, v.Query, len(clients))
 	if v.Kind == kindFind {
 		title = findTitle(v.Query, len(clients))

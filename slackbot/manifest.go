@@ -24,10 +24,6 @@ type ManifestOptions struct {
 	Name string
 }
 
-// interactivityPath is where Slack posts buttons, modals and the picker's options
-// (the manifest's interactivity and options load URL).
-const interactivityPath = "/slack/interactivity"
-
 // botEvents are the events the bot subscribes to: mentions in channels it is in,
 // and messages in its DMs.
 var botEvents = []string{"app_mention", "message.im"}
@@ -98,8 +94,8 @@ func Manifest(opts ManifestOptions) (*slack.Manifest, error) {
 		return nil, err
 	}
 	m.Features.SlashCommands[0].Url = base + CommandsPath
-	m.Settings.Interactivity.RequestUrl = base + interactivityPath
-	m.Settings.Interactivity.MessageMenuOptionsUrl = base + interactivityPath
+	m.Settings.Interactivity.RequestUrl = base + InteractivityPath
+	m.Settings.Interactivity.MessageMenuOptionsUrl = base + InteractivityPath
 	m.Settings.EventSubscriptions.RequestUrl = base + EventsPath
 	return m, nil
 }

@@ -148,7 +148,7 @@ func (b *Bot) onCreateSubmit(ctx context.Context, ia *interaction) submitResult 
 	}
 	user := ia.userID()
 	done := noticeView("New client", "✅ Created "+quote(c.Name, 200)+". Its card was sent to you.")
-	v := view{slash: b.cfg.Command, workspace: meta.Workspace, userID: user, buttons: true, canWrite: true}
+	v := rendering{slash: b.cfg.Command, workspace: meta.Workspace, userID: user, buttons: true, canWrite: true}
 	card := cardMessage(*c, v, ":white_check_mark: Created by "+userMention(user)+".")
 	return submitResult{late: &done, then: func(ctx context.Context) {
 		if err := b.tell(ctx, user, meta.Channel, card); err != nil {
@@ -215,7 +215,7 @@ func (b *Bot) onEditSubmit(ctx context.Context, ia *interaction) submitResult {
 		}
 	}
 	user := ia.userID()
-	v := view{slash: b.cfg.Command, workspace: meta.Workspace, userID: user}
+	v := rendering{slash: b.cfg.Command, workspace: meta.Workspace, userID: user}
 	tell := func(msg *slack.WebhookMessage) func(context.Context) {
 		return func(ctx context.Context) {
 			if err := b.tell(ctx, user, meta.Channel, msg); err != nil {

@@ -26,8 +26,9 @@ const (
 	shortChange = 80
 )
 
-// view is what every reply needs to know about the request.
-type view struct {
+// rendering is what every reply needs to know about the request: its rendering
+// context. ("view" means a Slack modal only.)
+type rendering struct {
 	slash     string // the slash command, e.g. "/gitscrum"
 	workspace string
 	userID    string
@@ -39,7 +40,7 @@ type view struct {
 }
 
 // responseType is in_channel for a shared reply, else ephemeral.
-func (v view) responseType() string {
+func (v rendering) responseType() string {
 	if v.share {
 		return slack.ResponseTypeInChannel
 	}
@@ -67,7 +68,7 @@ func userMention(id string) string {
 
 // footer returns the context line common to replies: texts (plain, such as the
 // workspace) and, when shared, who shared it.
-func (v view) footer(texts ...line) slack.Block {
+func (v rendering) footer(texts ...line) slack.Block {
 	if v.share {
 		texts = append(texts, ours("shared by "+userMention(v.userID)))
 	}
@@ -75,12 +76,12 @@ func (v view) footer(texts ...line) slack.Block {
 }
 
 // where is the plain footer text naming a client's UUID and the workspace.
-func (v view) where(uuid string) line {
+func (v rendering) where(uuid string) line {
 	return shown("UUID " + clip(uuid, 100) + "  ·  workspace " + clip(v.workspace, 100))
 }
 
 // inWorkspace is the plain footer text naming the workspace.
-func (v view) inWorkspace() line { return shown("workspace " + clip(v.workspace, 100)) }
+func (v rendering) inWorkspace() line { return shown("workspace " + clip(v.workspace, 100)) }
 
 // orDash returns the escaped, clipped value, or a dash when it is empty.
 func orDash(s string, max int) string {
@@ -131,7 +132,7 @@ func formatDate(t gitscrum.Timestamp) string {
 // bold label beside its value, the notes (truncated), and the UUID in a context
 // line. Values are plain text, shown exactly. note, when set, is a line of our own
 // mrkdwn shown above the card, such as "Created by …".
-func cardMessage(c gitscrum.ClientCompany, v view, note string) *slack.WebhookMessage {
+func cardMessage(c gitscrum.ClientCompany, v rendering, note string) *slack.WebhookMessage {
 	var blocks []slack.Block
 	if note != "" {
 		blocks = append(blocks, section(note))
@@ -198,7 +199,7 @@ func plural(n int, one string) string {
 // listMessage renders matching clients as a compact list: a title line, at most
 // maxListed entries, the total, and how to narrow the search or open one. hint, when
 // set, replaces the last line's advice (our own mrkdwn).
-func listMessage(v view, title line, clients []gitscrum.ClientCompany, hint string) *slack.WebhookMessage {
+func listMessage(v rendering, title line, clients []gitscrum.ClientCompany, hint string) *slack.WebhookMessage {
 	return listPage(v, title, clients, hint, 0, nil, false)
 }
 
@@ -206,7 +207,7 @@ func listMessage(v view, title line, clients []gitscrum.ClientCompany, hint stri
 // list longer than maxListed gets Next and Previous buttons carrying pager with
 // the page they lead to; with pick, each client shown gets a button of its name
 // that opens its card.
-func listPage(v view, title line, clients []gitscrum.ClientCompany, hint string, page int, pager *actionValue, pick bool) *slack.WebhookMessage {
+func listPage(v rendering, title line, clients []gitscrum.ClientCompany, hint string, page int, pager *actionValue, pick bool) *slack.WebhookMessage {
 	pages := max(1, (len(clients)+maxListed-1)/maxListed)
 	page = min(max(page, 0), pages-1)
 	from := page * maxListed
@@ -280,7 +281,7 @@ func fieldLabel(f gitscrum.Field) string {
 
 // changesMessage renders the outcome of an update: each changed field, before →
 // after.
-func changesMessage(v view, res *gitscrum.UpdateResult) *slack.WebhookMessage {
+func changesMessage(v rendering, res *gitscrum.UpdateResult) *slack.WebhookMessage {
 	name := clip(res.After.Name, 200)
 	footer := v.footer(v.where(res.After.UUID), ours("updated by "+userMention(v.userID)))
 	if len(res.Changes) == 0 {

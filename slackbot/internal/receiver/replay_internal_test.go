@@ -1,4 +1,4 @@
-package slackbot
+package receiver
 
 import (
 	"net/http"

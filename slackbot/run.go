@@ -1,0 +1,142 @@
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+)
+
+// answer is a command's reply and how it ended.
+type answer struct {
+	msg    *slack.WebhookMessage
+	result string
+	err    error
+}
+
+// result is what a command's run returns: a reply, or an error that [failure]
+// renders. code overrides ResultOK for a reply that is itself a failure; a reply
+// with an error is sent as it is, the error kept for the outcome. No reply and no
+// error means the command answered another way (a modal opened).
+type result struct {
+	msg  *slack.WebhookMessage
+	code string
+	err  error
+}
+
+func reply(msg *slack.WebhookMessage) result { return result{msg: msg} }
+func fail(err error) result                  { return result{err: err} }
+
+// Reply runs a slash command to its end and returns the reply, however long it
+// takes, or nil when the command answers another way (a modal opened); it does
+// not record an [Outcome]. The HTTP and Socket Mode transports
+// instead answer within Config.InlineBudget and post slower replies to the
+// response_url; Reply suits other transports and tests.
+func (b *Bot) Reply(ctx context.Context, sc slack.SlashCommand) *slack.WebhookMessage {
+	inv, _, a := b.prepare(ctx, sc)
+	if inv == nil {
+		return a.msg
+	}
+	return b.execute(ctx, inv).msg
+}
+
+// prepare reads and checks a command line. It returns the invocation to run, or nil
+// and the answer when nothing is needed from GitScrum: help, usage errors, refused
+// writes. The command is nil when the line could not be read.
+func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, *command, answer) {
+	slash := b.cfg.Command
+	if sc.Command != slash {
+		// Another slash command of the same Slack app, pointed at this bot by
+		// mistake (or a request forged to look like one): refused, nothing run.
+		err := fmt.Errorf("slash command %q is not the configured %s (--command, %s)", clipRunes(sc.Command, 40), slash, EnvCommand)
+		return nil, nil, answer{msg: wrongCommandMessage(slash, sc.Command), result: ResultInvalid, err: err}
+	}
+	text := unescapeSlack(sc.Text)
+	toks, err := Tokenize(text)
+	if err != nil {
+		var cmd *command
+		if f := strings.Fields(text); len(f) > 0 {
+			cmd = lookupCommand(f[0])
+		}
+		return nil, cmd, answer{msg: errorMessage(slash, shown(clip(capitalize(err.Error()), 1000)), line{}, cmd), result: ResultInvalid, err: err}
+	}
+	var cmd *command
+	rest, verb := toks, ""
+	if len(toks) == 0 {
+		cmd = lookupCommand("help")
+	} else if first := toks[0]; !first.Quoted && !first.IsField() {
+		if cmd = lookupCommand(first.Text); cmd != nil {
+			rest = toks[1:]
+		} else {
+			verb = first.Text
+		}
+	}
+	if cmd == nil {
+		cmd = bareCommand()
+	}
+	if cmd.write {
+		if r := b.access.canWrite(sc.UserID); r != writeAllowed {
+			return nil, cmd, answer{msg: refusalMessage(slash, sc.UserID, r), result: ResultForbidden}
+		}
+	}
+	inv, err := bind(cmd, rest, b.cfg.Workspace)
+	if err != nil && verb != "" && !errors.Is(err, gitscrum.ErrValidation) {
+		// "upd acme phone=1": options that finding a client does not take mean the
+		// first word was meant as a subcommand.
+		return nil, cmd, answer{msg: unknownSubcommandMessage(slash, verb, ""), result: ResultInvalid, err: err}
+	}
+	if err != nil {
+		msg, code := failure(slash, &invocation{cmd: cmd, userID: sc.UserID}, err)
+		return nil, cmd, answer{msg: msg, result: code, err: err}
+	}
+	inv.userID, inv.teamID, inv.channelID, inv.triggerID, inv.verb = sc.UserID, sc.TeamID, sc.ChannelID, sc.TriggerID, verb
+	if !cmd.workspace { // local commands (help) need no GitScrum
+		return nil, cmd, b.execute(ctx, inv)
+	}
+	if strings.TrimSpace(inv.workspace) == "" {
+		return nil, cmd, answer{msg: noWorkspaceMessage(slash, cmd), result: ResultInvalid}
+	}
+	return inv, cmd, answer{}
+}
+
+// capitalize upper-cases the first letter of an ASCII sentence.
+func capitalize(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// execute runs inv and renders its reply or failure. A reply outside Slack's limits
+// is replaced by its fallback text. A panic is left to the job running it (see
+// [receiver.Jobs.Spawn]).
+func (b *Bot) execute(ctx context.Context, inv *invocation) (a answer) {
+	res := b.router.commands[inv.cmd.name](ctx, inv)
+	if res.err != nil && res.msg == nil {
+		msg, code := failure(b.cfg.Command, inv, res.err)
+		a = answer{msg: msg, result: code, err: res.err}
+	} else {
+		a = answer{msg: res.msg, result: res.code, err: res.err}
+		if a.result == "" {
+			a.result = ResultOK
+		}
+	}
+	if a.msg == nil { // answered another way, such as a modal opened
+		return a
+	}
+	if err := CheckLimits(a.msg); err != nil {
+		b.log.Error("reply outside Slack's limits; sending its text only", "subcommand", inv.cmd.name, "error", err)
+		a.msg = &slack.WebhookMessage{ResponseType: a.msg.ResponseType, Text: fitText(a.msg.Text, maxFallbackLen)}
+	}
+	return a
+}
+
+// internalError is the answer to a request whose work panicked (err).
+func (b *Bot) internalError(err error) answer {
+	return answer{msg: errorMessage(b.cfg.Command, ours("Something went wrong inside gitscrum-slack."), ours("Try again; if it keeps failing, tell the admin."), nil),
+		result: ResultInternal, err: err}
+}

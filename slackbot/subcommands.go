@@ -1,0 +1,203 @@
+package slackbot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+)
+
+// rendering returns the rendering context of inv.
+func (b *Bot) rendering(inv *invocation) rendering {
+	return rendering{slash: b.cfg.Command, workspace: inv.workspace, userID: inv.userID, share: inv.share,
+		buttons: true, canWrite: b.access.canWrite(inv.userID) == writeAllowed}
+}
+
+// runHelp answers help and help <subcommand>.
+func (b *Bot) runHelp(_ context.Context, inv *invocation) result {
+	var topic *command
+	if len(inv.words) > 0 {
+		if topic = lookupCommand(inv.words[0]); topic == nil {
+			return fail(errUsage(nil, "There is no subcommand %q.", gitscrum.Excerpt(inv.words[0])))
+		}
+	}
+	return reply(helpMessage(b.cfg.Command, b.cfg.Workspace, b.access.canWrite(inv.userID), topic))
+}
+
+// runList answers list [query]: the matching clients, best first; all clients by
+// name without a query.
+func (b *Bot) runList(ctx context.Context, inv *invocation) result {
+	if err := gitscrum.ValidateQuery(inv.arg); err != nil {
+		return fail(err)
+	}
+	query := strings.TrimSpace(inv.arg)
+	clients, all, err := b.matching(ctx, inv.workspace, query)
+	if err != nil {
+		return fail(err)
+	}
+	v := b.rendering(inv)
+	switch {
+	case len(clients) == 0 && query == "":
+		return reply(message(v.responseType(), "No clients yet in workspace "+clip(inv.workspace, 100)+".",
+			plainSection("Workspace "+quote(inv.workspace, 100)+" has no clients yet."), v.footer(ours("Add one with "+code(v.slash+" create <name>", 100)))))
+	case len(clients) == 0:
+		return b.notFound(ctx, v, all, query)
+	}
+	pager := actionValue{Workspace: inv.workspace, Query: query, Kind: kindList}
+	return reply(listPage(v, listTitle(inv.workspace, query, len(clients)), clients, "", 0, &pager, false))
+}
+
+// listTitle is the title of a list of n clients of workspace ws matching query.
+func listTitle(ws, query string, n int) line {
+	switch {
+	case query == "":
+		return shown(fmt.Sprintf("%s in workspace %s:", plural(n, "client"), quote(ws, 100)))
+	case n == 1:
+		return shown(fmt.Sprintf("1 client matches %s:", quote(query, 200)))
+	}
+	return shown(fmt.Sprintf("%s match %s:", plural(n, "client"), quote(query, 200)))
+}
+
+// findTitle is the title of the n clients a bare /gitscrum <ref> matches.
+func findTitle(ref string, n int) line {
+	return shown(fmt.Sprintf("%s matches %s:", quote(ref, 200), plural(n, "client")))
+}
+
+// sortKey orders names alphabetically, ignoring case, accents, punctuation and
+// leading symbols: "<!channel> Alerts" sorts under C.
+func sortKey(name string) string {
+	return strings.TrimLeftFunc(gitscrum.Normalize(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// runShow answers show <name|uuid> with the client's card.
+func (b *Bot) runShow(ctx context.Context, inv *invocation) result {
+	if strings.TrimSpace(inv.arg) == "" {
+		msg, err := pickerMessage(b.rendering(inv))
+		if err != nil {
+			return fail(errUsage(inv.cmd, "show needs <name|uuid> here: %s.", err.Error()))
+		}
+		return reply(msg)
+	}
+	c, err := b.cfg.Client.ResolveClient(ctx, inv.workspace, inv.arg)
+	if err != nil {
+		return fail(err)
+	}
+	return reply(cardMessage(*c, b.rendering(inv), ""))
+}
+
+// runFind answers a bare /gitscrum <text>: one match shows the card, several the
+// list. A UUID is looked up directly.
+func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
+	ref := strings.TrimSpace(inv.arg)
+	if gitscrum.LooksLikeUUID(ref) {
+		return b.runShow(ctx, inv)
+	}
+	if err := gitscrum.ValidateQuery(ref); err != nil {
+		return fail(err)
+	}
+	snap, err := b.cfg.Client.Clients(ctx, inv.workspace)
+	if err != nil {
+		return fail(err)
+	}
+	all := snap.Clients()
+	v := b.rendering(inv)
+	ix := snap.Index()
+	matches, err := ix.Search(ctx, ref)
+	if err != nil {
+		return fail(err)
+	}
+	switch {
+	case len(matches) == 1:
+		return b.freshCard(ctx, inv, *matches[0].Client)
+	case len(matches) > 1:
+		// A name matched better than all others (the exact name) is the one meant.
+		if c, err := gitscrum.ResolveIn(ctx, all, ref); err == nil {
+			return b.freshCard(ctx, inv, c)
+		}
+		clients := make([]gitscrum.ClientCompany, len(matches))
+		for i, m := range matches {
+			clients[i] = *m.Client
+		}
+		pager := actionValue{Workspace: inv.workspace, Query: ref, Kind: kindFind}
+		return reply(listPage(v, findTitle(ref, len(clients)), clients, "", 0, &pager, true))
+	}
+	// Nothing matched. "delete acme" is more likely a mistyped subcommand than a
+	// client's name when its first word matches no client at all.
+	if words := strings.Fields(ref); inv.verb != "" && len(words) > 1 {
+		first, err := ix.Search(ctx, words[0])
+		if err != nil {
+			return fail(err)
+		}
+		if first == nil {
+			return result{msg: unknownSubcommandMessage(v.slash, inv.verb, ref), code: ResultInvalid}
+		}
+	}
+	return b.notFound(ctx, v, all, ref)
+}
+
+// notFound answers that no client matches ref, with the closest names.
+func (b *Bot) notFound(ctx context.Context, v rendering, all []gitscrum.ClientCompany, ref string) result {
+	suggestions, err := gitscrum.Suggest(ctx, all, ref, 3)
+	if err != nil {
+		return fail(err)
+	}
+	return result{msg: notFoundMessage(v, ref, suggestions), code: ResultNotFound}
+}
+
+// freshCard answers with the card of a client found in the cached list, as GitScrum
+// has it now.
+func (b *Bot) freshCard(ctx context.Context, inv *invocation, found gitscrum.ClientCompany) result {
+	c, err := b.cfg.Client.FreshRecord(ctx, inv.workspace, found)
+	if err != nil {
+		return fail(err)
+	}
+	return reply(cardMessage(*c, b.rendering(inv), ""))
+}
+
+// runCreate answers create <name> field=value …: the duplicate guard, the create,
+// and the new client's card.
+func (b *Bot) runCreate(ctx context.Context, inv *invocation) result {
+	name := strings.TrimSpace(inv.arg)
+	if v, given := inv.field(gitscrum.FieldName); given {
+		if name != "" {
+			return fail(errUsage(inv.cmd, "Give the name once: either after create or as name=, not both."))
+		}
+		name = v
+	}
+	if strings.TrimSpace(name) == "" && len(inv.fields) == 0 && !inv.force {
+		return b.openCreateForm(ctx, inv)
+	}
+	if strings.TrimSpace(name) == "" {
+		return fail(errUsage(inv.cmd, "create needs the new client's name."))
+	}
+	req := gitscrum.CreateClientRequest{CompanySlug: inv.workspace, Name: name}
+	for _, fv := range inv.fields {
+		if fv.field != gitscrum.FieldName {
+			req.Set(fv.field, fv.value)
+		}
+	}
+	c, err := b.cfg.Client.CreateClientIfNew(ctx, req, inv.force)
+	if err != nil {
+		return fail(err)
+	}
+	return reply(cardMessage(*c, b.rendering(inv), ":white_check_mark: Created by "+userMention(inv.userID)+"."))
+}
+
+// runUpdate answers update <name|uuid> field=value …: the partial update and its
+// changes, before → after.
+func (b *Bot) runUpdate(ctx context.Context, inv *invocation) result {
+	if len(inv.fields) == 0 {
+		return fail(errUsage(inv.cmd, "Name at least one field to change, like phone=+1-555-0101 (or phone= to clear it)."))
+	}
+	req := gitscrum.UpdateClientRequest{CompanySlug: inv.workspace}
+	for _, fv := range inv.fields {
+		req.Set(fv.field, fv.value)
+	}
+	res, err := b.cfg.Client.UpdateClientByRef(ctx, inv.arg, req)
+	if err != nil {
+		return fail(err)
+	}
+	return reply(changesMessage(b.rendering(inv), res))
+}
