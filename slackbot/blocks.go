@@ -174,9 +174,6 @@ func contextBlock(lines ...line) slack.Block {
 	return slack.NewContextBlock("", elems...)
 }
 
-// divider returns a divider block.
-func divider() slack.Block { return slack.NewDividerBlock() }
-
 // fitText cuts already-escaped text to max characters without splitting an entity,
 // as a last resort for text whose parts were not clipped one by one.
 func fitText(text string, max int) string {

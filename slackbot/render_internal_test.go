@@ -89,7 +89,7 @@ func TestCheckLimits(t *testing.T) {
 		"too many blocks": {Text: "t", Blocks: &slack.Blocks{BlockSet: func() []slack.Block {
 			var bs []slack.Block
 			for range MaxBlocks + 1 {
-				bs = append(bs, divider())
+				bs = append(bs, slack.NewDividerBlock())
 			}
 			return bs
 		}()}},
