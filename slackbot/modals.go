@@ -11,9 +11,6 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 )
 
-// errEditConflict is an edit submitted on values someone changed meanwhile.
-var errEditConflict = errors.New("the client was changed in GitScrum since the form opened: nothing saved")
-
 // openCreateForm answers /gitscrum create without arguments: the "New client"
 // modal opened with the command's trigger_id, and no reply (nil).
 func (b *Bot) openCreateForm(ctx context.Context, inv *invocation) result {
@@ -170,11 +167,11 @@ func duplicateText(existing []gitscrum.ClientCompany) string {
 	return "Not created: " + strings.Join(names, ", ") + more + " already has this name or email. Tick " + createAnywayLabel + " to create a second client."
 }
 
-// onEditSubmit saves a submitted edit modal: the client is fetched afresh; a
-// record changed since the form opened is not overwritten (the form comes back
-// with what changed, to submit again on purpose); else only the fields that
-// differ are sent (an emptied field is cleared), and the user is told before →
-// after.
+// onEditSubmit saves a submitted edit modal in one trip into the core
+// ([gitscrum.Client.EditClient]): a record changed since the form opened is not
+// overwritten (the form comes back with what changed, to submit again on
+// purpose); else only the fields that differ are sent (an emptied field is
+// cleared), and the user is told before → after.
 func (b *Bot) onEditSubmit(ctx context.Context, ia *interaction) submitResult {
 	meta, refused := b.submitCheck(ia)
 	if refused != nil {
@@ -185,64 +182,55 @@ func (b *Bot) onEditSubmit(ctx context.Context, ia *interaction) submitResult {
 	}
 	raw, _ := submitted(ia.cb.View.State)
 	values := trimmedValues(raw)
-	update := lookupCommand("update")
-	fresh, err := b.cfg.Client.GetClient(ctx, meta.Workspace, meta.ID)
-	if err != nil {
-		return submitResult{resp: nameErrors(problemText(b.cfg.Command, update, err)), result: classify(err), err: err}
-	}
-	if fingerprint(*fresh) != meta.Fingerprint {
-		var now []string
-		for _, f := range gitscrum.EditableFields {
-			if v, ok := values[f]; ok && v != strings.TrimSpace(fresh.Get(f)) {
-				now = append(now, fieldLabel(f)+" "+quote(orEmpty(fresh.Get(f)), 200))
-			}
-		}
-		notice := "⚠️ Someone changed this client in GitScrum since this form opened. Nothing was saved."
-		if len(now) > 0 {
-			notice += " Now in GitScrum: " + strings.Join(now, ", ") + "."
-		}
-		notice += " Submit again to save your values over theirs, or Cancel."
-		mv, ferr := editView(meta, *fresh, raw, notice)
-		if ferr != nil {
-			return submitResult{resp: nameErrors(notice), result: ResultInvalid, err: errEditConflict}
-		}
-		return submitResult{resp: slack.NewUpdateViewSubmissionResponse(&mv), late: &mv, result: ResultInvalid, err: errEditConflict}
-	}
 	req := gitscrum.UpdateClientRequest{CompanySlug: meta.Workspace}
-	for _, f := range gitscrum.EditableFields {
-		if v, ok := values[f]; ok && v != strings.TrimSpace(fresh.Get(f)) {
-			req.Set(f, v)
-		}
+	for f, v := range values {
+		req.Set(f, v)
+	}
+	res, err := b.cfg.Client.EditClient(ctx, meta.Workspace, meta.ID, meta.Fingerprint, req)
+	var conflict *gitscrum.ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		return conflictResult(meta, conflict.Current, raw, values, err)
+	case err != nil && res == nil: // the client could not be fetched
+		return submitResult{resp: nameErrors(problemText(b.cfg.Command, lookupCommand("update"), err)), result: classify(err), err: err}
+	case err != nil:
+		return failedWrite(b.cfg.Command, lookupCommand("update"), err, values, func(notice string) (slack.ModalViewRequest, error) {
+			return editView(meta, res.Before, raw, notice)
+		})
 	}
 	user := ia.userID()
 	v := rendering{slash: b.cfg.Command, workspace: meta.Workspace, userID: user}
-	tell := func(msg *slack.WebhookMessage) func(context.Context) {
-		return func(ctx context.Context) {
-			if err := b.tell(ctx, user, meta.Channel, msg); err != nil {
-				b.log.Warn("could not tell the user the outcome of an edit", "error", err)
-			}
+	tell := func(ctx context.Context) {
+		if err := b.tell(ctx, user, meta.Channel, changesMessage(v, res)); err != nil {
+			b.log.Warn("could not tell the user the outcome of an edit", "error", err)
 		}
 	}
-	if len(req.Named()) == 0 {
-		done := noticeView("Edit client", "✅ Nothing changed.")
-		return submitResult{late: &done, then: tell(changesMessage(v, &gitscrum.UpdateResult{Before: *fresh, After: *fresh}))}
+	done := noticeView("Edit client", "✅ Saved "+quote(res.After.Name, 200)+". The changes were sent to you.")
+	if len(res.Changes) == 0 {
+		done = noticeView("Edit client", "✅ Nothing changed.")
 	}
-	if err := req.Validate(); err != nil {
-		var gse *gitscrum.Error
-		if errors.As(err, &gse) {
-			return submitResult{resp: slack.NewErrorsViewSubmissionResponse(fieldErrorsOf(gse, values)), result: ResultInvalid, err: err}
+	return submitResult{late: &done, then: tell}
+}
+
+// conflictResult answers an edit made on values someone changed meanwhile: the
+// form again, against the client as it is now, naming what changed; nothing saved.
+func conflictResult(meta viewMeta, now gitscrum.ClientCompany, raw, values formValues, err error) submitResult {
+	var changed []string
+	for _, f := range gitscrum.EditableFields {
+		if v, ok := values[f]; ok && v != strings.TrimSpace(now.Get(f)) {
+			changed = append(changed, fieldLabel(f)+" "+quote(orEmpty(now.Get(f)), 200))
 		}
-		return submitResult{resp: nameErrors(err.Error()), result: ResultInvalid, err: err}
 	}
-	after, err := b.cfg.Client.UpdateClient(ctx, meta.ID, req)
-	if err != nil {
-		return failedWrite(b.cfg.Command, update, err, values, func(notice string) (slack.ModalViewRequest, error) {
-			return editView(meta, *fresh, raw, notice)
-		})
+	notice := "⚠️ Someone changed this client in GitScrum since this form opened. Nothing was saved."
+	if len(changed) > 0 {
+		notice += " Now in GitScrum: " + strings.Join(changed, ", ") + "."
 	}
-	res := &gitscrum.UpdateResult{Before: *fresh, After: *after, Changes: gitscrum.Changes(*fresh, *after)}
-	done := noticeView("Edit client", "✅ Saved "+quote(after.Name, 200)+". The changes were sent to you.")
-	return submitResult{late: &done, then: tell(changesMessage(v, res))}
+	notice += " Submit again to save your values over theirs, or Cancel."
+	mv, ferr := editView(meta, now, raw, notice)
+	if ferr != nil {
+		return submitResult{resp: nameErrors(notice), result: ResultInvalid, err: err}
+	}
+	return submitResult{resp: slack.NewUpdateViewSubmissionResponse(&mv), late: &mv, result: ResultInvalid, err: err}
 }
 
 // orEmpty returns s, or "(empty)".

@@ -1,8 +1,6 @@
 package slackbot
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -73,17 +71,6 @@ func decodeViewMeta(s string) (viewMeta, error) {
 		return m, fmt.Errorf("decode view metadata: no workspace")
 	}
 	return m, nil
-}
-
-// fingerprint identifies the editable values of a client: an edit submitted
-// against another fingerprint than the record's now was made on stale values.
-func fingerprint(c gitscrum.ClientCompany) string {
-	h := sha256.New()
-	for _, f := range gitscrum.EditableFields {
-		v := c.Get(f)
-		fmt.Fprintf(h, "%s:%d:%s\n", f, len(v), v)
-	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // fieldBlockID is the block_id of a field's input.
@@ -169,7 +156,7 @@ func createView(meta viewMeta, values formValues, notice string) (slack.ModalVie
 // nil). Notes longer than a modal's input holds are left out, and so untouched.
 func editView(meta viewMeta, c gitscrum.ClientCompany, values formValues, notice string) (slack.ModalViewRequest, error) {
 	meta.ID = c.UUID
-	meta.Fingerprint = fingerprint(c)
+	meta.Fingerprint = gitscrum.Fingerprint(c)
 	md, err := meta.encode()
 	if err != nil {
 		return slack.ModalViewRequest{}, err
