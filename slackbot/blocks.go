@@ -196,14 +196,42 @@ func nonEmpty(s string) string {
 	return s
 }
 
-// message builds a reply of blocks with a plain-text fallback (escaped, clipped).
+// zwsp is the zero-width space that keeps a character from being mrkdwn markup.
+const zwsp = "\u200B"
+
+// markupNeutraliser sets each of mrkdwn's formatting characters between
+// zero-width spaces: a marker then neither starts nor ends a word, so it
+// formats nothing, and it still reads (and is read aloud) as itself.
+var markupNeutraliser = strings.NewReplacer("*", zwsp+"*"+zwsp, "_", zwsp+"_"+zwsp, "~", zwsp+"~"+zwsp, "`", zwsp+"`"+zwsp)
+
+// neutralise returns escaped text that Slack shows without mrkdwn formatting:
+// the fallback text of a message is mrkdwn, shown in notifications and read by
+// screen readers, and it holds values (a client named "Smith *Bold*"). Its
+// formatting characters are neutralised, and so is a quote ("&gt;") starting a
+// line.
+func neutralise(text string) string {
+	text = markupNeutraliser.Replace(text)
+	if !strings.Contains(text, "&gt;") {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimLeft(l, " "), "&gt;") {
+			lines[i] = zwsp + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// message builds a reply of blocks with a fallback text (escaped, clipped, its
+// mrkdwn neutralised: see [neutralise]).
 func message(responseType, fallback string, blocks ...slack.Block) *slack.WebhookMessage {
 	if len(blocks) > MaxBlocks {
 		blocks = append(blocks[:MaxBlocks-1], contextBlock(ours("… more was cut: Slack shows at most 50 blocks.")))
 	}
 	return &slack.WebhookMessage{
 		ResponseType: responseType,
-		Text:         fitText(fallback, maxFallbackLen),
+		Text:         neutralise(fitText(fallback, maxFallbackLen)),
 		Blocks:       &slack.Blocks{BlockSet: blocks},
 	}
 }
