@@ -1,4 +1,4 @@
-package slackbot_test
+package cmdline_test
 
 import (
 	"strings"
@@ -8,11 +8,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/cmdline"
 )
 
 // texts returns the Text of each token.
-func texts(toks []slackbot.Token) []string {
+func texts(toks []cmdline.Token) []string {
 	out := make([]string, len(toks))
 	for i, t := range toks {
 		out[i] = t.Text
@@ -71,11 +71,11 @@ func TestTokenize(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			toks, err := slackbot.Tokenize(tc.in)
+			toks, err := cmdline.Tokenize(tc.in)
 			if tc.err != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tc.err)
-				var pe *slackbot.ParseError
+				var pe *cmdline.ParseError
 				assert.ErrorAs(t, err, &pe)
 				return
 			}
@@ -103,13 +103,13 @@ func TestQuoteRoundTrip(t *testing.T) {
 
 func checkRoundTrip(t *testing.T, v string) {
 	t.Helper()
-	toks, err := slackbot.Tokenize(slackbot.Quote(v))
-	require.NoError(t, err, "Quote(%q) = %s", v, slackbot.Quote(v))
-	require.Len(t, toks, 1, "Quote(%q) = %s", v, slackbot.Quote(v))
+	toks, err := cmdline.Tokenize(cmdline.Quote(v))
+	require.NoError(t, err, "Quote(%q) = %s", v, cmdline.Quote(v))
+	require.Len(t, toks, 1, "Quote(%q) = %s", v, cmdline.Quote(v))
 	assert.Equal(t, v, toks[0].Text)
 	assert.False(t, toks[0].IsField())
 
-	toks, err = slackbot.Tokenize("update x notes=" + slackbot.Quote(v))
+	toks, err = cmdline.Tokenize("update x notes=" + cmdline.Quote(v))
 	require.NoError(t, err)
 	require.Len(t, toks, 3)
 	assert.Equal(t, "notes", toks[2].Key)
@@ -127,9 +127,9 @@ func FuzzTokenize(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
-		toks, err := slackbot.Tokenize(line)
+		toks, err := cmdline.Tokenize(line)
 		if err != nil {
-			var pe *slackbot.ParseError
+			var pe *cmdline.ParseError
 			require.ErrorAs(t, err, &pe)
 			require.GreaterOrEqual(t, pe.Pos, 1)
 			require.LessOrEqual(t, pe.Pos, utf8.RuneCountInString(line))
@@ -141,9 +141,9 @@ func FuzzTokenize(f *testing.F) {
 				require.True(t, strings.HasPrefix(tok.Text, tok.Key+"=") || strings.HasPrefix(strings.ToLower(tok.Text), tok.Key+"="))
 				require.True(t, strings.HasSuffix(tok.Text, tok.Value))
 			}
-			quoted[i] = slackbot.Quote(tok.Text)
+			quoted[i] = cmdline.Quote(tok.Text)
 		}
-		again, err := slackbot.Tokenize(strings.Join(quoted, " "))
+		again, err := cmdline.Tokenize(strings.Join(quoted, " "))
 		require.NoError(t, err)
 		require.Equal(t, texts(toks), texts(again))
 	})
