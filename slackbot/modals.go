@@ -122,13 +122,6 @@ func (b *Bot) onCreateSubmit(ctx context.Context, ia *interaction) submitResult 
 	for f, v := range values {
 		req.Set(f, v)
 	}
-	if err := req.Validate(); err != nil {
-		var gse *gitscrum.Error
-		if errors.As(err, &gse) {
-			return submitResult{resp: slack.NewErrorsViewSubmissionResponse(fieldErrorsOf(gse, values)), result: ResultInvalid, err: err}
-		}
-		return submitResult{resp: nameErrors(err.Error()), result: ResultInvalid, err: err}
-	}
 	form := func(notice string) (slack.ModalViewRequest, error) { return createView(meta, raw, notice) }
 	c, err := b.cfg.Client.CreateClientIfNew(ctx, req, force)
 	var de *gitscrum.DuplicateError
