@@ -39,6 +39,13 @@
 // Config.ResponseURLPrefixes (redirects are not followed). How each request ended
 // is logged and reported ([Outcome]) in the outcome vocabulary that /metrics shares.
 //
+// The package is the app layer. Transport work (signatures, replays, body
+// limits, Socket Mode envelopes, the race against Slack's 3-second budget and
+// the recovery of panics in background work) belongs to slackbot/internal/receiver;
+// New builds the router of listeners (commands by name, actions by action_id,
+// views by callback_id, options by action_id, events by type) and stores it on
+// the Bot. Command lines are read by slackbot/cmdline.
+//
 //	bot, err := slackbot.New(slackbot.Config{Client: client, Workspace: "acme", SigningSecret: secret})
 //	http.ListenAndServe(":8080", bot.Handler())
 package slackbot
