@@ -19,6 +19,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
+	"github.com/gitscrum-bridge/gitscrum-bridge/tools/internal/mcpfix"
 )
 
 // Paths served by [NewHTTPHandler].
@@ -78,9 +79,13 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) http.Handler {
 		server.WithDisableStreaming(true),
 		server.WithStreamableHTTPLogger(logger),
 	)
+	fixed := mcpfix.HTTP(streamable)
+	endpoint := func(readOnly bool) http.Handler {
+		return checkOrigin(authenticate(o, narrow(readOnly, fixed)))
+	}
 	mux := http.NewServeMux()
-	mux.Handle(MCPPath, checkOrigin(authenticate(o, narrow(false, resourceErrors(watchFirstWrite(streamable))))))
-	mux.Handle(ReadOnlyPath, checkOrigin(authenticate(o, narrow(true, resourceErrors(watchFirstWrite(streamable))))))
+	mux.Handle(MCPPath, endpoint(false))
+	mux.Handle(ReadOnlyPath, endpoint(true))
 	mux.HandleFunc("GET "+HealthPath, func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "server": ServerName, "version": gitscrum.Version})
 	})

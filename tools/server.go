@@ -22,6 +22,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/tools/internal/mcpfix"
 )
 
 // The tool names, a contract with users' configurations and prompts.
@@ -143,9 +144,8 @@ func New(o Options) (*server.MCPServer, error) {
 		h.log = slog.New(slog.DiscardHandler)
 	}
 	hooks := &server.Hooks{}
-	hooks.AddOnError(noteMissingResource)
 	hooks.AddAfterListTools(privateWhenNarrowed)
-	hooks.AddAfterSubscriptionsListen(awaitListenAck)
+	mcpfix.AddHooks(hooks)
 	opts := []server.ServerOption{
 		server.WithToolCapabilities(false),
 		server.WithOutputSchemaValidation(),
