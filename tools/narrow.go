@@ -38,12 +38,13 @@ type narrowing struct {
 // narrowed reports whether the request sees less than the server offers.
 func (n narrowing) narrowed() bool { return n.only != nil || n.readOnly }
 
-// allows reports whether the request may see the tool sp.
-func (n narrowing) allows(sp spec) bool {
-	if n.readOnly && sp.write {
+// allows reports whether the request may see the tool name, a write tool when
+// write is set.
+func (n narrowing) allows(name string, write bool) bool {
+	if n.readOnly && write {
 		return false
 	}
-	return n.only == nil || n.only[sp.def.Name]
+	return n.only == nil || n.only[name]
 }
 
 // narrowingKey is the context key of a request's narrowing.
@@ -58,18 +59,14 @@ func narrowingOf(ctx context.Context) narrowing {
 // filterTools is the server's tool filter: tools/list shows, and tools/call
 // accepts, only what the request's narrowing allows. A tool it hides is unknown to
 // the request.
-func filterTools(ctx context.Context, offered []mcp.Tool) []mcp.Tool {
+func (h *handler) filterTools(ctx context.Context, offered []mcp.Tool) []mcp.Tool {
 	n := narrowingOf(ctx)
 	if !n.narrowed() {
 		return offered
 	}
-	byName := map[string]spec{}
-	for _, sp := range specs() {
-		byName[sp.def.Name] = sp
-	}
 	out := make([]mcp.Tool, 0, len(offered))
 	for _, t := range offered {
-		if sp, ok := byName[t.Name]; ok && n.allows(sp) {
+		if write, ok := h.write[t.Name]; ok && n.allows(t.Name, write) {
 			out = append(out, t)
 		}
 	}
@@ -94,10 +91,7 @@ func parseNarrowing(r *http.Request, readOnly bool) (narrowing, string) {
 	if !ok {
 		return n, ""
 	}
-	known := make([]string, 0, 4)
-	for _, sp := range specs() {
-		known = append(known, sp.def.Name)
-	}
+	known := toolNames()
 	n.only = map[string]bool{}
 	count := 0
 	for _, v := range values {
