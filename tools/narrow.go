@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/settings"
 )
 
 // Over HTTP a request may narrow the tools it sees, never widen them: the tools
@@ -19,8 +21,9 @@ const (
 	// at all is refused with 400; a write tool named on a read-only server is not
 	// offered all the same.
 	ToolsHeader = "X-MCP-Tools"
-	// ReadOnlyHeader set to true (as strconv.ParseBool reads it) hides the write
-	// tools from the request; false changes nothing.
+	// ReadOnlyHeader set to yes (1, true, yes or on, as settings.ParseBool reads
+	// every boolean of the server) hides the write tools from the request; no (0,
+	// false, no, off) changes nothing; anything else is refused with 400.
 	ReadOnlyHeader = "X-MCP-Readonly"
 	// ReadOnlyPath is [MCPPath] with [ReadOnlyHeader] set: the streamable HTTP
 	// endpoint for read-only use, behind the same token rule.
@@ -81,9 +84,9 @@ const maxNarrowedTools = 64
 func parseNarrowing(r *http.Request, readOnly bool) (narrowing, string) {
 	n := narrowing{readOnly: readOnly}
 	for _, v := range r.Header.Values(ReadOnlyHeader) {
-		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		b, err := settings.ParseBool(v)
 		if err != nil {
-			return n, ReadOnlyHeader + " must be true or false."
+			return n, ReadOnlyHeader + " must be true or false (or 1/0, yes/no, on/off)."
 		}
 		n.readOnly = n.readOnly || b
 	}
