@@ -77,9 +77,8 @@ func parseArgs(req mcp.CallToolRequest, def mcp.Tool) (args, error) {
 const maxUnknownShown = 5
 
 // str returns a string argument and whether it was given. A JSON null counts as not
-// given. A string longer than gitscrum's cap for the argument (gitscrum.MaxLength:
-// client, query, company_slug and the client fields all have one) is refused here,
-// before any work, with gitscrum's validation error.
+// given. Its length and characters are gitscrum's to check: every operation a tool
+// calls validates its input before any request.
 func (a args) str(name string) (string, bool, error) {
 	v, ok := a.m[name]
 	if !ok || v == nil {
@@ -88,9 +87,6 @@ func (a args) str(name string) (string, bool, error) {
 	s, ok := v.(string)
 	if !ok {
 		return "", false, a.errf(name, "must be a string (text in quotes); got %s", describe(v))
-	}
-	if err := gitscrum.CheckLength(name, s); err != nil {
-		return "", false, err
 	}
 	return s, true, nil
 }

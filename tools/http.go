@@ -2,7 +2,6 @@ package tools
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,12 +12,13 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
+	"github.com/gitscrum-bridge/gitscrum-bridge/tools/internal/mcpfix"
 )
 
 // Paths served by [NewHTTPHandler].
@@ -58,6 +58,9 @@ type HTTPOptions struct {
 	Sandbox bool
 	// Logger receives the transport's own warnings; nil discards them.
 	Logger *slog.Logger
+	// Version is the product's version, reported by GET [HealthPath]; "" is
+	// version.Dev.
+	Version string
 }
 
 // NewHTTPHandler returns the HTTP side of the server: streamable HTTP (stateless,
@@ -78,11 +81,19 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) http.Handler {
 		server.WithDisableStreaming(true),
 		server.WithStreamableHTTPLogger(logger),
 	)
+	fixed := mcpfix.HTTP(streamable)
+	endpoint := func(readOnly bool) http.Handler {
+		return checkOrigin(authenticate(o, narrow(readOnly, fixed)))
+	}
 	mux := http.NewServeMux()
-	mux.Handle(MCPPath, checkOrigin(authenticate(o, narrow(false, resourceErrors(watchFirstWrite(streamable))))))
-	mux.Handle(ReadOnlyPath, checkOrigin(authenticate(o, narrow(true, resourceErrors(watchFirstWrite(streamable))))))
+	mux.Handle(MCPPath, endpoint(false))
+	mux.Handle(ReadOnlyPath, endpoint(true))
+	ver := o.Version
+	if ver == "" {
+		ver = version.Dev
+	}
 	mux.HandleFunc("GET "+HealthPath, func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "server": ServerName, "version": gitscrum.Version})
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "server": ServerName, "version": ver})
 	})
 	return mux
 }
@@ -247,25 +258,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
-}
-
-// RunHTTP serves h on ln until ctx is done, then stops accepting connections and
-// lets in-flight requests finish for up to grace before closing the rest. It
-// returns nil after such a stop. The server bounds reading a request (headers 5 s,
-// whole request 30 s), its headers (64 KiB), its body ([MaxRequestBody]), idle
-// connections (2 min), the requests served at once and the connections open (the
-// defaults of internal/httpserver: 64 and 512; beyond 64, 503 with Retry-After,
-// except GET [HealthPath]); its WriteTimeout is twice [gitscrum.DefaultTimeout]
-// plus 10 s, so an answer not written by then is cut: bound tool calls below that
-// with [Options.CallTimeout]. (gitscrum-mcp builds its own server, with bounds
-// from its flags and a WriteTimeout derived from --timeout.)
-func RunHTTP(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration, logger *slog.Logger) error {
-	h = httpserver.Guard{
-		MaxInFlight: httpserver.DefaultMaxInFlight,
-		Wait:        httpserver.SlotWait,
-		MaxBody:     MaxRequestBody,
-		Exempt:      []string{HealthPath},
-	}.Handler(h)
-	srv := httpserver.ForSlowest(2*gitscrum.DefaultTimeout).Server(h, logger)
-	return httpserver.Run(ctx, httpserver.LimitConns(ln, httpserver.DefaultMaxConns), srv, grace, logger)
 }

@@ -21,6 +21,8 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
@@ -210,16 +212,20 @@ func TestHTTPSandboxIgnoresTokens(t *testing.T) {
 	}
 }
 
+// TestHTTPHealthAndRouting: GET /healthz answers with the server's name and the
+// version of HTTPOptions (version.Dev when none); any other path is a 404.
 func TestHTTPHealthAndRouting(t *testing.T) {
+	for _, tc := range []struct{ version, want string }{{"v9.9.9-test", "v9.9.9-test"}, {"", version.Dev}} {
+		_, url := httpEnv(t, tools.HTTPOptions{Loopback: false, Version: tc.version})
+		resp, err := http.Get(url + tools.HealthPath)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		var body map[string]string
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+		assert.Equal(t, map[string]string{"status": "ok", "server": tools.ServerName, "version": tc.want}, body)
+	}
 	_, url := httpEnv(t, tools.HTTPOptions{Loopback: false})
-	resp, err := http.Get(url + tools.HealthPath)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	assert.Equal(t, http.StatusOK, resp.StatusCode)
-	var body map[string]string
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
-	assert.Equal(t, "ok", body["status"])
-	assert.Equal(t, tools.ServerName, body["server"])
 
 	resp2, err := http.Get(url + "/nope")
 	require.NoError(t, err)
@@ -346,8 +352,9 @@ func TestHTTPForwardedNeverFallsBack(t *testing.T) {
 	assert.Equal(t, []string{"user-token-proxy"}, tokensSeen(e.emu))
 }
 
-// TestRunHTTPDrains: on shutdown a call in flight finishes and its answer arrives.
-func TestRunHTTPDrains(t *testing.T) {
+// TestHTTPDrains: served as gitscrum-mcp serves it, on shutdown a call in flight
+// finishes and its answer arrives.
+func TestHTTPDrains(t *testing.T) {
 	e := newEnv(t)
 	e.emu.SetLatency(300 * time.Millisecond)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -355,7 +362,8 @@ func TestRunHTTPDrains(t *testing.T) {
 	h := tools.NewHTTPHandler(e.srv, tools.HTTPOptions{Client: clientOf(t, e), Loopback: true})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- tools.RunHTTP(ctx, ln, h, 5*time.Second, nil) }()
+	srv := httpserver.ForSlowest(2*gitscrum.DefaultTimeout).Server(h, nil)
+	go func() { done <- httpserver.Run(ctx, ln, srv, 5*time.Second, nil) }()
 	url := "http://" + ln.Addr().String()
 
 	c, err := httpClient(t, url, nil)

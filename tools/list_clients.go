@@ -35,6 +35,8 @@ func parseList(a args) (work, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The one check made here rather than in the operation: the search validates
+	// the query only once it has the workspace's list, which may cost a request.
 	if err := gitscrum.ValidateQuery(query); err != nil {
 		return nil, err
 	}

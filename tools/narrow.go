@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/settings"
 )
 
 // Over HTTP a request may narrow the tools it sees, never widen them: the tools
@@ -19,8 +21,9 @@ const (
 	// at all is refused with 400; a write tool named on a read-only server is not
 	// offered all the same.
 	ToolsHeader = "X-MCP-Tools"
-	// ReadOnlyHeader set to true (as strconv.ParseBool reads it) hides the write
-	// tools from the request; false changes nothing.
+	// ReadOnlyHeader set to yes (1, true, yes or on, as settings.ParseBool reads
+	// every boolean of the server) hides the write tools from the request; no (0,
+	// false, no, off) changes nothing; anything else is refused with 400.
 	ReadOnlyHeader = "X-MCP-Readonly"
 	// ReadOnlyPath is [MCPPath] with [ReadOnlyHeader] set: the streamable HTTP
 	// endpoint for read-only use, behind the same token rule.
@@ -38,12 +41,13 @@ type narrowing struct {
 // narrowed reports whether the request sees less than the server offers.
 func (n narrowing) narrowed() bool { return n.only != nil || n.readOnly }
 
-// allows reports whether the request may see the tool sp.
-func (n narrowing) allows(sp spec) bool {
-	if n.readOnly && sp.write {
+// allows reports whether the request may see the tool name, a write tool when
+// write is set.
+func (n narrowing) allows(name string, write bool) bool {
+	if n.readOnly && write {
 		return false
 	}
-	return n.only == nil || n.only[sp.def.Name]
+	return n.only == nil || n.only[name]
 }
 
 // narrowingKey is the context key of a request's narrowing.
@@ -58,18 +62,14 @@ func narrowingOf(ctx context.Context) narrowing {
 // filterTools is the server's tool filter: tools/list shows, and tools/call
 // accepts, only what the request's narrowing allows. A tool it hides is unknown to
 // the request.
-func filterTools(ctx context.Context, offered []mcp.Tool) []mcp.Tool {
+func (h *handler) filterTools(ctx context.Context, offered []mcp.Tool) []mcp.Tool {
 	n := narrowingOf(ctx)
 	if !n.narrowed() {
 		return offered
 	}
-	byName := map[string]spec{}
-	for _, sp := range specs() {
-		byName[sp.def.Name] = sp
-	}
 	out := make([]mcp.Tool, 0, len(offered))
 	for _, t := range offered {
-		if sp, ok := byName[t.Name]; ok && n.allows(sp) {
+		if write, ok := h.write[t.Name]; ok && n.allows(t.Name, write) {
 			out = append(out, t)
 		}
 	}
@@ -84,9 +84,9 @@ const maxNarrowedTools = 64
 func parseNarrowing(r *http.Request, readOnly bool) (narrowing, string) {
 	n := narrowing{readOnly: readOnly}
 	for _, v := range r.Header.Values(ReadOnlyHeader) {
-		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		b, err := settings.ParseBool(v)
 		if err != nil {
-			return n, ReadOnlyHeader + " must be true or false."
+			return n, ReadOnlyHeader + " must be true or false (or 1/0, yes/no, on/off)."
 		}
 		n.readOnly = n.readOnly || b
 	}
@@ -94,10 +94,7 @@ func parseNarrowing(r *http.Request, readOnly bool) (narrowing, string) {
 	if !ok {
 		return n, ""
 	}
-	known := make([]string, 0, 4)
-	for _, sp := range specs() {
-		known = append(known, sp.def.Name)
-	}
+	known := toolNames()
 	n.only = map[string]bool{}
 	count := 0
 	for _, v := range values {

@@ -1,9 +1,12 @@
 package tools
 
 import (
-	"encoding/json"
+	"context"
 	"net/http"
 	"testing"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/stretchr/testify/assert"
 )
 
 // FuzzParseNarrowing: whatever the headers, parsing never panics, a request is
@@ -25,8 +28,8 @@ func FuzzParseNarrowing(f *testing.F) {
 			t.Fatal("the read-only path lost read-only")
 		}
 		known := map[string]bool{}
-		for _, sp := range specs() {
-			known[sp.def.Name] = true
+		for _, name := range toolNames() {
+			known[name] = true
 		}
 		for name := range n.only {
 			if !known[name] {
@@ -36,34 +39,40 @@ func FuzzParseNarrowing(f *testing.F) {
 	})
 }
 
-// FuzzRewrite: rewriting an answer never panics; a rewritten one is valid JSON
-// with the noted code and URI.
-func FuzzRewrite(f *testing.F) {
-	f.Add([]byte(`{"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"gone"}}`+"\n"), "1")
-	f.Add([]byte(`{"jsonrpc":"2.0","id":"a","result":{}}`), `"a"`)
-	f.Add([]byte(`{"error":`), "1")
-	f.Fuzz(func(t *testing.T, msg []byte, id string) {
-		var idv any
-		if json.Unmarshal([]byte(id), &idv) != nil {
-			return
-		}
-		n := &readNotes{}
-		n.put(idv, missingNote{uri: "gitscrum://x/clients/y", code: -32602})
-		out, _, ok := n.rewrite(msg)
-		if !ok {
-			return
-		}
-		var m struct {
-			Error struct {
-				Code int               `json:"code"`
-				Data map[string]string `json:"data"`
-			} `json:"error"`
-		}
-		if err := json.Unmarshal(out, &m); err != nil {
-			t.Fatalf("rewritten answer is not JSON: %v: %s", err, out)
-		}
-		if m.Error.Code != -32602 || m.Error.Data["uri"] != "gitscrum://x/clients/y" {
-			t.Fatalf("rewritten answer: %s", out)
+// TestNarrowingBuildsNoSpecs: narrowing a request reuses what New built: filtering
+// the tools and reading the headers allocate a few values, where building the
+// tool specs again would allocate hundreds.
+func TestNarrowingBuildsNoSpecs(t *testing.T) {
+	h := &handler{write: map[string]bool{}}
+	var offered []mcp.Tool
+	for _, sp := range specs() {
+		h.write[sp.def.Name] = sp.write
+		offered = append(offered, sp.def)
+	}
+	ctx := context.WithValue(context.Background(), narrowingKey{}, narrowing{readOnly: true})
+	filter := testing.AllocsPerRun(100, func() {
+		if got := h.filterTools(ctx, offered); len(got) != 2 {
+			t.Fatalf("read-only narrowing kept %d tools", len(got))
 		}
 	})
+	assert.LessOrEqual(t, filter, 1.0, "allocations of one narrowed tools/list filter")
+
+	r := &http.Request{Header: http.Header{}}
+	r.Header.Set(ToolsHeader, "list_clients,get_client")
+	parse := testing.AllocsPerRun(100, func() {
+		if _, msg := parseNarrowing(r, false); msg != "" {
+			t.Fatal(msg)
+		}
+	})
+	assert.LessOrEqual(t, parse, 8.0, "allocations of reading one request's narrowing headers")
+}
+
+// TestToolNamesMatchSpecs: toolNames, which the narrowing headers are read
+// against, names the tools specs builds, in the same order.
+func TestToolNamesMatchSpecs(t *testing.T) {
+	var names []string
+	for _, sp := range specs() {
+		names = append(names, sp.def.Name)
+	}
+	assert.Equal(t, names, toolNames())
 }

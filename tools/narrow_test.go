@@ -62,6 +62,10 @@ func TestHTTPNarrowing(t *testing.T) {
 		{name: "X-MCP-Tools with an empty item", path: tools.MCPPath, headers: map[string]string{"X-MCP-Tools": "update_client,,"}, want: []string{"update_client"}},
 		{name: "X-MCP-Readonly true", path: tools.MCPPath, headers: map[string]string{"X-MCP-Readonly": "true"}, want: reads},
 		{name: "X-MCP-Readonly false", path: tools.MCPPath, headers: map[string]string{"X-MCP-Readonly": "false"}, want: all},
+		// Read as GITSCRUM_READ_ONLY is (settings.ParseBool): yes and on count too.
+		{name: "X-MCP-Readonly yes", path: tools.MCPPath, headers: map[string]string{"X-MCP-Readonly": "yes"}, want: reads},
+		{name: "X-MCP-Readonly ON", path: tools.MCPPath, headers: map[string]string{"X-MCP-Readonly": " ON "}, want: reads},
+		{name: "X-MCP-Readonly no", path: tools.MCPPath, headers: map[string]string{"X-MCP-Readonly": "no"}, want: all},
 		{name: "both", path: tools.MCPPath, headers: map[string]string{"X-MCP-Readonly": "1", "X-MCP-Tools": "get_client,create_client"}, want: []string{"get_client"}},
 		{name: "/mcp/readonly", path: tools.ReadOnlyPath, want: reads},
 		{name: "/mcp/readonly ignores X-MCP-Readonly false", path: tools.ReadOnlyPath, headers: map[string]string{"X-MCP-Readonly": "false"}, want: reads},

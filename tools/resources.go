@@ -13,6 +13,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/tools/internal/mcpfix"
 )
 
 // Resources: a template for one client and, when a default workspace is set, the
@@ -102,16 +103,6 @@ func (h *handler) resourceOptions() []server.ServerOption {
 	}
 }
 
-// missingResource is a read of a resource that does not exist. The transports
-// answer it the way the request's protocol version says (see resourceErrors).
-type missingResource struct {
-	uri  string
-	msg  string
-	code int
-}
-
-func (e *missingResource) Error() string { return e.msg }
-
 // readError is any other failed read, worded for the person or model reading.
 type readError struct{ msg string }
 
@@ -163,10 +154,10 @@ func (h *handler) readClient(ctx context.Context, req mcp.ReadResourceRequest) (
 	var resErr *gitscrum.ResolveError
 	switch {
 	case errors.As(err, &resErr) && len(resErr.Candidates) > 0:
-		return nil, &readError{msg: ambiguousText(resErr, slug)}
+		return nil, mcpfix.InvalidParams(ambiguousText(resErr, slug), ambiguousData(resErr, uri, slug))
 	case errors.Is(err, gitscrum.ErrNotFound):
-		return nil, &missingResource{uri: uri, code: notFoundCode(ctx),
-			msg: fmt.Sprintf("Resource not found: no client %q in workspace %s. List the workspace's clients with list_clients, or complete the client argument.", gitscrum.Excerpt(ref), slug)}
+		return nil, mcpfix.NotFound(uri,
+			fmt.Sprintf("Resource not found: no client %q in workspace %s. List the workspace's clients with list_clients, or complete the client argument.", gitscrum.Excerpt(ref), slug))
 	case err != nil:
 		return nil, readFailure(err, f)
 	}
@@ -179,15 +170,6 @@ func (h *handler) readClient(ctx context.Context, req mcp.ReadResourceRequest) (
 		mcp.TextResourceContents{URI: uri, MIMEType: mimeJSON, Text: string(body)},
 		mcp.TextResourceContents{URI: uri, MIMEType: mimeMarkdown, Text: recordMarkdown(slug, rec)},
 	}, nil
-}
-
-// notFoundCode is the JSON-RPC code of a missing resource for the request's
-// protocol version: -32602 from 2026-07-28 on, -32002 before.
-func notFoundCode(ctx context.Context) int {
-	if mcp.IsModernProtocol(server.RequestProtocolVersion(ctx)) {
-		return mcp.INVALID_PARAMS
-	}
-	return mcp.RESOURCE_NOT_FOUND
 }
 
 // unescape percent-decodes a template variable, leaving it as it is when it is
@@ -209,8 +191,19 @@ func ambiguousText(e *gitscrum.ResolveError, slug string) string {
 		}
 		fmt.Fprintf(&b, "%s (%s)", oneLine(c.Name), c.UUID)
 	}
-	fmt.Fprintf(&b, ". Read %s for the one you mean.", ClientURI(slug, "<uuid>"))
+	// "<uuid>" is a placeholder, written as it is, not percent-encoded as ClientURI would.
+	fmt.Fprintf(&b, ". Read %s/<uuid> for the one you mean.", ClientsURI(slug))
 	return b.String()
+}
+
+// ambiguousData is the data of the -32602 answer to an ambiguous read: the URI
+// read and, for each client it matched, its UUID, name and resource URI.
+func ambiguousData(e *gitscrum.ResolveError, uri, slug string) map[string]any {
+	cands := make([]map[string]string, 0, len(e.Candidates))
+	for _, c := range e.Candidates {
+		cands = append(cands, map[string]string{"uuid": c.UUID, "name": c.Name, "uri": ClientURI(slug, c.UUID)})
+	}
+	return map[string]any{"uri": uri, "candidates": cands}
 }
 
 // clientsDoc is the JSON of the list resource.

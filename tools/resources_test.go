@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -385,6 +386,62 @@ func TestMissingResourceOnTheWire(t *testing.T) {
 		require.NoError(t, json.NewDecoder(resp.Body).Decode(&m))
 		assert.Equal(t, -32002, m.Error.Code)
 		assert.Equal(t, missing, m.Error.Data["uri"])
+	})
+}
+
+// TestAmbiguousReadOnTheWire: a read by a name that matches several clients
+// answers -32602 (invalid params, as get_client calls it an argument error), not
+// -32603, whatever the protocol version, with the candidates in words and in
+// data, and the placeholder <uuid> written as it is; over HTTP a 2026-07-28 one
+// is a 400.
+func TestAmbiguousReadOnTheWire(t *testing.T) {
+	const uri = "gitscrum://demo/clients/acme"
+	checkError := func(t *testing.T, errObj map[string]any) {
+		t.Helper()
+		assert.EqualValues(t, -32602, errObj["code"])
+		msg, _ := errObj["message"].(string)
+		containsAll(t, msg, `"acme" matches 2 clients in workspace demo`, "Acme Corp ("+gitscrumtest.DemoAcmeUUID+")",
+			"Acme Logistics (", "Read gitscrum://demo/clients/<uuid> for the one you mean.")
+		assert.NotContains(t, msg, "%3C")
+		data, _ := errObj["data"].(map[string]any)
+		assert.Equal(t, uri, data["uri"])
+		cands, _ := data["candidates"].([]any)
+		require.Len(t, cands, 2, "%v", errObj)
+		names := []any{}
+		for _, c := range cands {
+			names = append(names, c.(map[string]any)["name"])
+		}
+		assert.ElementsMatch(t, []any{"Acme Corp", "Acme Logistics"}, names)
+		assert.Contains(t, cands, map[string]any{"uuid": gitscrumtest.DemoAcmeUUID, "name": "Acme Corp",
+			"uri": "gitscrum://demo/clients/" + gitscrumtest.DemoAcmeUUID})
+	}
+	t.Run("stdio", func(t *testing.T) {
+		p := startStdio(t, context.Background(), newEnv(t))
+		for i, meta := range []string{"," + modernMeta, ""} {
+			p.send(t, `{"jsonrpc":"2.0","id":`+itoa(40+i)+`,"method":"resources/read","params":{"uri":"`+uri+`"`+meta+`}}`)
+			m := p.next(t)
+			require.EqualValues(t, 40+i, m["id"])
+			errObj, ok := m["error"].(map[string]any)
+			require.True(t, ok, "%v", m)
+			checkError(t, errObj)
+		}
+	})
+	t.Run("http", func(t *testing.T) {
+		_, url := httpEnv(t, tools.HTTPOptions{Loopback: true})
+		h := map[string][]string{"Mcp-Protocol-Version": {"2026-07-28"}, "Mcp-Method": {"resources/read"}, "Mcp-Name": {uri}}
+		for _, tc := range []struct {
+			header http.Header
+			meta   string
+			status int
+		}{{h, "," + modernMeta, 400}, {nil, "", 200}} {
+			resp := rawPost(t, url, tc.header, `{"jsonrpc":"2.0","id":7,"method":"resources/read","params":{"uri":"`+uri+`"`+tc.meta+`}}`)
+			assert.Equal(t, tc.status, resp.StatusCode)
+			var m map[string]any
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&m))
+			errObj, ok := m["error"].(map[string]any)
+			require.True(t, ok, "%v", m)
+			checkError(t, errObj)
+		}
 	})
 }
 

@@ -6,8 +6,10 @@
 // the arguments, picks the workspace and the GitScrum client for the call (the
 // configured one, or over HTTP one acting with the request's own token), runs the
 // tool, turns any failure into an isError result that says what to do, and reports
-// the outcome to [Options.Observe]. [RunStdio] and [RunHTTP] serve the server until
-// their context ends, then let in-flight calls finish within a bound.
+// the outcome to [Options.Observe]. [RunStdio] serves the server over stdio until
+// its context ends, then lets in-flight calls finish within a bound;
+// [NewHTTPHandler] is its streamable HTTP side. What mcp-go v1.2.1 gets wrong on
+// the wire is patched in tools/internal/mcpfix.
 package tools
 
 import (
@@ -22,6 +24,8 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
+	"github.com/gitscrum-bridge/gitscrum-bridge/tools/internal/mcpfix"
 )
 
 // The tool names, a contract with users' configurations and prompts.
@@ -37,6 +41,9 @@ const ServerName = "gitscrum-mcp"
 
 // Options configures the MCP server built by [New].
 type Options struct {
+	// Version is the product's version, given in the initialize answer
+	// (serverInfo.version); "" is version.Dev.
+	Version string
 	// Client talks to GitScrum. Over stdio every call uses it; over HTTP it is the
 	// base that request tokens are applied to (see [NewHTTPHandler]). Required.
 	Client *gitscrum.Client
@@ -105,9 +112,16 @@ type call struct {
 	outcome string
 }
 
-// specs returns every tool, in the order they are offered and documented.
+// specs returns every tool, in the order they are offered and documented. It
+// builds them anew: [New] calls it once per server.
 func specs() []spec {
 	return []spec{listClientsSpec(), getClientSpec(), createClientSpec(), updateClientSpec()}
+}
+
+// toolNames returns the name of every tool of the server, read-only or not, in
+// the order they are offered.
+func toolNames() []string {
+	return []string{toolList, toolGet, toolCreate, toolUpdate}
 }
 
 // Definitions returns the definitions of the tools the server offers, in order;
@@ -130,6 +144,7 @@ func New(o Options) (*server.MCPServer, error) {
 	if o.Client == nil {
 		return nil, errors.New("tools: Options.Client is required")
 	}
+	all := specs()
 	h := &handler{
 		client:  o.Client,
 		slug:    strings.TrimSpace(o.CompanySlug),
@@ -138,26 +153,33 @@ func New(o Options) (*server.MCPServer, error) {
 		observe: o.Observe,
 		timeout: o.CallTimeout,
 		answer:  o.AnswerTimeout,
+		write:   make(map[string]bool, len(all)),
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
+	for _, sp := range all {
+		h.write[sp.def.Name] = sp.write
+	}
+	ver := o.Version
+	if ver == "" {
+		ver = version.Dev
+	}
 	hooks := &server.Hooks{}
-	hooks.AddOnError(noteMissingResource)
 	hooks.AddAfterListTools(privateWhenNarrowed)
-	hooks.AddAfterSubscriptionsListen(awaitListenAck)
+	mcpfix.AddHooks(hooks)
 	opts := []server.ServerOption{
 		server.WithToolCapabilities(false),
 		server.WithOutputSchemaValidation(),
 		server.WithInstructions(instructions(o)),
 		server.WithIcons(Icon),
-		server.WithToolFilter(filterTools),
+		server.WithToolFilter(h.filterTools),
 		server.WithHooks(hooks),
 	}
 	opts = append(opts, h.resourceOptions()...)
 	opts = append(opts, cacheHints(o.Client.CacheTTL())...)
-	s := server.NewMCPServer(ServerName, gitscrum.Version, opts...)
-	for _, sp := range specs() {
+	s := server.NewMCPServer(ServerName, ver, opts...)
+	for _, sp := range all {
 		if o.ReadOnly && sp.write {
 			continue
 		}
@@ -194,6 +216,8 @@ type handler struct {
 	observe func(Call)
 	timeout time.Duration
 	answer  time.Duration
+	// write tells, by tool name, the tools read-only mode leaves out.
+	write map[string]bool
 }
 
 // wrap is the one path every tool call takes. The outcome of each call is known here,

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/snapshot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
@@ -220,6 +221,23 @@ func TestInstructions(t *testing.T) {
 		require.NoError(t, err)
 		containsAll(t, res.Instructions, tc.want...)
 		assert.Equal(t, tools.ServerName, res.ServerInfo.Name)
+		_ = c.Close()
+	}
+}
+
+// TestServerVersion: the initialize answer gives Options.Version as the server's
+// version, and version.Dev when none is set.
+func TestServerVersion(t *testing.T) {
+	for _, tc := range []struct{ version, want string }{{"v9.9.9-test", "v9.9.9-test"}, {"", version.Dev}} {
+		e := newEnv(t, func(c *envConfig) { c.opts.Version = tc.version })
+		c, err := client.NewInProcessClient(e.srv)
+		require.NoError(t, err)
+		require.NoError(t, c.Start(context.Background()))
+		init := mcp.InitializeRequest{}
+		init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+		res, err := c.Initialize(context.Background(), init)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, res.ServerInfo.Version)
 		_ = c.Close()
 	}
 }

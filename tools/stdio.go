@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/tools/internal/mcpfix"
 )
 
 // drainPoll is how often a stopping stdio server looks at its unanswered requests.
@@ -29,9 +31,9 @@ func RunStdio(ctx context.Context, s *server.MCPServer, in io.Reader, out io.Wri
 	}
 	var pending atomic.Int64
 	gate := &stdinGate{r: bufio.NewReaderSize(in, 64<<10), pending: &pending, grace: grace, released: make(chan struct{})}
-	// The session's missing-resource reads, rewritten on the way out (see readNotes).
-	listenBase, notes := withReadNotes(context.WithoutCancel(ctx))
-	w := &stdoutCounter{w: out, pending: &pending, notes: notes}
+	// mcp-go's answers to failed reads are rewritten on their way out (see mcpfix).
+	listenBase, fixed := mcpfix.Stdio(context.WithoutCancel(ctx), out)
+	w := &stdoutCounter{w: fixed, pending: &pending}
 
 	stdio := server.NewStdioServer(s)
 	stdio.SetErrorLogger(slog.NewLogLogger(logger.Handler(), slog.LevelError))
@@ -127,21 +129,15 @@ func (g *stdinGate) Read(p []byte) (int, error) {
 }
 
 // stdoutCounter passes the server's output through and counts the responses it
-// writes, rewriting the answers to reads of missing resources (see readNotes).
-// mcp-go writes each message with a single Write.
+// writes. mcp-go writes each message with a single Write.
 type stdoutCounter struct {
 	w       io.Writer
 	pending *atomic.Int64
-	notes   *readNotes
 }
 
 // Write implements io.Writer.
 func (c *stdoutCounter) Write(p []byte) (int, error) {
-	out, _, rewritten := c.notes.rewrite(p)
-	n, err := c.w.Write(out)
-	if rewritten && err == nil {
-		n = len(p)
-	}
+	n, err := c.w.Write(p)
 	if isResponse(p) {
 		c.pending.Add(-1)
 	}

@@ -146,6 +146,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 
 	topts := tools.Options{
+		Version:     gitscrum.Version,
 		Client:      up.Client,
 		CompanySlug: up.CompanySlug,
 		ReadOnly:    o.ReadOnly,
@@ -184,7 +185,7 @@ func serveHTTP(ctx context.Context, o options, cfg upstream.Config, up *upstream
 		return fmt.Errorf("listen on %s: %w", o.httpAddr, err)
 	}
 	loopback := tools.IsLoopbackAddr(ln.Addr())
-	h := tools.NewHTTPHandler(srv, tools.HTTPOptions{Client: up.Client, Loopback: loopback, Sandbox: cfg.Sandbox, Logger: logger})
+	h := tools.NewHTTPHandler(srv, tools.HTTPOptions{Client: up.Client, Loopback: loopback, Sandbox: cfg.Sandbox, Logger: logger, Version: gitscrum.Version})
 	h = m.Wrap(h, "mcp", tools.MCPPath, tools.ReadOnlyPath)
 	h = httpserver.Guard{
 		MaxInFlight: o.MaxInFlight,
