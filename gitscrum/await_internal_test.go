@@ -1,6 +1,7 @@
 package gitscrum
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -39,4 +40,13 @@ func Receive[T any](t testing.TB, ch <-chan T, msg string) T {
 	}
 	var zero T
 	return zero
+}
+
+// BoundedContext returns a context that ends WaitBound from now (or with the test),
+// for a call that waits on something else, such as admit on another call's probe:
+// a wait that never ends then fails as the context's error, not as a hung test.
+func BoundedContext(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), WaitBound)
+	t.Cleanup(cancel)
+	return ctx
 }
