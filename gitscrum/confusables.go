@@ -8,7 +8,8 @@ package gitscrum
 // compared case-folded: Cyrillic "в" maps to "b" because "В" looks like "B".
 // Different letters of one script map to different Latin letters, except Cyrillic н
 // and һ (both h) and у and ү (both y), so two names in Cyrillic or Greek alone
-// almost never collide.
+// almost never collide. The lunate sigma ϲ (Ϲ), which looks like c, is keyed as σ:
+// Normalize's compatibility decomposition makes it ς, case-folded to σ.
 var lookalikes = map[rune]rune{
 	// Cyrillic.
 	'а': 'a', 'в': 'b', 'ԁ': 'd', 'е': 'e', 'һ': 'h', 'н': 'h', 'і': 'i', 'ј': 'j',
@@ -16,7 +17,7 @@ var lookalikes = map[rune]rune{
 	'с': 'c', 'у': 'y', 'ү': 'y', 'ԝ': 'w', 'х': 'x',
 	// Greek.
 	'α': 'a', 'β': 'b', 'ε': 'e', 'ζ': 'z', 'η': 'h', 'ι': 'i', 'κ': 'k', 'μ': 'm',
-	'ν': 'n', 'ο': 'o', 'ρ': 'p', 'τ': 't', 'υ': 'y', 'χ': 'x', 'ϲ': 'c', 'ϳ': 'j',
+	'ν': 'n', 'ο': 'o', 'ρ': 'p', 'τ': 't', 'υ': 'y', 'χ': 'x', 'σ': 'c', 'ϳ': 'j',
 }
 
 // lookalike returns the Latin letter r looks like, or r.

@@ -176,7 +176,7 @@ func TestClientsSingleflight(t *testing.T) {
 		})
 	}
 	close(gate)
-	wg.Wait()
+	gitscrum.AwaitGroup(t, &wg, "the lookups did not end")
 	close(errs)
 	for err := range errs {
 		require.NoError(t, err)
@@ -225,7 +225,7 @@ func TestClientsCallerContext(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the canceled caller did not return")
 	}
-	wg.Wait()
+	gitscrum.AwaitGroup(t, &wg, "the callers sharing the listing did not end")
 	close(others)
 	for err := range others {
 		require.NoError(t, err)
@@ -300,7 +300,10 @@ func TestClientsWriteDuringListing(t *testing.T) {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("page") == "3" {
 			close(atPage3)
-			<-release
+			select {
+			case <-release:
+			case <-time.After(gitscrum.WaitBound):
+			}
 		}
 		srv.ServeHTTP(w, r)
 	}))
@@ -314,12 +317,12 @@ func TestClientsWriteDuringListing(t *testing.T) {
 		assert.NoError(t, err)
 		listed <- snap
 	}()
-	<-atPage3 // page 1, with the first client, has been read
+	gitscrum.Receive(t, atPage3, "the listing did not reach page 3") // page 1, with the first client, has been read
 	name := "Renamed Meanwhile"
 	_, err = c.UpdateClient(ctx, first.UUID, gitscrum.UpdateClientRequest{CompanySlug: workspace, Name: &name})
 	require.NoError(t, err)
 	close(release)
-	snap := <-listed
+	snap := gitscrum.Receive(t, listed, "the listing did not end")
 	require.NotNil(t, snap)
 	assert.Equal(t, name, snap.Clients()[0].Name, "the listing's own result")
 	cached, err := c.Clients(ctx, workspace)
@@ -353,7 +356,7 @@ func TestClientsStaleWhileRevalidate(t *testing.T) {
 			served <- snap
 		})
 	}
-	wg.Wait()
+	gitscrum.AwaitGroup(t, &wg, "the readers of the stale list waited")
 	close(served)
 	for snap := range served {
 		assert.Same(t, old, snap, "the stale list, without waiting for the refresh")

@@ -252,7 +252,7 @@ func TestListFirstErrorCancelsTheRest(t *testing.T) {
 	e := assertClass(t, err, gitscrum.ErrUnavailable)
 	assert.Equal(t, http.StatusInternalServerError, e.StatusCode)
 	assert.Equal(t, "GET", e.Method)
-	handlers.Wait()
+	gitscrum.AwaitGroup(t, &handlers, "the held pages' handlers did not end")
 	mu.Lock()
 	defer mu.Unlock()
 	assert.Equal(t, map[int]string{2: "canceled", 4: "canceled", 5: "canceled", 6: "canceled"}, outcome)

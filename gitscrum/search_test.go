@@ -233,7 +233,7 @@ func TestIndexConcurrentSearch(t *testing.T) {
 			}
 		})
 	}
-	wg.Wait()
+	gitscrum.AwaitGroup(t, &wg, "the concurrent searches did not end")
 }
 
 func TestRankString(t *testing.T) {

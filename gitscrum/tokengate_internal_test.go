@@ -42,13 +42,17 @@ func newTestGate(ttl time.Duration, maxEntries int) (*tokenGate, *fakeClock) {
 	return g, clock
 }
 
+// admitWaited is the message of an admit that waited past its bound for another
+// request's probe, which was never settled.
+const admitWaited = "admit waited for a probe that was never settled"
+
 // probeWith admits a request with token and settles it with status; it fails the
 // test unless the request was the token's probe.
 func probeWith(t *testing.T, g *tokenGate, token string, status int, code string) {
 	t.Helper()
 	k := g.key(token)
-	probe, rejected, err := g.admit(context.Background(), k)
-	require.NoError(t, err)
+	probe, rejected, err := g.admit(BoundedContext(t), k)
+	require.NoError(t, err, admitWaited)
 	require.Nil(t, rejected)
 	require.True(t, probe)
 	g.settle(k, true, status, code)
@@ -58,19 +62,19 @@ func probeWith(t *testing.T, g *tokenGate, token string, status int, code string
 // known-good TTL, each extended by a newer answer, on a fake clock.
 func TestTokenGateVerdictsExpire(t *testing.T) {
 	g, clock := newTestGate(30*time.Second, 100)
-	ctx := context.Background()
+	ctx := BoundedContext(t) // admit fails, rather than hangs, on a probe never settled
 	bad, good := g.key("bad-token-1234"), g.key("good-token-5678")
 
 	probeWith(t, g, "bad-token-1234", http.StatusUnauthorized, ErrorCodeTokenExpired)
 	clock.advance(29 * time.Second)
 	probe, rejected, err := g.admit(ctx, bad)
-	require.NoError(t, err)
+	require.NoError(t, err, admitWaited)
 	assert.False(t, probe)
 	require.NotNil(t, rejected)
 	assert.Equal(t, ErrorCodeTokenExpired, rejected.code)
 	clock.advance(time.Second)
 	probe, rejected, err = g.admit(ctx, bad)
-	require.NoError(t, err)
+	require.NoError(t, err, admitWaited)
 	assert.Nil(t, rejected, "tried again once the TTL is up")
 	assert.True(t, probe)
 	g.settle(bad, true, http.StatusOK, "")
@@ -79,18 +83,18 @@ func TestTokenGateVerdictsExpire(t *testing.T) {
 	for range 3 {
 		clock.advance(knownGoodTokenTTL - time.Second)
 		probe, rejected, err = g.admit(ctx, good)
-		require.NoError(t, err)
+		require.NoError(t, err, admitWaited)
 		assert.Nil(t, rejected)
 		assert.False(t, probe, "an accepted token needs no probe")
 		g.settle(good, false, http.StatusOK, "")
 	}
 	clock.advance(knownGoodTokenTTL)
 	probe, _, err = g.admit(ctx, good)
-	require.NoError(t, err)
+	require.NoError(t, err, admitWaited)
 	assert.True(t, probe, "idle past the known-good TTL, the token is probed again")
 	g.settle(good, true, http.StatusServiceUnavailable, "")
 	probe, _, err = g.admit(ctx, good)
-	require.NoError(t, err)
+	require.NoError(t, err, admitWaited)
 	assert.True(t, probe, "a 503 says nothing of the token")
 	g.settle(good, true, 0, "")
 
@@ -98,7 +102,7 @@ func TestTokenGateVerdictsExpire(t *testing.T) {
 	probeWith(t, g, "revoked-token-0000", http.StatusOK, "")
 	g.settle(g.key("revoked-token-0000"), false, http.StatusUnauthorized, "")
 	_, rejected, err = g.admit(ctx, g.key("revoked-token-0000"))
-	require.NoError(t, err)
+	require.NoError(t, err, admitWaited)
 	assert.NotNil(t, rejected)
 }
 
@@ -108,17 +112,17 @@ func TestTokenGateVerdictsExpire(t *testing.T) {
 func TestTokenGateBounded(t *testing.T) {
 	const maxEntries = 50
 	g, clock := newTestGate(30*time.Second, maxEntries)
-	ctx := context.Background()
+	ctx := BoundedContext(t) // admit fails, rather than hangs, on a probe never settled
 	for i := range 10 * maxEntries {
 		probeWith(t, g, fmt.Sprintf("token-%04d", i), http.StatusUnauthorized, "")
 		assert.LessOrEqual(t, len(g.known), maxEntries)
 		assert.Equal(t, len(g.known), g.order.Len())
 	}
 	_, rejected, err := g.admit(ctx, g.key(fmt.Sprintf("token-%04d", 10*maxEntries-1)))
-	require.NoError(t, err)
+	require.NoError(t, err, admitWaited)
 	assert.NotNil(t, rejected, "the newest verdict is kept")
 	probe, rejected, err := g.admit(ctx, g.key("token-0000"))
-	require.NoError(t, err)
+	require.NoError(t, err, admitWaited)
 	assert.Nil(t, rejected, "the oldest verdict went first")
 	g.settle(g.key("token-0000"), probe, 0, "")
 
@@ -128,11 +132,11 @@ func TestTokenGateBounded(t *testing.T) {
 
 	for i := range maxEntries {
 		probe, _, err := g.admit(ctx, g.key(fmt.Sprintf("probe-%d", i)))
-		require.NoError(t, err)
+		require.NoError(t, err, admitWaited)
 		require.True(t, probe)
 	}
 	probe, rejected, err = g.admit(ctx, g.key("one-more"))
-	require.NoError(t, err)
+	require.NoError(t, err, admitWaited)
 	assert.False(t, probe, "beyond the cap of probes, a request goes out unchecked")
 	assert.Nil(t, rejected)
 	assert.Len(t, g.probes, maxEntries)

@@ -68,7 +68,7 @@ func TestRejectedTokenFlood(t *testing.T) {
 		})
 	}
 	close(start)
-	wg.Wait()
+	gitscrum.AwaitGroup(t, &wg, "the calls did not end")
 
 	assert.Equal(t, 1, requestsWith(srv, bad), "one request probed the bad token; the other 799 never left")
 	assert.Equal(t, len(goodErrs), requestsWith(srv, gitscrumtest.DefaultToken), "every good call went out")
@@ -160,7 +160,7 @@ func TestRejectedTokenTriedAgainAfterTTL(t *testing.T) {
 	require.Eventually(t, func() bool {
 		_, err := c.WithToken(token).ListClients(ctx, workspace)
 		return err == nil
-	}, 10*time.Second, 20*time.Millisecond)
+	}, 10*time.Second, 20*time.Millisecond, "the token was still refused after its rejection's TTL")
 	assert.Equal(t, 2, requestsWith(srv, token), "in between, the token was refused without a request")
 }
 
@@ -215,7 +215,7 @@ func TestUnverifiedTokenOneAtATime(t *testing.T) {
 			_, errs[i] = c.WithToken(gitscrumtest.DefaultToken).ListClients(context.Background(), workspace)
 		})
 	}
-	wg.Wait()
+	gitscrum.AwaitGroup(t, &wg, "the calls behind the probes did not end")
 	for _, err := range errs {
 		assert.NoError(t, err)
 	}
@@ -229,7 +229,7 @@ func TestUnverifiedTokenOneAtATime(t *testing.T) {
 	for i := range errs {
 		wg.Go(func() { _, errs[i] = c.ListClients(context.Background(), workspace) })
 	}
-	wg.Wait()
+	gitscrum.AwaitGroup(t, &wg, "the calls with the accepted token did not end")
 	for _, err := range errs {
 		assert.NoError(t, err)
 	}
@@ -251,7 +251,7 @@ func TestWaitForProbeEndsWithContext(t *testing.T) {
 		_, err := c.ListClients(probeCtx, workspace)
 		probeDone <- err
 	}()
-	require.Eventually(t, func() bool { return len(srv.Requests()) == 1 }, 10*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return len(srv.Requests()) == 1 }, 10*time.Second, time.Millisecond, "the probe did not reach GitScrum")
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -264,7 +264,7 @@ func TestWaitForProbeEndsWithContext(t *testing.T) {
 	assert.Len(t, srv.Requests(), 1)
 
 	cancelProbe()
-	require.ErrorIs(t, <-probeDone, context.Canceled, "the probe's caller gets its own cancellation at once")
+	require.ErrorIs(t, gitscrum.Receive(t, probeDone, "the probe's caller did not return"), context.Canceled, "the probe's caller gets its own cancellation at once")
 	srv.SetLatency(0)
 	_, err = c.ListClients(context.Background(), workspace)
 	require.NoError(t, err, "the next call waits for the probe's answer, then goes ahead with a token known good")
@@ -341,7 +341,10 @@ func TestRejectedTokenAfterUnknownAttempt(t *testing.T) {
 		switch {
 		case r.Method == http.MethodPut && puts.Add(1) == 1:
 			close(firstPut)
-			<-rejected
+			select {
+			case <-rejected:
+			case <-time.After(gitscrum.WaitBound):
+			}
 			w.WriteHeader(http.StatusServiceUnavailable)
 		case r.URL.Path == "/contact-companies/clients":
 			w.WriteHeader(http.StatusUnauthorized) // the token was revoked meanwhile
@@ -358,12 +361,12 @@ func TestRejectedTokenAfterUnknownAttempt(t *testing.T) {
 		_, err := c.UpdateClient(ctx, stored.UUID, gitscrum.UpdateClientRequest{CompanySlug: workspace, Phone: gitscrum.String("+1-555-0199")})
 		done <- err
 	}()
-	<-firstPut
+	gitscrum.Receive(t, firstPut, "the first PUT did not reach GitScrum")
 	_, err = c.ListClients(ctx, workspace)
 	assertClass(t, err, gitscrum.ErrUnauthorized)
 	close(rejected)
 
-	err = <-done
+	err = gitscrum.Receive(t, done, "the update did not end")
 	e := assertClass(t, err, gitscrum.ErrUnauthorized)
 	assert.Contains(t, e.Message, "rejected this token moments ago")
 	assert.True(t, e.MayHaveChanged(), "the first attempt, answered 503, may have been applied")

@@ -128,7 +128,7 @@ func TestCreateClientIfNewConcurrent(t *testing.T) {
 			_, errs[i] = cc.CreateClientIfNew(context.Background(), gitscrum.CreateClientRequest{CompanySlug: workspace, Name: name}, false)
 		}()
 	}
-	wg.Wait()
+	gitscrum.AwaitGroup(t, &wg, "the concurrent creates did not end")
 	created := 0
 	for _, err := range errs {
 		if err == nil {
@@ -156,7 +156,7 @@ func TestCreateClientIfNewWaitEndsWithContext(t *testing.T) {
 	req := gitscrum.CreateClientRequest{CompanySlug: workspace, Name: "Initech", Email: "tps@initech.example"}
 	first := make(chan error, 1)
 	go func() { _, err := c.CreateClientIfNew(context.Background(), req, false); first <- err }()
-	require.Eventually(t, func() bool { return len(srv.Requests()) > 0 }, 2*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return len(srv.Requests()) > 0 }, 2*time.Second, time.Millisecond, "the first create did not reach GitScrum")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
@@ -169,6 +169,6 @@ func TestCreateClientIfNewWaitEndsWithContext(t *testing.T) {
 	assert.False(t, e.MayHaveChanged())
 	assert.True(t, e.SafeToRetry())
 
-	require.NoError(t, <-first)
+	require.NoError(t, gitscrum.Receive(t, first, "the first create did not end"))
 	assert.Len(t, srv.Clients(workspace), 1, "the waiting create sent nothing")
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -446,3 +447,56 @@ func TestAmbiguousReadOnTheWire(t *testing.T) {
 }
 
 func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+// TestClientURIWithSlashes: a '/' in the workspace slug or in the client's name is
+// escaped by ClientURI, so the URI keeps its shape (scheme, slug, "clients", ref)
+// and each part decodes back whole.
+func TestClientURIWithSlashes(t *testing.T) {
+	for _, tc := range []struct{ slug, ref, want string }{
+		{"demo", "Smith/Jones", "gitscrum://demo/clients/Smith%2FJones"},
+		{"demo", "../../x", "gitscrum://demo/clients/..%2F..%2Fx"},
+		{"demo", "/", "gitscrum://demo/clients/%2F"},
+		{"a/b", "Acme Corp", "gitscrum://a%2Fb/clients/Acme%20Corp"},
+		{"../demo", "a/clients/b", "gitscrum://..%2Fdemo/clients/a%2Fclients%2Fb"},
+		{"demo", "100%/2", "gitscrum://demo/clients/100%25%2F2"},
+	} {
+		uri := tools.ClientURI(tc.slug, tc.ref)
+		assert.Equal(t, tc.want, uri, "%q %q", tc.slug, tc.ref)
+		rest, ok := strings.CutPrefix(uri, "gitscrum://")
+		require.True(t, ok, uri)
+		parts := strings.Split(rest, "/")
+		require.Len(t, parts, 3, "%s keeps its shape", uri)
+		assert.Equal(t, "clients", parts[1], uri)
+		slug, err := url.PathUnescape(parts[0])
+		require.NoError(t, err, uri)
+		ref, err := url.PathUnescape(parts[2])
+		require.NoError(t, err, uri)
+		assert.Equal(t, tc.slug, slug, uri)
+		assert.Equal(t, tc.ref, ref, uri)
+		assert.Equal(t, "gitscrum://"+parts[0]+"/clients", tools.ClientsURI(tc.slug))
+	}
+}
+
+// TestReadClientWithSlashes: the URI ClientURI makes for a client whose name holds a
+// '/' reads that client, and a workspace slug with a '/' is refused without a
+// request, rather than read as another workspace.
+func TestReadClientWithSlashes(t *testing.T) {
+	e := newEnv(t)
+	stored := e.emu.AddClients(gitscrumtest.DemoWorkspace, gitscrum.ClientCompany{Name: "Smith/Jones Partners"})[0]
+	res, err := readResource(t, e.mcp, tools.ClientURI(gitscrumtest.DemoWorkspace, "Smith/Jones Partners"))
+	require.NoError(t, err)
+	require.Len(t, res.Contents, 2)
+	var rec map[string]any
+	require.NoError(t, json.Unmarshal([]byte(res.Contents[0].(mcp.TextResourceContents).Text), &rec))
+	assert.Equal(t, stored.UUID, rec["uuid"])
+	assert.Equal(t, "Smith/Jones Partners", rec["name"])
+
+	e.emu.AddClients("demo/x", gitscrum.ClientCompany{Name: "Acme Corp"})
+	for _, slug := range []string{"demo/x", "../demo", "demo/"} {
+		e.emu.ResetRequests()
+		_, err := readResource(t, e.mcp, tools.ClientURI(slug, "Acme Corp"))
+		require.Error(t, err, slug)
+		assert.Contains(t, err.Error(), "company_slug", "%q: refused as an invalid slug", slug)
+		assert.Empty(t, e.emu.Requests(), "%q: nothing sent", slug)
+	}
+}

@@ -74,7 +74,7 @@ func TestConcurrentUse(t *testing.T) {
 			_ = e.srv.Requests()
 		})
 	}
-	wg.Wait()
+	awaitGroup(t, &wg, "the concurrent requests did not end")
 	close(errs)
 	for err := range errs {
 		t.Error(err)
