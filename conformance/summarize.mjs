@@ -47,10 +47,12 @@ for (const entry of readdirSync(dir).sort()) {
     continue;
   }
   for (const c of checks) {
-    const line = `${scenario}: ${c.id} ${c.status}${c.errorMessage ? ' — ' + c.errorMessage.slice(0, 200) : ''}`;
-    if (c.status === 'SUCCESS' || c.status === 'SKIPPED' || c.status === 'INFO') rows.passed.push(line);
-    else if (fixtureProbe(c)) rows.na.push(line);
-    else rows.failed.push(line);
+    const msg = c.errorMessage ? ' — ' + c.errorMessage.slice(0, 200) : '';
+    if (c.status === 'SUCCESS' || c.status === 'SKIPPED' || c.status === 'INFO') rows.passed.push(`${scenario}: ${c.id} ${c.status}${msg}`);
+    // The suite's own status word (FAILURE) is left out of a probe set aside: beside
+    // "0 failed" it would read as a failure this summary forgot to count.
+    else if (fixtureProbe(c)) rows.na.push(`${scenario}: ${c.id}${msg}`);
+    else rows.failed.push(`${scenario}: ${c.id} ${c.status}${msg}`);
   }
 }
 for (const s of APPLICABLE) {
@@ -58,7 +60,10 @@ for (const s of APPLICABLE) {
 }
 console.log(`== conformance (2026-07-28 requirement set), applicable scenarios: ${[...APPLICABLE].join(', ')}`);
 for (const l of rows.failed) console.log('FAIL ' + l);
-for (const l of rows.na) console.log('n/a  ' + l);
+if (rows.na.length > 0) {
+  console.log(`set aside, not counted: ${rows.na.length} probes of the suite's fixture server inside applicable scenarios (the suite marks them failed; no server but its own can pass them):`);
+  for (const l of rows.na) console.log('  - ' + l);
+}
 console.log(`not applicable (fixture or extension scenarios): ${naScenarios.join(', ')}`);
-console.log(`${rows.passed.length} passed, ${rows.failed.length} failed, ${rows.na.length} fixture probes not applicable`);
+console.log(`result: ${rows.passed.length} passed, ${rows.failed.length} failed, of the checks that apply to gitscrum-mcp; ${rows.na.length} fixture probes set aside`);
 process.exit(rows.failed.length > 0 ? 1 : 0);

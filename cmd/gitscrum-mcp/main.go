@@ -92,17 +92,14 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (upstrea
 	cfg.RegisterFlags(fs)
 	o.RegisterFlags(fs, "offer only list_clients and get_client")
 	fs.StringVar(&o.httpAddr, "http", "", "serve streamable HTTP at ADDR (e.g. 127.0.0.1:8080) on /mcp instead of stdio")
-	fs.BoolVar(&o.noMetrics, "no-metrics", false, "with --http: do not serve Prometheus metrics at "+metrics.Path)
-	fs.BoolVar(&o.version, "version", false, "print the version and exit")
-	fs.DurationVar(&o.grace, "shutdown-timeout", o.grace, "on SIGINT/SIGTERM, how long calls in flight may take to finish")
+	settings.BoolVar(fs, &o.noMetrics, "no-metrics", "with --http: do not serve Prometheus metrics at "+metrics.Path)
+	settings.BoolVar(fs, &o.version, "version", "print the version and exit")
+	settings.WaitVar(fs, &o.grace, "shutdown-timeout", "on SIGINT/SIGTERM, how long calls in flight may take to finish, a `duration`")
 	if err := fs.Parse(args); err != nil {
 		return cfg, o, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if o.grace < 0 {
-		return cfg, o, errors.New("--shutdown-timeout must not be negative")
 	}
 	return cfg, o, nil
 }
@@ -122,6 +119,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 0
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.LogLevel}))
+
+	// Listen first: a port in use is the commonest failure to start, and it is
+	// then the one line logged, before anything reads as started.
+	var ln net.Listener
+	if o.httpAddr != "" {
+		if ln, err = net.Listen("tcp", o.httpAddr); err != nil {
+			logger.Error("gitscrum-mcp cannot start", "err", fmt.Errorf("listen on %s: %w", o.httpAddr, err))
+			return 1
+		}
+		defer ln.Close() // closed by the server once it serves; this covers the failures before
+	}
 
 	m := newMetrics(o)
 	var clientOpts []gitscrum.Option
@@ -167,7 +175,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		logger.Info("serving MCP over stdio", "version", gitscrum.Version, "read_only", o.ReadOnly, "company_slug", up.CompanySlug)
 		err = tools.RunStdio(ctx, srv, stdin, stdout, o.grace, logger)
 	} else {
-		err = serveHTTP(ctx, o, cfg, up, srv, m, logger)
+		err = serveHTTP(ctx, o, cfg, ln, up, srv, m, logger)
 	}
 	if err != nil {
 		logger.Error("stopped", "err", err)
@@ -177,13 +185,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return 0
 }
 
-// serveHTTP listens on the --http address and serves until ctx is done, then
-// drains the requests in flight within --shutdown-timeout.
-func serveHTTP(ctx context.Context, o options, cfg upstream.Config, up *upstream.Upstream, srv *server.MCPServer, m *metrics.Metrics, logger *slog.Logger) error {
-	ln, err := net.Listen("tcp", o.httpAddr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", o.httpAddr, err)
-	}
+// serveHTTP serves on ln, the --http address, until ctx is done, then drains the
+// requests in flight within --shutdown-timeout.
+func serveHTTP(ctx context.Context, o options, cfg upstream.Config, ln net.Listener, up *upstream.Upstream, srv *server.MCPServer, m *metrics.Metrics, logger *slog.Logger) error {
 	loopback := tools.IsLoopbackAddr(ln.Addr())
 	h := tools.NewHTTPHandler(srv, tools.HTTPOptions{Client: up.Client, Loopback: loopback, Sandbox: cfg.Sandbox, Logger: logger, Version: gitscrum.Version})
 	h = m.Wrap(h, "mcp", tools.MCPPath, tools.ReadOnlyPath)

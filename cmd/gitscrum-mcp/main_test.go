@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -170,6 +171,13 @@ func TestBadUsage(t *testing.T) {
 		{args: []string{"extra"}, want: `unexpected argument "extra"`},
 		{env: []string{"GITSCRUM_READ_ONLY=perhaps"}, want: "GITSCRUM_READ_ONLY"},
 		{env: []string{"GITSCRUM_TIMEOUT=soon"}, want: "GITSCRUM_TIMEOUT"},
+		// A flag refuses what its environment variable refuses (internal/settings).
+		{args: []string{"--sandbox", "--timeout=0"}, want: `invalid value "0" for flag -timeout: want a duration above 0`},
+		{args: []string{"--sandbox", "--timeout=-1s"}, want: `invalid value "-1s" for flag -timeout`},
+		{env: []string{"GITSCRUM_TIMEOUT=0"}, args: []string{"--sandbox"}, want: `GITSCRUM_TIMEOUT="0": want a duration above 0`},
+		{args: []string{"--sandbox", "--cache-ttl=-1s"}, want: `invalid value "-1s" for flag -cache-ttl`},
+		{args: []string{"--sandbox", "--shutdown-timeout=-1s"}, want: `invalid value "-1s" for flag -shutdown-timeout`},
+		{args: []string{"--sandbox=maybe"}, want: `invalid boolean value "maybe" for -sandbox`},
 	} {
 		cmd := exec.Command(bin, tc.args...)
 		cmd.Env = baseEnv(tc.env...)
@@ -181,6 +189,28 @@ func TestBadUsage(t *testing.T) {
 		assert.Equal(t, 2, exit.ExitCode())
 		assert.Contains(t, stderr.String(), tc.want)
 	}
+}
+
+// TestPortInUse: an --http address already taken is one error line and exit 1,
+// with nothing logged before it as if the server had started.
+func TestPortInUse(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer busy.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--sandbox", "--http", busy.Addr().String())
+	cmd.Env = baseEnv()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "exits non-zero: %s", stderr.String())
+	assert.Equal(t, 1, exit.ExitCode())
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	require.Len(t, lines, 1, "one line:\n%s", stderr.String())
+	assert.Contains(t, lines[0], `level=ERROR msg="gitscrum-mcp cannot start"`)
+	assert.Contains(t, lines[0], "address already in use")
 }
 
 // TestStdioSandbox: the README's main command, driven by a real MCP client over

@@ -32,6 +32,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/settings"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 )
 
@@ -57,9 +58,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8090", "address to listen on (port 0 picks a free one)")
 	fs.StringVar(&cfg.token, "token", gitscrumtest.DefaultToken, "bearer token the sandbox accepts")
-	fs.IntVar(&cfg.pageSize, "page-size", 0, "clients per list page; 0 lists every client without meta")
-	fs.DurationVar(&cfg.latency, "latency", 0, "delay added before every answer, e.g. 200ms")
-	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
+	settings.CountVar(fs, &cfg.pageSize, "page-size", "`n` clients per list page; 0 lists every client without meta")
+	settings.WaitVar(fs, &cfg.latency, "latency", "delay added before every answer, a `duration` like 200ms")
+	settings.BoolVar(fs, &cfg.version, "version", "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -68,10 +69,6 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	case cfg.token == "":
 		return cfg, errors.New("--token must not be empty")
-	case cfg.pageSize < 0:
-		return cfg, errors.New("--page-size must not be negative")
-	case cfg.latency < 0:
-		return cfg, errors.New("--latency must not be negative")
 	}
 	return cfg, nil
 }

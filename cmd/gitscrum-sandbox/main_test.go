@@ -161,8 +161,12 @@ func TestRunRefusesBadUsage(t *testing.T) {
 		want string
 	}{
 		{"empty token", []string{"--token", ""}, 2, "--token must not be empty"},
-		{"negative page size", []string{"--page-size", "-1"}, 2, "--page-size"},
+		{"negative page size", []string{"--page-size", "-1"}, 2, `invalid value "-1" for flag -page-size: want a whole number from 0`},
 		{"bad latency", []string{"--latency", "soon"}, 2, "invalid value"},
+		{"negative latency", []string{"--latency=-1ms"}, 2, `invalid value "-1ms" for flag -latency: want a duration from 0`},
+		{"latency over a day", []string{"--latency=25h"}, 2, `invalid value "25h" for flag -latency`},
+		{"version maybe", []string{"--version=maybe"}, 2, `invalid boolean value "maybe" for -version: want 1 or 0`},
+		{"version yes", []string{"--version=yes"}, 0, ""},
 		{"unknown flag", []string{"--nope"}, 2, "not defined"},
 		{"extra argument", []string{"serve"}, 2, "unexpected argument"},
 		{"help", []string{"-h"}, 0, "-page-size"},

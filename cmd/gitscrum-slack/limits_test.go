@@ -17,6 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 )
 
 // gatedEmulator serves the emulator with demo data behind a gate: while closed,
@@ -166,4 +168,49 @@ func TestLogLevelFromEnv(t *testing.T) {
 	assert.Equal(t, 2, run(context.Background(), []string{"--sandbox"},
 		env(map[string]string{"SLACK_SIGNING_SECRET": testSecret, "GITSCRUM_LOG_LEVEL": "loud"}), io.Discard, &errOut))
 	assert.Contains(t, errOut.String(), `GITSCRUM_LOG_LEVEL="loud": want debug, info, warn or error`)
+}
+
+// TestSlackHTTPLimits: the server's limits, as the running binary applies them. A
+// command held by a slow GitScrum is answered (acknowledged) after the bot's inline
+// budget, not cut by the write timeout; headers over the bound get 431; a client
+// that never finishes its headers is disconnected after the header timeout.
+func TestSlackHTTPLimits(t *testing.T) {
+	g := newGatedEmulator(t)
+	addr, logs := serveInProcess(t, map[string]string{
+		"SLACK_SIGNING_SECRET": testSecret, "GITSCRUM_TOKEN": gitscrumtest.DefaultToken,
+		"GITSCRUM_API_URL": g.url, "GITSCRUM_COMPANY_SLUG": gitscrumtest.DemoWorkspace,
+	})
+
+	// A client that stops in the middle of its headers, started first: its clock
+	// runs while the rest of the test does.
+	slow, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer slow.Close()
+	slowSince := time.Now()
+	_, err = io.WriteString(slow, "POST /slack/commands HTTP/1.1\r\nHost: x\r\n")
+	require.NoError(t, err)
+
+	start := time.Now()
+	resp, err := http.DefaultClient.Do(signed(t, addr, "list", "U0READER1"))
+	require.NoError(t, err, "the acknowledgement after the inline budget is written, not cut: %s", logs.String())
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+	assert.NotEmpty(t, body)
+	assert.GreaterOrEqual(t, time.Since(start), slackbot.DefaultInlineBudget, "the command was held past the inline budget")
+	g.release()
+
+	big, err := http.NewRequest(http.MethodGet, "http://"+addr+"/healthz", nil)
+	require.NoError(t, err)
+	big.Header.Set("X-Padding", strings.Repeat("a", httpserver.MaxHeaderBytes+8<<10))
+	resp, err = http.DefaultClient.Do(big)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode, "headers over %d bytes", httpserver.MaxHeaderBytes)
+
+	require.NoError(t, slow.SetReadDeadline(slowSince.Add(httpserver.ReadHeaderTimeout+5*time.Second)))
+	n, err := slow.Read(make([]byte, 1))
+	assert.Zero(t, n)
+	require.ErrorIs(t, err, io.EOF, "the server closed the connection of unfinished headers (not the test's deadline)")
+	assert.GreaterOrEqual(t, time.Since(slowSince), httpserver.ReadHeaderTimeout-time.Second, "closed by the header timeout")
 }

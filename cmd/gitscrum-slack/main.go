@@ -1,6 +1,8 @@
-// Command gitscrum-slack serves the /gitscrum Slack slash command: over HTTP
-// (endpoint /slack/commands, verified with SLACK_SIGNING_SECRET) or over Socket Mode
-// (SLACK_APP_TOKEN and SLACK_BOT_TOKEN, or --socket-mode).
+// Command gitscrum-slack serves the GitScrum Slack app: the /gitscrum slash command,
+// its events (mentions, direct messages, App Home) and its interactivity (buttons,
+// modals, the client picker). It serves them over HTTP (endpoints /slack/commands,
+// /slack/events and /slack/interactivity, verified with SLACK_SIGNING_SECRET) or
+// over Socket Mode (SLACK_APP_TOKEN and SLACK_BOT_TOKEN, or --socket-mode).
 //
 //	gitscrum-slack --sandbox                         # HTTP on :8080, demo data
 //	gitscrum-slack manifest --url https://bot.example # the Slack app manifest
@@ -92,12 +94,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := serve(ctx, cfg, logger); err != nil {
+	err = serve(ctx, cfg, logger)
+	var failed *startError
+	switch {
+	case errors.As(err, &failed):
+		logger.Error("gitscrum-slack cannot start", "error", failed.err)
+		return 1
+	case err != nil:
 		logger.Error("gitscrum-slack stopped", "error", err)
 		return 1
 	}
+	logger.Info("gitscrum-slack stopped")
 	return 0
 }
+
+// startError is a failure before serving began (the listener, GitScrum, the bot):
+// nothing was served, so it is logged as one error, without "starting" or "stopped".
+type startError struct{ err error }
+
+func (e *startError) Error() string { return e.err.Error() }
+func (e *startError) Unwrap() error { return e.err }
 
 // parseConfig reads the environment, then the flags, which win.
 func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -119,25 +135,29 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		appToken:      strings.TrimSpace(getenv(envAppToken)),
 		botToken:      strings.TrimSpace(getenv(envBotToken)),
 		apiURL:        envOr(getenv, slackbot.EnvAPIURL, slackbot.DefaultAPIURL),
+		drainTimeout:  25 * time.Second,
 	}
 	fs := flag.NewFlagSet("gitscrum-slack", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg.upstream.RegisterFlags(fs)
-	fs.StringVar(&cfg.addr, "addr", ":8080", "HTTP mode: address to listen on for /slack/commands, /healthz and "+metrics.Path)
-	fs.BoolVar(&cfg.noMetrics, "no-metrics", false, "HTTP mode: do not serve Prometheus metrics at "+metrics.Path+" (Socket Mode has none)")
-	fs.BoolVar(&cfg.socketMode, "socket-mode", false, "use Socket Mode (needs "+envAppToken+"); the default when "+envAppToken+" and "+envBotToken+" are both set")
+	fs.StringVar(&cfg.addr, "addr", ":8080", "HTTP mode: address to listen on for "+strings.Join([]string{slackbot.CommandsPath,
+		slackbot.EventsPath, slackbot.InteractivityPath, slackbot.HealthPath, metrics.Path}, ", "))
+	settings.BoolVar(fs, &cfg.noMetrics, "no-metrics", "HTTP mode: do not serve Prometheus metrics at "+metrics.Path+" (Socket Mode has none)")
+	settings.BoolVar(fs, &cfg.socketMode, "socket-mode", "use Socket Mode (needs "+envAppToken+"); the default when "+envAppToken+" and "+envBotToken+" are both set")
 	fs.StringVar(&cfg.writeUsers, "write-users", cfg.writeUsers, "Slack user IDs allowed to create and update clients, comma-separated (env "+slackbot.EnvWriteUsers+")")
 	fs.StringVar(&cfg.command, "command", cfg.command, "the slash command this app answers; requests for another are refused (env "+slackbot.EnvCommand+")")
 	fs.StringVar(&cfg.apiURL, "slack-api-url", cfg.apiURL, "Slack Web API base URL, for every Slack client of the bot (env "+slackbot.EnvAPIURL+")")
 	fs.StringVar(&cfg.responseURLs, "response-url-prefixes", cfg.responseURLs, "comma-separated URL prefixes a command's response_url must start with to be posted to (env "+slackbot.EnvResponseURLPrefixes+")")
 	cfg.RegisterFlags(fs, "refuse creates and updates for everyone")
-	fs.DurationVar(&cfg.drainTimeout, "drain-timeout", 25*time.Second, "on SIGINT/SIGTERM, how long to let commands in flight finish")
-	fs.BoolVar(&cfg.version, "version", false, "print the version and exit")
+	settings.WaitVar(fs, &cfg.drainTimeout, "drain-timeout", "on SIGINT/SIGTERM, how long to let commands in flight finish, a `duration`")
+	settings.BoolVar(fs, &cfg.version, "version", "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), `Usage: gitscrum-slack [flags]
        gitscrum-slack manifest [--url https://host]
 
-Serves the /gitscrum Slack slash command.
+Serves the GitScrum Slack app: the /gitscrum slash command, events (mentions,
+direct messages, App Home) and interactivity (buttons, modals, the client picker),
+over HTTP or Socket Mode. manifest prints the app's manifest for api.slack.com.
 
 Environment:
   GITSCRUM_TOKEN         GitScrum API token (not needed with --sandbox)
@@ -203,15 +223,25 @@ func envOr(getenv func(string) string, name, def string) string {
 	return def
 }
 
-// serve runs the bot until ctx is done, then drains it.
+// serve runs the bot until ctx is done, then drains it. A failure before serving
+// began is a *startError.
 func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	writers, err := slackbot.ParseWriteUsers(cfg.writeUsers)
 	if err != nil {
-		return err
+		return &startError{err}
 	}
 	responseURLs, err := slackbot.ParseResponseURLPrefixes(cfg.responseURLs)
 	if err != nil {
-		return err
+		return &startError{err}
+	}
+	// Listen first: a port in use is the commonest failure to start, and nothing
+	// else should be built (or logged as started) before it is known.
+	var ln net.Listener
+	if !cfg.socketMode {
+		if ln, err = net.Listen("tcp", cfg.addr); err != nil {
+			return &startError{fmt.Errorf("listen on %s: %w", cfg.addr, err)}
+		}
+		defer ln.Close() // closed by the server once it serves; this covers the failures before
 	}
 	m := newMetrics(cfg)
 	var clientOpts []gitscrum.Option
@@ -220,7 +250,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 	up, err := cfg.upstream.Open(logger, clientOpts...)
 	if err != nil {
-		return fmt.Errorf("gitscrum: %w", err)
+		return &startError{fmt.Errorf("gitscrum: %w", err)}
 	}
 	defer up.Close()
 	if up.CompanySlug == "" {
@@ -240,7 +270,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 		OnOutcome:           observeCommands(m),
 	})
 	if err != nil {
-		return err
+		return &startError{err}
 	}
 	logger.Info("gitscrum-slack starting", "version", gitscrum.Version, "mode", modeName(cfg.socketMode),
 		"workspace", up.CompanySlug, "read_only", cfg.ReadOnly, "write_users", len(writers), "sandbox", up.Sandbox != nil,
@@ -255,7 +285,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if cfg.socketMode {
 		err = serveSocket(ctx, cfg, bot, logger)
 	} else {
-		err = serveHTTP(ctx, cfg, bot, m, logger)
+		err = serveHTTP(ctx, cfg, ln, bot, m, logger)
 	}
 	deadline := time.Now().Add(cfg.drainTimeout)
 	select {
@@ -268,7 +298,6 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if cerr := bot.Close(drainCtx); cerr != nil {
 		logger.Warn("some commands in flight were cut short", "error", cerr)
 	}
-	logger.Info("gitscrum-slack stopped")
 	return err
 }
 
@@ -282,14 +311,10 @@ func modeName(socket bool) string {
 // listening, when set, is told the HTTP address once the server listens (tests).
 var listening func(addr string)
 
-// serveHTTP serves the bot's handler, and the metrics beside it, until ctx is done,
-// then stops taking requests and lets those in flight finish within the drain
-// timeout.
-func serveHTTP(ctx context.Context, cfg config, bot *slackbot.Bot, m *metrics.Metrics, logger *slog.Logger) error {
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
-	}
+// serveHTTP serves the bot's handler, and the metrics beside it, on ln until ctx is
+// done, then stops taking requests and lets those in flight finish within the
+// drain timeout.
+func serveHTTP(ctx context.Context, cfg config, ln net.Listener, bot *slackbot.Bot, m *metrics.Metrics, logger *slog.Logger) error {
 	h := m.Wrap(bot.Handler(), "slack", slackbot.CommandsPath, slackbot.EventsPath, slackbot.InteractivityPath)
 	h = httpserver.Guard{
 		MaxInFlight: cfg.MaxInFlight,
@@ -336,6 +361,10 @@ func runManifest(args []string, getenv func(string) string, stdout, stderr io.Wr
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "gitscrum-slack manifest: unexpected argument %q (it takes only flags)\n", fs.Arg(0))
 		return 2
 	}
 	if err := slackbot.CheckCommand(*command); err != nil {

@@ -239,14 +239,3 @@ func TestSlackOutcomes(t *testing.T) {
 		assert.Contains(t, rec.Body.String(), fmt.Sprintf(`gitscrum_bridge_calls_total{adapter="slack",name="show",outcome=%q} %d`, r, n))
 	}
 }
-
-// TestSlackHTTPLimits: the server outlasts the inline budget, after which the bot
-// acknowledges and answers later.
-func TestSlackHTTPLimits(t *testing.T) {
-	l := httpLimits()
-	assert.Greater(t, l.WriteTimeout, slackbot.DefaultInlineBudget)
-	assert.Positive(t, l.ReadHeaderTimeout)
-	assert.Positive(t, l.ReadTimeout)
-	assert.Positive(t, l.IdleTimeout)
-	assert.Positive(t, l.MaxHeaderBytes)
-}

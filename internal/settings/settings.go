@@ -2,15 +2,14 @@
 // connection (internal/upstream), from the environment and then from flags (a
 // flag wins over the env), with one meaning everywhere: the log level, the
 // read-only switch, and the bounds of an HTTP listener (requests in flight, open
-// connections).
+// connections). Its parsers and flag helpers are the one place every binary reads
+// a switch, a duration or a bound, from the environment and from flags alike, so
+// both accept and refuse the same values.
 package settings
 
 import (
 	"flag"
-	"fmt"
 	"log/slog"
-	"strconv"
-	"strings"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 )
@@ -40,23 +39,14 @@ type Settings struct {
 // FromEnv returns the settings the environment gives, with defaults.
 func FromEnv(getenv func(string) string) (Settings, error) {
 	s := Settings{LogLevel: slog.LevelInfo, MaxInFlight: httpserver.DefaultMaxInFlight, MaxConns: httpserver.DefaultMaxConns}
-	var err error
-	if v := getenv(EnvLogLevel); strings.TrimSpace(v) != "" {
-		if s.LogLevel, err = ParseLevel(v); err != nil {
-			return s, fmt.Errorf("%s=%q: %w", EnvLogLevel, v, err)
-		}
-	}
-	if s.ReadOnly, err = ParseBool(getenv(EnvReadOnly)); err != nil {
-		return s, fmt.Errorf("%s=%q: %w", EnvReadOnly, getenv(EnvReadOnly), err)
-	}
-	for _, b := range []struct {
-		name string
-		dst  *int
-	}{{EnvMaxInFlight, &s.MaxInFlight}, {EnvMaxConns, &s.MaxConns}} {
-		if v := getenv(b.name); strings.TrimSpace(v) != "" {
-			if *b.dst, err = parseBound(v); err != nil {
-				return s, fmt.Errorf("%s=%q: %w", b.name, v, err)
-			}
+	for _, err := range []error{
+		FromEnvVar(getenv, EnvLogLevel, &s.LogLevel, ParseLevel),
+		FromEnvVar(getenv, EnvReadOnly, &s.ReadOnly, ParseBool),
+		FromEnvVar(getenv, EnvMaxInFlight, &s.MaxInFlight, ParseBound),
+		FromEnvVar(getenv, EnvMaxConns, &s.MaxConns, ParseBound),
+	} {
+		if err != nil {
+			return s, err
 		}
 	}
 	return s, nil
@@ -67,94 +57,9 @@ func FromEnv(getenv func(string) string) (Settings, error) {
 // readOnly says what read-only means in this binary, for the flag's help.
 func (s *Settings) RegisterFlags(fs *flag.FlagSet, readOnly string) {
 	fs.Var((*levelValue)(&s.LogLevel), "log-level", "log `level`: debug, info (the default), warn or error; logs go to stderr (env "+EnvLogLevel+")")
-	fs.Var((*boolValue)(&s.ReadOnly), "read-only", readOnly+" (env "+EnvReadOnly+"=1)")
-	fs.Var((*boundValue)(&s.MaxInFlight), "max-in-flight",
+	BoolVar(fs, &s.ReadOnly, "read-only", readOnly+" (env "+EnvReadOnly+"=1)")
+	BoundVar(fs, &s.MaxInFlight, "max-in-flight",
 		"HTTP: serve at most `n` requests at once; more wait briefly, then get 503 with Retry-After (env "+EnvMaxInFlight+")")
-	fs.Var((*boundValue)(&s.MaxConns), "max-conns",
+	BoundVar(fs, &s.MaxConns, "max-conns",
 		"HTTP: keep at most `n` connections open at once; more wait to be accepted (env "+EnvMaxConns+")")
-}
-
-// ParseBool reads a yes/no setting: "1", "true", "yes", "on" are yes and "0",
-// "false", "no", "off" and "" are no, in any case and with spaces around;
-// anything else is an error.
-func ParseBool(v string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "", "0", "false", "no", "off":
-		return false, nil
-	case "1", "true", "yes", "on":
-		return true, nil
-	}
-	return false, fmt.Errorf("want 1 or 0 (or true/false, yes/no, on/off)")
-}
-
-// ParseLevel reads a log level: debug, info, warn or error, in any case.
-func ParseLevel(v string) (slog.Level, error) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "debug":
-		return slog.LevelDebug, nil
-	case "info":
-		return slog.LevelInfo, nil
-	case "warn", "warning":
-		return slog.LevelWarn, nil
-	case "error":
-		return slog.LevelError, nil
-	}
-	return slog.LevelInfo, fmt.Errorf("want debug, info, warn or error")
-}
-
-// maxBound keeps a bound within what a process can hold open.
-const maxBound = 1 << 20
-
-// parseBound reads a listener bound: a whole number from 1 to 1048576.
-func parseBound(v string) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(v))
-	if err != nil || n < 1 || n > maxBound {
-		return 0, fmt.Errorf("want a whole number from 1 to %d", maxBound)
-	}
-	return n, nil
-}
-
-// levelValue is a slog.Level as a flag.
-type levelValue slog.Level
-
-func (l *levelValue) String() string { return strings.ToLower(slog.Level(*l).String()) }
-
-func (l *levelValue) Set(v string) error {
-	lvl, err := ParseLevel(v)
-	if err != nil {
-		return err
-	}
-	*l = levelValue(lvl)
-	return nil
-}
-
-// boolValue is a bool flag that reads values as [ParseBool] does.
-type boolValue bool
-
-func (b *boolValue) String() string { return strconv.FormatBool(bool(*b)) }
-
-func (b *boolValue) Set(v string) error {
-	x, err := ParseBool(v)
-	if err != nil {
-		return err
-	}
-	*b = boolValue(x)
-	return nil
-}
-
-// IsBoolFlag lets --read-only stand alone, meaning --read-only=1.
-func (b *boolValue) IsBoolFlag() bool { return true }
-
-// boundValue is a listener bound as a flag.
-type boundValue int
-
-func (b *boundValue) String() string { return strconv.Itoa(int(*b)) }
-
-func (b *boundValue) Set(v string) error {
-	n, err := parseBound(v)
-	if err != nil {
-		return err
-	}
-	*b = boundValue(n)
-	return nil
 }

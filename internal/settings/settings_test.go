@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"flag"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -127,4 +129,114 @@ func FuzzParseBool(f *testing.F) {
 			require.Error(t, err)
 		}
 	})
+}
+
+// TestParsers: each parser's accepted and refused values, at their edges.
+func TestParsers(t *testing.T) {
+	type result struct {
+		v   any
+		err string
+	}
+	of := func(v any, err error) result {
+		if err != nil {
+			return result{err: err.Error()}
+		}
+		return result{v: v}
+	}
+	const (
+		timeoutErr = "want a duration above 0 and at most 24h, like 15s"
+		waitErr    = "want a duration from 0 to 24h, like 30s"
+		boundErr   = "want a whole number from 1 to 1048576"
+		countErr   = "want a whole number from 0 to 1048576"
+	)
+	for _, tc := range []struct {
+		in                          string
+		timeout, wait, bound, count result
+	}{
+		{in: "0", timeout: result{err: timeoutErr}, wait: result{v: time.Duration(0)}, bound: result{err: boundErr}, count: result{v: 0}},
+		{in: " 15s ", timeout: result{v: 15 * time.Second}, wait: result{v: 15 * time.Second}, bound: result{err: boundErr}, count: result{err: countErr}},
+		{in: "1ns", timeout: result{v: time.Nanosecond}, wait: result{v: time.Nanosecond}, bound: result{err: boundErr}, count: result{err: countErr}},
+		{in: "-1s", timeout: result{err: timeoutErr}, wait: result{err: waitErr}, bound: result{err: boundErr}, count: result{err: countErr}},
+		{in: "24h", timeout: result{v: 24 * time.Hour}, wait: result{v: 24 * time.Hour}, bound: result{err: boundErr}, count: result{err: countErr}},
+		{in: "24h0m1s", timeout: result{err: timeoutErr}, wait: result{err: waitErr}, bound: result{err: boundErr}, count: result{err: countErr}},
+		{in: "soon", timeout: result{err: timeoutErr}, wait: result{err: waitErr}, bound: result{err: boundErr}, count: result{err: countErr}},
+		{in: "", timeout: result{err: timeoutErr}, wait: result{err: waitErr}, bound: result{err: boundErr}, count: result{err: countErr}},
+		{in: "1", timeout: result{err: timeoutErr}, wait: result{err: waitErr}, bound: result{v: 1}, count: result{v: 1}},
+		{in: "-1", timeout: result{err: timeoutErr}, wait: result{err: waitErr}, bound: result{err: boundErr}, count: result{err: countErr}},
+		{in: "1048576", timeout: result{err: timeoutErr}, wait: result{err: waitErr}, bound: result{v: 1 << 20}, count: result{v: 1 << 20}},
+		{in: "1048577", timeout: result{err: timeoutErr}, wait: result{err: waitErr}, bound: result{err: boundErr}, count: result{err: countErr}},
+	} {
+		assert.Equal(t, tc.timeout, of(settings.ParseTimeout(tc.in)), "ParseTimeout(%q)", tc.in)
+		assert.Equal(t, tc.wait, of(settings.ParseWait(tc.in)), "ParseWait(%q)", tc.in)
+		assert.Equal(t, tc.bound, of(settings.ParseBound(tc.in)), "ParseBound(%q)", tc.in)
+		assert.Equal(t, tc.count, of(settings.ParseCount(tc.in)), "ParseCount(%q)", tc.in)
+	}
+}
+
+// TestFlagHelpers: each helper reads its flag with the parser of the environment
+// (FromEnvVar), so a value is accepted or refused alike, with the same words.
+func TestFlagHelpers(t *testing.T) {
+	var (
+		sw      bool
+		timeout = 15 * time.Second
+		wait    = 30 * time.Second
+		bound   = 64
+		count   = 0
+	)
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(&bytes.Buffer{})
+	settings.BoolVar(fs, &sw, "switch", "a switch")
+	settings.TimeoutVar(fs, &timeout, "timeout", "a `duration`")
+	settings.WaitVar(fs, &wait, "wait", "a `duration`")
+	settings.BoundVar(fs, &bound, "bound", "`n`")
+	settings.CountVar(fs, &count, "count", "`n`")
+	parsers := map[string]func(string) (any, error){
+		"switch":  func(v string) (any, error) { return settings.ParseBool(v) },
+		"timeout": func(v string) (any, error) { return settings.ParseTimeout(v) },
+		"wait":    func(v string) (any, error) { return settings.ParseWait(v) },
+		"bound":   func(v string) (any, error) { return settings.ParseBound(v) },
+		"count":   func(v string) (any, error) { return settings.ParseCount(v) },
+	}
+	values := map[string]any{"switch": &sw, "timeout": &timeout, "wait": &wait, "bound": &bound, "count": &count}
+	for name, parse := range parsers {
+		for _, v := range []string{"0", "1", "-1", "yes", "15s", "-1s", "25h", "1048577"} {
+			want, wantErr := parse(v)
+			envErr := settings.FromEnvVar(env(map[string]string{"X": v}), "X", new(any), func(s string) (any, error) { return parse(s) })
+			err := fs.Set(name, v)
+			if wantErr != nil {
+				require.Error(t, err, "--%s=%s", name, v)
+				require.Error(t, envErr, "X=%s", v)
+				assert.Contains(t, err.Error(), wantErr.Error())
+				assert.Equal(t, `X="`+v+`": `+wantErr.Error(), envErr.Error())
+				continue
+			}
+			require.NoError(t, err, "--%s=%s", name, v)
+			require.NoError(t, envErr)
+			got := reflect.ValueOf(values[name]).Elem().Interface()
+			assert.Equal(t, want, got, "--%s=%s", name, v)
+		}
+	}
+	require.NoError(t, fs.Parse([]string{"--switch"}))
+	assert.True(t, sw, "a switch stands alone")
+
+	var help bytes.Buffer
+	fs.SetOutput(&help)
+	fs.PrintDefaults()
+	for _, want := range []string{"-timeout duration", "-wait duration", "-bound n", "-count n"} {
+		assert.Contains(t, help.String(), want)
+	}
+	assert.NotContains(t, help.String(), "-switch value")
+}
+
+// TestFromEnvVar: blank keeps the default; a value is parsed, and a refusal names
+// the variable and its value.
+func TestFromEnvVar(t *testing.T) {
+	d := 15 * time.Second
+	require.NoError(t, settings.FromEnvVar(env(map[string]string{"T": "  "}), "T", &d, settings.ParseTimeout))
+	assert.Equal(t, 15*time.Second, d)
+	require.NoError(t, settings.FromEnvVar(env(map[string]string{"T": "2s"}), "T", &d, settings.ParseTimeout))
+	assert.Equal(t, 2*time.Second, d)
+	err := settings.FromEnvVar(env(map[string]string{"T": "0"}), "T", &d, settings.ParseTimeout)
+	assert.EqualError(t, err, `T="0": want a duration above 0 and at most 24h, like 15s`)
+	assert.Equal(t, 2*time.Second, d, "a refused value changes nothing")
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/settings"
 )
 
 // Environment variables read by [Config.FromEnv].
@@ -54,19 +55,11 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		Timeout:     15 * time.Second,
 		CacheTTL:    gitscrum.DefaultCacheTTL,
 	}
-	if v := getenv(EnvTimeout); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return c, fmt.Errorf("%s=%q is not a positive duration like 15s", EnvTimeout, v)
-		}
-		c.Timeout = d
+	if err := settings.FromEnvVar(getenv, EnvTimeout, &c.Timeout, settings.ParseTimeout); err != nil {
+		return c, err
 	}
-	if v := getenv(EnvCacheTTL); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < 0 {
-			return c, fmt.Errorf("%s=%q is not a duration like 30s (0 turns the cache off)", EnvCacheTTL, v)
-		}
-		c.CacheTTL = d
+	if err := settings.FromEnvVar(getenv, EnvCacheTTL, &c.CacheTTL, settings.ParseWait); err != nil {
+		return c, err
 	}
 	return c, nil
 }
@@ -77,9 +70,9 @@ func FromEnv(getenv func(string) string) (Config, error) {
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.APIURL, "api-url", c.APIURL, "GitScrum API base URL (env "+EnvAPIURL+")")
 	fs.StringVar(&c.CompanySlug, "company-slug", c.CompanySlug, "default workspace slug (env "+EnvCompanySlug+")")
-	fs.BoolVar(&c.Sandbox, "sandbox", c.Sandbox, "use an embedded GitScrum emulator with demo data; no token needed")
-	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "bound for one GitScrum call, retries included (env "+EnvTimeout+")")
-	fs.DurationVar(&c.CacheTTL, "cache-ttl", c.CacheTTL, "how long a workspace's client list is served from memory before it is refreshed; 0 turns the cache off (env "+EnvCacheTTL+")")
+	settings.BoolVar(fs, &c.Sandbox, "sandbox", "use an embedded GitScrum emulator with demo data; no token needed")
+	settings.TimeoutVar(fs, &c.Timeout, "timeout", "bound for one GitScrum call, retries included, a `duration` above 0 (env "+EnvTimeout+")")
+	settings.WaitVar(fs, &c.CacheTTL, "cache-ttl", "how long a workspace's client list is served from memory before it is refreshed, a `duration`; 0 turns the cache off (env "+EnvCacheTTL+")")
 }
 
 // Upstream is a ready GitScrum connection.
