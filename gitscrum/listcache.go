@@ -430,7 +430,7 @@ func detach(ctx context.Context, bound time.Duration) (context.Context, context.
 
 // ctxError is the error of a caller whose ctx ended while it waited for a listing.
 func ctxError(ctx context.Context) error {
-	e := &Error{Method: http.MethodGet, Path: pathListClients, Err: ctx.Err(), Message: "request canceled"}
+	e := &Error{Method: http.MethodGet, Path: pathListClients, Err: ctx.Err(), Message: "request canceled", class: ErrCanceled}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		e.Message = "GitScrum did not answer in time"
 		e.class = ErrUnavailable

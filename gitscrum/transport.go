@@ -257,7 +257,7 @@ func (c *Client) transportError(ctx context.Context, cl call, err error) *Error 
 	switch {
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		e.Message = "request canceled"
-		e.class = nil
+		e.class = ErrCanceled
 	case errors.Is(err, context.DeadlineExceeded), isTimeout(err):
 		e.Message = "GitScrum did not answer in time"
 	case !e.Sent:
