@@ -7,25 +7,16 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 )
 
 // DefaultBaseURL is the GitScrum API the client talks to unless told otherwise.
 const DefaultBaseURL = "https://services.gitscrum.com"
 
-// Version is the version of gitscrum-bridge, sent in the user agent
-// "gitscrum-bridge/<Version>": the module version the go command recorded in the
-// binary's build information ("v1.2.0" after go install …@v1.2.0, a pseudo-version
-// from a clone, "dev" when there is none). -ldflags
-// "-X github.com/gitscrum-bridge/gitscrum-bridge/gitscrum.Version=…" overrides it.
-var Version string
-
-func init() {
-	if Version == "" {
-		Version = version.Read().Version
-	}
-}
+// DefaultUserAgent is the User-Agent a [Client] sends unless [WithUserAgent] sets
+// another. It names no version: the library does not know which build of which
+// program it runs in. The gitscrum-bridge binaries send
+// "gitscrum-bridge/<version>" with [WithUserAgent].
+const DefaultUserAgent = "gitscrum-bridge"
 
 // DefaultTimeout bounds a call whose context has no deadline.
 const DefaultTimeout = 30 * time.Second
@@ -79,7 +70,7 @@ func defaultTransport() *http.Transport {
 type Option func(*Client) error
 
 // New returns a Client with the options applied over the defaults: [DefaultBaseURL],
-// no token, a dedicated *http.Client, user agent "gitscrum-bridge/<Version>",
+// no token, a dedicated *http.Client, [DefaultUserAgent],
 // [DefaultRetryPolicy], [DefaultTimeout], [DefaultRejectedTokenTTL] and
 // [DefaultPageConcurrency].
 func New(opts ...Option) (*Client, error) {
@@ -87,7 +78,7 @@ func New(opts ...Option) (*Client, error) {
 	c := &Client{
 		baseURL:    base,
 		httpClient: &http.Client{Transport: defaultTransport()},
-		userAgent:  "gitscrum-bridge/" + Version,
+		userAgent:  DefaultUserAgent,
 		retry:      DefaultRetryPolicy,
 		timeout:    DefaultTimeout,
 		creates:    &createLocks{},
@@ -150,7 +141,8 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithUserAgent sets the User-Agent header.
+// WithUserAgent sets the User-Agent header, such as "gitscrum-bridge/v1.2.0"; an
+// empty ua keeps [DefaultUserAgent].
 func WithUserAgent(ua string) Option {
 	return func(c *Client) error {
 		if ua != "" {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 )
 
 // Paths served by [NewHTTPHandler].
@@ -82,7 +83,7 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) http.Handler {
 	mux.Handle(MCPPath, checkOrigin(authenticate(o, narrow(false, resourceErrors(watchFirstWrite(streamable))))))
 	mux.Handle(ReadOnlyPath, checkOrigin(authenticate(o, narrow(true, resourceErrors(watchFirstWrite(streamable))))))
 	mux.HandleFunc("GET "+HealthPath, func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "server": ServerName, "version": gitscrum.Version})
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "server": ServerName, "version": version.Current()})
 	})
 	return mux
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 )
 
 // The tool names, a contract with users' configurations and prompts.
@@ -156,7 +157,7 @@ func New(o Options) (*server.MCPServer, error) {
 	}
 	opts = append(opts, h.resourceOptions()...)
 	opts = append(opts, cacheHints(o.Client.CacheTTL())...)
-	s := server.NewMCPServer(ServerName, gitscrum.Version, opts...)
+	s := server.NewMCPServer(ServerName, version.Current(), opts...)
 	for _, sp := range specs() {
 		if o.ReadOnly && sp.write {
 			continue
