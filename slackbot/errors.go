@@ -81,6 +81,7 @@ func failureMessage(slash string, inv *invocation, err error, word string) *slac
 			}
 			return listMessage(v, title, re.Candidates, hint)
 		}
+		return errorMessage(slash, ours("That matches several clients."), ours("Use the client's UUID or its full name."), inv.cmd)
 	case ResultNotFound:
 		switch {
 		case errors.As(err, &re):
@@ -91,11 +92,11 @@ func failureMessage(slash string, inv *invocation, err error, word string) *slac
 		}
 		return notFoundMessage(v, inv.arg, nil)
 	case ResultDuplicate:
+		hint := "To create it anyway, add " + code("force=yes", 20) + " to the command."
 		if errors.As(err, &de) {
-			title := ours(warningSign + "Not created: a client with the same name or email already exists.")
-			hint := "To create it anyway, add " + code("force=yes", 20) + " to the command."
-			return listMessage(v, title, de.Existing, hint)
+			return listMessage(v, ours(warningSign+"Not created: a client with the same name or email already exists."), de.Existing, hint)
 		}
+		return errorMessage(slash, ours("Not created: a client with the same name or email already exists."), ours(hint), nil)
 	case ResultUnauthorized:
 		reason := "GitScrum refused the bot's API token."
 		if errors.As(err, &gse) && gse.TokenExpired() {
@@ -126,10 +127,6 @@ func failureMessage(slash string, inv *invocation, err error, word string) *slac
 		// Close gave up waiting: a shutdown or a restart, not a bug.
 		return errorMessage(slash, ours("gitscrum-slack was restarting and stopped waiting for GitScrum."),
 			ours("Try again in a moment."+afterWrite(inv, err)), nil)
-	}
-	if word != ResultInternal {
-		// A class without the details its words need, as a bare sentinel.
-		return errorMessage(slash, shown("That did not work: "+clip(err.Error(), 500)), ours("Try again; if it keeps failing, tell the admin."), nil)
 	}
 	return errorMessage(slash, shown("Something went wrong: "+clip(err.Error(), 500)), ours("Try again; if it keeps failing, tell the admin."), nil)
 }

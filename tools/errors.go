@@ -210,7 +210,8 @@ func gitscrumText(e *gitscrum.Error, f failure) string {
 		return "The call was canceled before GitScrum answered."
 	}
 	// A status of no class: an answer this bridge does not expect (outcome "error").
-	return fmt.Sprintf("GitScrum answered%s: %s. %s", status, e.Message, retryAdvice(e, f))
+	return fmt.Sprintf("GitScrum gave an answer this server does not expect%s: %s. %s If it keeps happening, tell the server's operator.",
+		status, strings.TrimRight(e.Message, "."), retryAdvice(e, f))
 }
 
 // unauthorizedText tells how to fix the token, depending on where it came from.
