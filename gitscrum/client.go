@@ -44,9 +44,12 @@ type Client struct {
 	pageConcurrency int
 	pageLimit       int
 	// tokens remembers which tokens GitScrum rejected or accepted moments ago (nil
-	// when turned off); tokenKey is the hash of token it knows it by.
-	tokens   *tokenGate
-	tokenKey tokenKey
+	// when turned off).
+	tokens *tokenGate
+	// idKey makes the tokenID of a token, shared with WithToken copies; tokenID is
+	// token's, the one name the token gate and the list cache know it by.
+	idKey   *tokenIDKey
+	tokenID tokenID
 	// cache holds workspace lists, shared with WithToken copies; nil when off.
 	cache    *listCache
 	cacheCfg cacheConfig
@@ -83,6 +86,7 @@ func New(opts ...Option) (*Client, error) {
 		timeout:    DefaultTimeout,
 		creates:    &createLocks{},
 		tokens:     newTokenGate(DefaultRejectedTokenTTL),
+		idKey:      newTokenIDKey(),
 
 		pageConcurrency: DefaultPageConcurrency,
 		pageLimit:       maxPages,
@@ -92,17 +96,9 @@ func New(opts ...Option) (*Client, error) {
 			return nil, fmt.Errorf("gitscrum: %w", err)
 		}
 	}
-	c.hashToken()
+	c.tokenID = c.idKey.id(c.token)
 	c.cache = c.cacheCfg.build(c.observer)
 	return c, nil
-}
-
-// hashToken sets the key the token gate knows c's token by.
-func (c *Client) hashToken() {
-	c.tokenKey = tokenKey{}
-	if c.tokens != nil && c.token != "" {
-		c.tokenKey = c.tokens.key(c.token)
-	}
 }
 
 // WithBaseURL sets the API base URL, e.g. "https://services.gitscrum.com" or a
@@ -184,7 +180,8 @@ func WithTimeout(d time.Duration) Option {
 // at once if GitScrum rejected the token, or all go ahead if it accepted it. A token
 // GitScrum accepted is trusted that way for 5 minutes after its latest accepted
 // answer. So a flood of requests with one bad token costs GitScrum one request per
-// period, however many arrive at once. Tokens are known only by a keyed SHA-256 hash,
+// period, however many arrive at once. Tokens are known only by an HMAC-SHA-256 under a
+// random key of the client's own (the list cache knows them by the same), and are
 // never kept; at most 4,096 verdicts are remembered (the oldest goes first), well
 // under 2 MiB. The memory is shared by the copies [Client.WithToken] makes.
 //
@@ -226,7 +223,7 @@ func WithObserver(o Observer) Option {
 func (c *Client) WithToken(token string) *Client {
 	cp := *c
 	cp.token = strings.TrimSpace(token)
-	cp.hashToken()
+	cp.tokenID = cp.idKey.id(cp.token)
 	return &cp
 }
 

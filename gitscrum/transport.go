@@ -144,7 +144,7 @@ func (c *Client) admit(ctx context.Context, cl call) (bool, *Error) {
 	if c.tokens == nil || c.token == "" {
 		return false, nil
 	}
-	probe, rejected, err := c.tokens.admit(ctx, c.tokenKey)
+	probe, rejected, err := c.tokens.admit(ctx, c.tokenID)
 	switch {
 	case err != nil:
 		e := c.transportError(ctx, cl, err)
@@ -171,7 +171,7 @@ func (c *Client) settleToken(probe bool, status int, e *Error) {
 	if e != nil {
 		code = e.Code
 	}
-	c.tokens.settle(c.tokenKey, probe, status, code)
+	c.tokens.settle(c.tokenID, probe, status, code)
 }
 
 // target returns the URL of a call: the base URL joined with the call's path. The
