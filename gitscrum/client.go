@@ -7,25 +7,16 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 )
 
 // DefaultBaseURL is the GitScrum API the client talks to unless told otherwise.
 const DefaultBaseURL = "https://services.gitscrum.com"
 
-// Version is the version of gitscrum-bridge, sent in the user agent
-// "gitscrum-bridge/<Version>": the module version the go command recorded in the
-// binary's build information ("v1.2.0" after go install …@v1.2.0, a pseudo-version
-// from a clone, "dev" when there is none). -ldflags
-// "-X github.com/gitscrum-bridge/gitscrum-bridge/gitscrum.Version=…" overrides it.
-var Version string
-
-func init() {
-	if Version == "" {
-		Version = version.Read().Version
-	}
-}
+// DefaultUserAgent is the User-Agent a [Client] sends unless [WithUserAgent] sets
+// another. It names no version: the library does not know which build of which
+// program it runs in. The gitscrum-bridge binaries send
+// "gitscrum-bridge/<version>" with [WithUserAgent].
+const DefaultUserAgent = "gitscrum-bridge"
 
 // DefaultTimeout bounds a call whose context has no deadline.
 const DefaultTimeout = 30 * time.Second
@@ -53,9 +44,12 @@ type Client struct {
 	pageConcurrency int
 	pageLimit       int
 	// tokens remembers which tokens GitScrum rejected or accepted moments ago (nil
-	// when turned off); tokenKey is the hash of token it knows it by.
-	tokens   *tokenGate
-	tokenKey tokenKey
+	// when turned off).
+	tokens *tokenGate
+	// idKey makes the tokenID of a token, shared with WithToken copies; tokenID is
+	// token's, the one name the token gate and the list cache know it by.
+	idKey   *tokenIDKey
+	tokenID tokenID
 	// cache holds workspace lists, shared with WithToken copies; nil when off.
 	cache    *listCache
 	cacheCfg cacheConfig
@@ -79,7 +73,7 @@ func defaultTransport() *http.Transport {
 type Option func(*Client) error
 
 // New returns a Client with the options applied over the defaults: [DefaultBaseURL],
-// no token, a dedicated *http.Client, user agent "gitscrum-bridge/<Version>",
+// no token, a dedicated *http.Client, [DefaultUserAgent],
 // [DefaultRetryPolicy], [DefaultTimeout], [DefaultRejectedTokenTTL] and
 // [DefaultPageConcurrency].
 func New(opts ...Option) (*Client, error) {
@@ -87,11 +81,12 @@ func New(opts ...Option) (*Client, error) {
 	c := &Client{
 		baseURL:    base,
 		httpClient: &http.Client{Transport: defaultTransport()},
-		userAgent:  "gitscrum-bridge/" + Version,
+		userAgent:  DefaultUserAgent,
 		retry:      DefaultRetryPolicy,
 		timeout:    DefaultTimeout,
 		creates:    &createLocks{},
 		tokens:     newTokenGate(DefaultRejectedTokenTTL),
+		idKey:      newTokenIDKey(),
 
 		pageConcurrency: DefaultPageConcurrency,
 		pageLimit:       maxPages,
@@ -101,17 +96,9 @@ func New(opts ...Option) (*Client, error) {
 			return nil, fmt.Errorf("gitscrum: %w", err)
 		}
 	}
-	c.hashToken()
+	c.tokenID = c.idKey.id(c.token)
 	c.cache = c.cacheCfg.build(c.observer)
 	return c, nil
-}
-
-// hashToken sets the key the token gate knows c's token by.
-func (c *Client) hashToken() {
-	c.tokenKey = tokenKey{}
-	if c.tokens != nil && c.token != "" {
-		c.tokenKey = c.tokens.key(c.token)
-	}
 }
 
 // WithBaseURL sets the API base URL, e.g. "https://services.gitscrum.com" or a
@@ -150,7 +137,8 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithUserAgent sets the User-Agent header.
+// WithUserAgent sets the User-Agent header, such as "gitscrum-bridge/v1.2.0"; an
+// empty ua keeps [DefaultUserAgent].
 func WithUserAgent(ua string) Option {
 	return func(c *Client) error {
 		if ua != "" {
@@ -192,7 +180,8 @@ func WithTimeout(d time.Duration) Option {
 // at once if GitScrum rejected the token, or all go ahead if it accepted it. A token
 // GitScrum accepted is trusted that way for 5 minutes after its latest accepted
 // answer. So a flood of requests with one bad token costs GitScrum one request per
-// period, however many arrive at once. Tokens are known only by a keyed SHA-256 hash,
+// period, however many arrive at once. Tokens are known only by an HMAC-SHA-256 under a
+// random key of the client's own (the list cache knows them by the same), and are
 // never kept; at most 4,096 verdicts are remembered (the oldest goes first), well
 // under 2 MiB. The memory is shared by the copies [Client.WithToken] makes.
 //
@@ -234,7 +223,7 @@ func WithObserver(o Observer) Option {
 func (c *Client) WithToken(token string) *Client {
 	cp := *c
 	cp.token = strings.TrimSpace(token)
-	cp.hashToken()
+	cp.tokenID = cp.idKey.id(cp.token)
 	return &cp
 }
 

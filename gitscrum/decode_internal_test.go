@@ -52,6 +52,20 @@ func TestMoneyForms(t *testing.T) {
 	assert.Error(t, json.Unmarshal([]byte(`"ten"`), &m))
 }
 
+// TestPaginationMetaForms checks the pagination meta's integers decode from the same
+// forms as money: a number, a numeric string, an empty string, or null.
+func TestPaginationMetaForms(t *testing.T) {
+	for in, want := range map[string]int{`3`: 3, `"3"`: 3, ` "12" `: 12, `null`: 0, `""`: 0, `7.0`: 7} {
+		var n flexInt
+		require.NoError(t, json.Unmarshal([]byte(in), &n), in)
+		assert.Equal(t, want, int(n), in)
+	}
+	for _, in := range []string{`"three"`, `true`, `[3]`} {
+		var n flexInt
+		assert.ErrorContains(t, json.Unmarshal([]byte(in), &n), "is not a number", in)
+	}
+}
+
 // TestParseRetryAfter checks both forms of Retry-After.
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -33,6 +33,10 @@ var (
 	ErrAmbiguous = errors.New("gitscrum: ambiguous reference")
 	// ErrDuplicate: a create would duplicate an existing client.
 	ErrDuplicate = errors.New("gitscrum: duplicate client")
+	// ErrCanceled: the caller's context was canceled before GitScrum answered (the
+	// caller gave up, or the process is shutting down). Nothing says whether a write
+	// that was already sent was applied; [Error.MayHaveChanged] tells.
+	ErrCanceled = errors.New("gitscrum: canceled")
 )
 
 // ErrorCodeTokenExpired is the error_code GitScrum sends with a 401 for an expired token.
@@ -136,7 +140,8 @@ func (e *Error) Unwrap() error { return e.Err }
 func (e *Error) Is(target error) bool { return e.class != nil && target == e.class }
 
 // Class returns the class sentinel of the error (ErrNotFound, …), or nil when the
-// status fits no class.
+// status fits no class (GitScrum answered a status this client does not expect, such
+// as a redirect or a 409 that is no validation failure).
 func (e *Error) Class() error { return e.class }
 
 // TokenExpired reports whether GitScrum said the token has expired.

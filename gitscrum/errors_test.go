@@ -22,7 +22,7 @@ import (
 
 var classes = []error{
 	gitscrum.ErrUnauthorized, gitscrum.ErrForbidden, gitscrum.ErrNotFound,
-	gitscrum.ErrValidation, gitscrum.ErrRateLimited, gitscrum.ErrUnavailable,
+	gitscrum.ErrValidation, gitscrum.ErrRateLimited, gitscrum.ErrUnavailable, gitscrum.ErrCanceled,
 }
 
 // assertClass checks err is an *Error of class want and of no other class.

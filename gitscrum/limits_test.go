@@ -173,7 +173,7 @@ func TestCapsInPureHelpers(t *testing.T) {
 	assertField(t, err, "client")
 	_, err = gitscrum.NewIndex(clients).Search(ctx, over)
 	assertField(t, err, "query")
-	_, err = gitscrum.Search(ctx, clients, megabyte)
+	_, err = gitscrum.NewIndex(clients).Search(ctx, megabyte)
 	assertField(t, err, "query")
 	assertField(t, gitscrum.ValidateQuery(megabyte), "query")
 	assertField(t, gitscrum.ValidateReference(megabyte), "client")
@@ -183,7 +183,7 @@ func TestCapsInPureHelpers(t *testing.T) {
 	atCap := strings.Repeat("a", 255)
 	_, err = gitscrum.ResolveIn(ctx, clients, atCap)
 	assert.ErrorIs(t, err, gitscrum.ErrNotFound)
-	got, err := gitscrum.Search(ctx, clients, atCap)
+	got, err := gitscrum.NewIndex(clients).Search(ctx, atCap)
 	require.NoError(t, err)
 	assert.Empty(t, got)
 }

@@ -3,7 +3,6 @@ package gitscrum
 import (
 	"container/list"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"net/http"
 	"sync"
@@ -51,14 +50,10 @@ type CacheObserver interface {
 }
 
 // listKey names one cached list: a workspace as one token sees it. The token is kept
-// only as its SHA-256, so two tokens never share a list and no token is stored.
+// only as its tokenID, so two tokens never share a list and no token is stored.
 type listKey struct {
 	slug  string
-	token [sha256.Size]byte
-}
-
-func newListKey(slug, token string) listKey {
-	return listKey{slug: slug, token: sha256.Sum256([]byte(token))}
+	token tokenID
 }
 
 // flight is the key's name in the singleflight group.
@@ -430,7 +425,7 @@ func detach(ctx context.Context, bound time.Duration) (context.Context, context.
 
 // ctxError is the error of a caller whose ctx ended while it waited for a listing.
 func ctxError(ctx context.Context) error {
-	e := &Error{Method: http.MethodGet, Path: pathListClients, Err: ctx.Err(), Message: "request canceled"}
+	e := &Error{Method: http.MethodGet, Path: pathListClients, Err: ctx.Err(), Message: "request canceled", class: ErrCanceled}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		e.Message = "GitScrum did not answer in time"
 		e.class = ErrUnavailable

@@ -220,8 +220,7 @@ func TestClientsCallerContext(t *testing.T) {
 	select {
 	case err := <-quit:
 		require.ErrorIs(t, err, context.Canceled)
-		var ge *gitscrum.Error
-		require.ErrorAs(t, err, &ge)
+		assertClass(t, err, gitscrum.ErrCanceled)
 	case <-time.After(5 * time.Second):
 		t.Fatal("the canceled caller did not return")
 	}

@@ -72,30 +72,11 @@ func (c ClientCompany) Get(f Field) string {
 // or null is accepted too, since proxies and older API versions have sent both.
 type Money float64
 
-// UnmarshalJSON accepts a number, a numeric string, or null.
+// UnmarshalJSON accepts a number, a numeric string, or null (see [looseNumber]).
 func (m *Money) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) {
-		*m = 0
-		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return fmt.Errorf("money: %w", err)
-		}
-		if s == "" {
-			*m = 0
-			return nil
-		}
-		b = []byte(s)
-	}
-	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil {
-		return fmt.Errorf("money: %q is not a number", b)
-	}
+	f, err := looseNumber(b, "money")
 	*m = Money(f)
-	return nil
+	return err
 }
 
 // Timestamp is a point in time that GitScrum sends either as an ISO-8601 string or as

@@ -95,12 +95,15 @@ func TestRequestShapes(t *testing.T) {
 	}
 }
 
-// TestDefaultUserAgent checks the default User-Agent names the project and version.
+// TestDefaultUserAgent checks the default User-Agent names the project, and that
+// WithUserAgent("") keeps it.
 func TestDefaultUserAgent(t *testing.T) {
-	srv, c, _ := newEnv(t)
-	_, err := c.ListClients(context.Background(), workspace)
-	require.NoError(t, err)
-	assert.Equal(t, "gitscrum-bridge/"+gitscrum.Version, srv.Requests()[0].Header.Get("User-Agent"))
+	for _, opts := range [][]gitscrum.Option{nil, {gitscrum.WithUserAgent("")}} {
+		srv, c, _ := newEnv(t, opts...)
+		_, err := c.ListClients(context.Background(), workspace)
+		require.NoError(t, err)
+		assert.Equal(t, "gitscrum-bridge", srv.Requests()[0].Header.Get("User-Agent"))
+	}
 }
 
 // TestRecordDecoding checks all ten fields survive the round trip, with created_at in

@@ -199,6 +199,7 @@ func TestContextCancellation(t *testing.T) {
 	_, err := c.ListClients(ctx, workspace)
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, context.Canceled), "got %v", err)
+	assertClass(t, err, gitscrum.ErrCanceled)
 	assert.Less(t, time.Since(start), 2*time.Second)
 	assert.Len(t, srv.Requests(), 1, "a canceled call is not retried")
 }

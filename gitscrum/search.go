@@ -502,13 +502,3 @@ func wordStart(text string, j int) bool {
 func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }
-
-// Search returns the clients matching query; see [Index.Search]. To search the same
-// clients many times, build an [Index] once. The query is checked before the index is
-// built.
-func Search(ctx context.Context, clients []ClientCompany, query string) ([]Match, error) {
-	if err := ValidateQuery(query); err != nil {
-		return nil, err
-	}
-	return NewIndex(clients).Search(ctx, query)
-}

@@ -143,7 +143,7 @@ func TestSearch(t *testing.T) {
 				gotW = append(gotW, want{m.Client.Name, m.Rank, m.Field})
 			}
 			assert.Equal(t, tt.want, gotW)
-			assert.Equal(t, got, searchAll(t, searchClients, tt.query), "Search == NewIndex().Search")
+			assert.Equal(t, got, searchAll(t, searchClients, tt.query), "a fresh index answers as the shared one")
 		})
 	}
 }
@@ -375,10 +375,11 @@ func search(t testing.TB, ix *gitscrum.Index, query string) []gitscrum.Match {
 	return got
 }
 
-// searchAll is gitscrum.Search with the test's context; an error fails the test.
+// searchAll searches clients with a fresh index and the test's context; an error
+// fails the test.
 func searchAll(t testing.TB, clients []gitscrum.ClientCompany, query string) []gitscrum.Match {
 	t.Helper()
-	got, err := gitscrum.Search(t.Context(), clients, query)
+	got, err := gitscrum.NewIndex(clients).Search(t.Context(), query)
 	assert.NoError(t, err)
 	return got
 }

@@ -3,8 +3,6 @@ package gitscrum
 import (
 	"container/list"
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"net/http"
 	"sync"
 	"time"
@@ -24,9 +22,6 @@ const knownGoodTokenTTL = 5 * time.Minute
 // a verdict, about 200 bytes in all, so the gate stays under 2 MiB.
 const maxTokenEntries = 4096
 
-// tokenKey is a keyed SHA-256 hash of a token. The gate never holds a token itself.
-type tokenKey [sha256.Size]byte
-
 // tokenGate remembers, by hash, which tokens GitScrum rejected or accepted moments
 // ago, so that a flood of requests with a bad token costs GitScrum a handful of
 // requests rather than one each:
@@ -42,47 +37,33 @@ type tokenGate struct {
 	rejectedTTL time.Duration
 	goodTTL     time.Duration
 	maxEntries  int
-	salt        [32]byte
 	now         func() time.Time
 
 	mu     sync.Mutex
-	known  map[tokenKey]*list.Element // of *tokenVerdict
-	order  list.List                  // verdicts, least recently given first
-	probes map[tokenKey]chan struct{} // closed when the probe is answered
+	known  map[tokenID]*list.Element // of *tokenVerdict
+	order  list.List                 // verdicts, least recently given first
+	probes map[tokenID]chan struct{} // closed when the probe is answered
 }
 
 // tokenVerdict is what GitScrum last said of a token.
 type tokenVerdict struct {
-	key      tokenKey
+	key      tokenID
 	rejected bool
 	code     string // GitScrum's error_code with a rejection, e.g. TOKEN_EXPIRED
 	until    time.Time
 }
 
-// newTokenGate returns a gate that refuses a rejected token for rejectedTTL, with a
-// random hash key of its own.
+// newTokenGate returns a gate that refuses a rejected token for rejectedTTL.
 func newTokenGate(rejectedTTL time.Duration) *tokenGate {
 	g := &tokenGate{
 		rejectedTTL: rejectedTTL,
 		goodTTL:     knownGoodTokenTTL,
 		maxEntries:  maxTokenEntries,
 		now:         time.Now,
-		known:       make(map[tokenKey]*list.Element),
-		probes:      make(map[tokenKey]chan struct{}),
+		known:       make(map[tokenID]*list.Element),
+		probes:      make(map[tokenID]chan struct{}),
 	}
-	_, _ = rand.Read(g.salt[:]) // never fails
 	return g
-}
-
-// key hashes token with the gate's own random key, so a hash is useless outside this
-// process.
-func (g *tokenGate) key(token string) tokenKey {
-	h := sha256.New()
-	h.Write(g.salt[:])
-	h.Write([]byte(token))
-	var k tokenKey
-	h.Sum(k[:0])
-	return k
 }
 
 // admit waits until a request with the token of k may go out. It returns probe true
@@ -90,7 +71,7 @@ func (g *tokenGate) key(token string) tokenKey {
 // non-nil when GitScrum rejected the token moments ago and the request must not go
 // out; or ctx's error when ctx ended while another request with the same token was
 // being answered.
-func (g *tokenGate) admit(ctx context.Context, k tokenKey) (probe bool, rejected *tokenVerdict, err error) {
+func (g *tokenGate) admit(ctx context.Context, k tokenID) (probe bool, rejected *tokenVerdict, err error) {
 	for {
 		g.mu.Lock()
 		if el := g.known[k]; el != nil {
@@ -127,7 +108,7 @@ func (g *tokenGate) admit(ctx context.Context, k tokenKey) (probe bool, rejected
 // proves the token good makes it accepted; anything else (no answer, a 5xx, a 429)
 // says nothing of the token. When the request was the probe, the requests waiting on
 // it go on: refused, admitted, or one of them as the next probe.
-func (g *tokenGate) settle(k tokenKey, probe bool, status int, code string) {
+func (g *tokenGate) settle(k tokenID, probe bool, status int, code string) {
 	if !probe && status != http.StatusUnauthorized && !tokenAccepted(status) {
 		return
 	}

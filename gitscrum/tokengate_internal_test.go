@@ -16,6 +16,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// testIDs makes the tokenIDs the gate tests use.
+var testIDs = newTokenIDKey()
+
 // fakeClock is a settable clock for the token gate.
 type fakeClock struct {
 	mu sync.Mutex
@@ -50,7 +53,7 @@ const admitWaited = "admit waited for a probe that was never settled"
 // test unless the request was the token's probe.
 func probeWith(t *testing.T, g *tokenGate, token string, status int, code string) {
 	t.Helper()
-	k := g.key(token)
+	k := testIDs.id(token)
 	probe, rejected, err := g.admit(BoundedContext(t), k)
 	require.NoError(t, err, admitWaited)
 	require.Nil(t, rejected)
@@ -63,7 +66,7 @@ func probeWith(t *testing.T, g *tokenGate, token string, status int, code string
 func TestTokenGateVerdictsExpire(t *testing.T) {
 	g, clock := newTestGate(30*time.Second, 100)
 	ctx := BoundedContext(t) // admit fails, rather than hangs, on a probe never settled
-	bad, good := g.key("bad-token-1234"), g.key("good-token-5678")
+	bad, good := testIDs.id("bad-token-1234"), testIDs.id("good-token-5678")
 
 	probeWith(t, g, "bad-token-1234", http.StatusUnauthorized, ErrorCodeTokenExpired)
 	clock.advance(29 * time.Second)
@@ -100,8 +103,8 @@ func TestTokenGateVerdictsExpire(t *testing.T) {
 
 	// A token known good that GitScrum then rejects is refused from then on.
 	probeWith(t, g, "revoked-token-0000", http.StatusOK, "")
-	g.settle(g.key("revoked-token-0000"), false, http.StatusUnauthorized, "")
-	_, rejected, err = g.admit(ctx, g.key("revoked-token-0000"))
+	g.settle(testIDs.id("revoked-token-0000"), false, http.StatusUnauthorized, "")
+	_, rejected, err = g.admit(ctx, testIDs.id("revoked-token-0000"))
 	require.NoError(t, err, admitWaited)
 	assert.NotNil(t, rejected)
 }
@@ -118,24 +121,24 @@ func TestTokenGateBounded(t *testing.T) {
 		assert.LessOrEqual(t, len(g.known), maxEntries)
 		assert.Equal(t, len(g.known), g.order.Len())
 	}
-	_, rejected, err := g.admit(ctx, g.key(fmt.Sprintf("token-%04d", 10*maxEntries-1)))
+	_, rejected, err := g.admit(ctx, testIDs.id(fmt.Sprintf("token-%04d", 10*maxEntries-1)))
 	require.NoError(t, err, admitWaited)
 	assert.NotNil(t, rejected, "the newest verdict is kept")
-	probe, rejected, err := g.admit(ctx, g.key("token-0000"))
+	probe, rejected, err := g.admit(ctx, testIDs.id("token-0000"))
 	require.NoError(t, err, admitWaited)
 	assert.Nil(t, rejected, "the oldest verdict went first")
-	g.settle(g.key("token-0000"), probe, 0, "")
+	g.settle(testIDs.id("token-0000"), probe, 0, "")
 
 	clock.advance(time.Minute)
 	probeWith(t, g, "fresh-token", http.StatusUnauthorized, "")
 	assert.Len(t, g.known, 1, "expired verdicts are dropped as new ones come")
 
 	for i := range maxEntries {
-		probe, _, err := g.admit(ctx, g.key(fmt.Sprintf("probe-%d", i)))
+		probe, _, err := g.admit(ctx, testIDs.id(fmt.Sprintf("probe-%d", i)))
 		require.NoError(t, err, admitWaited)
 		require.True(t, probe)
 	}
-	probe, rejected, err = g.admit(ctx, g.key("one-more"))
+	probe, rejected, err = g.admit(ctx, testIDs.id("one-more"))
 	require.NoError(t, err, admitWaited)
 	assert.False(t, probe, "beyond the cap of probes, a request goes out unchecked")
 	assert.Nil(t, rejected)
@@ -143,7 +146,7 @@ func TestTokenGateBounded(t *testing.T) {
 }
 
 // TestTokenGateHoldsNoToken checks the gate's memory holds hashes only: keyed with a
-// random key of its own, so not even the plain SHA-256 of the token.
+// random key of the client's own, so not even the plain SHA-256 of the token.
 func TestTokenGateHoldsNoToken(t *testing.T) {
 	const token = "tok-SECRET-9f8e7d6c5b4a"
 	var hits atomic.Int32
@@ -163,13 +166,13 @@ func TestTokenGateHoldsNoToken(t *testing.T) {
 		v := el.Value.(*tokenVerdict)
 		dump := fmt.Sprintf("%#v %#v %q", k, *v, k[:])
 		assert.NotContains(t, dump, token)
-		assert.NotEqual(t, tokenKey(plain), k)
+		assert.NotEqual(t, tokenID(plain), k)
 		assert.NotContains(t, string(k[:]), token)
 	}
 	other, err := New(WithToken(token))
 	require.NoError(t, err)
-	assert.NotEqual(t, other.tokenKey, c.tokenKey, "each client hashes with its own key")
-	assert.Equal(t, c.tokenKey, c.WithToken(" "+token+" ").tokenKey, "copies share the gate and its key")
+	assert.NotEqual(t, other.tokenID, c.tokenID, "each client hashes with its own key")
+	assert.Equal(t, c.tokenID, c.WithToken(" "+token+" ").tokenID, "copies share the gate and its key")
 	assert.False(t, strings.Contains(fmt.Sprintf("%v", g.probes), token))
 }
 
@@ -184,4 +187,36 @@ func newCountingServer(t *testing.T, hits *atomic.Int32, status int) string {
 	}))
 	t.Cleanup(ts.Close)
 	return ts.URL
+}
+
+// TestOneTokenIdentity: the token gate and the list cache know a token by the same
+// keyed ID, which is not its plain SHA-256, and a WithToken copy with another token
+// has another ID under the same key.
+func TestOneTokenIdentity(t *testing.T) {
+	const token = "tok-SECRET-1a2b3c4d5e6f"
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"data":[{"uuid":"9b2f4c1e-5d3a-4e8b-9c7d-1a2b3c4d5e6f","name":"Acme Corp"}]}`))
+	}))
+	t.Cleanup(ts.Close)
+	c, err := New(WithBaseURL(ts.URL), WithToken(token), WithRetryPolicy(NoRetries))
+	require.NoError(t, err)
+	_, err = c.Clients(context.Background(), "acme")
+	require.NoError(t, err)
+
+	require.Len(t, c.tokens.known, 1, "the gate knows the token as good")
+	for k := range c.tokens.known {
+		assert.Equal(t, c.tokenID, k)
+	}
+	c.cache.mu.Lock()
+	require.Len(t, c.cache.entries, 1, "the list is cached")
+	for k := range c.cache.entries {
+		assert.Equal(t, listKey{slug: "acme", token: c.tokenID}, k)
+	}
+	c.cache.mu.Unlock()
+	assert.NotEqual(t, tokenID(sha256.Sum256([]byte(token))), c.tokenID, "the ID is keyed")
+	other := c.WithToken("another-token-0123456789")
+	assert.Same(t, c.idKey, other.idKey)
+	assert.Equal(t, c.idKey.id("another-token-0123456789"), other.tokenID)
+	assert.NotEqual(t, c.tokenID, other.tokenID)
 }

@@ -144,7 +144,7 @@ func (c *Client) admit(ctx context.Context, cl call) (bool, *Error) {
 	if c.tokens == nil || c.token == "" {
 		return false, nil
 	}
-	probe, rejected, err := c.tokens.admit(ctx, c.tokenKey)
+	probe, rejected, err := c.tokens.admit(ctx, c.tokenID)
 	switch {
 	case err != nil:
 		e := c.transportError(ctx, cl, err)
@@ -171,7 +171,7 @@ func (c *Client) settleToken(probe bool, status int, e *Error) {
 	if e != nil {
 		code = e.Code
 	}
-	c.tokens.settle(c.tokenKey, probe, status, code)
+	c.tokens.settle(c.tokenID, probe, status, code)
 }
 
 // target returns the URL of a call: the base URL joined with the call's path. The
@@ -257,7 +257,7 @@ func (c *Client) transportError(ctx context.Context, cl call, err error) *Error 
 	switch {
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		e.Message = "request canceled"
-		e.class = nil
+		e.class = ErrCanceled
 	case errors.Is(err, context.DeadlineExceeded), isTimeout(err):
 		e.Message = "GitScrum did not answer in time"
 	case !e.Sent:

@@ -67,7 +67,7 @@ func (c *Client) CreateClientIfNew(ctx context.Context, req CreateClientRequest,
 	if !allowDuplicate {
 		unlock, err := c.creates.lock(ctx, createKeys(req)...)
 		if err != nil {
-			e := &Error{Method: http.MethodPost, Path: pathCompanies, Message: "gave up waiting for another create of the same client", Err: err}
+			e := &Error{Method: http.MethodPost, Path: pathCompanies, Message: "gave up waiting for another create of the same client", Err: err, class: ErrCanceled}
 			if errors.Is(err, context.DeadlineExceeded) {
 				e.class = ErrUnavailable
 			}

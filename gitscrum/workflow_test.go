@@ -158,10 +158,16 @@ func TestCreateClientIfNewWaitEndsWithContext(t *testing.T) {
 	go func() { _, err := c.CreateClientIfNew(context.Background(), req, false); first <- err }()
 	require.Eventually(t, func() bool { return len(srv.Requests()) > 0 }, 2*time.Second, time.Millisecond, "the first create did not reach GitScrum")
 
+	other := gitscrum.CreateClientRequest{CompanySlug: workspace, Name: "Initrode", Email: "TPS@initech.example"} // same email
+	canceled, stop := context.WithCancel(context.Background())
+	time.AfterFunc(20*time.Millisecond, stop)
+	_, err := c.CreateClientIfNew(canceled, other, false)
+	require.ErrorIs(t, err, context.Canceled)
+	assertClass(t, err, gitscrum.ErrCanceled)
+
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	other := gitscrum.CreateClientRequest{CompanySlug: workspace, Name: "Initrode", Email: "TPS@initech.example"} // same email
-	_, err := c.CreateClientIfNew(ctx, other, false)
+	_, err = c.CreateClientIfNew(ctx, other, false)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	require.ErrorIs(t, err, gitscrum.ErrUnavailable)
 	var e *gitscrum.Error

@@ -132,7 +132,7 @@ func (c *Client) clients(ctx context.Context, slug string, maxAge time.Duration)
 		}
 		return newSnapshot(all, started), nil
 	}
-	return c.cache.get(ctx, newListKey(slug, c.token), maxAge, c.lister(slug), c.timeout)
+	return c.cache.get(ctx, listKey{slug: slug, token: c.tokenID}, maxAge, c.lister(slug), c.timeout)
 }
 
 // lister lists slug for the cache.
@@ -152,7 +152,7 @@ func (c *Client) afterWrite(slug string, rec *ClientCompany, err error) {
 	case err == nil:
 		c.remember(slug, rec, true)
 	case errors.As(err, &e) && e.MayHaveChanged():
-		c.cache.uncertain(newListKey(slug, c.token))
+		c.cache.uncertain(listKey{slug: slug, token: c.tokenID})
 	}
 }
 
@@ -162,7 +162,7 @@ func (c *Client) remember(slug string, rec *ClientCompany, write bool) {
 	if c.cache == nil || rec == nil || slug == "" {
 		return
 	}
-	c.cache.patch(newListKey(slug, c.token), *rec, write)
+	c.cache.patch(listKey{slug: slug, token: c.tokenID}, *rec, write)
 }
 
 // picker picks one client for a reference among clients: [ResolveIn] for reads,
@@ -183,7 +183,7 @@ func (c *Client) resolveRef(ctx context.Context, slug, ref string, pick picker, 
 	var cached *Snapshot
 	var cachedErr error
 	if c.cache != nil {
-		cached = c.cache.peek(ctx, newListKey(slug, c.token), maxAge, c.lister(slug), c.timeout)
+		cached = c.cache.peek(ctx, listKey{slug: slug, token: c.tokenID}, maxAge, c.lister(slug), c.timeout)
 	}
 	if cached != nil {
 		match, err := pick(ctx, cached.Clients(), ref)
@@ -243,7 +243,7 @@ func (c *Client) FreshRecord(ctx context.Context, slug string, found ClientCompa
 // forget drops what err says c's token can no longer read.
 func (c *Client) forget(slug string, err error) {
 	if c.cache != nil {
-		c.cache.forget(newListKey(slug, c.token), err)
+		c.cache.forget(listKey{slug: slug, token: c.tokenID}, err)
 	}
 }
 

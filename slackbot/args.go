@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome"
 )
 
 // invocation is a command line bound to its command: who asked, where, and with
@@ -55,6 +56,9 @@ type usageError struct {
 
 // Error returns the message.
 func (e *usageError) Error() string { return e.msg }
+
+// Is makes the error match outcome.ErrInvalid: input refused before any call.
+func (e *usageError) Is(target error) bool { return target == outcome.ErrInvalid }
 
 // errUsage returns a usageError for cmd.
 func errUsage(cmd *command, format string, args ...any) *usageError {

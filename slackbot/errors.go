@@ -34,8 +34,19 @@ const (
 	ResultInternal     = outcome.Error        // anything else
 )
 
-// failure renders an error from running inv as a reply, and classifies it.
+// failure renders an error from running inv as a reply, and returns its outcome:
+// [outcome.Of]'s, the one classification both adapters share. This package only
+// words it.
 func failure(slash string, inv *invocation, err error) (*slack.WebhookMessage, string) {
+	word := outcome.Of(err)
+	return failureMessage(slash, inv, err, word), word
+}
+
+// classify returns the outcome word of a failure, without rendering it.
+func classify(err error) string { return outcome.Of(err) }
+
+// failureMessage words err, whose outcome is word, for the person who ran inv.
+func failureMessage(slash string, inv *invocation, err error, word string) *slack.WebhookMessage {
 	v := rendering{slash: slash, workspace: inv.workspace, userID: inv.userID}
 	var (
 		ue  *usageError
@@ -43,69 +54,81 @@ func failure(slash string, inv *invocation, err error) (*slack.WebhookMessage, s
 		de  *gitscrum.DuplicateError
 		gse *gitscrum.Error
 	)
-	switch {
-	case errors.As(err, &ue):
-		return errorMessage(slash, shown(clip(ue.msg, 1000)), line{}, ue.cmd), ResultInvalid
-	case errors.As(err, &re) && len(re.Candidates) > 0 && !re.Exact:
-		v.buttons = true
-		return chooserMessage(v, re.Ref, re.Candidates), ResultAmbiguous
-	case errors.As(err, &re) && len(re.Candidates) > 0:
-		hint := "Use the full name or the UUID: " + code(inv.cmd.usage(slash), 300)
-		if inv.cmd.bare {
-			hint = "Open one with " + code(slash+" show <uuid>", 100)
+	switch word {
+	case ResultInvalid:
+		switch {
+		case errors.As(err, &ue):
+			return errorMessage(slash, shown(clip(ue.msg, 1000)), line{}, ue.cmd)
+		case errors.As(err, &gse):
+			return validationMessage(slash, inv, gse)
 		}
-		title := shown(fmt.Sprintf("%s%s matches %s. Which one?", warningSign, quote(gitscrum.Excerpt(re.Ref), 200), plural(len(re.Candidates), "client")))
-		if re.Exact {
-			title = shown(fmt.Sprintf("%sNothing was changed: %s is not exactly the name of one client. It matches %s:",
-				warningSign, quote(gitscrum.Excerpt(re.Ref), 200), plural(len(re.Candidates), "client")))
-			hint = "To change a client, give its UUID or its full name exactly as listed: " + code(inv.cmd.usage(slash), 300)
+		return errorMessage(slash, shown("Invalid input: "+clip(err.Error(), 500)), line{}, nil)
+	case ResultAmbiguous:
+		if errors.As(err, &re) && !re.Exact {
+			v.buttons = true
+			return chooserMessage(v, re.Ref, re.Candidates)
 		}
-		return listMessage(v, title, re.Candidates, hint), ResultAmbiguous
-	case errors.As(err, &re):
-		return notFoundMessage(v, re.Ref, re.Suggestions), ResultNotFound
-	case errors.As(err, &de):
-		title := ours(warningSign + "Not created: a client with the same name or email already exists.")
+		if re != nil {
+			hint := "Use the full name or the UUID: " + code(inv.cmd.usage(slash), 300)
+			if inv.cmd.bare {
+				hint = "Open one with " + code(slash+" show <uuid>", 100)
+			}
+			title := shown(fmt.Sprintf("%s%s matches %s. Which one?", warningSign, quote(gitscrum.Excerpt(re.Ref), 200), plural(len(re.Candidates), "client")))
+			if re.Exact {
+				title = shown(fmt.Sprintf("%sNothing was changed: %s is not exactly the name of one client. It matches %s:",
+					warningSign, quote(gitscrum.Excerpt(re.Ref), 200), plural(len(re.Candidates), "client")))
+				hint = "To change a client, give its UUID or its full name exactly as listed: " + code(inv.cmd.usage(slash), 300)
+			}
+			return listMessage(v, title, re.Candidates, hint)
+		}
+		return errorMessage(slash, ours("That matches several clients."), ours("Use the client's UUID or its full name."), inv.cmd)
+	case ResultNotFound:
+		switch {
+		case errors.As(err, &re):
+			return notFoundMessage(v, re.Ref, re.Suggestions)
+		case errors.As(err, &gse) && gse.Code == "WORKSPACE_NOT_FOUND":
+			return errorMessage(slash, shown("Workspace "+quote(inv.workspace, 100)+" was not found in GitScrum."),
+				ours("Check the slug (as in the workspace's GitScrum URL), or whether the bot's token can see that workspace."), nil)
+		}
+		return notFoundMessage(v, inv.arg, nil)
+	case ResultDuplicate:
 		hint := "To create it anyway, add " + code("force=yes", 20) + " to the command."
-		return listMessage(v, title, de.Existing, hint), ResultDuplicate
-	case errors.Is(err, gitscrum.ErrValidation) && errors.As(err, &gse):
-		return validationMessage(slash, inv, gse), ResultInvalid
-	case errors.Is(err, gitscrum.ErrNotFound) && errors.As(err, &gse) && gse.Code == "WORKSPACE_NOT_FOUND":
-		return errorMessage(slash, shown("Workspace "+quote(inv.workspace, 100)+" was not found in GitScrum."),
-			ours("Check the slug (as in the workspace's GitScrum URL), or whether the bot's token can see that workspace."), nil), ResultNotFound
-	case errors.Is(err, gitscrum.ErrNotFound):
-		return notFoundMessage(v, inv.arg, nil), ResultNotFound
-	case errors.Is(err, gitscrum.ErrUnauthorized):
+		if errors.As(err, &de) {
+			return listMessage(v, ours(warningSign+"Not created: a client with the same name or email already exists."), de.Existing, hint)
+		}
+		return errorMessage(slash, ours("Not created: a client with the same name or email already exists."), ours(hint), nil)
+	case ResultUnauthorized:
 		reason := "GitScrum refused the bot's API token."
 		if errors.As(err, &gse) && gse.TokenExpired() {
 			reason = "The bot's GitScrum API token has expired."
 		}
-		return errorMessage(slash, ours(reason), ours("An admin should set a valid GITSCRUM_TOKEN and restart gitscrum-slack. Nothing was changed."), nil), ResultUnauthorized
-	case errors.Is(err, gitscrum.ErrForbidden):
+		return errorMessage(slash, ours(reason), ours("An admin should set a valid GITSCRUM_TOKEN and restart gitscrum-slack. Nothing was changed."), nil)
+	case ResultForbidden:
 		return errorMessage(slash, ours("GitScrum does not let the bot's token do this (403 Forbidden)."),
-			ours("An admin should check the permissions of GITSCRUM_TOKEN in GitScrum. Nothing was changed."), nil), ResultForbidden
-	case errors.Is(err, gitscrum.ErrRateLimited):
+			ours("An admin should check the permissions of GITSCRUM_TOKEN in GitScrum. Nothing was changed."), nil)
+	case ResultRateLimited:
 		wait := "a minute"
 		if errors.As(err, &gse) && gse.RetryAfter > 0 {
 			wait = gse.RetryAfter.Round(time.Second).String()
 		}
 		return errorMessage(slash, ours("GitScrum is busy: it asked us to slow down (rate limited)."),
-			ours("Try again in "+Escape(wait)+"."+afterWrite(inv, err)), nil), ResultRateLimited
-	case errors.Is(err, context.DeadlineExceeded):
-		return errorMessage(slash, ours("GitScrum took too long to answer."),
-			ours("Try again in a minute."+afterWrite(inv, err)), nil), ResultUnavailable
-	case errors.Is(err, gitscrum.ErrUnavailable):
+			ours("Try again in "+Escape(wait)+"."+afterWrite(inv, err)), nil)
+	case ResultUnavailable:
+		if errors.Is(err, context.DeadlineExceeded) {
+			return errorMessage(slash, ours("GitScrum took too long to answer."),
+				ours("Try again in a minute."+afterWrite(inv, err)), nil)
+		}
 		what := "GitScrum could not be reached or failed"
 		if errors.As(err, &gse) && gse.StatusCode != 0 {
 			what = fmt.Sprintf("GitScrum answered %d %s", gse.StatusCode, Escape(http.StatusText(gse.StatusCode)))
 		}
-		return errorMessage(slash, ours(what+"."), ours("Try again in a minute."+afterWrite(inv, err)), nil), ResultUnavailable
-	}
-	if errors.Is(err, context.Canceled) {
+		return errorMessage(slash, ours(what+"."), ours("Try again in a minute."+afterWrite(inv, err)), nil)
+	case ResultCanceled:
 		// Close gave up waiting: a shutdown or a restart, not a bug.
 		return errorMessage(slash, ours("gitscrum-slack was restarting and stopped waiting for GitScrum."),
-			ours("Try again in a moment."+afterWrite(inv, err)), nil), ResultCanceled
+			ours("Try again in a moment."+afterWrite(inv, err)), nil)
 	}
-	return errorMessage(slash, shown("Something went wrong: "+clip(err.Error(), 500)), ours("Try again; if it keeps failing, tell the admin."), nil), ResultInternal
+	return errorMessage(slash, shown("Something went wrong: "+clip(err.Error(), 500)), ours("Try again; if it keeps failing, tell the admin."), nil)
 }
 
 // afterWrite says what a failed command changed: nothing, when GitScrum's error

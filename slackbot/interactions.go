@@ -257,12 +257,3 @@ func (b *Bot) recordInteraction(ia *interaction, name, result string, err error)
 	b.record(Outcome{Transport: ia.transport, UserID: ia.cb.User.ID, TeamID: ia.cb.Team.ID, Subcommand: name,
 		Result: result, Err: err, Latency: time.Since(ia.start)})
 }
-
-// classify returns the outcome word of a failure.
-func classify(err error) string {
-	if err == nil {
-		return ResultOK
-	}
-	_, code := failure(DefaultCommand, &invocation{cmd: &command{}}, err)
-	return code
-}

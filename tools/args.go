@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome"
 )
 
 // ArgError is an argument of a tool call that has the wrong type, is out of range,
@@ -26,6 +27,9 @@ type ArgError struct {
 
 // Error returns the sentence for the model.
 func (e *ArgError) Error() string { return e.Msg }
+
+// Is makes the error match outcome.ErrInvalid: input refused before any call.
+func (e *ArgError) Is(target error) bool { return target == outcome.ErrInvalid }
 
 // args are the arguments of one tool call, checked against the tool's input schema.
 type args struct {

@@ -40,11 +40,12 @@ const (
 	OutcomeInternal     = outcome.Error
 )
 
-// errNoWorkspace: neither the call nor the server names a workspace.
-var errNoWorkspace = errors.New("no workspace")
+// errNoWorkspace: neither the call nor the server names a workspace: input that does
+// not fit, in the one classification ([outcome.Of]).
+var errNoWorkspace = fmt.Errorf("no workspace: %w", outcome.ErrInvalid)
 
-// errNoToken: the server has no GitScrum token to send.
-var errNoToken = errors.New("no token")
+// errNoToken: the server has no GitScrum token to send, a token that is missing.
+var errNoToken = fmt.Errorf("no token: %w", gitscrum.ErrUnauthorized)
 
 // failure is what the error text needs to know about the call that failed.
 type failure struct {
@@ -66,8 +67,17 @@ func errorResult(err error, f failure) (*mcp.CallToolResult, string) {
 	return mcp.NewToolResultError(text), outcome
 }
 
-// explain returns the text for the model and the outcome label of err.
+// explain returns the text for the model and the outcome label of err. The label is
+// [outcome.Of]'s, the one classification both adapters share; this package only
+// words it.
 func explain(err error, f failure) (string, string) {
+	word := outcome.Of(err)
+	return errorText(err, word, f), word
+}
+
+// errorText words err, whose outcome is word, for the model: what happened and what
+// to do next.
+func errorText(err error, word string, f failure) string {
 	var (
 		argErr *ArgError
 		resErr *gitscrum.ResolveError
@@ -76,33 +86,33 @@ func explain(err error, f failure) (string, string) {
 	)
 	switch {
 	case errors.As(err, &argErr):
-		return argErr.Msg, OutcomeBadArguments
+		return argErr.Msg
 	case errors.Is(err, errNoWorkspace):
 		return "No workspace given, and the server has no default one. Pass company_slug (the workspace's slug, as in its GitScrum URL), " +
-			"or set GITSCRUM_COMPANY_SLUG (or --company-slug) in the MCP server's configuration and restart it.", OutcomeNoWorkspace
+			"or set GITSCRUM_COMPANY_SLUG (or --company-slug) in the MCP server's configuration and restart it."
 	case errors.Is(err, errNoToken):
 		return "No GitScrum token is configured, so nothing was sent. Create a token in GitScrum under Settings → API, " +
 			"set it as GITSCRUM_TOKEN in the MCP server's environment (the \"env\" block of the client's server config) and restart the server; " +
-			"or start the server with --sandbox to try it on demo data.", OutcomeNoToken
+			"or start the server with --sandbox to try it on demo data."
 	case errors.As(err, &resErr):
-		return resolveText(resErr, f), resolveOutcome(resErr)
+		return resolveText(resErr, f)
 	case errors.As(err, &dupErr):
-		return duplicateText(dupErr, f), OutcomeDuplicate
+		return duplicateText(dupErr, f)
 	case errors.As(err, &gsErr):
 		return gitscrumText(gsErr, f)
-	case errors.Is(err, context.Canceled):
-		return "The call was canceled before GitScrum answered.", OutcomeCanceled
-	case errors.Is(err, context.DeadlineExceeded):
-		return "GitScrum did not answer in time. " + retryAdvice(nil, f), OutcomeUnavailable
 	}
-	return "Unexpected error: " + err.Error(), OutcomeInternal
-}
-
-func resolveOutcome(e *gitscrum.ResolveError) string {
-	if len(e.Candidates) > 0 {
-		return OutcomeAmbiguous
+	switch word {
+	case outcome.Canceled:
+		return "The call was canceled before GitScrum answered."
+	case outcome.Unavailable:
+		if errors.Is(err, context.DeadlineExceeded) {
+			return "GitScrum did not answer in time. " + retryAdvice(nil, f)
+		}
+		return "GitScrum is unavailable. " + retryAdvice(nil, f)
+	case outcome.Error:
+		return "Unexpected error: " + err.Error()
 	}
-	return OutcomeNotFound
+	return "The call failed (" + word + "): " + err.Error()
 }
 
 // resolveText explains a client reference that matched several clients or none, or,
@@ -165,27 +175,27 @@ func duplicateText(e *gitscrum.DuplicateError, f failure) string {
 }
 
 // gitscrumText explains a failed GitScrum call by its class.
-func gitscrumText(e *gitscrum.Error, f failure) (string, string) {
+func gitscrumText(e *gitscrum.Error, f failure) string {
 	status := ""
 	if e.StatusCode != 0 {
 		status = fmt.Sprintf(" (%d %s)", e.StatusCode, http.StatusText(e.StatusCode))
 	}
 	switch {
 	case errors.Is(e, gitscrum.ErrUnauthorized):
-		return unauthorizedText(e, f, status), OutcomeUnauthorized
+		return unauthorizedText(e, f, status)
 	case errors.Is(e, gitscrum.ErrForbidden):
 		return fmt.Sprintf("GitScrum refused this action%s: the token may not %s clients in workspace %s. "+
 			"Use a token with that permission, or ask an administrator of the workspace. Retrying will not help.",
-			status, verb(f.tool), f.slug), OutcomeForbidden
+			status, verb(f.tool), f.slug)
 	case errors.Is(e, gitscrum.ErrNotFound):
 		if e.Code == "WORKSPACE_NOT_FOUND" {
-			return fmt.Sprintf("Workspace %q was not found%s. Check company_slug: it is the workspace's slug, as in its GitScrum URL, and the token must belong to a member of it.", f.slug, status), OutcomeNotFound
+			return fmt.Sprintf("Workspace %q was not found%s. Check company_slug: it is the workspace's slug, as in its GitScrum URL, and the token must belong to a member of it.", f.slug, status)
 		}
-		return fmt.Sprintf("Not found%s: %s. list_clients shows the clients of workspace %s and their UUIDs.", status, e.Message, f.slug), OutcomeNotFound
+		return fmt.Sprintf("Not found%s: %s. list_clients shows the clients of workspace %s and their UUIDs.", status, e.Message, f.slug)
 	case errors.Is(e, gitscrum.ErrValidation):
-		return validationText(e, status), OutcomeValidation
+		return validationText(e, status)
 	case errors.Is(e, gitscrum.ErrRateLimited):
-		return "GitScrum is rate limiting requests" + status + ". " + waitText(e.RetryAfter) + " " + retryAdvice(e, f), OutcomeRateLimited
+		return "GitScrum is rate limiting requests" + status + ". " + waitText(e.RetryAfter) + " " + retryAdvice(e, f)
 	case errors.Is(e, gitscrum.ErrUnavailable):
 		what := "GitScrum is unavailable" + status
 		if e.StatusCode == 0 && e.Message != "" {
@@ -195,11 +205,13 @@ func gitscrumText(e *gitscrum.Error, f failure) (string, string) {
 		if e.RetryAfter > 0 {
 			text += " " + waitText(e.RetryAfter)
 		}
-		return text, OutcomeUnavailable
-	case e.StatusCode == 0 && e.Message == "request canceled":
-		return "The call was canceled before GitScrum answered.", OutcomeCanceled
+		return text
+	case errors.Is(e, gitscrum.ErrCanceled):
+		return "The call was canceled before GitScrum answered."
 	}
-	return fmt.Sprintf("GitScrum answered%s: %s. %s", status, e.Message, retryAdvice(e, f)), OutcomeUnavailable
+	// A status of no class: an answer this bridge does not expect (outcome "error").
+	return fmt.Sprintf("GitScrum gave an answer this server does not expect%s: %s. %s If it keeps happening, tell the server's operator.",
+		status, strings.TrimRight(e.Message, "."), retryAdvice(e, f))
 }
 
 // unauthorizedText tells how to fix the token, depending on where it came from.

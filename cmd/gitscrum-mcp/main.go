@@ -115,7 +115,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stderr, "gitscrum-mcp:", err)
 		return 2
 	case o.version:
-		fmt.Fprintln(stdout, version.Line("gitscrum-mcp", gitscrum.Version))
+		fmt.Fprintln(stdout, version.Line("gitscrum-mcp", version.Current()))
 		return 0
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.LogLevel}))
@@ -132,7 +132,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 
 	m := newMetrics(o)
-	var clientOpts []gitscrum.Option
+	clientOpts := []gitscrum.Option{gitscrum.WithUserAgent(version.UserAgent())}
 	if m != nil {
 		clientOpts = append(clientOpts, gitscrum.WithObserver(m))
 	}
@@ -154,7 +154,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 
 	topts := tools.Options{
-		Version:     gitscrum.Version,
+		Version:     version.Current(),
 		Client:      up.Client,
 		CompanySlug: up.CompanySlug,
 		ReadOnly:    o.ReadOnly,
@@ -172,7 +172,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 
 	if o.httpAddr == "" {
-		logger.Info("serving MCP over stdio", "version", gitscrum.Version, "read_only", o.ReadOnly, "company_slug", up.CompanySlug)
+		logger.Info("serving MCP over stdio", "version", version.Current(), "read_only", o.ReadOnly, "company_slug", up.CompanySlug)
 		err = tools.RunStdio(ctx, srv, stdin, stdout, o.grace, logger)
 	} else {
 		err = serveHTTP(ctx, o, cfg, ln, up, srv, m, logger)
@@ -189,7 +189,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // requests in flight within --shutdown-timeout.
 func serveHTTP(ctx context.Context, o options, cfg upstream.Config, ln net.Listener, up *upstream.Upstream, srv *server.MCPServer, m *metrics.Metrics, logger *slog.Logger) error {
 	loopback := tools.IsLoopbackAddr(ln.Addr())
-	h := tools.NewHTTPHandler(srv, tools.HTTPOptions{Client: up.Client, Loopback: loopback, Sandbox: cfg.Sandbox, Logger: logger, Version: gitscrum.Version})
+	h := tools.NewHTTPHandler(srv, tools.HTTPOptions{Client: up.Client, Loopback: loopback, Sandbox: cfg.Sandbox, Logger: logger, Version: version.Current()})
 	h = m.Wrap(h, "mcp", tools.MCPPath, tools.ReadOnlyPath)
 	h = httpserver.Guard{
 		MaxInFlight: o.MaxInFlight,
@@ -202,7 +202,7 @@ func serveHTTP(ctx context.Context, o options, cfg upstream.Config, ln net.Liste
 	logger.Info("serving MCP over streamable HTTP",
 		"url", base+tools.MCPPath, "addr", ln.Addr().String(),
 		"loopback", loopback, "token_fallback", loopback && up.Client.HasToken() && !cfg.Sandbox,
-		"version", gitscrum.Version, "read_only", o.ReadOnly, "company_slug", up.CompanySlug,
+		"version", version.Current(), "read_only", o.ReadOnly, "company_slug", up.CompanySlug,
 		"max_in_flight", o.MaxInFlight, "max_conns", o.MaxConns, "max_body_bytes", tools.MaxRequestBody)
 	if m != nil {
 		logger.Info("serving Prometheus metrics without a token; restrict the path at your proxy if the port is public, or use --no-metrics",

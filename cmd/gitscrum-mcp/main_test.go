@@ -45,7 +45,7 @@ func TestMain(m *testing.M) {
 	}
 	bin = filepath.Join(dir, "gitscrum-mcp")
 	build := exec.Command("go", "build", "-o", bin,
-		"-ldflags", "-X github.com/gitscrum-bridge/gitscrum-bridge/gitscrum.Version="+testVersion, ".")
+		"-ldflags", "-X github.com/gitscrum-bridge/gitscrum-bridge/internal/version.Stamp="+testVersion, ".")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build gitscrum-mcp:", err)

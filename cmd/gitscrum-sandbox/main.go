@@ -30,7 +30,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/settings"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
@@ -86,7 +85,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if cfg.version {
-		fmt.Fprintln(stdout, version.Line("gitscrum-sandbox", gitscrum.Version))
+		fmt.Fprintln(stdout, version.Line("gitscrum-sandbox", version.Current()))
 		return 0
 	}
 

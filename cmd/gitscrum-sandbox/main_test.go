@@ -21,7 +21,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/syncbuf"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
@@ -197,7 +196,7 @@ func TestHealthzNeedsNoToken(t *testing.T) {
 func TestRunVersion(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	assert.Equal(t, 0, run(context.Background(), []string{"--version"}, &stdout, &stderr))
-	assert.Equal(t, version.Line("gitscrum-sandbox", gitscrum.Version)+"\n", stdout.String())
+	assert.Equal(t, version.Line("gitscrum-sandbox", version.Current())+"\n", stdout.String())
 	assert.Regexp(t, `^gitscrum-sandbox \S+ \(.*go1\.`, stdout.String())
 	assert.Empty(t, stderr.String(), "no server starts")
 }

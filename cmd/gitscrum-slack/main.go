@@ -88,7 +88,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 2
 	}
 	if cfg.version {
-		fmt.Fprintln(stdout, version.Line("gitscrum-slack", gitscrum.Version))
+		fmt.Fprintln(stdout, version.Line("gitscrum-slack", version.Current()))
 		return 0
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
@@ -244,7 +244,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 		defer ln.Close() // closed by the server once it serves; this covers the failures before
 	}
 	m := newMetrics(cfg)
-	var clientOpts []gitscrum.Option
+	clientOpts := []gitscrum.Option{gitscrum.WithUserAgent(version.UserAgent())}
 	if m != nil {
 		clientOpts = append(clientOpts, gitscrum.WithObserver(m))
 	}
@@ -272,7 +272,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if err != nil {
 		return &startError{err}
 	}
-	logger.Info("gitscrum-slack starting", "version", gitscrum.Version, "mode", modeName(cfg.socketMode),
+	logger.Info("gitscrum-slack starting", "version", version.Current(), "mode", modeName(cfg.socketMode),
 		"workspace", up.CompanySlug, "read_only", cfg.ReadOnly, "write_users", len(writers), "sandbox", up.Sandbox != nil,
 		"command", cfg.command, "response_url_prefixes", strings.Join(responseURLs, ","))
 	if len(writers) == 0 && !cfg.ReadOnly {

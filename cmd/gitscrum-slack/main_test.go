@@ -21,7 +21,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/syncbuf"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
@@ -183,7 +182,7 @@ func TestParseConfig(t *testing.T) {
 func TestRunExitCodes(t *testing.T) {
 	var out bytes.Buffer
 	assert.Equal(t, 0, run(context.Background(), []string{"--version"}, env(nil), &out, io.Discard))
-	assert.Equal(t, version.Line("gitscrum-slack", gitscrum.Version)+"\n", out.String())
+	assert.Equal(t, version.Line("gitscrum-slack", version.Current())+"\n", out.String())
 	assert.Equal(t, 0, run(context.Background(), []string{"--help"}, env(nil), io.Discard, io.Discard))
 	assert.Equal(t, 2, run(context.Background(), nil, env(nil), io.Discard, io.Discard))
 	assert.Equal(t, 2, run(context.Background(), []string{"--sandbox", "--log-level", "loud"}, env(map[string]string{"SLACK_SIGNING_SECRET": testSecret}), io.Discard, io.Discard))

@@ -28,7 +28,7 @@ func TestGenerateClients(t *testing.T) {
 		"glob":   "the benchmarks' prefix query matches some",
 		"zurich": "accented names are generated",
 	} {
-		got, err := gitscrum.Search(t.Context(), a, q)
+		got, err := gitscrum.NewIndex(a).Search(t.Context(), q)
 		require.NoError(t, err)
 		assert.NotEmpty(t, got, why)
 	}

@@ -7,8 +7,6 @@
 package metrics
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -242,42 +240,17 @@ func (m *Metrics) Handler() http.Handler {
 // Registry returns the registry, for tests and for adding collectors.
 func (m *Metrics) Registry() *prometheus.Registry { return m.registry }
 
-// Outcome names the class of a call's error for the outcome label: ok,
-// invalid (validation, bad arguments), not_found, ambiguous, duplicate,
-// unauthorized, forbidden, rate_limited, unavailable (a deadline that ran out
-// included), canceled (a canceled context included), or error.
-func Outcome(err error) string {
-	switch {
-	case err == nil:
-		return OutcomeOK
-	case errors.Is(err, gitscrum.ErrValidation), errors.Is(err, ErrInvalid):
-		return OutcomeInvalid
-	case errors.Is(err, gitscrum.ErrAmbiguous):
-		return OutcomeAmbiguous
-	case errors.Is(err, gitscrum.ErrNotFound):
-		return OutcomeNotFound
-	case errors.Is(err, gitscrum.ErrDuplicate):
-		return OutcomeDuplicate
-	case errors.Is(err, gitscrum.ErrUnauthorized):
-		return OutcomeUnauthorized
-	case errors.Is(err, gitscrum.ErrForbidden):
-		return OutcomeForbidden
-	case errors.Is(err, gitscrum.ErrRateLimited):
-		return OutcomeRateLimited
-	case errors.Is(err, gitscrum.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
-		return OutcomeUnavailable
-	case errors.Is(err, ErrCanceled), errors.Is(err, context.Canceled):
-		return OutcomeCanceled
-	}
-	return OutcomeError
-}
+// Outcome names the class of a call's error for the outcome label: [outcome.Of],
+// the one classification both adapters use.
+func Outcome(err error) string { return outcome.Of(err) }
 
 // ErrInvalid marks adapter-level input errors (bad arguments, unknown subcommands)
-// for [Outcome]; wrap it with fmt.Errorf("…: %w", metrics.ErrInvalid).
-var ErrInvalid = errors.New("invalid input")
+// for [Outcome]: it is [outcome.ErrInvalid].
+var ErrInvalid = outcome.ErrInvalid
 
-// ErrCanceled marks calls the caller abandoned, for [Outcome].
-var ErrCanceled = errors.New("canceled")
+// ErrCanceled marks calls the caller abandoned, for [Outcome]: it is
+// gitscrum.ErrCanceled.
+var ErrCanceled = gitscrum.ErrCanceled
 
 func statusClass(status int) string {
 	if status <= 0 {

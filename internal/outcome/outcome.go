@@ -40,7 +40,9 @@ const (
 	// to Slack (the response_url refused it, was not allowed, or could not be
 	// reached). The log line's command_outcome says how the command itself ended.
 	ReplyLost = "reply_lost"
-	// Error: anything else: a bug to look into.
+	// Error: anything else, to look into: a bug, or an answer from GitScrum of a
+	// status the bridge does not expect (a redirect, a 409 that is no validation
+	// failure), as when the API URL points at something else than the API.
 	Error = "error"
 )
 

@@ -1,12 +1,16 @@
 package outcome_test
 
 import (
+	"context"
+	"fmt"
 	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome/outcometest"
 )
 
 // TestVocabulary checks the words are distinct, valid label values, and known.
@@ -21,5 +25,30 @@ func TestVocabulary(t *testing.T) {
 	assert.Len(t, seen, 13)
 	for _, w := range []string{"", "OK", "internal_error", "usage", "timeout", "bad_arguments"} {
 		assert.False(t, outcome.Valid(w), w)
+	}
+}
+
+// TestOf names every error class by its word, wrapped or not.
+func TestOf(t *testing.T) {
+	assert.Equal(t, outcome.OK, outcome.Of(nil))
+	for _, tc := range outcometest.Cases(t) {
+		assert.Equal(t, tc.Want, outcome.Of(tc.Err), "%s: %v", tc.Name, tc.Err)
+	}
+}
+
+// TestOfPrefersTheClassToTheContext: a gitscrum class decides, even when the error
+// also wraps a context error; a canceled call is canceled.
+func TestOfPrefersTheClassToTheContext(t *testing.T) {
+	for _, tc := range []struct {
+		class error
+		want  string
+	}{
+		{gitscrum.ErrUnavailable, outcome.Unavailable},
+		{gitscrum.ErrCanceled, outcome.Canceled},
+	} {
+		for _, ctxErr := range []error{context.Canceled, context.DeadlineExceeded} {
+			err := fmt.Errorf("%w: %w", tc.class, ctxErr)
+			assert.Equal(t, tc.want, outcome.Of(err), "%v", err)
+		}
 	}
 }

@@ -116,9 +116,27 @@ func (i Info) Line(program string) string {
 	return b.String()
 }
 
+// Stamp, when set at link time with -ldflags
+// "-X github.com/gitscrum-bridge/gitscrum-bridge/internal/version.Stamp=v1.2.3", is
+// the version the binaries report instead of the build information's. Empty in a
+// plain go build or go install, which need no -ldflags.
+var Stamp string
+
+// Current is the version of the running binary: [Stamp] when set, else [Read]'s.
+func Current() string {
+	if Stamp != "" {
+		return Stamp
+	}
+	return Read().Version
+}
+
+// UserAgent is the User-Agent the binaries send to GitScrum:
+// "gitscrum-bridge/<Current>".
+func UserAgent() string { return "gitscrum-bridge/" + Current() }
+
 // Line is the --version output of the running program: [Info.Line] of [Read],
-// with ver as the version when it is not empty. The binaries pass
-// gitscrum.Version, so that an -ldflags -X override of it shows too.
+// with ver as the version when it is not empty. The binaries pass [Current], so
+// that a [Stamp] shows too.
 func Line(program, ver string) string {
 	i := Read()
 	if ver != "" {

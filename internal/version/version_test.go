@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/debug"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -104,8 +103,8 @@ func TestModulePathIsGoMod(t *testing.T) {
 }
 
 // TestGitscrumVersionOfADependency builds a program that requires gitscrum-bridge
-// at v1.2.3 (replaced by this tree) and prints gitscrum.Version, the version in the
-// user agent: it comes from the build information, with no -ldflags.
+// at v1.2.3 (replaced by this tree) and prints its build information: From finds
+// v1.2.3 in it, with no -ldflags.
 func TestGitscrumVersionOfADependency(t *testing.T) {
 	goTool, err := exec.LookPath("go")
 	require.NoError(t, err, "the go tool builds the program under test")
@@ -120,7 +119,8 @@ func TestGitscrumVersionOfADependency(t *testing.T) {
 		"require " + version.ModulePath + " v1.2.3\n\nreplace " + version.ModulePath + " v1.2.3 => " + root + "\n"
 	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
 	require.NoError(t, err)
-	main := "package main\n\nimport (\n\t\"fmt\"\n\n\t\"" + version.ModulePath + "/gitscrum\"\n)\n\nfunc main() { fmt.Println(gitscrum.Version) }\n"
+	main := "package main\n\nimport (\n\t\"fmt\"\n\t\"runtime/debug\"\n\n\t_ \"" + version.ModulePath + "/gitscrum\"\n)\n\n" +
+		"func main() {\n\tbi, _ := debug.ReadBuildInfo()\n\tfmt.Print(bi)\n}\n"
 	for name, data := range map[string][]byte{"go.mod": []byte(gomod), "go.sum": sum, "main.go": []byte(main)} {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), data, 0o644))
 	}
@@ -133,5 +133,18 @@ func TestGitscrumVersionOfADependency(t *testing.T) {
 	require.NoError(t, err, "%s", out)
 	out, err = exec.Command(bin).CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	assert.Equal(t, "v1.2.3", strings.TrimSpace(string(out)))
+	bi, err := debug.ParseBuildInfo(string(out))
+	require.NoError(t, err, "%s", out)
+	assert.Equal(t, "v1.2.3", version.From(bi).Version)
+}
+
+// TestCurrentPrefersTheStamp: a link-time Stamp is the version of --version and of
+// the user agent; without one, the build information's.
+func TestCurrentPrefersTheStamp(t *testing.T) {
+	assert.Equal(t, version.Read().Version, version.Current())
+	assert.Equal(t, "gitscrum-bridge/"+version.Read().Version, version.UserAgent())
+	version.Stamp = "v9.8.7"
+	t.Cleanup(func() { version.Stamp = "" })
+	assert.Equal(t, "v9.8.7", version.Current())
+	assert.Equal(t, "gitscrum-bridge/v9.8.7", version.UserAgent())
 }

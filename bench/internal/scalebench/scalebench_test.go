@@ -28,7 +28,7 @@ func TestListAndSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	found, err := gitscrum.Search(t.Context(), clients, Query)
+	found, err := gitscrum.NewIndex(clients).Search(t.Context(), Query)
 	if err != nil {
 		t.Fatal(err)
 	}
