@@ -262,7 +262,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func RunHTTP(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration, logger *slog.Logger) error {
 	h = httpserver.Guard{
 		MaxInFlight: httpserver.DefaultMaxInFlight,
-		Wait:        httpserver.SlotWait,
 		MaxBody:     MaxRequestBody,
 		Exempt:      []string{HealthPath},
 	}.Handler(h)

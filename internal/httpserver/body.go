@@ -1,9 +1,15 @@
 package httpserver
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
+	"sync/atomic"
+	"time"
 )
 
 // LimitBody bounds r's body to max bytes. A body whose declared Content-Length is
@@ -53,4 +59,87 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(body, '\n'))
+}
+
+// bodyBudget counts the bytes of request bodies a listener holds, up to max.
+type bodyBudget struct {
+	max  int64
+	used atomic.Int64
+}
+
+// errBudget ends reading a body that would take the bodies held past the budget.
+var errBudget = errors.New("the request bodies held reached their bound")
+
+// chargedReader reads a body, counting what it read against a budget.
+type chargedReader struct {
+	r      io.Reader
+	budget *bodyBudget
+	held   int64
+}
+
+// Read reads into p and charges what it read; once the budget is over, it
+// fails with errBudget.
+func (c *chargedReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.held += int64(n)
+		if c.budget.used.Add(int64(n)) > c.budget.max {
+			return n, errBudget
+		}
+	}
+	return n, err
+}
+
+// release gives back n bytes.
+func (b *bodyBudget) release(n int64) {
+	if n > 0 {
+		b.used.Add(-n)
+	}
+}
+
+// presize is the most readBody allocates for a body before it arrives.
+const presize = 16 << 10
+
+// readBody reads r's body whole, within g.BodyTimeout (a deadline on the
+// connection's reads) and budget, and replaces r.Body with a reader of what it
+// read, with r.ContentLength its length, so that the handler reads it from
+// memory. It returns the bytes it charged to budget, to release once the request
+// is done, and, when it answered the request instead, the reason: 413 past
+// g.MaxBody (LimitBody wrapped the body), 408 after the deadline, 503 past the
+// budget, 400 for a body that could not be read.
+func readBody(w http.ResponseWriter, r *http.Request, g Guard, budget *bodyBudget) (int64, string) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return 0, ""
+	}
+	// Servers that cannot set the deadline (a test's recorder) read within their
+	// own ReadTimeout.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(g.BodyTimeout))
+	var buf bytes.Buffer
+	if r.ContentLength > 0 {
+		buf.Grow(int(min(r.ContentLength, presize)))
+	}
+	cr := &chargedReader{r: r.Body, budget: budget}
+	_, err := buf.ReadFrom(cr)
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil:
+		r.Body, r.ContentLength, r.TransferEncoding = io.NopCloser(bytes.NewReader(buf.Bytes())), int64(buf.Len()), nil
+		return cr.held, ""
+	case errors.As(err, &tooBig):
+		RefuseTooLarge(w, -1, tooBig.Limit)
+		return cr.held, RefusedTooLarge
+	case errors.Is(err, errBudget):
+		w.Header().Set("Connection", "close")
+		refuseBusy(w, fmt.Sprintf("The server is busy: it holds at most %s of request bodies at once, and they are all taken. Retry in %d s.",
+			sizeText(budget.max), RetryAfterSeconds))
+		return cr.held, RefusedBusy
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		w.Header().Set("Connection", "close")
+		writeError(w, http.StatusRequestTimeout, "request_timeout",
+			fmt.Sprintf("The request body did not arrive within %s; send it at once, as soon as the headers.", g.BodyTimeout))
+		return cr.held, RefusedSlowBody
+	}
+	w.Header().Set("Connection", "close")
+	writeError(w, http.StatusBadRequest, "bad_request", "The request body could not be read.")
+	return cr.held, RefusedBadBody
 }

@@ -35,6 +35,8 @@ type Settings struct {
 	// MaxConns bounds the connections an HTTP listener keeps open at once
 	// (default [httpserver.DefaultMaxConns]).
 	MaxConns int
+	// Queue bounds the requests waiting for one of MaxInFlight's slots.
+	Queue
 }
 
 // FromEnv returns the settings the environment gives, with defaults.
@@ -59,6 +61,9 @@ func FromEnv(getenv func(string) string) (Settings, error) {
 			}
 		}
 	}
+	if s.Queue, err = queueFromEnv(getenv); err != nil {
+		return s, err
+	}
 	return s, nil
 }
 
@@ -69,9 +74,10 @@ func (s *Settings) RegisterFlags(fs *flag.FlagSet, readOnly string) {
 	fs.Var((*levelValue)(&s.LogLevel), "log-level", "log `level`: debug, info (the default), warn or error; logs go to stderr (env "+EnvLogLevel+")")
 	fs.Var((*boolValue)(&s.ReadOnly), "read-only", readOnly+" (env "+EnvReadOnly+"=1)")
 	fs.Var((*boundValue)(&s.MaxInFlight), "max-in-flight",
-		"HTTP: serve at most `n` requests at once; more wait briefly, then get 503 with Retry-After (env "+EnvMaxInFlight+")")
+		"HTTP: serve at most `n` requests at once; more wait in a queue (--max-queue, --queue-wait) (env "+EnvMaxInFlight+")")
 	fs.Var((*boundValue)(&s.MaxConns), "max-conns",
-		"HTTP: keep at most `n` connections open at once; more wait to be accepted (env "+EnvMaxConns+")")
+		"HTTP: keep at most `n` connections open at once; idle ones are closed to make room, else more wait to be accepted (env "+EnvMaxConns+")")
+	s.Queue.registerFlags(fs)
 }
 
 // ParseBool reads a yes/no setting: "1", "true", "yes", "on" are yes and "0",

@@ -1,0 +1,87 @@
+package settings
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
+)
+
+// Environment variables of the queue of an HTTP listener, read by [FromEnv].
+const (
+	EnvMaxQueue  = "GITSCRUM_MAX_QUEUE"
+	EnvQueueWait = "GITSCRUM_QUEUE_WAIT"
+)
+
+// maxQueueWait bounds --queue-wait: a request that waits longer has been given
+// up on by whoever sent it.
+const maxQueueWait = 5 * time.Minute
+
+// Queue bounds the requests an HTTP listener keeps waiting for a slot when all
+// --max-in-flight are taken.
+type Queue struct {
+	// MaxQueue is how many requests wait at once (default
+	// [httpserver.DefaultMaxQueue]); more are refused with 503 at once.
+	MaxQueue int
+	// QueueWait is how long a request waits before it is refused with 503; 0
+	// means the binary's default.
+	QueueWait time.Duration
+}
+
+// queueFromEnv reads GITSCRUM_MAX_QUEUE and GITSCRUM_QUEUE_WAIT, with defaults.
+func queueFromEnv(getenv func(string) string) (Queue, error) {
+	q := Queue{MaxQueue: httpserver.DefaultMaxQueue}
+	var err error
+	if v := getenv(EnvMaxQueue); strings.TrimSpace(v) != "" {
+		if q.MaxQueue, err = parseBound(v); err != nil {
+			return q, fmt.Errorf("%s=%q: %w", EnvMaxQueue, v, err)
+		}
+	}
+	if v := getenv(EnvQueueWait); strings.TrimSpace(v) != "" {
+		if q.QueueWait, err = parseQueueWait(v); err != nil {
+			return q, fmt.Errorf("%s=%q: %w", EnvQueueWait, v, err)
+		}
+	}
+	return q, nil
+}
+
+// registerFlags adds --max-queue and --queue-wait to fs, with the current
+// values as defaults.
+func (q *Queue) registerFlags(fs *flag.FlagSet) {
+	fs.Var((*boundValue)(&q.MaxQueue), "max-queue",
+		"HTTP: when every --max-in-flight slot is taken, keep at most `n` requests waiting for one; more get 503 with Retry-After at once (env "+EnvMaxQueue+")")
+	fs.Var((*queueWaitValue)(&q.QueueWait), "queue-wait",
+		"HTTP: how long a request waits for a slot before it gets 503 with Retry-After, e.g. 10s (default "+
+			httpserver.DefaultQueueWait.String()+" for gitscrum-mcp, 1s for gitscrum-slack, whose answers Slack awaits 3 s; env "+EnvQueueWait+")")
+}
+
+// parseQueueWait reads a queue wait: a Go duration from 1ms to 5m.
+func parseQueueWait(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d < time.Millisecond || d > maxQueueWait {
+		return 0, fmt.Errorf("want a duration from 1ms to %s, such as 10s", maxQueueWait)
+	}
+	return d, nil
+}
+
+// queueWaitValue is a queue wait as a flag; its zero value prints as empty,
+// the binary's default.
+type queueWaitValue time.Duration
+
+func (q *queueWaitValue) String() string {
+	if *q == 0 {
+		return ""
+	}
+	return time.Duration(*q).String()
+}
+
+func (q *queueWaitValue) Set(v string) error {
+	d, err := parseQueueWait(v)
+	if err != nil {
+		return err
+	}
+	*q = queueWaitValue(d)
+	return nil
+}
