@@ -39,6 +39,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -187,21 +188,23 @@ func serveHTTP(ctx context.Context, o options, cfg upstream.Config, up *upstream
 	}
 	loopback := tools.IsLoopbackAddr(ln.Addr())
 	h := tools.NewHTTPHandler(srv, tools.HTTPOptions{Client: up.Client, Loopback: loopback, Sandbox: cfg.Sandbox, Logger: logger})
-	h = m.Wrap(h, "mcp", tools.MCPPath, tools.ReadOnlyPath)
 	h = httpserver.Guard{
 		MaxInFlight: o.MaxInFlight,
 		MaxQueue:    o.MaxQueue,
-		Wait:        o.QueueWait, // 0: httpserver.DefaultQueueWait
+		Wait:        cmp.Or(o.QueueWait, httpserver.DefaultQueueWait),
 		MaxBody:     tools.MaxRequestBody,
 		Exempt:      []string{tools.HealthPath, metrics.Path},
 		OnRefuse:    m.Refusals("mcp"),
 	}.Handler(h)
+	// Outside the guard: a request counts in flight from its headers on, also
+	// while its body arrives or it waits for a slot.
+	h = m.Wrap(h, "mcp", tools.MCPPath, tools.ReadOnlyPath)
 	base := "http://" + ln.Addr().String()
 	logger.Info("serving MCP over streamable HTTP",
 		"url", base+tools.MCPPath, "addr", ln.Addr().String(),
 		"loopback", loopback, "token_fallback", loopback && up.Client.HasToken() && !cfg.Sandbox,
 		"version", gitscrum.Version, "read_only", o.ReadOnly, "company_slug", up.CompanySlug,
-		"max_in_flight", o.MaxInFlight, "max_queue", o.MaxQueue, "max_conns", o.MaxConns, "max_body_bytes", tools.MaxRequestBody)
+		"max_in_flight", o.MaxInFlight, "max_queue", o.MaxQueue, "queue_wait", cmp.Or(o.QueueWait, httpserver.DefaultQueueWait), "max_conns", o.MaxConns, "max_body_bytes", tools.MaxRequestBody)
 	if m != nil {
 		logger.Info("serving Prometheus metrics without a token; restrict the path at your proxy if the port is public, or use --no-metrics",
 			"url", base+metrics.Path)

@@ -294,15 +294,17 @@ func serveHTTP(ctx context.Context, cfg config, bot *slackbot.Bot, m *metrics.Me
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
-	h := m.Wrap(bot.Handler(), "slack", slackbot.CommandsPath, slackbot.EventsPath, slackbot.InteractivityPath)
-	h = httpserver.Guard{
+	h := httpserver.Guard{
 		MaxInFlight: cfg.MaxInFlight,
 		MaxQueue:    cfg.MaxQueue,
 		Wait:        cmp.Or(cfg.QueueWait, queueWait),
 		MaxBody:     slackbot.MaxBodyBytes,
 		Exempt:      []string{slackbot.HealthPath, metrics.Path},
 		OnRefuse:    m.Refusals("slack"),
-	}.Handler(h)
+	}.Handler(bot.Handler())
+	// Outside the guard: a request counts in flight from its headers on, also
+	// while its body arrives or it waits for a slot.
+	h = m.Wrap(h, "slack", slackbot.CommandsPath, slackbot.EventsPath, slackbot.InteractivityPath)
 	logger.Info("listening", "addr", ln.Addr().String(), "endpoint", slackbot.CommandsPath, "events", slackbot.EventsPath, "interactivity", slackbot.InteractivityPath, "health", slackbot.HealthPath,
 		"max_in_flight", cfg.MaxInFlight, "max_queue", cfg.MaxQueue, "queue_wait", cmp.Or(cfg.QueueWait, queueWait), "max_conns", cfg.MaxConns, "max_body_bytes", slackbot.MaxBodyBytes)
 	if m != nil {
