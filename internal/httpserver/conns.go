@@ -7,15 +7,22 @@ import (
 	"time"
 )
 
+// IdleWhenFull is how long a keep-alive connection may stay idle while the
+// listener is full: a new connection then closes the one idle the longest, once
+// it has been idle this long. (Otherwise idle connections close after
+// [IdleTimeout].) A second spares clients that send their next request at once,
+// and sends idle connections away long before their two minutes.
+const IdleWhenFull = time.Second
+
 // LimitConns returns a listener that keeps at most n accepted connections open at
-// once. When a connection arrives with n open, the listener closes the one that
-// has been idle longest (a keep-alive connection waiting for its next request),
-// so idle connections never lock new clients out; when none is idle, it waits for
-// one to close or to fall idle, and further connections wait in the kernel's
-// backlog. The listener learns which connections are idle from the server's
-// ConnState hook: [Run] sets it, and a server started otherwise needs
-// [TrackIdle]. Closing the listener ends a waiting Accept. n ≤ 0 returns ln as it
-// is.
+// once. When a connection arrives with n open, the listener closes the one idle
+// the longest (a keep-alive connection waiting for its next request) once it has
+// been idle [IdleWhenFull], so idle connections never lock new clients out; when
+// none is idle, it waits for one to close or to fall idle, and further
+// connections wait in the kernel's backlog. The listener learns which
+// connections are idle from the server's ConnState hook: [Run] sets it, and a
+// server started otherwise needs [TrackIdle]. Closing the listener ends a
+// waiting Accept. n ≤ 0 returns ln as it is.
 func LimitConns(ln net.Listener, n int) net.Listener {
 	if n <= 0 {
 		return ln
@@ -68,26 +75,43 @@ func (l *limitListener) Accept() (net.Conn, error) {
 	for {
 		select {
 		case l.slots <- struct{}{}:
-			return &limitConn{Conn: c, l: l, release: sync.OnceFunc(func() { <-l.slots })}, nil
+			return l.wrap(c), nil
 		default:
 		}
-		if l.closeLongestIdle() {
-			continue
+		wait := l.closeLongestIdle(time.Now())
+		if wait == 0 {
+			continue // a slot is free now
+		}
+		var ripe <-chan time.Time
+		var t *time.Timer
+		if wait > 0 {
+			t = time.NewTimer(wait)
+			ripe = t.C
 		}
 		select {
 		case l.slots <- struct{}{}:
-			return &limitConn{Conn: c, l: l, release: sync.OnceFunc(func() { <-l.slots })}, nil
+			return l.wrap(c), nil
 		case <-l.fellIdle:
+		case <-ripe:
 		case <-l.done:
 			_ = c.Close()
 			return nil, net.ErrClosed
 		}
+		if t != nil {
+			t.Stop()
+		}
 	}
 }
 
-// closeLongestIdle closes the connection idle the longest, if any, which frees
-// its slot.
-func (l *limitListener) closeLongestIdle() bool {
+// wrap returns c holding the slot just taken, which it frees when closed.
+func (l *limitListener) wrap(c net.Conn) net.Conn {
+	return &limitConn{Conn: c, l: l, release: sync.OnceFunc(func() { <-l.slots })}
+}
+
+// closeLongestIdle closes the connection idle the longest, which frees its slot,
+// if it has been idle [IdleWhenFull], and returns 0; else it returns how long
+// until it has, or -1 when no connection is idle.
+func (l *limitListener) closeLongestIdle(now time.Time) time.Duration {
 	l.mu.Lock()
 	var oldest *limitConn
 	var since time.Time
@@ -96,13 +120,18 @@ func (l *limitListener) closeLongestIdle() bool {
 			oldest, since = c, t
 		}
 	}
+	if oldest == nil {
+		l.mu.Unlock()
+		return -1
+	}
+	if left := since.Add(IdleWhenFull).Sub(now); left > 0 {
+		l.mu.Unlock()
+		return left
+	}
 	delete(l.idle, oldest)
 	l.mu.Unlock()
-	if oldest == nil {
-		return false
-	}
 	_ = oldest.Close()
-	return true
+	return 0
 }
 
 // connState records which connections are idle.

@@ -55,7 +55,7 @@ func (k *keptAlive) answer(d time.Duration) (int, error) {
 
 // TestLimitConnsClosesIdleFirst: with every connection open and idle after one
 // request, a new connection is served: the one idle the longest is closed to make
-// room, and the others stay open. Connections busy with a request are never
+// room once it has been idle IdleWhenFull, and the others stay open. Connections busy with a request are never
 // closed; a new one waits for them. (Issue 14: 512 idle keep-alive connections
 // made every new connection hang.)
 func TestLimitConnsClosesIdleFirst(t *testing.T) {
@@ -87,19 +87,25 @@ func TestLimitConnsClosesIdleFirst(t *testing.T) {
 	})
 
 	var idle []*keptAlive
+	var firstIdle time.Time
 	for i := range n {
 		k := dialGet(t, addr, "/healthz")
 		status, err := k.answer(5 * time.Second)
 		require.NoError(t, err, "idle connection %d", i)
 		require.Equal(t, http.StatusOK, status)
+		if i == 0 {
+			firstIdle = time.Now()
+		}
 		idle = append(idle, k)
 		time.Sleep(20 * time.Millisecond) // so that they fell idle in order
 	}
 
 	fresh := dialGet(t, addr, "/healthz")
-	status, err := fresh.answer(2 * time.Second)
+	status, err := fresh.answer(httpserver.IdleWhenFull + 2*time.Second)
 	require.NoError(t, err, "a new connection is served while %d idle ones fill the bound", n)
 	assert.Equal(t, http.StatusOK, status)
+	assert.GreaterOrEqual(t, time.Since(firstIdle), httpserver.IdleWhenFull-50*time.Millisecond,
+		"a connection idle for less than IdleWhenFull is left alone (its client may send its next request at once)")
 
 	_, err = idle[0].answer(2 * time.Second)
 	assert.True(t, errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF), "the longest idle connection was closed: %v", err)
@@ -126,7 +132,7 @@ func TestLimitConnsClosesIdleFirst(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusOK, status)
 	}
-	status, err = waiting.answer(2 * time.Second)
+	status, err = waiting.answer(httpserver.IdleWhenFull + 2*time.Second)
 	require.NoError(t, err, "served once the busy connections fell idle")
 	assert.Equal(t, http.StatusOK, status)
 }
