@@ -34,7 +34,7 @@ const (
 	// DefaultMaxBuffered bounds the bytes of request bodies a listener holds at
 	// once (being read, waiting in the queue, or being served): a flood of large
 	// bodies is refused with 503 beyond it rather than growing the heap.
-	DefaultMaxBuffered = 32 << 20
+	DefaultMaxBuffered = 16 << 20
 	// RetryAfterSeconds is the Retry-After of a busy refusal.
 	RetryAfterSeconds = 1
 )
