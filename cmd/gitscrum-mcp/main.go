@@ -39,7 +39,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -191,7 +190,7 @@ func serveHTTP(ctx context.Context, o options, cfg upstream.Config, up *upstream
 	h = httpserver.Guard{
 		MaxInFlight: o.MaxInFlight,
 		MaxQueue:    o.MaxQueue,
-		Wait:        cmp.Or(o.QueueWait, httpserver.DefaultQueueWait),
+		Wait:        o.QueueWait,
 		MaxBody:     tools.MaxRequestBody,
 		Exempt:      []string{tools.HealthPath, metrics.Path},
 		OnRefuse:    m.Refusals("mcp"),
@@ -204,7 +203,7 @@ func serveHTTP(ctx context.Context, o options, cfg upstream.Config, up *upstream
 		"url", base+tools.MCPPath, "addr", ln.Addr().String(),
 		"loopback", loopback, "token_fallback", loopback && up.Client.HasToken() && !cfg.Sandbox,
 		"version", gitscrum.Version, "read_only", o.ReadOnly, "company_slug", up.CompanySlug,
-		"max_in_flight", o.MaxInFlight, "max_queue", o.MaxQueue, "queue_wait", cmp.Or(o.QueueWait, httpserver.DefaultQueueWait), "max_conns", o.MaxConns, "max_body_bytes", tools.MaxRequestBody)
+		"max_in_flight", o.MaxInFlight, "max_queue", o.MaxQueue, "queue_wait", o.QueueWait, "max_conns", o.MaxConns, "max_body_bytes", tools.MaxRequestBody)
 	if m != nil {
 		logger.Info("serving Prometheus metrics without a token; restrict the path at your proxy if the port is public, or use --no-metrics",
 			"url", base+metrics.Path)

@@ -21,7 +21,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -110,6 +109,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	shared, err := settings.FromEnv(getenv)
 	if err != nil {
 		return config{}, err
+	}
+	if strings.TrimSpace(getenv(settings.EnvQueueWait)) == "" {
+		shared.QueueWait = queueWait
 	}
 	cfg := config{
 		upstream:      up,
@@ -297,7 +299,7 @@ func serveHTTP(ctx context.Context, cfg config, bot *slackbot.Bot, m *metrics.Me
 	h := httpserver.Guard{
 		MaxInFlight: cfg.MaxInFlight,
 		MaxQueue:    cfg.MaxQueue,
-		Wait:        cmp.Or(cfg.QueueWait, queueWait),
+		Wait:        cfg.QueueWait,
 		MaxBody:     slackbot.MaxBodyBytes,
 		Exempt:      []string{slackbot.HealthPath, metrics.Path},
 		OnRefuse:    m.Refusals("slack"),
@@ -306,7 +308,7 @@ func serveHTTP(ctx context.Context, cfg config, bot *slackbot.Bot, m *metrics.Me
 	// while its body arrives or it waits for a slot.
 	h = m.Wrap(h, "slack", slackbot.CommandsPath, slackbot.EventsPath, slackbot.InteractivityPath)
 	logger.Info("listening", "addr", ln.Addr().String(), "endpoint", slackbot.CommandsPath, "events", slackbot.EventsPath, "interactivity", slackbot.InteractivityPath, "health", slackbot.HealthPath,
-		"max_in_flight", cfg.MaxInFlight, "max_queue", cfg.MaxQueue, "queue_wait", cmp.Or(cfg.QueueWait, queueWait), "max_conns", cfg.MaxConns, "max_body_bytes", slackbot.MaxBodyBytes)
+		"max_in_flight", cfg.MaxInFlight, "max_queue", cfg.MaxQueue, "queue_wait", cfg.QueueWait, "max_conns", cfg.MaxConns, "max_body_bytes", slackbot.MaxBodyBytes)
 	if m != nil {
 		logger.Info("serving Prometheus metrics without a signature; restrict the path at your proxy if the port is public, or use --no-metrics",
 			"path", metrics.Path)

@@ -25,14 +25,15 @@ type Queue struct {
 	// MaxQueue is how many requests wait at once (default
 	// [httpserver.DefaultMaxQueue]); more are refused with 503 at once.
 	MaxQueue int
-	// QueueWait is how long a request waits before it is refused with 503; 0
-	// means the binary's default.
+	// QueueWait is how long a request waits before it is refused with 503
+	// (default [httpserver.DefaultQueueWait]; a binary may set its own before
+	// it registers the flags).
 	QueueWait time.Duration
 }
 
 // queueFromEnv reads GITSCRUM_MAX_QUEUE and GITSCRUM_QUEUE_WAIT, with defaults.
 func queueFromEnv(getenv func(string) string) (Queue, error) {
-	q := Queue{MaxQueue: httpserver.DefaultMaxQueue}
+	q := Queue{MaxQueue: httpserver.DefaultMaxQueue, QueueWait: httpserver.DefaultQueueWait}
 	var err error
 	if v := getenv(EnvMaxQueue); strings.TrimSpace(v) != "" {
 		if q.MaxQueue, err = parseBound(v); err != nil {
@@ -53,8 +54,7 @@ func (q *Queue) registerFlags(fs *flag.FlagSet) {
 	fs.Var((*boundValue)(&q.MaxQueue), "max-queue",
 		"HTTP: when every --max-in-flight slot is taken, keep at most `n` requests waiting for one; more get 503 with Retry-After at once (env "+EnvMaxQueue+")")
 	fs.Var((*queueWaitValue)(&q.QueueWait), "queue-wait",
-		"HTTP: how long a request waits for a slot before it gets 503 with Retry-After, e.g. 10s (default "+
-			httpserver.DefaultQueueWait.String()+" for gitscrum-mcp, 1s for gitscrum-slack, whose answers Slack awaits 3 s; env "+EnvQueueWait+")")
+		"HTTP: how long a request waits for a slot, a `duration` such as 10s, before it gets 503 with Retry-After (env "+EnvQueueWait+")")
 }
 
 // parseQueueWait reads a queue wait: a Go duration from 1ms to 5m.
@@ -66,16 +66,10 @@ func parseQueueWait(v string) (time.Duration, error) {
 	return d, nil
 }
 
-// queueWaitValue is a queue wait as a flag; its zero value prints as empty,
-// the binary's default.
+// queueWaitValue is a queue wait as a flag.
 type queueWaitValue time.Duration
 
-func (q *queueWaitValue) String() string {
-	if *q == 0 {
-		return ""
-	}
-	return time.Duration(*q).String()
-}
+func (q *queueWaitValue) String() string { return time.Duration(*q).String() }
 
 func (q *queueWaitValue) Set(v string) error {
 	d, err := parseQueueWait(v)

@@ -23,7 +23,7 @@ func TestQueueSettings(t *testing.T) {
 		want settings.Queue
 		err  string
 	}{
-		{name: "defaults", want: settings.Queue{MaxQueue: httpserver.DefaultMaxQueue}},
+		{name: "defaults", want: settings.Queue{MaxQueue: httpserver.DefaultMaxQueue, QueueWait: httpserver.DefaultQueueWait}},
 		{name: "from env", env: map[string]string{"GITSCRUM_MAX_QUEUE": " 32 ", "GITSCRUM_QUEUE_WAIT": "2s"},
 			want: settings.Queue{MaxQueue: 32, QueueWait: 2 * time.Second}},
 		{name: "flags win", env: map[string]string{"GITSCRUM_MAX_QUEUE": "32", "GITSCRUM_QUEUE_WAIT": "2s"}, args: []string{"--max-queue", "1", "--queue-wait", "1m30s"},
@@ -58,7 +58,7 @@ func TestQueueFlagHelp(t *testing.T) {
 	require.NoError(t, err)
 	s.RegisterFlags(fs, "refuse writes")
 	fs.PrintDefaults()
-	for _, want := range []string{"-max-queue n", "GITSCRUM_MAX_QUEUE", "(default 256)", "-queue-wait", "GITSCRUM_QUEUE_WAIT", "default 10s for gitscrum-mcp, 1s for gitscrum-slack"} {
+	for _, want := range []string{"-max-queue n", "GITSCRUM_MAX_QUEUE", "(default 256)", "-queue-wait", "GITSCRUM_QUEUE_WAIT", "(default 10s)"} {
 		assert.Contains(t, out.String(), want)
 	}
 }
