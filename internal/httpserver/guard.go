@@ -140,7 +140,11 @@ func (g Guard) Handler(next http.Handler) http.Handler {
 			return
 		}
 		if q.full() {
-			// Refused before the body is read: a flood costs its headers only.
+			// Refused before the body is read: a flood costs its headers only, and
+			// the connection is closed rather than drained of the body.
+			if r.Body != nil && r.Body != http.NoBody {
+				w.Header().Set("Connection", "close")
+			}
 			refused(RefusedBusy)
 			refuseQueueFull(w, g.MaxInFlight, g.MaxQueue)
 			return

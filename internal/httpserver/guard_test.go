@@ -173,6 +173,7 @@ func TestGuardQueueBounds(t *testing.T) {
 		if err != nil {
 			return false // not answered: its body is awaited, the queue is not full yet
 		}
+		assert.True(t, resp.Close, "the connection is closed, not drained of the body")
 		assert.Equal(t, "The server is busy: it serves at most 1 requests at once and queues at most 1 more, and both are full. Retry in 1 s.", busyAnswer(t, resp))
 		return true
 	}, 5*time.Second, 10*time.Millisecond, "a request that finds the queue full is refused from its headers")
