@@ -32,8 +32,9 @@ const (
 	// holds neither.
 	DefaultBodyTimeout = 5 * time.Second
 	// DefaultMaxBuffered bounds the bytes of request bodies a listener holds at
-	// once (being read, waiting in the queue, or being served): a flood of large
-	// bodies is refused with 503 beyond it rather than growing the heap.
+	// once (being read, waiting in the queue, or being served), beyond the first
+	// 4 KiB of each: a flood of large bodies is refused with 503 beyond it rather
+	// than growing the heap.
 	DefaultMaxBuffered = 16 << 20
 	// RetryAfterSeconds is the Retry-After of a busy refusal.
 	RetryAfterSeconds = 1
@@ -84,8 +85,9 @@ type Guard struct {
 	// BodyTimeout bounds reading a request's body (0: [DefaultBodyTimeout]);
 	// one that has not arrived by then is answered 408.
 	BodyTimeout time.Duration
-	// MaxBuffered bounds the bytes of request bodies held at once (0:
-	// [DefaultMaxBuffered]). A body that would go past it is answered 503.
+	// MaxBuffered bounds the bytes of request bodies held at once, beyond the
+	// first 4 KiB of each (0: [DefaultMaxBuffered]). A body whose buffer would
+	// take them past it is answered 503.
 	MaxBuffered int64
 	// Exempt are paths whose GET and HEAD requests are served without taking a
 	// slot: cheap answers that must keep coming under load, such as the health

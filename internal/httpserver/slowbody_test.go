@@ -110,11 +110,12 @@ func slices(s string, n int) []string {
 
 // TestGuardReadsBodies: the guard reads the body before the handler runs and
 // gives it the same bytes with their length, chunked or not; a chunked body past
-// MaxBody is 413, and one that would take the bodies held past their memory
-// budget is 503, neither reaching the handler; the bytes of a body are given back
-// to the budget once its request ends.
+// MaxBody is 413, and one whose buffer would take the bodies held past their
+// memory budget is 503, neither reaching the handler; a body's buffers are given
+// back to the budget once its request ends. (The first 4 KiB of each body are not
+// charged: small requests are never refused for the budget.)
 func TestGuardReadsBodies(t *testing.T) {
-	addr, refusals := echoGuarded(t, httpserver.Guard{MaxInFlight: 4, MaxBody: 1 << 10, MaxBuffered: 1500})
+	addr, refusals := echoGuarded(t, httpserver.Guard{MaxInFlight: 4, MaxBody: 8 << 10, MaxBuffered: 20 << 10})
 	post := func(body string, chunked bool) (int, string) {
 		var rd io.Reader = strings.NewReader(body)
 		if chunked {
@@ -126,7 +127,7 @@ func TestGuardReadsBodies(t *testing.T) {
 		got, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(got)
 	}
-	var stalled net.Conn
+	var stalled []net.Conn
 	cases := []struct {
 		name    string
 		before  func()
@@ -138,20 +139,28 @@ func TestGuardReadsBodies(t *testing.T) {
 	}{
 		{name: "declared", body: "hello", status: 200, want: "5:hello"},
 		{name: "chunked", body: "hello", chunked: true, status: 200, want: "5:hello"},
-		{name: "chunked past MaxBody", body: strings.Repeat("x", 2<<10), chunked: true, status: 413,
-			want: "The request body is over 1 KiB (1024 bytes), the most this endpoint accepts.", reason: httpserver.RefusedTooLarge},
-		{name: "past the budget", body: strings.Repeat("y", 600), status: 503,
+		{name: "chunked, past the first buffer", body: strings.Repeat("c", 6000), chunked: true, status: 200, want: "6000:" + strings.Repeat("c", 6000)},
+		{name: "chunked past MaxBody", body: strings.Repeat("x", 9<<10), chunked: true, status: 413,
+			want: "The request body is over 8 KiB (8192 bytes), the most this endpoint accepts.", reason: httpserver.RefusedTooLarge},
+		{name: "past the budget", body: strings.Repeat("y", 8000), status: 503,
 			before: func() {
-				// 1,000 bytes of a body held while the rest is awaited.
-				stalled = slowPost(t, addr, 1020)
-				_, err := io.WriteString(stalled, strings.Repeat("s", 999))
-				require.NoError(t, err)
+				// Two bodies past their first buffer (8,001 bytes charged each),
+				// held while the rest is awaited.
+				for range 2 {
+					c := slowPost(t, addr, 8000)
+					_, err := io.WriteString(c, strings.Repeat("s", 5000))
+					require.NoError(t, err)
+					stalled = append(stalled, c)
+				}
 				time.Sleep(100 * time.Millisecond)
 			},
-			want: "The server is busy: it holds at most 1500 bytes of request bodies at once, and they are all taken. Retry in 1 s.", reason: httpserver.RefusedBusy},
-		{name: "the budget given back", body: strings.Repeat("z", 600), status: 200, want: "600:" + strings.Repeat("z", 600),
+			want: "The server is busy: it holds at most 20 KiB (20480 bytes) of request bodies at once, and they are all taken. Retry in 1 s.", reason: httpserver.RefusedBusy},
+		{name: "small bodies pass anyway", body: strings.Repeat("m", 4000), status: 200, want: "4000:" + strings.Repeat("m", 4000)},
+		{name: "the budget given back", body: strings.Repeat("z", 8000), status: 200, want: "8000:" + strings.Repeat("z", 8000),
 			before: func() {
-				require.NoError(t, stalled.Close())
+				for _, c := range stalled {
+					require.NoError(t, c.Close())
+				}
 				time.Sleep(100 * time.Millisecond)
 			}},
 	}
