@@ -233,14 +233,13 @@ func (s *soak) serve(name string, h http.Handler) *httptest.Server {
 
 // listen serves h on loopback as the binaries serve it: behind
 // internal/httpserver's Guard (at most maxInFlight requests at once, waiting
-// SlotWait for a slot, bodies over maxBody refused with 413 before they are read,
+// in the default queue for a slot, bodies over maxBody refused with 413 before they are read,
 // the health check exempt), on a listener that keeps at most DefaultMaxConns
 // connections open, with the binaries' server limits. The server's own errors go
 // to the scanner.
 func (s *soak) listen(name string, h http.Handler, maxInFlight int, maxBody int64, health string) *httptest.Server {
 	h = httpserver.Guard{
 		MaxInFlight: maxInFlight,
-		Wait:        httpserver.SlotWait,
 		MaxBody:     maxBody,
 		Exempt:      []string{health},
 	}.Handler(h)

@@ -10,11 +10,17 @@
 //	go run ./bench/flood -target mcp -duration 2s
 //	go run ./bench/flood -- --max-in-flight 16    # flags after -- go to the binaries
 //	go run ./bench/flood -target mcp -mcp-bin /path/to/older/gitscrum-mcp
+//	go run ./bench/flood -burst                   # the burst of legitimate calls instead
 //
 // The floods (see bench/internal/floodbench, shared with go run ./bench/suite):
 // 1 MiB bodies with Content-Length, 1 MiB bodies chunked, and requests of
 // legitimate size, all with a garbage bearer token (MCP) or a forged signature
 // (Slack).
+//
+// With -burst it sends no flood but a burst of legitimate calls (see
+// floodbench.Burst): 200 cold list_clients calls at once to gitscrum-mcp --http
+// with default settings, against 5,000 clients at 100 ms per page, and reports
+// how many were answered and their p50 and p99, beside the build before issue 14.
 package main
 
 import (
@@ -37,6 +43,9 @@ func main() {
 	out := flag.String("o", "", "also write the Markdown table to this file")
 	mcpBin := flag.String("mcp-bin", "", "flood this gitscrum-mcp binary instead of building one (e.g. an older release, to compare)")
 	slackBin := flag.String("slack-bin", "", "flood this gitscrum-slack binary instead of building one")
+	burst := flag.Bool("burst", false, "send a burst of legitimate calls to gitscrum-mcp instead of a flood")
+	burstCfg := floodbench.DefaultBurst
+	flag.IntVar(&burstCfg.Calls, "burst-calls", burstCfg.Calls, "with -burst: calls sent at once")
 	flag.Parse()
 	cfg.Args = flag.Args()
 	if cfg.Flooders < 1 || cfg.Flooders > 5000 || cfg.Duration <= 0 || cfg.Duration > 10*time.Minute || cfg.MaxRequests < 1 {
@@ -66,6 +75,27 @@ func main() {
 			os.Exit(1)
 		}
 		*mcpBin, *slackBin = cmp.Or(*mcpBin, builtMCP), cmp.Or(*slackBin, builtSlack)
+	}
+	if *burst {
+		burstCfg.Args = cfg.Args
+		if burstCfg.Calls < 1 || burstCfg.Calls > 5000 {
+			fmt.Fprintln(os.Stderr, "flood: -burst-calls must be 1 to 5000")
+			os.Exit(2)
+		}
+		logf("%s: %d list_clients calls at once, %d clients at %s per page", *mcpBin, burstCfg.Calls, burstCfg.Clients, burstCfg.Latency)
+		r, err := floodbench.Burst(*mcpBin, burstCfg)
+		for _, row := range floodbench.BurstRows(burstCfg, r) {
+			table.Add(row)
+		}
+		if err != nil {
+			logf("FAILED: %v", err)
+			table.Notes = append(table.Notes, fmt.Sprintf("**failed**: %v", err))
+		}
+		fmt.Print(table.Markdown())
+		if err != nil {
+			os.Exit(1)
+		}
+		return
 	}
 	var targets []floodbench.Target
 	if *target != "slack" {

@@ -4,8 +4,10 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/floodbench"
 )
 
-// flood floods both binaries' HTTP listeners (bench/internal/floodbench) with every
-// variant; each figure stands beside the same process before its flood.
+// flood sends gitscrum-mcp --http a burst of legitimate calls, each figure beside
+// the build before issue 14, then floods both binaries' HTTP listeners
+// (bench/internal/floodbench) with every variant; each flood's figure stands
+// beside the same process before its flood.
 func (s *suite) flood(dir string) error {
 	s.logf("building cmd/gitscrum-mcp and cmd/gitscrum-slack for the floods")
 	mcpBin, slackBin, err := floodbench.Build(dir)
@@ -14,6 +16,14 @@ func (s *suite) flood(dir string) error {
 	}
 	cfg := floodbench.DefaultConfig
 	cfg.Duration = s.cfg.floodLength
+	s.logf("burst: %d cold list_clients calls at once to gitscrum-mcp --http", floodbench.DefaultBurst.Calls)
+	burst, err := floodbench.Burst(mcpBin, floodbench.DefaultBurst)
+	for _, row := range floodbench.BurstRows(floodbench.DefaultBurst, burst) {
+		s.table.Add(row)
+	}
+	if err != nil {
+		return err
+	}
 	for _, t := range []floodbench.Target{floodbench.MCP(mcpBin), floodbench.Slack(slackBin)} {
 		results, err := floodbench.Run(t, cfg, floodbench.Variants, s.logf)
 		for _, r := range results {

@@ -49,15 +49,15 @@ func gatedEmulator(t *testing.T) (url string, entered <-chan struct{}, open func
 }
 
 // TestHTTPBounds runs the binary with one slot: while a tool call holds it, the
-// next request gets 503 with Retry-After and a body saying the server is busy,
+// next request waits --queue-wait, then gets 503 with Retry-After and a body saying the server is busy,
 // /healthz still answers and /metrics counts the refusal; a body declared over
 // 256 KiB gets 413 before it is sent.
 func TestHTTPBounds(t *testing.T) {
 	upstreamURL, entered, open := gatedEmulator(t)
 	_, port, stderr := startHTTP(t, baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+gitscrumtest.DefaultToken,
-		"GITSCRUM_COMPANY_SLUG=demo", "GITSCRUM_MAX_IN_FLIGHT=1"), "127.0.0.1:0", "--max-conns", "16")
+		"GITSCRUM_COMPANY_SLUG=demo", "GITSCRUM_MAX_IN_FLIGHT=1"), "127.0.0.1:0", "--max-conns", "16", "--queue-wait", "300ms")
 	base := "http://127.0.0.1:" + port
-	assert.Contains(t, stderr.String(), "max_in_flight=1 max_conns=16 max_body_bytes=262144")
+	assert.Contains(t, stderr.String(), "max_in_flight=1 max_queue=256 queue_wait=300ms max_conns=16 max_body_bytes=262144")
 
 	c, err := httpMCPClient(t, base+"/mcp", "")
 	require.NoError(t, err)
@@ -88,7 +88,7 @@ func TestHTTPBounds(t *testing.T) {
 	var msg map[string]string
 	require.NoError(t, json.Unmarshal(body, &msg))
 	assert.Equal(t, "busy", msg["error"])
-	assert.Contains(t, msg["message"], "The server is busy")
+	assert.Equal(t, "The server is busy: this request waited 300ms for one of the 1 requests served at once to finish, and none did. Retry in 1 s.", msg["message"])
 
 	code, _ := get(t, base+"/healthz")
 	assert.Equal(t, http.StatusOK, code, "health answers while busy")

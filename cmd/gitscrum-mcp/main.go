@@ -5,7 +5,8 @@
 //
 //	gitscrum-mcp [--sandbox] [--http ADDR] [--no-metrics] [--read-only]
 //	             [--company-slug SLUG] [--api-url URL] [--timeout 15s]
-//	             [--cache-ttl 30s] [--max-in-flight 64] [--max-conns 512]
+//	             [--cache-ttl 30s] [--max-in-flight 64] [--max-queue 256]
+//	             [--queue-wait 10s] [--max-conns 512]
 //	             [--shutdown-timeout 10s] [--log-level info] [--version]
 //
 // By default it speaks MCP over stdio, as assistants that spawn it expect; stdout
@@ -15,10 +16,11 @@
 // and the server's own GITSCRUM_TOKEN is a fallback only on a loopback address, and
 // never for a request that came through a proxy (one with a forwarding header).
 //
-// Each HTTP listener serves at most --max-in-flight requests at once (a request
-// that finds no free slot within 50 ms gets 503 with Retry-After; /healthz and
-// /metrics are always answered), keeps at most --max-conns connections open, and
-// refuses with 413, before reading it, a body declared larger than 256 KiB.
+// Each HTTP listener reads a request's body (at most 256 KiB, within 5 s) before
+// anything else, then serves at most --max-in-flight requests at once; more wait
+// their turn, at most --max-queue of them for up to --queue-wait each, then get 503
+// with Retry-After (/healthz and /metrics are always answered). It keeps at most
+// --max-conns connections open, closing idle ones first to make room.
 //
 // Over HTTP, GET /metrics on the same listener serves Prometheus metrics (GitScrum
 // requests, retries and latency, tool calls by outcome, requests in flight) without
@@ -190,20 +192,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 func serveHTTP(ctx context.Context, o options, cfg upstream.Config, ln net.Listener, up *upstream.Upstream, srv *server.MCPServer, m *metrics.Metrics, logger *slog.Logger) error {
 	loopback := tools.IsLoopbackAddr(ln.Addr())
 	h := tools.NewHTTPHandler(srv, tools.HTTPOptions{Client: up.Client, Loopback: loopback, Sandbox: cfg.Sandbox, Logger: logger, Version: version.Current()})
-	h = m.Wrap(h, "mcp", tools.MCPPath, tools.ReadOnlyPath)
 	h = httpserver.Guard{
 		MaxInFlight: o.MaxInFlight,
-		Wait:        httpserver.SlotWait,
+		MaxQueue:    o.MaxQueue,
+		Wait:        o.QueueWait,
 		MaxBody:     tools.MaxRequestBody,
 		Exempt:      []string{tools.HealthPath, metrics.Path},
 		OnRefuse:    m.Refusals("mcp"),
 	}.Handler(h)
+	// Outside the guard: a request counts in flight from its headers on, also
+	// while its body arrives or it waits for a slot.
+	h = m.Wrap(h, "mcp", tools.MCPPath, tools.ReadOnlyPath)
 	base := "http://" + ln.Addr().String()
 	logger.Info("serving MCP over streamable HTTP",
 		"url", base+tools.MCPPath, "addr", ln.Addr().String(),
 		"loopback", loopback, "token_fallback", loopback && up.Client.HasToken() && !cfg.Sandbox,
 		"version", version.Current(), "read_only", o.ReadOnly, "company_slug", up.CompanySlug,
-		"max_in_flight", o.MaxInFlight, "max_conns", o.MaxConns, "max_body_bytes", tools.MaxRequestBody)
+		"max_in_flight", o.MaxInFlight, "max_queue", o.MaxQueue, "queue_wait", o.QueueWait, "max_conns", o.MaxConns, "max_body_bytes", tools.MaxRequestBody)
 	if m != nil {
 		logger.Info("serving Prometheus metrics without a token; restrict the path at your proxy if the port is public, or use --no-metrics",
 			"url", base+metrics.Path)

@@ -89,16 +89,17 @@ func serveInProcess(t *testing.T, vars map[string]string, args ...string) (strin
 }
 
 // TestHTTPBounds runs the bot over real HTTP with one slot: while a command holds
-// it, the next gets 503 with Retry-After and a body saying the server is busy,
-// /healthz still answers, /metrics counts the refusal; a declared body over 64 KiB
-// gets 413 before it is sent.
+// it, the next waits 1 s (--queue-wait's default here), then gets 503 with
+// Retry-After and a body saying the server is busy, /healthz still answers,
+// /metrics counts the refusal; a declared body over 64 KiB gets 413 before it is
+// sent.
 func TestHTTPBounds(t *testing.T) {
 	g := newGatedEmulator(t)
 	addr, logs := serveInProcess(t, map[string]string{
 		"SLACK_SIGNING_SECRET": testSecret, "GITSCRUM_TOKEN": gitscrumtest.DefaultToken,
 		"GITSCRUM_API_URL": g.url, "GITSCRUM_COMPANY_SLUG": gitscrumtest.DemoWorkspace, "GITSCRUM_MAX_CONNS": "16",
 	}, "--max-in-flight", "1")
-	assert.Contains(t, logs.String(), "max_in_flight=1 max_conns=16 max_body_bytes=65536")
+	assert.Contains(t, logs.String(), "max_in_flight=1 max_queue=256 queue_wait=1s max_conns=16 max_body_bytes=65536")
 
 	held := make(chan int, 1)
 	go func() {
@@ -122,7 +123,7 @@ func TestHTTPBounds(t *testing.T) {
 	_ = resp.Body.Close()
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 	assert.Equal(t, "1", resp.Header.Get("Retry-After"))
-	assert.Contains(t, string(body), "The server is busy: it serves at most 1 requests at once")
+	assert.Contains(t, string(body), "The server is busy: this request waited 1s for one of the 1 requests served at once to finish, and none did.")
 
 	resp, err = http.Get("http://" + addr + "/healthz")
 	require.NoError(t, err)

@@ -13,10 +13,11 @@
 // proxy when the port is public, or turn it off with --no-metrics. Socket Mode has no
 // listener, so it has no metrics.
 //
-// In HTTP mode the listener serves at most --max-in-flight requests at once (a
-// request that finds no free slot within 50 ms gets 503 with Retry-After; /healthz
-// and /metrics are always answered), keeps at most --max-conns connections open,
-// and refuses with 413, before reading it, a body declared larger than 64 KiB.
+// In HTTP mode the listener reads a request's body (at most 64 KiB, within 5 s)
+// before anything else, then serves at most --max-in-flight requests at once; more
+// wait their turn, at most --max-queue of them for up to --queue-wait (default 1 s)
+// each, then get 503 with Retry-After (/healthz and /metrics are always answered).
+// It keeps at most --max-conns connections open, closing idle ones first.
 //
 // Run gitscrum-slack --help for every flag and environment variable.
 package main
@@ -125,6 +126,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if err != nil {
 		return config{}, err
 	}
+	if strings.TrimSpace(getenv(settings.EnvQueueWait)) == "" {
+		shared.QueueWait = queueWait
+	}
 	cfg := config{
 		upstream:      up,
 		Settings:      shared,
@@ -168,6 +172,8 @@ Environment:
   GITSCRUM_READ_ONLY     1 to refuse creates and updates
   GITSCRUM_LOG_LEVEL     debug, info (default), warn or error
   GITSCRUM_MAX_IN_FLIGHT HTTP mode: requests served at once (default %d)
+  GITSCRUM_MAX_QUEUE     HTTP mode: requests waiting for a slot at once (default %d)
+  GITSCRUM_QUEUE_WAIT    HTTP mode: how long one waits for a slot (default %s)
   GITSCRUM_MAX_CONNS     HTTP mode: connections open at once (default %d)
   %-22s HTTP mode: the app's signing secret
   %-22s Socket Mode: app-level token (xapp-…, scope connections:write)
@@ -178,7 +184,7 @@ Environment:
   %-22s Slack Web API base URL (default %s)
 
 Flags (a flag wins over the environment):
-`, gitscrum.DefaultBaseURL, httpserver.DefaultMaxInFlight, httpserver.DefaultMaxConns, envSigningSecret, envAppToken, envBotToken, slackbot.EnvWriteUsers,
+`, gitscrum.DefaultBaseURL, httpserver.DefaultMaxInFlight, httpserver.DefaultMaxQueue, queueWait, httpserver.DefaultMaxConns, envSigningSecret, envAppToken, envBotToken, slackbot.EnvWriteUsers,
 			slackbot.EnvCommand, slackbot.DefaultCommand, slackbot.EnvResponseURLPrefixes, strings.Join(slackbot.DefaultResponseURLPrefixes, ","),
 			slackbot.EnvAPIURL, slackbot.DefaultAPIURL)
 		fs.PrintDefaults()
@@ -315,16 +321,19 @@ var listening func(addr string)
 // done, then stops taking requests and lets those in flight finish within the
 // drain timeout.
 func serveHTTP(ctx context.Context, cfg config, ln net.Listener, bot *slackbot.Bot, m *metrics.Metrics, logger *slog.Logger) error {
-	h := m.Wrap(bot.Handler(), "slack", slackbot.CommandsPath, slackbot.EventsPath, slackbot.InteractivityPath)
-	h = httpserver.Guard{
+	h := httpserver.Guard{
 		MaxInFlight: cfg.MaxInFlight,
-		Wait:        httpserver.SlotWait,
+		MaxQueue:    cfg.MaxQueue,
+		Wait:        cfg.QueueWait,
 		MaxBody:     slackbot.MaxBodyBytes,
 		Exempt:      []string{slackbot.HealthPath, metrics.Path},
 		OnRefuse:    m.Refusals("slack"),
-	}.Handler(h)
+	}.Handler(bot.Handler())
+	// Outside the guard: a request counts in flight from its headers on, also
+	// while its body arrives or it waits for a slot.
+	h = m.Wrap(h, "slack", slackbot.CommandsPath, slackbot.EventsPath, slackbot.InteractivityPath)
 	logger.Info("listening", "addr", ln.Addr().String(), "endpoint", slackbot.CommandsPath, "events", slackbot.EventsPath, "interactivity", slackbot.InteractivityPath, "health", slackbot.HealthPath,
-		"max_in_flight", cfg.MaxInFlight, "max_conns", cfg.MaxConns, "max_body_bytes", slackbot.MaxBodyBytes)
+		"max_in_flight", cfg.MaxInFlight, "max_queue", cfg.MaxQueue, "queue_wait", cfg.QueueWait, "max_conns", cfg.MaxConns, "max_body_bytes", slackbot.MaxBodyBytes)
 	if m != nil {
 		logger.Info("serving Prometheus metrics without a signature; restrict the path at your proxy if the port is public, or use --no-metrics",
 			"path", metrics.Path)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"time"
+
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/metrics"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
@@ -35,3 +37,8 @@ func observeCommands(m *metrics.Metrics) func(slackbot.Outcome) {
 func httpLimits() httpserver.Limits {
 	return httpserver.ForSlowest(slackbot.DefaultInlineBudget)
 }
+
+// queueWait is how long a request waits for a slot by default: Slack gives up on
+// an answer after 3 s and the bot may take its inline budget (2 s) once served,
+// so a request that waited longer would be answered to nobody.
+const queueWait = time.Second

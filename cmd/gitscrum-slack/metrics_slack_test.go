@@ -30,7 +30,8 @@ func signedTo(t *testing.T, addr, path, contentType, body string) *http.Request 
 }
 
 // TestHTTPMetricsNewEndpoints: the interactivity and events endpoints count in
-// the requests in flight (a request whose body is still arriving is in flight),
+// the requests in flight (a request whose body is still arriving is in flight,
+// though it holds no slot yet),
 // and their interactions and events in the calls by outcome.
 func TestHTTPMetricsNewEndpoints(t *testing.T) {
 	emu := gitscrumtest.New(gitscrumtest.WithDemoData())

@@ -4,46 +4,91 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 )
 
-// Defaults of the bounds of a listener; both binaries offer them as flags.
+// Defaults of the bounds of a listener; both binaries offer the first four as
+// flags.
 const (
 	// DefaultMaxInFlight is how many requests a listener serves at once.
 	DefaultMaxInFlight = 64
 	// DefaultMaxConns is how many connections a listener keeps open at once.
 	DefaultMaxConns = 512
-	// SlotWait is how long a request waits for a free slot before it is refused
-	// with 503: long enough to smooth a burst of legitimate requests (one takes a
-	// few milliseconds when GitScrum answers fast), short enough that a refusal
-	// under a flood stays fast and the waiting requests, which hold no body yet,
-	// cost little.
-	SlotWait = 50 * time.Millisecond
+	// DefaultMaxQueue is how many requests may wait for a slot at once. A request
+	// that waits holds only its connection and its body (read already, within
+	// [Guard.MaxBody] and [DefaultMaxBuffered]), so a burst of legitimate
+	// requests larger than the slots waits its turn; beyond the queue, a flood is
+	// refused at once.
+	DefaultMaxQueue = 256
+	// DefaultQueueWait is how long a request waits in the queue for a slot before
+	// it is refused with 503: longer than a cold listing of a large workspace
+	// (5,000 clients at 100 ms per page take about 5 s), which is what a burst of
+	// requests that arrive together waits on.
+	DefaultQueueWait = 10 * time.Second
+	// DefaultBodyTimeout bounds reading a request's body, from the end of its
+	// headers: a body that has not arrived by then is answered 408. It is read
+	// before the request takes a slot or a place in the queue, so a slow body
+	// holds neither.
+	DefaultBodyTimeout = 5 * time.Second
+	// DefaultMaxBuffered bounds the bytes of request bodies a listener holds at
+	// once (being read, waiting in the queue, or being served), beyond the first
+	// 4 KiB of each: a flood of large bodies is refused with 503 beyond it rather
+	// than growing the heap.
+	DefaultMaxBuffered = 16 << 20
 	// RetryAfterSeconds is the Retry-After of a busy refusal.
 	RetryAfterSeconds = 1
 )
 
 // Reasons given to [Guard.OnRefuse].
 const (
-	// RefusedBusy is a 503: every slot was taken for [Guard.Wait].
+	// RefusedBusy is a 503: every slot was taken and the queue was full, or the
+	// request waited [Guard.Wait] in the queue without a slot freeing, or the
+	// bodies held reached [Guard.MaxBuffered].
 	RefusedBusy = "busy"
-	// RefusedTooLarge is a 413: the declared Content-Length was over [Guard.MaxBody].
+	// RefusedTooLarge is a 413: the body, declared or read, was over
+	// [Guard.MaxBody].
 	RefusedTooLarge = "too_large"
+	// RefusedSlowBody is a 408: the body did not arrive within
+	// [Guard.BodyTimeout].
+	RefusedSlowBody = "slow_body"
+	// RefusedBadBody is a 400: the body could not be read (the client broke
+	// it off, or its chunked encoding was invalid).
+	RefusedBadBody = "bad_body"
 )
 
 // Guard bounds what one listener accepts before any handler runs: the size of a
-// request's body and the number of requests served at once. Its zero value bounds
-// nothing.
+// request's body and the time to read it, the bytes of bodies held at once, the
+// number of requests served at once and the number waiting for a slot. Each
+// request's body is read whole, within those bounds, before the request takes a
+// slot or a place in the queue; the handler then reads it from memory.
+//
+// Zero fields take the defaults above, except MaxInFlight and MaxBody, which
+// bound nothing when zero (so the zero Guard bounds only the time and memory
+// of reading bodies).
 type Guard struct {
-	// MaxInFlight is how many requests are served at once; a request that finds no
-	// free slot within Wait is answered 503 with Retry-After. 0 or less: no bound.
+	// MaxInFlight is how many requests are served at once. A request that finds
+	// every slot taken waits in a queue of at most MaxQueue requests for up to
+	// Wait; a request that finds the queue full, or that waits Wait in vain, is
+	// answered 503 with Retry-After. 0 or less: no bound.
 	MaxInFlight int
-	// Wait is how long a request waits for a free slot (see [SlotWait]).
+	// MaxQueue is how many requests wait for a slot at once (0:
+	// [DefaultMaxQueue]; less than 0: none wait).
+	MaxQueue int
+	// Wait is how long a request waits in the queue for a slot (0:
+	// [DefaultQueueWait]).
 	Wait time.Duration
-	// MaxBody bounds a request's body (see [LimitBody]): a larger declared
-	// Content-Length is answered 413 before the body is read and before the request
-	// takes a slot. 0 or less: no bound.
+	// MaxBody bounds a request's body: a larger declared Content-Length is
+	// answered 413 before the body is read (see [LimitBody]), and a chunked body
+	// that grows past it is answered 413 as soon as it does. 0 or less: no bound.
 	MaxBody int64
+	// BodyTimeout bounds reading a request's body (0: [DefaultBodyTimeout]);
+	// one that has not arrived by then is answered 408.
+	BodyTimeout time.Duration
+	// MaxBuffered bounds the bytes of request bodies held at once, beyond the
+	// first 4 KiB of each (0: [DefaultMaxBuffered]). A body whose buffer would
+	// take them past it is answered 503.
+	MaxBuffered int64
 	// Exempt are paths whose GET and HEAD requests are served without taking a
 	// slot: cheap answers that must keep coming under load, such as the health
 	// check (a load balancer must see that the process is alive while it refuses a
@@ -51,17 +96,37 @@ type Guard struct {
 	// connection bound still applies to them.
 	Exempt []string
 	// OnRefuse, when set, is told each refusal with its reason (RefusedBusy,
-	// RefusedTooLarge), e.g. to count them in metrics.
+	// RefusedTooLarge, RefusedSlowBody), e.g. to count them in metrics.
 	OnRefuse func(reason string)
 }
 
-// Handler returns next behind the guard's bounds. Each call makes a new set of
-// slots, so call it once per listener.
-func (g Guard) Handler(next http.Handler) http.Handler {
-	var slots chan struct{}
-	if g.MaxInFlight > 0 {
-		slots = make(chan struct{}, g.MaxInFlight)
+// withDefaults returns g with its zero fields set to the defaults.
+func (g Guard) withDefaults() Guard {
+	if g.MaxQueue == 0 {
+		g.MaxQueue = DefaultMaxQueue
 	}
+	g.MaxQueue = max(g.MaxQueue, 0)
+	if g.Wait <= 0 {
+		g.Wait = DefaultQueueWait
+	}
+	if g.BodyTimeout <= 0 {
+		g.BodyTimeout = DefaultBodyTimeout
+	}
+	if g.MaxBuffered <= 0 {
+		g.MaxBuffered = DefaultMaxBuffered
+	}
+	return g
+}
+
+// Handler returns next behind the guard's bounds. Each call makes a new set of
+// slots, queue and body budget, so call it once per listener.
+func (g Guard) Handler(next http.Handler) http.Handler {
+	g = g.withDefaults()
+	q := &queue{max: int64(g.MaxQueue), wait: g.Wait}
+	if g.MaxInFlight > 0 {
+		q.slots = make(chan struct{}, g.MaxInFlight)
+	}
+	budget := &bodyBudget{max: g.MaxBuffered}
 	exempt := make(map[string]bool, len(g.Exempt))
 	for _, p := range g.Exempt {
 		exempt[p] = true
@@ -72,53 +137,125 @@ func (g Guard) Handler(next http.Handler) http.Handler {
 		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if exempt[r.URL.Path] && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if q.full() {
+			// Refused before the body is read: a flood costs its headers only, and
+			// the connection is closed rather than drained of the body.
+			if r.Body != nil && r.Body != http.NoBody {
+				w.Header().Set("Connection", "close")
+			}
+			refused(RefusedBusy)
+			refuseQueueFull(w, g.MaxInFlight, g.MaxQueue)
+			return
+		}
 		if g.MaxBody > 0 && !LimitBody(w, r, g.MaxBody) {
 			refused(RefusedTooLarge)
 			return
 		}
-		if slots == nil || (exempt[r.URL.Path] && (r.Method == http.MethodGet || r.Method == http.MethodHead)) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		if !acquire(slots, g.Wait, r) {
-			if r.Context().Err() != nil {
-				return // the client is gone; nobody reads an answer
+		held, reason := readBody(w, r, g, budget)
+		defer budget.release(held)
+		if reason != "" {
+			// A body cut off by its client is nobody's refusal; one cut by the
+			// deadline also ends the request's context.
+			if reason != RefusedBadBody || r.Context().Err() == nil {
+				refused(reason)
 			}
-			refused(RefusedBusy)
-			refuseBusy(w, g.MaxInFlight)
 			return
 		}
-		defer func() { <-slots }()
+		switch q.enter(r) {
+		case queueFull:
+			refused(RefusedBusy)
+			refuseQueueFull(w, g.MaxInFlight, g.MaxQueue)
+			return
+		case queueTimedOut:
+			refused(RefusedBusy)
+			refuseWaited(w, g.MaxInFlight, g.Wait)
+			return
+		case queueGone:
+			return // the client is gone; nobody reads an answer
+		}
+		defer q.leave()
 		next.ServeHTTP(w, r)
 	})
 }
 
-// acquire takes a slot, waiting up to wait for one; false when none came or the
-// request ended first.
-func acquire(slots chan struct{}, wait time.Duration, r *http.Request) bool {
+// queue hands out a listener's slots, and keeps at most max requests waiting
+// for one, each for up to wait. Waiting senders on a channel are served in the
+// order they came, so the queue is first come, first served.
+type queue struct {
+	slots   chan struct{} // nil: no bound
+	max     int64
+	wait    time.Duration
+	waiting atomic.Int64
+}
+
+// Outcomes of [queue.enter].
+const (
+	queueServed = iota
+	queueFull
+	queueTimedOut
+	queueGone
+)
+
+// full says whether a request arriving now would be refused: every slot taken
+// and the queue full.
+func (q *queue) full() bool {
+	return q.slots != nil && len(q.slots) == cap(q.slots) && q.waiting.Load() >= q.max
+}
+
+// enter takes a slot, waiting in the queue when none is free; on queueServed the
+// caller must call leave.
+func (q *queue) enter(r *http.Request) int {
+	if q.slots == nil {
+		return queueServed
+	}
 	select {
-	case slots <- struct{}{}:
-		return true
+	case q.slots <- struct{}{}:
+		return queueServed
 	default:
 	}
-	if wait <= 0 {
-		return false
+	if q.waiting.Add(1) > q.max {
+		q.waiting.Add(-1)
+		return queueFull
 	}
-	t := time.NewTimer(wait)
+	defer q.waiting.Add(-1)
+	t := time.NewTimer(q.wait)
 	defer t.Stop()
 	select {
-	case slots <- struct{}{}:
-		return true
+	case q.slots <- struct{}{}:
+		return queueServed
 	case <-t.C:
-		return false
+		return queueTimedOut
 	case <-r.Context().Done():
-		return false
+		return queueGone
 	}
 }
 
-// refuseBusy answers 503 with Retry-After and a JSON body that says why.
-func refuseBusy(w http.ResponseWriter, max int) {
+// leave frees the slot taken by enter.
+func (q *queue) leave() {
+	if q.slots != nil {
+		<-q.slots
+	}
+}
+
+// refuseQueueFull answers 503 with Retry-After: every slot taken, the queue full.
+func refuseQueueFull(w http.ResponseWriter, maxInFlight, maxQueue int) {
+	refuseBusy(w, fmt.Sprintf("The server is busy: it serves at most %d requests at once and queues at most %d more, and both are full. Retry in %d s.",
+		maxInFlight, maxQueue, RetryAfterSeconds))
+}
+
+// refuseWaited answers 503 with Retry-After: the request waited its time in the
+// queue and no slot freed.
+func refuseWaited(w http.ResponseWriter, maxInFlight int, wait time.Duration) {
+	refuseBusy(w, fmt.Sprintf("The server is busy: this request waited %s for one of the %d requests served at once to finish, and none did. Retry in %d s.",
+		wait, maxInFlight, RetryAfterSeconds))
+}
+
+// refuseBusy answers 503 with Retry-After and a JSON body saying msg.
+func refuseBusy(w http.ResponseWriter, msg string) {
 	w.Header().Set("Retry-After", strconv.Itoa(RetryAfterSeconds))
-	writeError(w, http.StatusServiceUnavailable, "busy",
-		fmt.Sprintf("The server is busy: it serves at most %d requests at once and all are taken. Retry in %d s.", max, RetryAfterSeconds))
+	writeError(w, http.StatusServiceUnavailable, "busy", msg)
 }

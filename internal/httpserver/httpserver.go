@@ -1,8 +1,10 @@
 // Package httpserver builds the HTTP servers of the binaries with the same limits
 // (read, write and idle timeouts and a header size bound) and runs them until their
 // context ends, then drains the requests in flight within a bound. It also bounds
-// what one listener takes on: open connections ([LimitConns]), requests served at
-// once and body sizes ([Guard], [LimitBody]).
+// what one listener takes on: open connections, idle ones closed first to make
+// room ([LimitConns]); request bodies, read within a size, a deadline and a
+// memory budget before anything else; requests served at once and waiting for
+// their turn ([Guard], [LimitBody]).
 package httpserver
 
 import (
@@ -80,11 +82,13 @@ func (l Limits) Server(h http.Handler, logger *slog.Logger) *http.Server {
 // connections, lets the requests in flight finish for up to grace, then closes the
 // connections still open (which cancels their requests' contexts). It returns nil
 // after such a stop, cut short or not (a cut is logged at warn level), and an error
-// when serving failed. Run closes ln.
+// when serving failed. Run closes ln. When ln is from [LimitConns], Run tells it
+// which connections are idle ([TrackIdle]).
 func Run(ctx context.Context, ln net.Listener, srv *http.Server, grace time.Duration, logger *slog.Logger) error {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	TrackIdle(srv, ln)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -34,6 +34,8 @@ type Settings struct {
 	// MaxConns bounds the connections an HTTP listener keeps open at once
 	// (default [httpserver.DefaultMaxConns]).
 	MaxConns int
+	// Queue bounds the requests waiting for one of MaxInFlight's slots.
+	Queue
 }
 
 // FromEnv returns the settings the environment gives, with defaults.
@@ -49,6 +51,11 @@ func FromEnv(getenv func(string) string) (Settings, error) {
 			return s, err
 		}
 	}
+	q, err := queueFromEnv(getenv)
+	if err != nil {
+		return s, err
+	}
+	s.Queue = q
 	return s, nil
 }
 
@@ -59,7 +66,8 @@ func (s *Settings) RegisterFlags(fs *flag.FlagSet, readOnly string) {
 	fs.Var((*levelValue)(&s.LogLevel), "log-level", "log `level`: debug, info (the default), warn or error; logs go to stderr (env "+EnvLogLevel+")")
 	BoolVar(fs, &s.ReadOnly, "read-only", readOnly+" (env "+EnvReadOnly+"=1)")
 	BoundVar(fs, &s.MaxInFlight, "max-in-flight",
-		"HTTP: serve at most `n` requests at once; more wait briefly, then get 503 with Retry-After (env "+EnvMaxInFlight+")")
+		"HTTP: serve at most `n` requests at once; more wait in a queue (--max-queue, --queue-wait) (env "+EnvMaxInFlight+")")
 	BoundVar(fs, &s.MaxConns, "max-conns",
-		"HTTP: keep at most `n` connections open at once; more wait to be accepted (env "+EnvMaxConns+")")
+		"HTTP: keep at most `n` connections open at once; idle ones are closed to make room, else more wait to be accepted (env "+EnvMaxConns+")")
+	s.Queue.registerFlags(fs)
 }

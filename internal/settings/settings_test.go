@@ -33,7 +33,7 @@ func parse(t *testing.T, vars map[string]string, args ...string) (settings.Setti
 
 // TestSettings: defaults, every accepted spelling, flags over env, and the errors.
 func TestSettings(t *testing.T) {
-	defaults := settings.Settings{LogLevel: slog.LevelInfo, MaxInFlight: httpserver.DefaultMaxInFlight, MaxConns: httpserver.DefaultMaxConns}
+	defaults := settings.Settings{LogLevel: slog.LevelInfo, MaxInFlight: httpserver.DefaultMaxInFlight, MaxConns: httpserver.DefaultMaxConns, Queue: settings.Queue{MaxQueue: httpserver.DefaultMaxQueue, QueueWait: httpserver.DefaultQueueWait}}
 	with := func(f func(*settings.Settings)) settings.Settings {
 		s := defaults
 		f(&s)

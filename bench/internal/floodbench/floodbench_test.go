@@ -56,6 +56,21 @@ func TestRun(t *testing.T) {
 		})
 	}
 
+	t.Run("burst", func(t *testing.T) {
+		// Twice the slots at once: the rest wait their turn and are answered.
+		cfg := BurstConfig{Calls: 8, Clients: 250, PageSize: 100, Latency: 150 * time.Millisecond, Args: []string{"--max-in-flight", "4"}}
+		r, err := Burst(mcpBin, cfg)
+		require.NoError(t, err)
+		assert.Equal(t, cfg.Calls, r.Answered, "every call answered with the listing: %v", r.Statuses)
+		assert.Equal(t, 3, r.Upstream, "one listing of 3 pages, shared")
+		assert.Positive(t, r.P50)
+		assert.GreaterOrEqual(t, r.P99, r.P50)
+		rows := BurstRows(cfg, r)
+		require.Len(t, rows, 4)
+		assert.InDelta(t, 8, rows[0].Value, 0)
+		assert.InDelta(t, BurstBefore.Answered, rows[0].Baseline, 0)
+	})
+
 	t.Run("bounded in count", func(t *testing.T) {
 		cfg := Config{Flooders: 4, Duration: time.Minute, MaxRequests: 40, BaselineProbes: 1, MaxProbes: 1}
 		began := time.Now()
