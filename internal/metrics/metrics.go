@@ -96,7 +96,7 @@ func New() *Metrics {
 		}, []string{"handler"}),
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gitscrum_bridge_http_refused_total",
-			Help: "HTTP requests a listener refused before any handler ran, by handler and reason: busy (503, every slot taken) or too_large (413, Content-Length over the bound).",
+			Help: "HTTP requests a listener refused before any handler ran, by handler and reason: busy (503, every slot and queue place taken, or the queue wait ended), too_large (413, the body over the bound), slow_body (408, the body did not arrive in time) or bad_body (400, the body could not be read).",
 		}, []string{"handler", "reason"}),
 		cacheEvents: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "gitscrum_list_cache_events_total",
@@ -191,16 +191,16 @@ func (m *Metrics) InFlight(handler string, next http.Handler) http.Handler {
 }
 
 // Refusals returns the function for [httpserver.Guard.OnRefuse] that counts the
-// refusals of handler's listener by reason, both reasons starting at 0 so they show
+// refusals of handler's listener by reason, every reason starting at 0 so it shows
 // before the first refusal; a reason outside httpserver's Refused… constants counts
 // as "other". A nil m returns nil.
 func (m *Metrics) Refusals(handler string) func(reason string) {
 	if m == nil {
 		return nil
 	}
-	byReason := map[string]prometheus.Counter{
-		httpserver.RefusedBusy:     m.refused.WithLabelValues(handler, httpserver.RefusedBusy),
-		httpserver.RefusedTooLarge: m.refused.WithLabelValues(handler, httpserver.RefusedTooLarge),
+	byReason := map[string]prometheus.Counter{}
+	for _, r := range []string{httpserver.RefusedBusy, httpserver.RefusedTooLarge, httpserver.RefusedSlowBody, httpserver.RefusedBadBody} {
+		byReason[r] = m.refused.WithLabelValues(handler, r)
 	}
 	return func(reason string) {
 		c, ok := byReason[reason]

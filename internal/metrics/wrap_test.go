@@ -116,7 +116,7 @@ func TestWrapNil(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, rec.Code)
 }
 
-// TestRefusals: both reasons show at 0 before any refusal; each refusal counts
+// TestRefusals: every reason shows at 0 before any refusal; each refusal counts
 // under its reason, an unknown one under "other".
 func TestRefusals(t *testing.T) {
 	m := metrics.New()
@@ -124,6 +124,9 @@ func TestRefusals(t *testing.T) {
 	body := scrape(t, m)
 	assert.Contains(t, body, `gitscrum_bridge_http_refused_total{handler="mcp",reason="busy"} 0`)
 	assert.Contains(t, body, `gitscrum_bridge_http_refused_total{handler="mcp",reason="too_large"} 0`)
+	assert.Contains(t, body, `gitscrum_bridge_http_refused_total{handler="mcp",reason="slow_body"} 0`)
+	assert.Contains(t, body, `gitscrum_bridge_http_refused_total{handler="mcp",reason="bad_body"} 0`)
+	count(httpserver.RefusedSlowBody)
 	count(httpserver.RefusedBusy)
 	count(httpserver.RefusedBusy)
 	count(httpserver.RefusedTooLarge)
@@ -131,6 +134,7 @@ func TestRefusals(t *testing.T) {
 	body = scrape(t, m)
 	assert.Contains(t, body, `gitscrum_bridge_http_refused_total{handler="mcp",reason="busy"} 2`)
 	assert.Contains(t, body, `gitscrum_bridge_http_refused_total{handler="mcp",reason="too_large"} 1`)
+	assert.Contains(t, body, `gitscrum_bridge_http_refused_total{handler="mcp",reason="slow_body"} 1`)
 	assert.Contains(t, body, `gitscrum_bridge_http_refused_total{handler="mcp",reason="other"} 1`)
 	assert.NotContains(t, body, "surprise")
 
