@@ -139,7 +139,7 @@ func New(cfg Config) (*Bot, error) {
 	cfg.PostTimeout = positive(cfg.PostTimeout, DefaultPostTimeout)
 	cfg.DeliveryTimeout = positive(cfg.DeliveryTimeout, DefaultDeliveryTimeout)
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: cfg.PostTimeout}
+		cfg.HTTPClient = &http.Client{Timeout: cfg.PostTimeout, Transport: ownTransport()}
 	}
 	hc := *cfg.HTTPClient
 	hc.CheckRedirect = noRedirects

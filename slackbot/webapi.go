@@ -32,8 +32,15 @@ var errNoBotToken = errors.New("slackbot: SLACK_BOT_TOKEN is not set: modals, bu
 func APIOptions(apiURL string) []slack.Option {
 	return []slack.Option{
 		slack.OptionAPIURL(normalizeAPIURL(apiURL)),
-		slack.OptionHTTPClient(&http.Client{Timeout: WebAPITimeout, CheckRedirect: noRedirects}),
+		slack.OptionHTTPClient(&http.Client{Timeout: WebAPITimeout, CheckRedirect: noRedirects, Transport: ownTransport()}),
 	}
+}
+
+// ownTransport returns a connection pool of the bot's own, so that nothing else in
+// the process that closes http.DefaultTransport's idle connections (an httptest
+// server's Close does) cuts a post to Slack that is just reusing one.
+func ownTransport() *http.Transport {
+	return http.DefaultTransport.(*http.Transport).Clone()
 }
 
 // normalizeAPIURL returns apiURL with a trailing slash, or DefaultAPIURL when empty.
