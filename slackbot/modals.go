@@ -46,7 +46,8 @@ func refusalText(r writeRefusal) string {
 }
 
 // submitCheck re-checks a submission's claims: its metadata, that the user who
-// submitted may write, the workspace. It returns the metadata, or the answer.
+// submitted may write, that it names a workspace. It returns the metadata, or the
+// answer. The core checks the workspace's slug with the values ([workspaceRefused]).
 func (b *Bot) submitCheck(ia *interaction) (viewMeta, *submitResult) {
 	meta, err := decodeViewMeta(ia.cb.View.PrivateMetadata)
 	if err != nil {
@@ -55,10 +56,21 @@ func (b *Bot) submitCheck(ia *interaction) (viewMeta, *submitResult) {
 	if r := b.access.canWrite(ia.userID()); r != writeAllowed {
 		return meta, &submitResult{resp: nameErrors(refusalText(r)), result: ResultForbidden, err: errWriteRefused}
 	}
-	if err := b.checkWorkspace(meta.Workspace); err != nil {
+	if err := claimedWorkspace(meta.Workspace); err != nil {
 		return meta, &submitResult{resp: nameErrors("Nothing saved: invalid workspace " + quote(meta.Workspace, 100) + "."), result: ResultInvalid, err: err}
 	}
 	return meta, nil
+}
+
+// workspaceRefused answers a submission whose workspace slug the core refused (the
+// metadata is the bot's, so only a stale or forged form names a malformed one),
+// or returns nil for any other error.
+func workspaceRefused(ws string, err error) *submitResult {
+	var gse *gitscrum.Error
+	if !errors.Is(err, gitscrum.ErrValidation) || !errors.As(err, &gse) || len(gse.Fields[gitscrum.InputCompanySlug]) == 0 {
+		return nil
+	}
+	return &submitResult{resp: nameErrors("Nothing saved: invalid workspace " + quote(ws, 100) + "."), result: ResultInvalid, err: err}
 }
 
 // problemText says in words, for the Name field, why a write failed.
@@ -124,6 +136,9 @@ func (b *Bot) onCreateSubmit(ctx context.Context, ia *interaction) submitResult 
 	}
 	form := func(notice string) (slack.ModalViewRequest, error) { return createView(meta, raw, notice) }
 	c, err := b.cfg.Client.CreateClientIfNew(ctx, req, force)
+	if r := workspaceRefused(meta.Workspace, err); r != nil {
+		return *r
+	}
 	var de *gitscrum.DuplicateError
 	switch {
 	case errors.As(err, &de):
@@ -180,6 +195,9 @@ func (b *Bot) onEditSubmit(ctx context.Context, ia *interaction) submitResult {
 		req.Set(f, v)
 	}
 	res, err := b.cfg.Client.EditClient(ctx, meta.Workspace, meta.ID, meta.Fingerprint, req)
+	if r := workspaceRefused(meta.Workspace, err); r != nil {
+		return *r
+	}
 	var conflict *gitscrum.ConflictError
 	switch {
 	case errors.As(err, &conflict):

@@ -29,11 +29,8 @@ func (b *Bot) runHelp(_ context.Context, inv *invocation) result {
 // runList answers list [query]: the matching clients, best first; all clients by
 // name without a query.
 func (b *Bot) runList(ctx context.Context, inv *invocation) result {
-	if err := gitscrum.ValidateQuery(inv.arg); err != nil {
-		return fail(err)
-	}
+	clients, all, err := b.matching(ctx, inv.workspace, inv.arg)
 	query := strings.TrimSpace(inv.arg)
-	clients, all, err := b.matching(ctx, inv.workspace, query)
 	if err != nil {
 		return fail(err)
 	}
@@ -94,20 +91,13 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 	if gitscrum.LooksLikeUUID(ref) {
 		return b.runShow(ctx, inv)
 	}
-	if err := gitscrum.ValidateQuery(ref); err != nil {
-		return fail(err)
-	}
-	snap, err := b.cfg.Client.Clients(ctx, inv.workspace)
+	matches, snap, err := b.cfg.Client.SearchClients(ctx, inv.workspace, ref)
 	if err != nil {
 		return fail(err)
 	}
 	all := snap.Clients()
 	v := b.rendering(inv)
 	ix := snap.Index()
-	matches, err := ix.Search(ctx, ref)
-	if err != nil {
-		return fail(err)
-	}
 	switch {
 	case len(matches) == 1:
 		return b.freshCard(ctx, inv, *matches[0].Client)
