@@ -183,7 +183,7 @@ func (b *Bot) writeOffer(ctx context.Context, inv *invocation) answer {
 func (b *Bot) offer(v rendering, text, label, actionID string, val actionValue, fallback string) answer {
 	raw, err := val.encode()
 	if err != nil {
-		return answer{msg: errorMessage(b.cfg.Command, ours("Something went wrong inside gitscrum-slack."), ours("Try again with a shorter name."), nil), result: ResultInternal, err: err}
+		return answer{msg: errorMessage(b.cfg.Command, ours("Something went wrong inside gitscrum-slack."), ours("Try again with a shorter name."), nil), result: ResultError, err: err}
 	}
 	btn := slack.NewButtonBlockElement(actionID, raw, plain(label))
 	btn.Style = slack.StylePrimary

@@ -20,18 +20,19 @@ import (
 // error tells apart the causes that share a word.
 const (
 	ResultOK           = outcome.OK
-	ResultInvalid      = outcome.Invalid      // the request, the command line or a value did not fit
-	ResultNotFound     = outcome.NotFound     // no client (or workspace) matched
-	ResultAmbiguous    = outcome.Ambiguous    // several clients matched a reference
-	ResultDuplicate    = outcome.Duplicate    // create refused: the client exists
-	ResultUnauthorized = outcome.Unauthorized // Slack's signature refused, or GitScrum refused the token (401)
-	ResultForbidden    = outcome.Forbidden    // write access refused, or GitScrum's 403
-	ResultRateLimited  = outcome.RateLimited  // GitScrum answered 429
-	ResultUnavailable  = outcome.Unavailable  // GitScrum failed, could not be reached or was too slow; or shutting down
-	ResultCanceled     = outcome.Canceled     // the work was cancelled, as by a shutdown
-	ResultReplayed     = outcome.Replayed     // a signed request already received was refused
-	ResultReplyLost    = outcome.ReplyLost    // the answer could not be delivered to Slack
-	ResultInternal     = outcome.Error        // anything else
+	ResultInvalid      = outcome.Invalid       // the request, the command line or a value did not fit
+	ResultNotFound     = outcome.NotFound      // no client (or workspace) matched
+	ResultAmbiguous    = outcome.Ambiguous     // several clients matched a reference
+	ResultDuplicate    = outcome.Duplicate     // create refused: the client exists
+	ResultUnauthorized = outcome.Unauthorized  // Slack's signature refused, or GitScrum refused the token (401)
+	ResultForbidden    = outcome.Forbidden     // write access refused, or GitScrum's 403
+	ResultRateLimited  = outcome.RateLimited   // GitScrum answered 429
+	ResultUnavailable  = outcome.Unavailable   // GitScrum failed, could not be reached or was too slow; or shutting down
+	ResultCanceled     = outcome.Canceled      // the work was cancelled, as by a shutdown
+	ResultReplayed     = outcome.Replayed      // a signed request already received was refused
+	ResultReplyLost    = outcome.ReplyLost     // the answer could not be delivered to Slack
+	ResultError        = outcome.Error         // anything else: an answer or an error no class names
+	ResultInternal     = outcome.InternalError // a listener panicked (recovered, the stack logged): a bug
 )
 
 // failure renders an error from running inv as a reply, and returns its outcome:
@@ -127,6 +128,8 @@ func failureMessage(slash string, inv *invocation, err error, word string) *slac
 		// Close gave up waiting: a shutdown or a restart, not a bug.
 		return errorMessage(slash, ours("gitscrum-slack was restarting and stopped waiting for GitScrum."),
 			ours("Try again in a moment."+afterWrite(inv, err)), nil)
+	case ResultInternal: // a panic: its value is for the log, not for the person
+		return errorMessage(slash, ours("Something went wrong inside gitscrum-slack."), ours("Try again; if it keeps failing, tell the admin."), nil)
 	}
 	return errorMessage(slash, shown("Something went wrong: "+clip(err.Error(), 500)), ours("Try again; if it keeps failing, tell the admin."), nil)
 }

@@ -40,7 +40,7 @@ func TestMCPOutcomes(t *testing.T) {
 	all := []string{tools.OutcomeOK, tools.OutcomeBadArguments, tools.OutcomeNoWorkspace, tools.OutcomeNoToken,
 		tools.OutcomeUnauthorized, tools.OutcomeForbidden, tools.OutcomeNotFound, tools.OutcomeAmbiguous,
 		tools.OutcomeDuplicate, tools.OutcomeValidation, tools.OutcomeRateLimited, tools.OutcomeUnavailable,
-		tools.OutcomeCanceled, tools.OutcomeInternal}
+		tools.OutcomeCanceled, tools.OutcomeError, tools.OutcomeInternal}
 	for _, o := range all {
 		assert.True(t, metrics.IsOutcome(o), "tools outcome %q is not in the vocabulary", o)
 	}
