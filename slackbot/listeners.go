@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // Kinds of a paged list, in actionValue.Kind.
@@ -23,7 +24,7 @@ var errNotOurs = errors.New("the payload's value is not one gitscrum-slack made"
 
 // notOursMessage answers a payload whose value the bot cannot read.
 func notOursMessage(slash string) *slack.WebhookMessage {
-	return errorMessage(slash, ours("This button is not one gitscrum-slack can read."), ours("Run "+code(slash, 40)+" again for a fresh answer."), nil)
+	return errorMessage(slash, blockkit.Ours("This button is not one gitscrum-slack can read."), blockkit.Ours("Run "+code(slash, 40)+" again for a fresh answer."), nil)
 }
 
 // claimedWorkspace refuses a payload that names no workspace: the bot always puts
@@ -115,13 +116,13 @@ func (b *Bot) onShare(ctx context.Context, ia *interaction) (string, error) {
 	}
 	channel := ia.cb.Channel.ID
 	if channel == "" {
-		_ = b.answer(ctx, ia, errorMessage(b.cfg.Command, ours("There is no channel to share this card in."), line{}, nil), false)
+		_ = b.answer(ctx, ia, errorMessage(b.cfg.Command, blockkit.Ours("There is no channel to share this card in."), blockkit.Line{}, nil), false)
 		return ResultInvalid, errors.New("share: no channel in the payload")
 	}
 	msg := cardMessage(*c, rendering{slash: b.cfg.Command, workspace: v.Workspace, userID: ia.userID(), share: true}, "")
 	if _, _, err := web.PostMessageContext(ctx, channel, msgOptions(msg)...); err != nil {
-		_ = b.answer(ctx, ia, errorMessage(b.cfg.Command, shown("Could not post the card in this channel: Slack answered "+quote(err.Error(), 100)+"."),
-			ours("Invite the app to the channel with "+code("/invite", 20)+" and Share again."), nil), false)
+		_ = b.answer(ctx, ia, errorMessage(b.cfg.Command, blockkit.Shown("Could not post the card in this channel: Slack answered "+quote(err.Error(), 100)+"."),
+			blockkit.Ours("Invite the app to the channel with "+code("/invite", 20)+" and Share again."), nil), false)
 		return ResultUnavailable, fmt.Errorf("share: chat.postMessage: %w", err)
 	}
 	return ResultOK, nil
@@ -284,8 +285,8 @@ func (b *Bot) onCreateButton(ctx context.Context, ia *interaction) (string, erro
 
 // openFailedMessage says a modal could not be opened.
 func openFailedMessage(slash, what string, err error) *slack.WebhookMessage {
-	return errorMessage(slash, shown("Could not open "+what+": Slack answered "+quote(err.Error(), 100)+"."),
-		ours("Try again: Slack lets a form open only within 3 seconds of the click or command."), nil)
+	return errorMessage(slash, blockkit.Shown("Could not open "+what+": Slack answered "+quote(err.Error(), 100)+"."),
+		blockkit.Ours("Try again: Slack lets a form open only within 3 seconds of the click or command."), nil)
 }
 
 // onEdit opens the edit modal of a client: a loading view at once (a trigger_id
@@ -332,7 +333,7 @@ func (b *Bot) onEdit(ctx context.Context, ia *interaction) (string, error) {
 	meta := viewMeta{Workspace: v.Workspace, Channel: ia.cb.Channel.ID, User: ia.userID()}
 	mv, err := editView(meta, *c, nil, "")
 	if err != nil {
-		_ = show(noticeView("Edit client", "⚠️ This client cannot be edited in a form: "+clip(err.Error(), 200)))
+		_ = show(noticeView("Edit client", "⚠️ This client cannot be edited in a form: "+blockkit.Clip(err.Error(), 200)))
 		return ResultInvalid, err
 	}
 	if err := show(mv); err != nil {

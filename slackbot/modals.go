@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // openCreateForm answers /gitscrum create without arguments: the "New client"
@@ -31,7 +32,7 @@ func (b *Bot) openCreateForm(ctx context.Context, inv *invocation) result {
 
 // nameErrors returns a submission answer with msg on the Name field.
 func nameErrors(msg string) *slack.ViewSubmissionResponse {
-	return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlockID(gitscrum.FieldName): fitText(msg, 500)})
+	return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlockID(gitscrum.FieldName): blockkit.Fit(msg, 500)})
 }
 
 // refusalText says in one line why the user may not write.
@@ -98,7 +99,7 @@ func failedWrite(slash string, cmd *command, err error, present formValues, form
 	if errors.Is(err, gitscrum.ErrValidation) && errors.As(err, &gse) && len(gse.Fields) > 0 {
 		errs := fieldErrorsOf(gse, present)
 		r.resp = slack.NewErrorsViewSubmissionResponse(errs)
-		notice = "⚠️ Nothing saved: some values are invalid: " + clip(gse.FieldSummary(), 1000)
+		notice = "⚠️ Nothing saved: some values are invalid: " + blockkit.Clip(gse.FieldSummary(), 1000)
 	} else {
 		text := problemText(slash, cmd, err)
 		r.resp = nameErrors(text)
@@ -166,7 +167,7 @@ func (b *Bot) onCreateSubmit(ctx context.Context, ia *interaction) submitResult 
 func duplicateText(existing []gitscrum.ClientCompany) string {
 	names := make([]string, 0, min(len(existing), 3))
 	for _, c := range existing[:min(len(existing), 3)] {
-		names = append(names, quote(c.Name, 80)+" (UUID "+clip(c.UUID, 40)+")")
+		names = append(names, quote(c.Name, 80)+" (UUID "+blockkit.Clip(c.UUID, 40)+")")
 	}
 	more := ""
 	if len(existing) > 3 {
