@@ -98,3 +98,25 @@ func TestLookalikesTableIsCovered(t *testing.T) {
 		}
 	}
 }
+
+// TestGreekSigmaIsNoLatinC checks only the lunate sigma reads as c: the ordinary
+// sigma of Greek names (Σ, σ and the final ς) stays a sigma, so a Greek name is
+// not taken for a Latin one spelled with c.
+func TestGreekSigmaIsNoLatinC(t *testing.T) {
+	for _, tc := range []struct{ greek, latin string }{
+		{"Σοφία", "Coφia"},
+		{"Κάσσος Ltd", "Kaccoc Ltd"},
+		{"ΣΟΣ", "COC"},
+		{"Οδυσσέας", "Oδyccεac"},
+	} {
+		t.Run(tc.greek, func(t *testing.T) {
+			n := NormalizeName(tc.greek)
+			assert.Contains(t, n, "σ", "the sigma stays a sigma")
+			assert.NotContains(t, n, "c")
+			assert.NotEqual(t, NormalizeName(tc.latin), n)
+			assert.Empty(t, FindDuplicates([]ClientCompany{{UUID: "u1", Name: tc.latin}}, tc.greek, ""),
+				"%q is no duplicate of %q", tc.greek, tc.latin)
+		})
+	}
+	assert.Equal(t, "cocia", NormalizeName("\u03F2o\u03F9ia"), "the lunate sigma, in both cases, is a c")
+}

@@ -19,7 +19,7 @@ import (
 //
 // and white space collapsed. Symbols such as "+" and "$" are kept.
 func NormalizeName(s string) string {
-	n := Normalize(s)
+	n := Normalize(foldLunateSigma(s))
 	if plainName(n) {
 		return n
 	}

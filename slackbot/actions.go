@@ -3,6 +3,8 @@ package slackbot
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // Action IDs of the bot's buttons and menus, and the callback IDs of its modals.
@@ -30,7 +32,7 @@ const (
 )
 
 // maxActionValue is Slack's limit on a button's value, in characters.
-const maxActionValue = 2000
+const maxActionValue = blockkit.MaxActionValue
 
 // actionValue is what a button, option or modal carries back to the bot: a claim
 // to check again on the server, never proof (who clicked may not write; the client

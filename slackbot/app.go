@@ -7,6 +7,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/internal/receiver"
 )
 
@@ -31,7 +32,7 @@ func (a *app) Serve(req *receiver.Request) receiver.Response {
 			// Slack drops Socket Mode payloads of 20 KB or more: acknowledge briefly
 			// and post the whole answer to the response_url.
 			b.deliverLater(sc.ResponseURL, msg)
-			return message(msg.ResponseType, "The answer follows in a moment.", contextBlock(ours(":hourglass_flowing_sand: The answer follows in a moment.")))
+			return blockkit.Message(msg.ResponseType, "The answer follows in a moment.", blockkit.Context(blockkit.Ours(":hourglass_flowing_sand: The answer follows in a moment.")))
 		}}
 	case receiver.Interaction:
 		if ack := b.interact(req.Transport, req.Interaction); ack != nil {
@@ -50,7 +51,7 @@ func (a *app) Refused(req *receiver.Request, rf *receiver.Refusal) any {
 	case receiver.Command:
 		b.record(Outcome{Transport: req.Transport, UserID: req.Command.UserID, TeamID: req.Command.TeamID, Result: rf.Result, Err: rf.Err})
 		if rf.Result == ResultUnavailable {
-			return errorMessage(b.cfg.Command, ours("gitscrum-slack is too busy to take this command."), ours("Try again in a minute."), nil)
+			return errorMessage(b.cfg.Command, blockkit.Ours("gitscrum-slack is too busy to take this command."), blockkit.Ours("Try again in a minute."), nil)
 		}
 	case receiver.Interaction:
 		o := Outcome{Transport: req.Transport, Subcommand: "interactivity", Result: rf.Result, Err: rf.Err}

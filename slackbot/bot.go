@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/internal/receiver"
 )
 
@@ -201,7 +202,7 @@ func CheckCommand(s string) error {
 
 // clipRunes cuts s to at most n characters, for an error message.
 func clipRunes(s string, n int) string {
-	if cut, dropped := truncateRunes(s, n); dropped > 0 {
+	if cut, dropped := blockkit.Truncate(s, n); dropped > 0 {
 		return cut + "…"
 	}
 	return s

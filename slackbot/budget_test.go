@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // slackAckDeadline is how long Slack waits for the answer to a slash command
@@ -37,7 +38,7 @@ func TestDefaultBudgetAcknowledgesInTime(t *testing.T) {
 	posts := e.hooks.waitPosts(1, 15*time.Second)
 	assert.GreaterOrEqual(t, posts[0].at.Sub(start), 5*time.Second, "the answer follows once GitScrum answered")
 	assert.Contains(t, joined(t, posts[0].msg), "Initech")
-	require.NoError(t, slackbot.CheckLimits(posts[0].msg))
+	require.NoError(t, blockkit.CheckLimits(posts[0].msg))
 	out := outs.next(t, 5*time.Second)
 	assert.True(t, out.Deferred)
 	assert.Equal(t, slackbot.ResultOK, out.Result)

@@ -6,6 +6,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // Slack's limits for interactive elements.
@@ -28,7 +29,7 @@ const (
 // button returns a button of our own label carrying value. Labels are plain text
 // like values (emoji codes off): their emoji are characters.
 func button(actionID, label, value string) *slack.ButtonBlockElement {
-	return slack.NewButtonBlockElement(actionID, value, plain(label))
+	return slack.NewButtonBlockElement(actionID, value, blockkit.Plain(label))
 }
 
 // cardActions returns the buttons of a card: Edit for a user who may write, and
@@ -77,12 +78,12 @@ func pagerBlock(at actionValue, page, pages int) slack.Block {
 // escaped, clipped to Slack's 75 characters), opening its card.
 func chooserBlock(v rendering, clients []gitscrum.ClientCompany) slack.Block {
 	var els []slack.BlockElement
-	for _, c := range clients[:min(len(clients), maxActionElements)] {
+	for _, c := range clients[:min(len(clients), blockkit.MaxActionElements)] {
 		value, err := actionValue{Workspace: v.workspace, ID: c.UUID}.encode()
 		if err != nil || c.UUID == "" {
 			continue
 		}
-		b := slack.NewButtonBlockElement(ActionPick, value, plain(clip(nonEmpty(c.Name), maxButtonText)))
+		b := slack.NewButtonBlockElement(ActionPick, value, blockkit.Plain(blockkit.Clip(blockkit.NonEmpty(c.Name), blockkit.MaxButtonText)))
 		els = append(els, b)
 	}
 	if len(els) == 0 {
@@ -94,7 +95,7 @@ func chooserBlock(v rendering, clients []gitscrum.ClientCompany) slack.Block {
 // chooserMessage answers a reference that matches several clients with a choice:
 // the list of candidates and a button of each one's name.
 func chooserMessage(v rendering, ref string, clients []gitscrum.ClientCompany) *slack.WebhookMessage {
-	title := shown(fmt.Sprintf("%s%s matches %s. Which one?", warningSign, quote(gitscrum.Excerpt(ref), 200), plural(len(clients), "client")))
+	title := blockkit.Shown(fmt.Sprintf("%s%s matches %s. Which one?", warningSign, quote(gitscrum.Excerpt(ref), 200), plural(len(clients), "client")))
 	return listPage(v, title, clients, "Pick one below, or give the full name or the UUID.", 0, nil, true)
 }
 
@@ -119,12 +120,12 @@ func pickerMessage(v rendering) (*slack.WebhookMessage, error) {
 		return nil, err
 	}
 	zero := 0
-	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeExternal, plain("Type a name, email or website"), ActionPicker)
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeExternal, blockkit.Plain("Type a name, email or website"), ActionPicker)
 	sel.MinQueryLength = &zero
-	sec := slack.NewSectionBlock(plain("Pick a client of workspace "+quote(v.workspace, 100)+":"), nil, slack.NewAccessory(sel))
+	sec := slack.NewSectionBlock(blockkit.Plain("Pick a client of workspace "+quote(v.workspace, 100)+":"), nil, slack.NewAccessory(sel))
 	sec.BlockID = blockID
-	return message(slack.ResponseTypeEphemeral, "Pick a client of workspace "+clip(v.workspace, 100),
-		sec, contextBlock(ours("Or type "+code(v.slash+" show <name|uuid>", 100)+"."))), nil
+	return blockkit.Message(slack.ResponseTypeEphemeral, "Pick a client of workspace "+blockkit.Clip(v.workspace, 100),
+		sec, blockkit.Context(blockkit.Ours("Or type "+code(v.slash+" show <name|uuid>", 100)+"."))), nil
 }
 
 // clientOption is a picker option: the client's name (plain text, escaped and
@@ -136,7 +137,7 @@ func clientOption(c gitscrum.ClientCompany) *slack.OptionBlockObject {
 	}
 	var desc *slack.TextBlockObject
 	if c.Email != "" {
-		desc = plain(clip(c.Email, maxButtonText))
+		desc = blockkit.Plain(blockkit.Clip(c.Email, blockkit.MaxButtonText))
 	}
-	return slack.NewOptionBlockObject(c.UUID, plain(clip(nonEmpty(c.Name), maxButtonText)), desc)
+	return slack.NewOptionBlockObject(c.UUID, blockkit.Plain(blockkit.Clip(blockkit.NonEmpty(c.Name), blockkit.MaxButtonText)), desc)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // Conversations: "@GitScrum acme corp" in a channel is answered in a thread under
@@ -175,7 +176,7 @@ func (b *Bot) writeOffer(ctx context.Context, inv *invocation) answer {
 	}
 	val := actionValue{Workspace: inv.workspace, ID: c.UUID}
 	return b.offer(v, "Clients are changed in a form, not from a message. Open it to edit "+quote(c.Name, 200)+", filled in with its current details.",
-		"Edit", ActionEdit, val, "Edit "+clip(c.Name, 200))
+		"Edit", ActionEdit, val, "Edit "+blockkit.Clip(c.Name, 200))
 }
 
 // offer renders text (plain, escaped), a button labelled label for actionID with
@@ -183,12 +184,12 @@ func (b *Bot) writeOffer(ctx context.Context, inv *invocation) answer {
 func (b *Bot) offer(v rendering, text, label, actionID string, val actionValue, fallback string) answer {
 	raw, err := val.encode()
 	if err != nil {
-		return answer{msg: errorMessage(b.cfg.Command, ours("Something went wrong inside gitscrum-slack."), ours("Try again with a shorter name."), nil), result: ResultInternal, err: err}
+		return answer{msg: errorMessage(b.cfg.Command, blockkit.Ours("Something went wrong inside gitscrum-slack."), blockkit.Ours("Try again with a shorter name."), nil), result: ResultError, err: err}
 	}
-	btn := slack.NewButtonBlockElement(actionID, raw, plain(label))
+	btn := slack.NewButtonBlockElement(actionID, raw, blockkit.Plain(label))
 	btn.Style = slack.StylePrimary
-	msg := message(slack.ResponseTypeEphemeral, fallback,
-		plainSection(text),
+	msg := blockkit.Message(slack.ResponseTypeEphemeral, fallback,
+		blockkit.PlainSection(text),
 		slack.NewActionBlock("", btn),
 		v.footer(v.inWorkspace()),
 	)
@@ -199,7 +200,7 @@ func (b *Bot) offer(v rendering, text, label, actionID string, val actionValue, 
 // value stays within Slack's limit.
 func clipName(name string) string {
 	if n, ok := gitscrum.MaxLength(string(gitscrum.FieldName)); ok {
-		name, _ = truncateRunes(name, n)
+		name, _ = blockkit.Truncate(name, n)
 	}
 	return name
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/internal/receiver"
 )
 
@@ -47,7 +48,7 @@ func (b *Bot) dispatch(transport string, sc slack.SlashCommand, gone <-chan stru
 	case !started:
 		out.Result, out.Err, out.Latency = ResultUnavailable, errClosing, time.Since(start)
 		b.record(out)
-		return errorMessage(b.cfg.Command, ours("gitscrum-slack is restarting."), ours("Try again in a moment."), nil)
+		return errorMessage(b.cfg.Command, blockkit.Ours("gitscrum-slack is restarting."), blockkit.Ours("Try again in a moment."), nil)
 	case inTime:
 		out.Result, out.Err, out.Latency = a.result, a.err, time.Since(start)
 		b.record(out)

@@ -44,7 +44,8 @@
 // the recovery of panics in background work) belongs to slackbot/internal/receiver;
 // New builds the router of listeners (commands by name, actions by action_id,
 // views by callback_id, options by action_id, events by type) and stores it on
-// the Bot. Command lines are read by slackbot/cmdline.
+// the Bot. Command lines are read by slackbot/cmdline; Block Kit is built with
+// slackbot/blockkit.
 //
 //	bot, err := slackbot.New(slackbot.Config{Client: client, Workspace: "acme", SigningSecret: secret})
 //	http.ListenAndServe(":8080", bot.Handler())

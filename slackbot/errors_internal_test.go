@@ -14,16 +14,17 @@ import (
 
 // replyWords is what the reply to a failure of each outcome says, somewhere in it.
 var replyWords = map[string]*regexp.Regexp{
-	outcome.Invalid:      regexp.MustCompile(`(?i)invalid|needs`),
-	outcome.NotFound:     regexp.MustCompile(`No client matches|was not found`),
-	outcome.Ambiguous:    regexp.MustCompile(`matches`),
-	outcome.Duplicate:    regexp.MustCompile(`already exists`),
-	outcome.Unauthorized: regexp.MustCompile(`token`),
-	outcome.Forbidden:    regexp.MustCompile(`403 Forbidden`),
-	outcome.RateLimited:  regexp.MustCompile(`rate limited`),
-	outcome.Unavailable:  regexp.MustCompile(`GitScrum (answered 5|took too long|could not be reached)`),
-	outcome.Canceled:     regexp.MustCompile(`stopped waiting`),
-	outcome.Error:        regexp.MustCompile(`Something went wrong`),
+	outcome.Invalid:       regexp.MustCompile(`(?i)invalid|needs`),
+	outcome.NotFound:      regexp.MustCompile(`No client matches|was not found`),
+	outcome.Ambiguous:     regexp.MustCompile(`matches`),
+	outcome.Duplicate:     regexp.MustCompile(`already exists`),
+	outcome.Unauthorized:  regexp.MustCompile(`token`),
+	outcome.Forbidden:     regexp.MustCompile(`403 Forbidden`),
+	outcome.RateLimited:   regexp.MustCompile(`rate limited`),
+	outcome.Unavailable:   regexp.MustCompile(`GitScrum (answered 5|took too long|could not be reached)`),
+	outcome.Canceled:      regexp.MustCompile(`stopped waiting`),
+	outcome.Error:         regexp.MustCompile(`Something went wrong: `),
+	outcome.InternalError: regexp.MustCompile(`Something went wrong inside gitscrum-slack\.`),
 }
 
 // TestFailureOutcomes: every error class gets the word of the one classification
@@ -44,7 +45,7 @@ func TestFailureOutcomes(t *testing.T) {
 		require.NoError(t, err)
 		require.Contains(t, replyWords, tc.Want, tc.Name)
 		assert.Regexp(t, replyWords[tc.Want], string(reply), tc.Name)
-		if tc.Want != outcome.Error {
+		if tc.Want != outcome.Error && tc.Want != outcome.InternalError {
 			assert.NotContains(t, string(reply), "Something went wrong", tc.Name)
 		}
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
-	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // ownMarkup is the only Slack markup a reply may contain: dates and mentions of the
@@ -74,7 +74,7 @@ func TestHostileNamesEscaped(t *testing.T) {
 		{`show "<!channel>`, reader},
 	} {
 		msg := e.run(tc.text, tc.user)
-		require.NoError(t, slackbot.CheckLimits(msg), tc.text)
+		require.NoError(t, blockkit.CheckLimits(msg), tc.text)
 		assertSafe(t, msg)
 		if strings.Contains(joined(t, msg), "&lt;script&gt;") {
 			sawScript = true
@@ -105,7 +105,7 @@ func TestHugeValuesStayInLimits(t *testing.T) {
 	e.emu.AddClients(gitscrumtest.DemoWorkspace, huge...)
 	for _, text := range []string{"list", "list huge", "huge", "show 1e1e1e1e-0000-4000-8000-0000000000a0", `update 1e1e1e1e-0000-4000-8000-0000000000a1 notes="short now"`} {
 		msg := e.run(text, writer)
-		require.NoError(t, slackbot.CheckLimits(msg), text)
+		require.NoError(t, blockkit.CheckLimits(msg), text)
 		assertSafe(t, msg)
 	}
 }

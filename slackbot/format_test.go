@@ -12,7 +12,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
-	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // Clients whose values would be formatted, linked or turn into mentions if they
@@ -111,7 +111,7 @@ func TestValuesShownExactly(t *testing.T) {
 		{`create Wonka email="*not* an email"`, writer, []string{}},                 // validation error
 	} {
 		msg := e.run(tc.text, tc.user)
-		require.NoError(t, slackbot.CheckLimits(msg), tc.text)
+		require.NoError(t, blockkit.CheckLimits(msg), tc.text)
 		assertSafe(t, msg)
 		objs := textObjects(t, msg)
 		var plainText []string
@@ -120,7 +120,7 @@ func TestValuesShownExactly(t *testing.T) {
 			case "mrkdwn":
 				for _, v := range append(hostile, tc.want...) {
 					if strings.ContainsAny(v, "*_~`>") {
-						assert.NotContains(t, o.Text, slackbot.Escape(v), "%s: a value in mrkdwn: %q", tc.text, o.Text)
+						assert.NotContains(t, o.Text, blockkit.Escape(v), "%s: a value in mrkdwn: %q", tc.text, o.Text)
 					}
 				}
 				for _, marker := range []string{"Bold", "Italic", "Strike", "Code", "evil", "quoted", "tada", "here*", "everything", "*ws*", "Three", "*New*"} {
@@ -133,7 +133,7 @@ func TestValuesShownExactly(t *testing.T) {
 		}
 		all := strings.Join(plainText, "\n")
 		for _, v := range tc.want {
-			assert.Contains(t, all, slackbot.Escape(v), "%s: %q is not shown exactly", tc.text, v)
+			assert.Contains(t, all, blockkit.Escape(v), "%s: %q is not shown exactly", tc.text, v)
 		}
 	}
 }

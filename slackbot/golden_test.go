@@ -16,6 +16,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/snapshot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // updateSnapshots reports whether to rewrite the golden files instead of
@@ -121,7 +122,7 @@ func TestGolden(t *testing.T) {
 				user = reader
 			}
 			msg := e.run(tc.text, user)
-			require.NoError(t, slackbot.CheckLimits(msg))
+			require.NoError(t, blockkit.CheckLimits(msg))
 			assertGolden(t, tc.name, msg)
 		})
 	}
@@ -136,7 +137,7 @@ func TestGoldenWrongCommand(t *testing.T) {
 	status, body := e.do(e.signedRequest(form.Encode(), time.Now()))
 	require.Equal(t, http.StatusOK, status)
 	msg := decodeMessage(t, body)
-	require.NoError(t, slackbot.CheckLimits(msg))
+	require.NoError(t, blockkit.CheckLimits(msg))
 	assertGolden(t, "error_wrong_command", msg)
 }
 
@@ -147,7 +148,7 @@ func TestGoldenAck(t *testing.T) {
 	e := newEnv(t, func(c *slackbot.Config) { c.InlineBudget = 50 * time.Millisecond })
 	e.emu.SetLatency(300 * time.Millisecond)
 	msg := e.run(`show "Smith & Sons"`, reader)
-	require.NoError(t, slackbot.CheckLimits(msg))
+	require.NoError(t, blockkit.CheckLimits(msg))
 	assertGolden(t, "ack", msg)
 	e.hooks.waitPosts(1, 5*time.Second)
 }

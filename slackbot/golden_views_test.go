@@ -15,6 +15,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // The goldens of the modals and messages that the interactivity code builds, as
@@ -236,14 +237,14 @@ func TestGoldenClickMessages(t *testing.T) {
 			}
 			e.interactOK(tc.payload(e))
 			got := e.hooks.waitPosts(1, 10*time.Second)
-			require.NoError(t, slackbot.CheckLimits(got[0].msg))
+			require.NoError(t, blockkit.CheckLimits(got[0].msg))
 			assertGolden(t, tc.name, got[0].msg)
 		})
 	}
 	t.Run("error_no_bot_token", func(t *testing.T) {
 		t.Parallel()
 		msg := newEnv(t).run("create", writer)
-		require.NoError(t, slackbot.CheckLimits(msg))
+		require.NoError(t, blockkit.CheckLimits(msg))
 		assertGolden(t, "error_no_bot_token", msg)
 	})
 }

@@ -3,6 +3,7 @@ package slackbot
 import (
 	"net/http"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/internal/receiver"
 )
 
@@ -14,7 +15,7 @@ const (
 	// options loads (the manifest's interactivity request URL and options load URL).
 	InteractivityPath = "/slack/interactivity"
 	// HealthPath answers GET with 200 while the process runs.
-	HealthPath = "/healthz"
+	HealthPath = httpserver.HealthPath
 	// MaxBodyBytes is the largest request body accepted; a larger one gets 413, at
 	// once when its Content-Length says so, before any of it is read. Slack's own
 	// bodies are a few KiB.
@@ -40,16 +41,6 @@ func (b *Bot) Handler() http.Handler {
 	mux.HandleFunc(CommandsPath, b.recv.ServeCommands)
 	mux.HandleFunc(InteractivityPath, b.recv.ServeInteractivity)
 	mux.HandleFunc(EventsPath, b.recv.ServeEvents)
-	mux.HandleFunc(HealthPath, serveHealth)
+	mux.Handle(HealthPath, httpserver.Health("", ""))
 	return mux
-}
-
-// serveHealth answers GET and HEAD with 200.
-func serveHealth(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
-		return
-	}
-	receiver.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
 )
 
@@ -110,7 +111,7 @@ func TestCommandsOverHTTP(t *testing.T) {
 				user = reader
 			}
 			msg := e.run(tc.text, user)
-			require.NoError(t, slackbot.CheckLimits(msg))
+			require.NoError(t, blockkit.CheckLimits(msg))
 			all := joined(t, msg)
 			for _, s := range tc.contains {
 				assert.Contains(t, all, s)

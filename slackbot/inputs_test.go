@@ -13,7 +13,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
-	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // TestUpdateNeedsExactName sends updates whose reference only matches loosely (one
@@ -89,7 +89,7 @@ func TestHugeInputRefusedCheaply(t *testing.T) {
 		all := joined(t, msg)
 		assert.Contains(t, all, "is too long: 1048576 characters")
 		assert.Less(t, len(all), 2000)
-		require.NoError(t, slackbot.CheckLimits(msg))
+		require.NoError(t, blockkit.CheckLimits(msg))
 	}
 	assert.Empty(t, e.emu.Requests())
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
 )
 
@@ -459,7 +460,7 @@ func TestPagedList(t *testing.T) {
 	got := e.hooks.waitPosts(1, 5*time.Second)
 	page2 := got[0].msg
 	assert.True(t, page2.ReplaceOriginal, "replaces the message in place")
-	require.NoError(t, slackbot.CheckLimits(page2))
+	require.NoError(t, blockkit.CheckLimits(page2))
 	assertGolden(t, "list_page2", page2)
 	assert.Contains(t, joined(t, page2), "Showing 11–12 of 12")
 	prev, ok := cardButton(t, page2, slackbot.ActionPrevious)

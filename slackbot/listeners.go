@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // Kinds of a paged list, in actionValue.Kind.
@@ -23,15 +24,26 @@ var errNotOurs = errors.New("the payload's value is not one gitscrum-slack made"
 
 // notOursMessage answers a payload whose value the bot cannot read.
 func notOursMessage(slash string) *slack.WebhookMessage {
-	return errorMessage(slash, ours("This button is not one gitscrum-slack can read."), ours("Run "+code(slash, 40)+" again for a fresh answer."), nil)
+	return errorMessage(slash, blockkit.Ours("This button is not one gitscrum-slack can read."), blockkit.Ours("Run "+code(slash, 40)+" again for a fresh answer."), nil)
 }
 
-// checkWorkspace re-checks the workspace a payload claims: one the bot serves,
-// that is the configured default or another well-formed slug, as workspace= on
-// the command allows. GitScrum then answers whether the token sees it.
-func (b *Bot) checkWorkspace(ws string) error {
+// claimedWorkspace refuses a payload that names no workspace: the bot always puts
+// one in what it makes. Whether the slug is well formed is checked by the core
+// operation the listener then calls (and GitScrum answers whether the token sees
+// it); a listener that calls none before it acts checks with [checkWorkspace].
+func claimedWorkspace(ws string) error {
 	if strings.TrimSpace(ws) == "" {
 		return fmt.Errorf("%w: no workspace", errNotOurs)
+	}
+	return nil
+}
+
+// checkWorkspace re-checks the workspace a payload claims where no core operation
+// will before the listener acts: one the bot serves, that is the configured default
+// or another well-formed slug, as workspace= on the command allows.
+func checkWorkspace(ws string) error {
+	if err := claimedWorkspace(ws); err != nil {
+		return err
 	}
 	return gitscrum.ValidateCompanySlug(ws)
 }
@@ -56,10 +68,11 @@ func (b *Bot) report(ctx context.Context, ia *interaction, cmdName, ws, ref stri
 	return code, err
 }
 
-// freshClient re-checks the claim of a button about a client: the workspace, then
-// the client itself, fetched afresh. A failure is answered to the user.
+// freshClient re-checks the claim of a button about a client: the client itself,
+// fetched afresh (the core checks the workspace and the id first). A failure is
+// answered to the user.
 func (b *Bot) freshClient(ctx context.Context, ia *interaction, ws, id string) (*gitscrum.ClientCompany, string, error) {
-	if err := b.checkWorkspace(ws); err != nil {
+	if err := claimedWorkspace(ws); err != nil {
 		code, err := b.report(ctx, ia, "show", ws, id, err)
 		return nil, code, err
 	}
@@ -103,13 +116,13 @@ func (b *Bot) onShare(ctx context.Context, ia *interaction) (string, error) {
 	}
 	channel := ia.cb.Channel.ID
 	if channel == "" {
-		_ = b.answer(ctx, ia, errorMessage(b.cfg.Command, ours("There is no channel to share this card in."), line{}, nil), false)
+		_ = b.answer(ctx, ia, errorMessage(b.cfg.Command, blockkit.Ours("There is no channel to share this card in."), blockkit.Line{}, nil), false)
 		return ResultInvalid, errors.New("share: no channel in the payload")
 	}
 	msg := cardMessage(*c, rendering{slash: b.cfg.Command, workspace: v.Workspace, userID: ia.userID(), share: true}, "")
 	if _, _, err := web.PostMessageContext(ctx, channel, msgOptions(msg)...); err != nil {
-		_ = b.answer(ctx, ia, errorMessage(b.cfg.Command, shown("Could not post the card in this channel: Slack answered "+quote(err.Error(), 100)+"."),
-			ours("Invite the app to the channel with "+code("/invite", 20)+" and Share again."), nil), false)
+		_ = b.answer(ctx, ia, errorMessage(b.cfg.Command, blockkit.Shown("Could not post the card in this channel: Slack answered "+quote(err.Error(), 100)+"."),
+			blockkit.Ours("Invite the app to the channel with "+code("/invite", 20)+" and Share again."), nil), false)
 		return ResultUnavailable, fmt.Errorf("share: chat.postMessage: %w", err)
 	}
 	return ResultOK, nil
@@ -154,10 +167,7 @@ func (b *Bot) onPage(ctx context.Context, ia *interaction) (string, error) {
 	if v.Kind == kindFind {
 		cmdName = "find"
 	}
-	if err := b.checkWorkspace(v.Workspace); err != nil {
-		return b.report(ctx, ia, cmdName, v.Workspace, v.Query, err)
-	}
-	if err := gitscrum.ValidateQuery(v.Query); err != nil {
+	if err := claimedWorkspace(v.Workspace); err != nil {
 		return b.report(ctx, ia, cmdName, v.Workspace, v.Query, err)
 	}
 	clients, _, err := b.matching(ctx, v.Workspace, v.Query)
@@ -180,24 +190,19 @@ func (b *Bot) onPage(ctx context.Context, ia *interaction) (string, error) {
 // matching returns the clients of workspace ws matching query, best first, or all
 // of them by name without a query, from the workspace's cached list (the search
 // index is built once per list), and the whole list. list, find, paging and the
-// picker all go through it.
+// picker all go through it; the core checks ws and query before it lists.
 func (b *Bot) matching(ctx context.Context, ws, query string) (clients, all []gitscrum.ClientCompany, err error) {
-	snap, err := b.cfg.Client.Clients(ctx, ws)
+	matches, snap, err := b.cfg.Client.SearchClients(ctx, ws, query)
 	if err != nil {
 		return nil, nil, err
 	}
 	all = snap.Clients()
-	query = strings.TrimSpace(query)
-	if query == "" {
+	if strings.TrimSpace(query) == "" {
 		clients = slices.Clone(all)
 		slices.SortStableFunc(clients, func(x, y gitscrum.ClientCompany) int {
 			return strings.Compare(sortKey(x.Name), sortKey(y.Name))
 		})
 		return clients, all, nil
-	}
-	matches, err := snap.Index().Search(ctx, query)
-	if err != nil {
-		return nil, nil, err
 	}
 	clients = make([]gitscrum.ClientCompany, len(matches))
 	for i, m := range matches {
@@ -213,14 +218,10 @@ func (b *Bot) pickerOptions(ctx context.Context, ia *interaction) (*slack.Option
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errNotOurs, err)
 	}
-	if err := b.checkWorkspace(v.Workspace); err != nil {
+	if err := claimedWorkspace(v.Workspace); err != nil {
 		return nil, err
 	}
-	query := ia.action.Value
-	if err := gitscrum.ValidateQuery(query); err != nil {
-		return nil, err
-	}
-	clients, _, err := b.matching(ctx, v.Workspace, query)
+	clients, _, err := b.matching(ctx, v.Workspace, ia.action.Value)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +263,7 @@ func (b *Bot) onCreateButton(ctx context.Context, ia *interaction) (string, erro
 	if !b.canWriteOrSay(ctx, ia) {
 		return ResultForbidden, errWriteRefused
 	}
-	if err := b.checkWorkspace(v.Workspace); err != nil {
+	if err := checkWorkspace(v.Workspace); err != nil { // no core call before the form opens
 		return b.report(ctx, ia, "create", v.Workspace, "", err)
 	}
 	web, err := b.webAPI()
@@ -284,8 +285,8 @@ func (b *Bot) onCreateButton(ctx context.Context, ia *interaction) (string, erro
 
 // openFailedMessage says a modal could not be opened.
 func openFailedMessage(slash, what string, err error) *slack.WebhookMessage {
-	return errorMessage(slash, shown("Could not open "+what+": Slack answered "+quote(err.Error(), 100)+"."),
-		ours("Try again: Slack lets a form open only within 3 seconds of the click or command."), nil)
+	return errorMessage(slash, blockkit.Shown("Could not open "+what+": Slack answered "+quote(err.Error(), 100)+"."),
+		blockkit.Ours("Try again: Slack lets a form open only within 3 seconds of the click or command."), nil)
 }
 
 // onEdit opens the edit modal of a client: a loading view at once (a trigger_id
@@ -299,7 +300,7 @@ func (b *Bot) onEdit(ctx context.Context, ia *interaction) (string, error) {
 	if !b.canWriteOrSay(ctx, ia) {
 		return ResultForbidden, errWriteRefused
 	}
-	if err := b.checkWorkspace(v.Workspace); err != nil {
+	if err := claimedWorkspace(v.Workspace); err != nil {
 		return b.report(ctx, ia, "update", v.Workspace, v.ID, err)
 	}
 	if strings.TrimSpace(v.ID) == "" {
@@ -332,7 +333,7 @@ func (b *Bot) onEdit(ctx context.Context, ia *interaction) (string, error) {
 	meta := viewMeta{Workspace: v.Workspace, Channel: ia.cb.Channel.ID, User: ia.userID()}
 	mv, err := editView(meta, *c, nil, "")
 	if err != nil {
-		_ = show(noticeView("Edit client", "⚠️ This client cannot be edited in a form: "+clip(err.Error(), 200)))
+		_ = show(noticeView("Edit client", "⚠️ This client cannot be edited in a form: "+blockkit.Clip(err.Error(), 200)))
 		return ResultInvalid, err
 	}
 	if err := show(mv); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // openCreateForm answers /gitscrum create without arguments: the "New client"
@@ -31,7 +32,7 @@ func (b *Bot) openCreateForm(ctx context.Context, inv *invocation) result {
 
 // nameErrors returns a submission answer with msg on the Name field.
 func nameErrors(msg string) *slack.ViewSubmissionResponse {
-	return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlockID(gitscrum.FieldName): fitText(msg, 500)})
+	return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlockID(gitscrum.FieldName): blockkit.Fit(msg, 500)})
 }
 
 // refusalText says in one line why the user may not write.
@@ -46,7 +47,8 @@ func refusalText(r writeRefusal) string {
 }
 
 // submitCheck re-checks a submission's claims: its metadata, that the user who
-// submitted may write, the workspace. It returns the metadata, or the answer.
+// submitted may write, that it names a workspace. It returns the metadata, or the
+// answer. The core checks the workspace's slug with the values ([workspaceRefused]).
 func (b *Bot) submitCheck(ia *interaction) (viewMeta, *submitResult) {
 	meta, err := decodeViewMeta(ia.cb.View.PrivateMetadata)
 	if err != nil {
@@ -55,10 +57,21 @@ func (b *Bot) submitCheck(ia *interaction) (viewMeta, *submitResult) {
 	if r := b.access.canWrite(ia.userID()); r != writeAllowed {
 		return meta, &submitResult{resp: nameErrors(refusalText(r)), result: ResultForbidden, err: errWriteRefused}
 	}
-	if err := b.checkWorkspace(meta.Workspace); err != nil {
+	if err := claimedWorkspace(meta.Workspace); err != nil {
 		return meta, &submitResult{resp: nameErrors("Nothing saved: invalid workspace " + quote(meta.Workspace, 100) + "."), result: ResultInvalid, err: err}
 	}
 	return meta, nil
+}
+
+// workspaceRefused answers a submission whose workspace slug the core refused (the
+// metadata is the bot's, so only a stale or forged form names a malformed one),
+// or returns nil for any other error.
+func workspaceRefused(ws string, err error) *submitResult {
+	var gse *gitscrum.Error
+	if !errors.Is(err, gitscrum.ErrValidation) || !errors.As(err, &gse) || len(gse.Fields[gitscrum.InputCompanySlug]) == 0 {
+		return nil
+	}
+	return &submitResult{resp: nameErrors("Nothing saved: invalid workspace " + quote(ws, 100) + "."), result: ResultInvalid, err: err}
 }
 
 // problemText says in words, for the Name field, why a write failed.
@@ -86,7 +99,7 @@ func failedWrite(slash string, cmd *command, err error, present formValues, form
 	if errors.Is(err, gitscrum.ErrValidation) && errors.As(err, &gse) && len(gse.Fields) > 0 {
 		errs := fieldErrorsOf(gse, present)
 		r.resp = slack.NewErrorsViewSubmissionResponse(errs)
-		notice = "⚠️ Nothing saved: some values are invalid: " + clip(gse.FieldSummary(), 1000)
+		notice = "⚠️ Nothing saved: some values are invalid: " + blockkit.Clip(gse.FieldSummary(), 1000)
 	} else {
 		text := problemText(slash, cmd, err)
 		r.resp = nameErrors(text)
@@ -124,6 +137,9 @@ func (b *Bot) onCreateSubmit(ctx context.Context, ia *interaction) submitResult 
 	}
 	form := func(notice string) (slack.ModalViewRequest, error) { return createView(meta, raw, notice) }
 	c, err := b.cfg.Client.CreateClientIfNew(ctx, req, force)
+	if r := workspaceRefused(meta.Workspace, err); r != nil {
+		return *r
+	}
 	var de *gitscrum.DuplicateError
 	switch {
 	case errors.As(err, &de):
@@ -151,7 +167,7 @@ func (b *Bot) onCreateSubmit(ctx context.Context, ia *interaction) submitResult 
 func duplicateText(existing []gitscrum.ClientCompany) string {
 	names := make([]string, 0, min(len(existing), 3))
 	for _, c := range existing[:min(len(existing), 3)] {
-		names = append(names, quote(c.Name, 80)+" (UUID "+clip(c.UUID, 40)+")")
+		names = append(names, quote(c.Name, 80)+" (UUID "+blockkit.Clip(c.UUID, 40)+")")
 	}
 	more := ""
 	if len(existing) > 3 {
@@ -180,6 +196,9 @@ func (b *Bot) onEditSubmit(ctx context.Context, ia *interaction) submitResult {
 		req.Set(f, v)
 	}
 	res, err := b.cfg.Client.EditClient(ctx, meta.Workspace, meta.ID, meta.Fingerprint, req)
+	if r := workspaceRefused(meta.Workspace, err); r != nil {
+		return *r
+	}
 	var conflict *gitscrum.ConflictError
 	switch {
 	case errors.As(err, &conflict):

@@ -49,7 +49,7 @@ func (b *Bot) record(o Outcome, extra ...slog.Attr) {
 	}
 	level := slog.LevelInfo
 	switch {
-	case o.DeliveryErr != nil, o.Result == ResultInternal, o.Result == ResultReplyLost:
+	case o.DeliveryErr != nil, o.Result == ResultInternal, o.Result == ResultError, o.Result == ResultReplyLost:
 		level = slog.LevelError
 	case o.Result == ResultUnavailable, o.Result == ResultRateLimited, o.Result == ResultReplayed,
 		errors.Is(o.Err, gitscrum.ErrUnauthorized), errors.Is(o.Err, gitscrum.ErrForbidden):

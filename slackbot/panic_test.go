@@ -19,14 +19,15 @@ import (
 // somethingWrong is what a person is told when the bot's own code failed.
 const somethingWrong = "omething went wrong inside gitscrum-slack"
 
-// waitInternal waits for an internal error reported for subcommand, or fails.
+// waitInternal waits for an internal error (outcome internal_error) reported for
+// subcommand, or fails.
 func (o *outcomes) waitInternal(t *testing.T, subcommand string) {
 	t.Helper()
 	require.Eventually(t, func() bool {
 		o.mu.Lock()
 		defer o.mu.Unlock()
 		for _, out := range o.all {
-			if out.Subcommand == subcommand && out.Result == slackbot.ResultInternal {
+			if out.Subcommand == subcommand && out.Result == "internal_error" { // the word operators read
 				return true
 			}
 		}

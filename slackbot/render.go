@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // Rendering choices.
@@ -50,12 +51,12 @@ func (v rendering) responseType() string {
 // code returns our own text (a command, an environment variable) escaped and
 // clipped in a code span, for mrkdwn. Never for a value: see [quote].
 func code(s string, max int) string {
-	return "`" + clip(strings.ReplaceAll(s, "`", "'"), max) + "`"
+	return "`" + blockkit.Clip(strings.ReplaceAll(s, "`", "'"), max) + "`"
 }
 
 // quote returns a value escaped and clipped in quotation marks, for plain text: the
 // marks show where the value starts and ends, and the value shows exactly.
-func quote(s string, max int) string { return "“" + clip(s, max) + "”" }
+func quote(s string, max int) string { return "“" + blockkit.Clip(s, max) + "”" }
 
 // userMention returns <@id> for a well-formed user ID, for mrkdwn; anything else is
 // no ID Slack gave and is not shown.
@@ -68,27 +69,29 @@ func userMention(id string) string {
 
 // footer returns the context line common to replies: texts (plain, such as the
 // workspace) and, when shared, who shared it.
-func (v rendering) footer(texts ...line) slack.Block {
+func (v rendering) footer(texts ...blockkit.Line) slack.Block {
 	if v.share {
-		texts = append(texts, ours("shared by "+userMention(v.userID)))
+		texts = append(texts, blockkit.Ours("shared by "+userMention(v.userID)))
 	}
-	return contextBlock(texts...)
+	return blockkit.Context(texts...)
 }
 
 // where is the plain footer text naming a client's UUID and the workspace.
-func (v rendering) where(uuid string) line {
-	return shown("UUID " + clip(uuid, 100) + "  ·  workspace " + clip(v.workspace, 100))
+func (v rendering) where(uuid string) blockkit.Line {
+	return blockkit.Shown("UUID " + blockkit.Clip(uuid, 100) + "  ·  workspace " + blockkit.Clip(v.workspace, 100))
 }
 
 // inWorkspace is the plain footer text naming the workspace.
-func (v rendering) inWorkspace() line { return shown("workspace " + clip(v.workspace, 100)) }
+func (v rendering) inWorkspace() blockkit.Line {
+	return blockkit.Shown("workspace " + blockkit.Clip(v.workspace, 100))
+}
 
 // orDash returns the escaped, clipped value, or a dash when it is empty.
 func orDash(s string, max int) string {
 	if strings.TrimSpace(s) == "" {
 		return "—"
 	}
-	return clip(s, max)
+	return blockkit.Clip(s, max)
 }
 
 // FormatMoney formats an amount with thousands separators and two decimals, as
@@ -135,41 +138,41 @@ func formatDate(t gitscrum.Timestamp) string {
 func cardMessage(c gitscrum.ClientCompany, v rendering, note string) *slack.WebhookMessage {
 	var blocks []slack.Block
 	if note != "" {
-		blocks = append(blocks, section(note))
+		blocks = append(blocks, blockkit.Section(note))
 	}
-	label := func(name string) line { return ours("*" + name + "*") }
-	value := func(s string) line { return shown(orDash(s, maxFieldLen-20)) }
+	label := func(name string) blockkit.Line { return blockkit.Ours("*" + name + "*") }
+	value := func(s string) blockkit.Line { return blockkit.Shown(orDash(s, blockkit.MaxFieldLen-20)) }
 	blocks = append(blocks,
-		header(c.Name),
-		fieldsSection(
+		blockkit.Header(c.Name),
+		blockkit.Fields(
 			label("Email"), value(c.Email),
 			label("Phone"), value(c.Phone),
 			label("Website"), value(c.Website),
 			label("Address"), value(c.Address),
-			label("Projects"), shown(strconv.Itoa(c.ProjectsCount)),
+			label("Projects"), blockkit.Shown(strconv.Itoa(c.ProjectsCount)),
 		),
-		fieldsSection(
-			label("Invoiced"), shown(FormatMoney(c.InvoicesTotal)),
-			label("Created"), ours(formatDate(c.CreatedAt)),
+		blockkit.Fields(
+			label("Invoiced"), blockkit.Shown(FormatMoney(c.InvoicesTotal)),
+			label("Created"), blockkit.Ours(formatDate(c.CreatedAt)),
 		),
 	)
 	if strings.TrimSpace(c.Notes) != "" {
-		notes, dropped := truncateRunes(c.Notes, maxNotes)
-		text := clip(notes, MaxTextLen-200)
+		notes, dropped := blockkit.Truncate(c.Notes, maxNotes)
+		text := blockkit.Clip(notes, blockkit.MaxTextLen-200)
 		if dropped > 0 {
 			text += "…"
 		}
-		blocks = append(blocks, section("*Notes*"), plainSection(text))
+		blocks = append(blocks, blockkit.Section("*Notes*"), blockkit.PlainSection(text))
 		if dropped > 0 {
-			blocks = append(blocks, contextBlock(ours(fmt.Sprintf("_%d more characters; the full notes are in GitScrum._", dropped))))
+			blocks = append(blocks, blockkit.Context(blockkit.Ours(fmt.Sprintf("_%d more characters; the full notes are in GitScrum._", dropped))))
 		}
 	}
 	if blk := cardActions(c, v); blk != nil {
 		blocks = append(blocks, blk)
 	}
 	blocks = append(blocks, v.footer(v.where(c.UUID)))
-	fallback := fmt.Sprintf("%s · %s · %s · UUID %s", clip(c.Name, 300), orDash(c.Email, 300), orDash(c.Phone, 100), clip(c.UUID, 100))
-	return message(v.responseType(), fallback, blocks...)
+	fallback := fmt.Sprintf("%s · %s · %s · UUID %s", blockkit.Clip(c.Name, 300), orDash(c.Email, 300), orDash(c.Phone, 100), blockkit.Clip(c.UUID, 100))
+	return blockkit.Message(v.responseType(), fallback, blocks...)
 }
 
 // listEntry is one client of a compact list, in plain text: the name on its own
@@ -178,14 +181,14 @@ func listEntry(c gitscrum.ClientCompany) slack.Block {
 	var contacts []string
 	for _, s := range []string{c.Email, c.Phone, c.Website} {
 		if strings.TrimSpace(s) != "" {
-			contacts = append(contacts, clip(s, maxListValue))
+			contacts = append(contacts, blockkit.Clip(s, maxListValue))
 		}
 	}
 	text := orDash(c.Name, maxListValue)
 	if len(contacts) > 0 {
 		text += "\n" + strings.Join(contacts, "  ·  ")
 	}
-	return plainSection(text + "\nUUID " + clip(c.UUID, 100))
+	return blockkit.PlainSection(text + "\nUUID " + blockkit.Clip(c.UUID, 100))
 }
 
 // plural returns "1 client" or "n clients".
@@ -199,7 +202,7 @@ func plural(n int, one string) string {
 // listMessage renders matching clients as a compact list: a title line, at most
 // maxListed entries, the total, and how to narrow the search or open one. hint, when
 // set, replaces the last line's advice (our own mrkdwn).
-func listMessage(v rendering, title line, clients []gitscrum.ClientCompany, hint string) *slack.WebhookMessage {
+func listMessage(v rendering, title blockkit.Line, clients []gitscrum.ClientCompany, hint string) *slack.WebhookMessage {
 	return listPage(v, title, clients, hint, 0, nil, false)
 }
 
@@ -207,12 +210,12 @@ func listMessage(v rendering, title line, clients []gitscrum.ClientCompany, hint
 // list longer than maxListed gets Next and Previous buttons carrying pager with
 // the page they lead to; with pick, each client shown gets a button of its name
 // that opens its card.
-func listPage(v rendering, title line, clients []gitscrum.ClientCompany, hint string, page int, pager *actionValue, pick bool) *slack.WebhookMessage {
+func listPage(v rendering, title blockkit.Line, clients []gitscrum.ClientCompany, hint string, page int, pager *actionValue, pick bool) *slack.WebhookMessage {
 	pages := max(1, (len(clients)+maxListed-1)/maxListed)
 	page = min(max(page, 0), pages-1)
 	from := page * maxListed
 	shown := clients[from:min(len(clients), from+maxListed)]
-	blocks := []slack.Block{title.block()}
+	blocks := []slack.Block{title.Block()}
 	for _, c := range shown {
 		blocks = append(blocks, listEntry(c))
 	}
@@ -239,16 +242,16 @@ func listPage(v rendering, title line, clients []gitscrum.ClientCompany, hint st
 		hint = "Open one with " + code(v.slash+" show <name|uuid>", 100)
 	}
 	tail = append(tail, hint)
-	blocks = append(blocks, v.footer(ours(strings.Join(tail, "  ·  ")), v.inWorkspace()))
+	blocks = append(blocks, v.footer(blockkit.Ours(strings.Join(tail, "  ·  ")), v.inWorkspace()))
 	names := make([]string, len(shown))
 	for i, c := range shown {
-		names[i] = clip(c.Name, 100)
+		names[i] = blockkit.Clip(c.Name, 100)
 	}
 	fallback := fmt.Sprintf("%s: %s", plural(len(clients), "client"), strings.Join(names, ", "))
 	if len(clients) > len(shown) {
 		fallback += fmt.Sprintf(" (%d–%d of %d)", from+1, from+len(shown), len(clients))
 	}
-	return message(v.responseType(), fallback, blocks...)
+	return blockkit.Message(v.responseType(), fallback, blocks...)
 }
 
 // changeBlock renders one change of an update: the field's name in bold beside
@@ -259,15 +262,15 @@ func changeBlock(ch gitscrum.Change) slack.Block {
 		if s == "" {
 			return "(empty)"
 		}
-		return clip(s, maxChangeValue)
+		return blockkit.Clip(s, maxChangeValue)
 	}
-	name := ours("*" + fieldLabel(ch.Field) + "*")
+	name := blockkit.Ours("*" + fieldLabel(ch.Field) + "*")
 	short := func(s string) bool { return utf8.RuneCountInString(s) <= shortChange && !strings.Contains(s, "\n") }
 	if short(ch.Before) && short(ch.After) {
-		return fieldsSection(name, shown(show(ch.Before)+"  →  "+show(ch.After)))
+		return blockkit.Fields(name, blockkit.Shown(show(ch.Before)+"  →  "+show(ch.After)))
 	}
-	return slack.NewSectionBlock(name.object(MaxTextLen),
-		[]*slack.TextBlockObject{shown("Before:\n" + show(ch.Before)).object(maxFieldLen), shown("After:\n" + show(ch.After)).object(maxFieldLen)}, nil)
+	return slack.NewSectionBlock(name.Object(blockkit.MaxTextLen),
+		[]*slack.TextBlockObject{blockkit.Shown("Before:\n" + show(ch.Before)).Object(blockkit.MaxFieldLen), blockkit.Shown("After:\n" + show(ch.After)).Object(blockkit.MaxFieldLen)}, nil)
 }
 
 // fieldLabel is the display name of a field: "Email" for email.
@@ -282,20 +285,20 @@ func fieldLabel(f gitscrum.Field) string {
 // changesMessage renders the outcome of an update: each changed field, before →
 // after.
 func changesMessage(v rendering, res *gitscrum.UpdateResult) *slack.WebhookMessage {
-	name := clip(res.After.Name, 200)
-	footer := v.footer(v.where(res.After.UUID), ours("updated by "+userMention(v.userID)))
+	name := blockkit.Clip(res.After.Name, 200)
+	footer := v.footer(v.where(res.After.UUID), blockkit.Ours("updated by "+userMention(v.userID)))
 	if len(res.Changes) == 0 {
-		return message(v.responseType(), "Nothing changed: "+name+" already had those values.",
-			plainSection("✅ Nothing changed: “"+name+"” already had those values."), footer)
+		return blockkit.Message(v.responseType(), "Nothing changed: "+name+" already had those values.",
+			blockkit.PlainSection("✅ Nothing changed: “"+name+"” already had those values."), footer)
 	}
-	blocks := []slack.Block{plainSection("✏️ Updated “" + name + "”")}
+	blocks := []slack.Block{blockkit.PlainSection("✏️ Updated “" + name + "”")}
 	fields := make([]string, len(res.Changes))
 	for i, ch := range res.Changes {
 		blocks = append(blocks, changeBlock(ch))
 		fields[i] = string(ch.Field)
 	}
 	blocks = append(blocks, footer)
-	return message(v.responseType(), fmt.Sprintf("Updated %s: %s", name, strings.Join(fields, ", ")), blocks...)
+	return blockkit.Message(v.responseType(), fmt.Sprintf("Updated %s: %s", name, strings.Join(fields, ", ")), blocks...)
 }
 
 // commandHelp renders the help of one command: synopsis, aliases, summary,
@@ -304,12 +307,12 @@ func commandHelp(c *command, slash string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*%s*", code(c.usage(slash), 300))
 	if len(c.aliases) > 0 {
-		fmt.Fprintf(&b, "  _(also %s)_", Escape(strings.Join(c.aliases, ", ")))
+		fmt.Fprintf(&b, "  _(also %s)_", blockkit.Escape(strings.Join(c.aliases, ", ")))
 	}
 	if c.write {
 		b.WriteString("  _needs write access_")
 	}
-	b.WriteString("\n" + Escape(c.summary))
+	b.WriteString("\n" + blockkit.Escape(c.summary))
 	for _, ex := range c.examples {
 		b.WriteString("\n• " + code(slash+" "+ex, 300))
 	}
@@ -344,33 +347,33 @@ func accessHelp(r writeRefusal) string {
 // helpMessage renders the help: every command of the table, or only topic.
 func helpMessage(slash, workspace string, r writeRefusal, topic *command) *slack.WebhookMessage {
 	if topic != nil {
-		return message(slack.ResponseTypeEphemeral, "Usage: "+clip(topic.usage(slash), 500),
-			header(slash+" "+topic.name),
-			section(commandHelp(topic, slash)),
-			section(optionsHelp(slash)),
-			contextBlock(ours(accessHelp(r))),
+		return blockkit.Message(slack.ResponseTypeEphemeral, "Usage: "+blockkit.Clip(topic.usage(slash), 500),
+			blockkit.Header(slash+" "+topic.name),
+			blockkit.Section(commandHelp(topic, slash)),
+			blockkit.Section(optionsHelp(slash)),
+			blockkit.Context(blockkit.Ours(accessHelp(r))),
 		)
 	}
 	blocks := []slack.Block{
-		header(slash + " — GitScrum clients in Slack"),
-		plainSection("Look up, create and update the clients of GitScrum workspace " + defaultWorkspace(workspace) + "."),
+		blockkit.Header(slash + " — GitScrum clients in Slack"),
+		blockkit.PlainSection("Look up, create and update the clients of GitScrum workspace " + defaultWorkspace(workspace) + "."),
 	}
 	for _, c := range commands {
-		blocks = append(blocks, section(commandHelp(c, slash)))
+		blocks = append(blocks, blockkit.Section(commandHelp(c, slash)))
 	}
-	blocks = append(blocks, section(optionsHelp(slash)), contextBlock(ours(accessHelp(r))))
+	blocks = append(blocks, blockkit.Section(optionsHelp(slash)), blockkit.Context(blockkit.Ours(accessHelp(r))))
 	names := make([]string, 0, len(commands))
 	for _, c := range commands {
 		names = append(names, c.name)
 	}
-	return message(slack.ResponseTypeEphemeral, Escape(slash)+" subcommands: "+strings.Join(names, ", "), blocks...)
+	return blockkit.Message(slack.ResponseTypeEphemeral, blockkit.Escape(slash)+" subcommands: "+strings.Join(names, ", "), blocks...)
 }
 
 // defaultWorkspace returns the default workspace quoted, for plain text, or
 // "(none set …)".
 func defaultWorkspace(workspace string) string {
 	if workspace == "" {
-		return Escape("(none set: add workspace=<slug>)")
+		return blockkit.Escape("(none set: add workspace=<slug>)")
 	}
 	return quote(workspace, 100)
 }
@@ -380,22 +383,22 @@ const warningSign = "⚠️ "
 
 // errorMessage renders a failure: a warning line, an optional detail (a zero
 // line for none), and the usage of cmd when set. Errors are always ephemeral.
-func errorMessage(slash string, title, detail line, cmd *command) *slack.WebhookMessage {
-	title.text = warningSign + title.text
-	blocks := []slack.Block{title.block()}
-	if detail.text != "" {
-		blocks = append(blocks, detail.block())
+func errorMessage(slash string, title, detail blockkit.Line, cmd *command) *slack.WebhookMessage {
+	title = title.Prefixed(warningSign)
+	blocks := []slack.Block{title.Block()}
+	if detail.Text() != "" {
+		blocks = append(blocks, detail.Block())
 	}
 	if cmd != nil {
 		usage := "Usage: " + code(cmd.usage(slash), 300)
 		if len(cmd.examples) > 0 {
 			usage += "  e.g. " + code(slash+" "+cmd.examples[0], 300)
 		}
-		blocks = append(blocks, contextBlock(ours(usage), ours("More: "+code(slash+" help "+cmd.name, 100))))
+		blocks = append(blocks, blockkit.Context(blockkit.Ours(usage), blockkit.Ours("More: "+code(slash+" help "+cmd.name, 100))))
 	} else {
-		blocks = append(blocks, contextBlock(ours("Subcommands: "+subcommandList()+". More: "+code(slash+" help", 100))))
+		blocks = append(blocks, blockkit.Context(blockkit.Ours("Subcommands: "+subcommandList()+". More: "+code(slash+" help", 100))))
 	}
-	return message(slack.ResponseTypeEphemeral, title.text, blocks...)
+	return blockkit.Message(slack.ResponseTypeEphemeral, title.Text(), blocks...)
 }
 
 // subcommandList names the visible subcommands, for an error.
@@ -422,5 +425,5 @@ func ackMessage(inv *invocation, deliverable bool) *slack.WebhookMessage {
 			text += " Check with show in a minute whether it was saved."
 		}
 	}
-	return message(slack.ResponseTypeEphemeral, text, contextBlock(ours(":hourglass_flowing_sand:"), shown(text)))
+	return blockkit.Message(slack.ResponseTypeEphemeral, text, blockkit.Context(blockkit.Ours(":hourglass_flowing_sand:"), blockkit.Shown(text)))
 }

@@ -5,9 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
-	"github.com/slack-go/slack"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -45,70 +43,6 @@ func TestFormatDate(t *testing.T) {
 	assert.Equal(t, "<!date^1749981600^{date_short}|2025-06-15>", formatDate(at))
 	assert.Equal(t, "—", formatDate(gitscrum.Timestamp{}))
 	assert.Equal(t, "1969-07-20", formatDate(gitscrum.Timestamp{Time: time.Date(1969, 7, 20, 20, 17, 0, 0, time.UTC)}))
-}
-
-// TestClip checks escaping and cutting never split an entity nor exceed the limit.
-func TestClip(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		in   string
-		max  int
-		want string
-	}{
-		{"plain", 10, "plain"},
-		{"a<b>&c", 20, "a&lt;b&gt;&amp;c"},
-		{"abcdef", 4, "abc…"},
-		{"a&b", 5, "a…"},
-		{"a&b", 7, "a&amp;b"},
-		{"<<<<", 9, "&lt;&lt;…"},
-		{"ééééé", 3, "éé…"},
-		{"bad\xffutf8", 20, "bad\uFFFDutf8"},
-		{"x", 0, ""},
-	} {
-		got := clip(tc.in, tc.max)
-		assert.Equal(t, tc.want, got, "clip(%q, %d)", tc.in, tc.max)
-		assert.LessOrEqual(t, utf8.RuneCountInString(got), max(tc.max, 0))
-	}
-}
-
-// TestCheckLimits checks the limits are enforced by the checker and kept by the
-// builders.
-func TestCheckLimits(t *testing.T) {
-	t.Parallel()
-	long := strings.Repeat("x", MaxTextLen+1)
-	tooMany := make([]*slack.TextBlockObject, MaxFields+1)
-	for i := range tooMany {
-		tooMany[i] = md("f")
-	}
-	bad := map[string]*slack.WebhookMessage{
-		"no fallback":    {Blocks: &slack.Blocks{}},
-		"long text":      {Text: "t", Blocks: &slack.Blocks{BlockSet: []slack.Block{slack.NewSectionBlock(md(long), nil, nil)}}},
-		"long header":    {Text: "t", Blocks: &slack.Blocks{BlockSet: []slack.Block{slack.NewHeaderBlock(plain(strings.Repeat("h", 151)))}}},
-		"empty text":     {Text: "t", Blocks: &slack.Blocks{BlockSet: []slack.Block{slack.NewSectionBlock(md(""), nil, nil)}}},
-		"too many field": {Text: "t", Blocks: &slack.Blocks{BlockSet: []slack.Block{slack.NewSectionBlock(nil, tooMany, nil)}}},
-		"too many blocks": {Text: "t", Blocks: &slack.Blocks{BlockSet: func() []slack.Block {
-			var bs []slack.Block
-			for range MaxBlocks + 1 {
-				bs = append(bs, slack.NewDividerBlock())
-			}
-			return bs
-		}()}},
-	}
-	for name, msg := range bad {
-		assert.Error(t, CheckLimits(msg), name)
-	}
-
-	var fields []line
-	for _, f := range strings.Split(strings.Repeat("a,", 15), ",") {
-		fields = append(fields, shown(f), ours(f))
-	}
-	var blocks []slack.Block
-	for range 80 {
-		blocks = append(blocks, section(long), plainSection(long), fieldsSection(fields...), contextBlock(ours(long), shown(long)))
-	}
-	msg := message(slack.ResponseTypeEphemeral, long+long, blocks...)
-	require.NoError(t, CheckLimits(msg), "the builders keep every limit")
-	assert.Len(t, msg.Blocks.BlockSet, MaxBlocks)
 }
 
 // TestCommandTable checks the table that routes commands and generates the help:

@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // answer is a command's reply and how it ended.
@@ -44,6 +45,13 @@ func (b *Bot) Reply(ctx context.Context, sc slack.SlashCommand) *slack.WebhookMe
 	return b.execute(ctx, inv).msg
 }
 
+// slackUnescaper undoes the escaping Slack applies to the text of a slash command.
+var slackUnescaper = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
+
+// unescapeSlack returns the text of a slash command as the user typed it: Slack
+// sends &, < and > as &amp;, &lt; and &gt;.
+func unescapeSlack(s string) string { return slackUnescaper.Replace(s) }
+
 // prepare reads and checks a command line. It returns the invocation to run, or nil
 // and the answer when nothing is needed from GitScrum: help, usage errors, refused
 // writes. The command is nil when the line could not be read.
@@ -62,7 +70,7 @@ func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, 
 		if f := strings.Fields(text); len(f) > 0 {
 			cmd = lookupCommand(f[0])
 		}
-		return nil, cmd, answer{msg: errorMessage(slash, shown(clip(capitalize(err.Error()), 1000)), line{}, cmd), result: ResultInvalid, err: err}
+		return nil, cmd, answer{msg: errorMessage(slash, blockkit.Shown(blockkit.Clip(capitalize(err.Error()), 1000)), blockkit.Line{}, cmd), result: ResultInvalid, err: err}
 	}
 	var cmd *command
 	rest, verb := toks, ""
@@ -128,15 +136,15 @@ func (b *Bot) execute(ctx context.Context, inv *invocation) (a answer) {
 	if a.msg == nil { // answered another way, such as a modal opened
 		return a
 	}
-	if err := CheckLimits(a.msg); err != nil {
+	if err := blockkit.CheckLimits(a.msg); err != nil {
 		b.log.Error("reply outside Slack's limits; sending its text only", "subcommand", inv.cmd.name, "error", err)
-		a.msg = &slack.WebhookMessage{ResponseType: a.msg.ResponseType, Text: fitText(a.msg.Text, maxFallbackLen)}
+		a.msg = &slack.WebhookMessage{ResponseType: a.msg.ResponseType, Text: blockkit.Fit(a.msg.Text, blockkit.MaxFallbackLen)}
 	}
 	return a
 }
 
 // internalError is the answer to a request whose work panicked (err).
 func (b *Bot) internalError(err error) answer {
-	return answer{msg: errorMessage(b.cfg.Command, ours("Something went wrong inside gitscrum-slack."), ours("Try again; if it keeps failing, tell the admin."), nil),
+	return answer{msg: errorMessage(b.cfg.Command, blockkit.Ours("Something went wrong inside gitscrum-slack."), blockkit.Ours("Try again; if it keeps failing, tell the admin."), nil),
 		result: ResultInternal, err: err}
 }

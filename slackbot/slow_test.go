@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // testBudget is the inline budget of the slow tests: short, so they run fast.
@@ -89,7 +90,7 @@ func TestSlowUpstream(t *testing.T) {
 	assert.GreaterOrEqual(t, posts[0].at.Sub(start), 5*time.Second)
 	assert.Contains(t, joined(t, final), "Acme Logistics")
 	assert.Equal(t, slack.ResponseTypeInChannel, final.ResponseType, "a shared answer is posted in the channel")
-	require.NoError(t, slackbot.CheckLimits(final))
+	require.NoError(t, blockkit.CheckLimits(final))
 
 	out := outs.next(t, 5*time.Second)
 	assert.True(t, out.Deferred)

@@ -18,6 +18,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 const (
@@ -186,7 +187,7 @@ func TestSocketMode(t *testing.T) {
 		for _, s := range tc.contains {
 			assert.Contains(t, all, s, "case %d %s", i, tc.name)
 		}
-		require.NoError(t, slackbot.CheckLimits(msg))
+		require.NoError(t, blockkit.CheckLimits(msg))
 	}
 
 	t.Run("a redelivered envelope is acknowledged, not run again", func(t *testing.T) {
@@ -232,7 +233,7 @@ func TestSocketMode(t *testing.T) {
 			t.Logf("%s: %d bytes", text, len(body))
 			assert.Less(t, len(body), 20*1024, "%s: %d bytes", text, len(body))
 			assert.Contains(t, joined(t, msg), "Ampersand", text)
-			require.NoError(t, slackbot.CheckLimits(msg))
+			require.NoError(t, blockkit.CheckLimits(msg))
 		}
 		assert.Len(t, e.hooks.received(), before, "answered in the acknowledgement itself")
 	})

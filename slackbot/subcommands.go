@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // rendering returns the rendering context of inv.
@@ -29,19 +30,16 @@ func (b *Bot) runHelp(_ context.Context, inv *invocation) result {
 // runList answers list [query]: the matching clients, best first; all clients by
 // name without a query.
 func (b *Bot) runList(ctx context.Context, inv *invocation) result {
-	if err := gitscrum.ValidateQuery(inv.arg); err != nil {
-		return fail(err)
-	}
+	clients, all, err := b.matching(ctx, inv.workspace, inv.arg)
 	query := strings.TrimSpace(inv.arg)
-	clients, all, err := b.matching(ctx, inv.workspace, query)
 	if err != nil {
 		return fail(err)
 	}
 	v := b.rendering(inv)
 	switch {
 	case len(clients) == 0 && query == "":
-		return reply(message(v.responseType(), "No clients yet in workspace "+clip(inv.workspace, 100)+".",
-			plainSection("Workspace "+quote(inv.workspace, 100)+" has no clients yet."), v.footer(ours("Add one with "+code(v.slash+" create <name>", 100)))))
+		return reply(blockkit.Message(v.responseType(), "No clients yet in workspace "+blockkit.Clip(inv.workspace, 100)+".",
+			blockkit.PlainSection("Workspace "+quote(inv.workspace, 100)+" has no clients yet."), v.footer(blockkit.Ours("Add one with "+code(v.slash+" create <name>", 100)))))
 	case len(clients) == 0:
 		return b.notFound(ctx, v, all, query)
 	}
@@ -50,19 +48,19 @@ func (b *Bot) runList(ctx context.Context, inv *invocation) result {
 }
 
 // listTitle is the title of a list of n clients of workspace ws matching query.
-func listTitle(ws, query string, n int) line {
+func listTitle(ws, query string, n int) blockkit.Line {
 	switch {
 	case query == "":
-		return shown(fmt.Sprintf("%s in workspace %s:", plural(n, "client"), quote(ws, 100)))
+		return blockkit.Shown(fmt.Sprintf("%s in workspace %s:", plural(n, "client"), quote(ws, 100)))
 	case n == 1:
-		return shown(fmt.Sprintf("1 client matches %s:", quote(query, 200)))
+		return blockkit.Shown(fmt.Sprintf("1 client matches %s:", quote(query, 200)))
 	}
-	return shown(fmt.Sprintf("%s match %s:", plural(n, "client"), quote(query, 200)))
+	return blockkit.Shown(fmt.Sprintf("%s match %s:", plural(n, "client"), quote(query, 200)))
 }
 
 // findTitle is the title of the n clients a bare /gitscrum <ref> matches.
-func findTitle(ref string, n int) line {
-	return shown(fmt.Sprintf("%s matches %s:", quote(ref, 200), plural(n, "client")))
+func findTitle(ref string, n int) blockkit.Line {
+	return blockkit.Shown(fmt.Sprintf("%s matches %s:", quote(ref, 200), plural(n, "client")))
 }
 
 // sortKey orders names alphabetically, ignoring case, accents, punctuation and
@@ -94,20 +92,13 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 	if gitscrum.LooksLikeUUID(ref) {
 		return b.runShow(ctx, inv)
 	}
-	if err := gitscrum.ValidateQuery(ref); err != nil {
-		return fail(err)
-	}
-	snap, err := b.cfg.Client.Clients(ctx, inv.workspace)
+	matches, snap, err := b.cfg.Client.SearchClients(ctx, inv.workspace, ref)
 	if err != nil {
 		return fail(err)
 	}
 	all := snap.Clients()
 	v := b.rendering(inv)
 	ix := snap.Index()
-	matches, err := ix.Search(ctx, ref)
-	if err != nil {
-		return fail(err)
-	}
 	switch {
 	case len(matches) == 1:
 		return b.freshCard(ctx, inv, *matches[0].Client)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/slack-go/slack"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // msgOptions returns the Web API options posting msg: its blocks and fallback.
@@ -57,7 +59,7 @@ func (b *Bot) answer(ctx context.Context, ia *interaction, msg *slack.WebhookMes
 
 // noBotTokenMessage says what an interactive part needs without a bot token.
 func noBotTokenMessage(slash, what string) *slack.WebhookMessage {
-	return errorMessage(slash, ours(Escape(what)+" needs the Slack app's bot token, which gitscrum-slack was not given."),
-		ours("An admin must set "+code("SLACK_BOT_TOKEN", 40)+" (xoxb-…, OAuth & Permissions → Bot User OAuth Token) and restart gitscrum-slack. "+
+	return errorMessage(slash, blockkit.Ours(blockkit.Escape(what)+" needs the Slack app's bot token, which gitscrum-slack was not given."),
+		blockkit.Ours("An admin must set "+code("SLACK_BOT_TOKEN", 40)+" (xoxb-…, OAuth & Permissions → Bot User OAuth Token) and restart gitscrum-slack. "+
 			"Meanwhile the slash command works: "+code(slash+" create <name> email=…", 100)+", "+code(slash+" update <name|uuid> field=value", 100)+"."), nil)
 }

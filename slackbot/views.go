@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
 // Slack's limits for a modal.
@@ -83,11 +84,11 @@ func fieldInput(f gitscrum.Field, initial string) *slack.InputBlock {
 	var el slack.BlockElement
 	switch f {
 	case gitscrum.FieldEmail:
-		e := slack.NewEmailTextInputBlockElement(plain("billing@example.com"), inputAction)
+		e := slack.NewEmailTextInputBlockElement(blockkit.Plain("billing@example.com"), inputAction)
 		e.InitialValue = initial
 		el = e
 	case gitscrum.FieldWebsite:
-		e := slack.NewURLTextInputBlockElement(plain("https://example.com"), inputAction)
+		e := slack.NewURLTextInputBlockElement(blockkit.Plain("https://example.com"), inputAction)
 		e.InitialValue = initial
 		el = e
 	default:
@@ -100,13 +101,13 @@ func fieldInput(f gitscrum.Field, initial string) *slack.InputBlock {
 		}
 		switch f {
 		case gitscrum.FieldName:
-			e.Placeholder = plain("Acme Corp")
+			e.Placeholder = blockkit.Plain("Acme Corp")
 		case gitscrum.FieldPhone:
-			e.Placeholder = plain("+1 555 0100")
+			e.Placeholder = blockkit.Plain("+1 555 0100")
 		}
 		el = e
 	}
-	b := slack.NewInputBlock(fieldBlockID(f), plain(fieldLabel(f)), nil, el)
+	b := slack.NewInputBlock(fieldBlockID(f), blockkit.Plain(fieldLabel(f)), nil, el)
 	b.Optional = f != gitscrum.FieldName
 	return b
 }
@@ -127,7 +128,7 @@ func createView(meta viewMeta, values formValues, notice string) (slack.ModalVie
 	}
 	var blocks []slack.Block
 	if notice != "" {
-		blocks = append(blocks, plainSection(notice))
+		blocks = append(blocks, blockkit.PlainSection(notice))
 	}
 	for _, f := range gitscrum.EditableFields {
 		v := values[f]
@@ -136,17 +137,17 @@ func createView(meta viewMeta, values formValues, notice string) (slack.ModalVie
 		}
 		blocks = append(blocks, fieldInput(f, v))
 	}
-	force := slack.NewInputBlock(blockForce, plain("Duplicates"),
-		plain("Only when a client with this name or email already exists and you want a second one."),
-		slack.NewCheckboxGroupsBlockElement(actionForce, slack.NewOptionBlockObject(forceValue, plain(createAnywayLabel), nil)))
+	force := slack.NewInputBlock(blockForce, blockkit.Plain("Duplicates"),
+		blockkit.Plain("Only when a client with this name or email already exists and you want a second one."),
+		slack.NewCheckboxGroupsBlockElement(actionForce, slack.NewOptionBlockObject(forceValue, blockkit.Plain(createAnywayLabel), nil)))
 	force.Optional = true
-	blocks = append(blocks, force, contextBlock(shown("workspace "+clip(meta.Workspace, 100))))
+	blocks = append(blocks, force, blockkit.Context(blockkit.Shown("workspace "+blockkit.Clip(meta.Workspace, 100))))
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      ViewCreate,
-		Title:           plain("New client"),
-		Submit:          plain("Create"),
-		Close:           plain("Cancel"),
+		Title:           blockkit.Plain("New client"),
+		Submit:          blockkit.Plain("Create"),
+		Close:           blockkit.Plain("Cancel"),
 		PrivateMetadata: md,
 		Blocks:          slack.Blocks{BlockSet: blocks},
 	}, nil
@@ -163,7 +164,7 @@ func editView(meta viewMeta, c gitscrum.ClientCompany, values formValues, notice
 	}
 	var blocks []slack.Block
 	if notice != "" {
-		blocks = append(blocks, plainSection(notice))
+		blocks = append(blocks, blockkit.PlainSection(notice))
 	}
 	for _, f := range gitscrum.EditableFields {
 		v := c.Get(f)
@@ -171,20 +172,20 @@ func editView(meta viewMeta, c gitscrum.ClientCompany, values formValues, notice
 			v = values[f]
 		}
 		if !fits(c.Get(f)) {
-			blocks = append(blocks, contextBlock(shown(fmt.Sprintf("%s: %d characters, more than a form holds; left as it is (change it with the update command).",
+			blocks = append(blocks, blockkit.Context(blockkit.Shown(fmt.Sprintf("%s: %d characters, more than a form holds; left as it is (change it with the update command).",
 				fieldLabel(f), utf8.RuneCountInString(c.Get(f))))))
 			continue
 		}
 		blocks = append(blocks, fieldInput(f, v))
 	}
-	blocks = append(blocks, contextBlock(shown("UUID "+clip(c.UUID, 100)+"  ·  workspace "+clip(meta.Workspace, 100)),
-		ours("An emptied field is cleared.")))
+	blocks = append(blocks, blockkit.Context(blockkit.Shown("UUID "+blockkit.Clip(c.UUID, 100)+"  ·  workspace "+blockkit.Clip(meta.Workspace, 100)),
+		blockkit.Ours("An emptied field is cleared.")))
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      ViewEdit,
-		Title:           plain("Edit client"),
-		Submit:          plain("Save"),
-		Close:           plain("Cancel"),
+		Title:           blockkit.Plain("Edit client"),
+		Submit:          blockkit.Plain("Save"),
+		Close:           blockkit.Plain("Cancel"),
 		PrivateMetadata: md,
 		Blocks:          slack.Blocks{BlockSet: blocks},
 	}, nil
@@ -195,9 +196,9 @@ func editView(meta viewMeta, c gitscrum.ClientCompany, values formValues, notice
 func noticeView(title, text string) slack.ModalViewRequest {
 	return slack.ModalViewRequest{
 		Type:   slack.VTModal,
-		Title:  plain(fitText(title, maxViewTitle)),
-		Close:  plain("Close"),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{plainSection(text)}},
+		Title:  blockkit.Plain(blockkit.Fit(title, maxViewTitle)),
+		Close:  blockkit.Plain("Close"),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{blockkit.PlainSection(text)}},
 	}
 }
 
@@ -245,7 +246,7 @@ func fieldErrorsOf(e *gitscrum.Error, present formValues) map[string]string {
 		if prev, ok := out[block]; ok {
 			msg = prev + " " + msg
 		}
-		out[block] = fitText(msg, 500)
+		out[block] = blockkit.Fit(msg, 500)
 	}
 	return out
 }

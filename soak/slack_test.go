@@ -17,6 +17,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
 )
 
@@ -201,9 +202,9 @@ func cardFallback(c gitscrum.ClientCompany) string {
 		if strings.TrimSpace(s) == "" {
 			return "—"
 		}
-		return slackbot.Escape(s)
+		return blockkit.Escape(s)
 	}
-	return fmt.Sprintf("%s · %s · %s · UUID %s", slackbot.Escape(c.Name), dash(c.Email), dash(c.Phone), c.UUID)
+	return fmt.Sprintf("%s · %s · %s · UUID %s", blockkit.Escape(c.Name), dash(c.Email), dash(c.Phone), c.UUID)
 }
 
 // uuidRE finds the UUID at the end of a card's fallback text.

@@ -37,8 +37,12 @@ const (
 	OutcomeRateLimited  = outcome.RateLimited
 	OutcomeUnavailable  = outcome.Unavailable
 	OutcomeCanceled     = outcome.Canceled
-	OutcomeInternal     = outcome.Error
+	OutcomeError        = outcome.Error         // an answer or an error no class names
+	OutcomeInternal     = outcome.InternalError // the tool handler panicked (recovered, the stack logged): a bug
 )
+
+// internalErrorText answers a tool call whose handler panicked.
+const internalErrorText = "Internal error in the gitscrum-mcp server; the server's log has the details. Retrying a read is safe."
 
 // errNoWorkspace: neither the call nor the server names a workspace: input that does
 // not fit, in the one classification ([outcome.Of]).
@@ -111,6 +115,8 @@ func errorText(err error, word string, f failure) string {
 		return "GitScrum is unavailable. " + retryAdvice(nil, f)
 	case outcome.Error:
 		return "Unexpected error: " + err.Error()
+	case outcome.InternalError: // a panic: its value is for the log, not for the model
+		return internalErrorText
 	}
 	return "The call failed (" + word + "): " + err.Error()
 }

@@ -15,16 +15,17 @@ import (
 // resultWords is what the text of a failure of each outcome says, somewhere in it.
 // "(word)" is the text of a bare class sentinel, which carries no details to word.
 var resultWords = map[string]*regexp.Regexp{
-	outcome.Invalid:      regexp.MustCompile(`Invalid input|refused the input|No workspace given|must be|\(invalid\)`),
-	outcome.NotFound:     regexp.MustCompile(`not found|No client|\(not_found\)`),
-	outcome.Ambiguous:    regexp.MustCompile(`matches|\(ambiguous\)`),
-	outcome.Duplicate:    regexp.MustCompile(`already has a client|\(duplicate\)`),
-	outcome.Unauthorized: regexp.MustCompile(`refused the server's token|No GitScrum token|\(unauthorized\)`),
-	outcome.Forbidden:    regexp.MustCompile(`refused this action|\(forbidden\)`),
-	outcome.RateLimited:  regexp.MustCompile(`rate limiting|\(rate_limited\)`),
-	outcome.Unavailable:  regexp.MustCompile(`GitScrum is unavailable|did not answer in time`),
-	outcome.Canceled:     regexp.MustCompile(`The call was canceled`),
-	outcome.Error:        regexp.MustCompile(`^Unexpected error|does not expect`),
+	outcome.Invalid:       regexp.MustCompile(`Invalid input|refused the input|No workspace given|must be|\(invalid\)`),
+	outcome.NotFound:      regexp.MustCompile(`not found|No client|\(not_found\)`),
+	outcome.Ambiguous:     regexp.MustCompile(`matches|\(ambiguous\)`),
+	outcome.Duplicate:     regexp.MustCompile(`already has a client|\(duplicate\)`),
+	outcome.Unauthorized:  regexp.MustCompile(`refused the server's token|No GitScrum token|\(unauthorized\)`),
+	outcome.Forbidden:     regexp.MustCompile(`refused this action|\(forbidden\)`),
+	outcome.RateLimited:   regexp.MustCompile(`rate limiting|\(rate_limited\)`),
+	outcome.Unavailable:   regexp.MustCompile(`GitScrum is unavailable|did not answer in time`),
+	outcome.Canceled:      regexp.MustCompile(`The call was canceled`),
+	outcome.Error:         regexp.MustCompile(`^Unexpected error|does not expect`),
+	outcome.InternalError: regexp.MustCompile(`^Internal error in the gitscrum-mcp server`),
 }
 
 // TestErrorResultOutcomes: every error class gets the word of the one

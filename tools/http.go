@@ -2,7 +2,6 @@ package tools
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -26,7 +25,7 @@ const (
 	// MCPPath is the streamable HTTP endpoint.
 	MCPPath = "/mcp"
 	// HealthPath answers GET with 200 while the process serves.
-	HealthPath = "/healthz"
+	HealthPath = httpserver.HealthPath
 )
 
 // MaxRequestBody bounds one JSON-RPC message over HTTP: a body declared larger is
@@ -92,9 +91,7 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) http.Handler {
 	if ver == "" {
 		ver = version.Dev
 	}
-	mux.HandleFunc("GET "+HealthPath, func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "server": ServerName, "version": ver})
-	})
+	mux.Handle(HealthPath, httpserver.Health(ServerName, ver))
 	return mux
 }
 
@@ -174,7 +171,7 @@ func readChunked(w http.ResponseWriter, r *http.Request) bool {
 		httpserver.RefuseTooLarge(w, -1, MaxRequestBody)
 		return false
 	case err != nil:
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad_request", "message": "The request body could not be read."})
+		httpserver.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "bad_request", "message": "The request body could not be read."})
 		return false
 	}
 	r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
@@ -203,7 +200,7 @@ func unauthorized(w http.ResponseWriter, code, msg string) {
 		challenge += fmt.Sprintf(", error=%q", code)
 	}
 	w.Header().Set("WWW-Authenticate", challenge)
-	writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized", "message": msg})
+	httpserver.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized", "message": msg})
 }
 
 // checkOrigin refuses, with 403, a request that arrived over a loopback connection
@@ -213,7 +210,7 @@ func checkOrigin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
 		if origin != "" && arrivedOnLoopback(r) && !loopbackOrigin(origin) {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": "forbidden", "message": "Origin " + origin + " may not use this local server."})
+			httpserver.WriteJSON(w, http.StatusForbidden, map[string]string{"error": "forbidden", "message": "Origin " + origin + " may not use this local server."})
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -252,10 +249,4 @@ func IsLoopbackAddr(addr net.Addr) bool {
 	}
 	ap, err := netip.ParseAddrPort(addr.String())
 	return err == nil && ap.Addr().IsLoopback()
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }

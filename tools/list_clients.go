@@ -5,8 +5,6 @@ import (
 	"math"
 
 	"github.com/mark3labs/mcp-go/mcp"
-
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 )
 
 // Paging bounds of list_clients.
@@ -35,11 +33,6 @@ func parseList(a args) (work, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The one check made here rather than in the operation: the search validates
-	// the query only once it has the workspace's list, which may cost a request.
-	if err := gitscrum.ValidateQuery(query); err != nil {
-		return nil, err
-	}
 	limit, err := a.integer("limit", defaultLimit, 1, maxLimit)
 	if err != nil {
 		return nil, err
@@ -49,13 +42,10 @@ func parseList(a args) (work, error) {
 		return nil, err
 	}
 	return func(ctx context.Context, c *call) (*mcp.CallToolResult, error) {
-		// The complete list (cached, with its index), searched here: a page and its
-		// total are always right, however GitScrum paginates.
-		snap, err := c.client.Clients(ctx, c.slug)
-		if err != nil {
-			return nil, err
-		}
-		matches, err := snap.Index().Search(ctx, query)
+		// The complete list (cached, with its index) searched: a page and its total
+		// are always right, however GitScrum paginates. The core checks the slug and
+		// the query before it lists.
+		matches, _, err := c.client.SearchClients(ctx, c.slug, query)
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/settings"
 )
 
@@ -132,7 +133,7 @@ func narrow(readOnly bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n, msg := parseNarrowing(r, readOnly)
 		if msg != "" {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad_request", "message": msg})
+			httpserver.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "bad_request", "message": msg})
 			return
 		}
 		if n.narrowed() {

@@ -229,8 +229,8 @@ func (h *handler) wrap(sp spec) server.ToolHandlerFunc {
 		outcome := OutcomeInternal
 		defer func() {
 			if r := recover(); r != nil {
-				h.log.Error("tool call panicked", "tool", name, "panic", r, "stack", string(debug.Stack()))
-				res = mcp.NewToolResultError("Internal error in the gitscrum-mcp server; the server's log has the details. Retrying a read is safe.")
+				h.log.Error("tool call panicked", "tool", name, "outcome", OutcomeInternal, "panic", r, "stack", string(debug.Stack()))
+				res = mcp.NewToolResultError(internalErrorText)
 				outcome, err = OutcomeInternal, nil
 			}
 			d := time.Since(start)

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 )
 
 // gatedEmulator serves the emulator with demo data behind a gate: until it opens,
@@ -113,4 +114,51 @@ func TestHTTPBounds(t *testing.T) {
 	resp = post(`{"jsonrpc":"2.0","id":2,"method":"tools/list"}`)
 	_ = resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "served again once the slot is free")
+}
+
+// TestHTTPLimits runs the binary with a 1 s GitScrum timeout: a tool call held by a
+// GitScrum that never answers is answered (the call timed out) on its connection,
+// not cut by the server's write timeout; headers over the bound get 431; a client
+// that never finishes its headers is disconnected after the header timeout.
+func TestHTTPLimits(t *testing.T) {
+	upstreamURL, entered, _ := gatedEmulator(t) // never opened: GitScrum hangs
+	_, port, stderr := startHTTP(t, baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+gitscrumtest.DefaultToken,
+		"GITSCRUM_COMPANY_SLUG=demo", "GITSCRUM_TIMEOUT=1s"), "127.0.0.1:0")
+	addr := "127.0.0.1:" + port
+
+	// A client that stops in the middle of its headers, started first: its clock
+	// runs while the rest of the test does.
+	slow, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer slow.Close()
+	slowSince := time.Now()
+	_, err = io.WriteString(slow, "POST /mcp HTTP/1.1\r\nHost: "+addr+"\r\n")
+	require.NoError(t, err)
+
+	c, err := httpMCPClient(t, "http://"+addr+"/mcp", "")
+	require.NoError(t, err)
+	start := time.Now()
+	res := callTool(t, c, "get_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID})
+	select {
+	case <-entered:
+	default:
+		require.FailNow(t, "the tool call never reached GitScrum", stderr.String())
+	}
+	assert.True(t, res.IsError)
+	assert.Contains(t, text(res), "GitScrum did not answer in time", "the answer of a call GitScrum held is written, not cut")
+	assert.GreaterOrEqual(t, time.Since(start), time.Second, "the call was held for GitScrum's timeout")
+
+	big, err := http.NewRequest(http.MethodGet, "http://"+addr+"/healthz", nil)
+	require.NoError(t, err)
+	big.Header.Set("X-Padding", strings.Repeat("a", httpserver.MaxHeaderBytes+8<<10))
+	resp, err := http.DefaultClient.Do(big)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode, "headers over %d bytes", httpserver.MaxHeaderBytes)
+
+	require.NoError(t, slow.SetReadDeadline(slowSince.Add(httpserver.ReadHeaderTimeout+5*time.Second)))
+	n, err := slow.Read(make([]byte, 1))
+	assert.Zero(t, n)
+	require.ErrorIs(t, err, io.EOF, "the server closed the connection of unfinished headers (not the test's deadline)")
+	assert.GreaterOrEqual(t, time.Since(slowSince), httpserver.ReadHeaderTimeout-time.Second, "closed by the header timeout")
 }

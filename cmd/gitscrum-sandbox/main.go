@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/settings"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 )
@@ -145,10 +146,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // handler serves /healthz itself and everything else from the emulator, logging each
 // request without its headers (which hold the token).
 func handler(emu http.Handler, log *slog.Logger) http.Handler {
+	health := httpserver.Health("", "")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/healthz" {
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = io.WriteString(w, `{"status":"ok"}`+"\n")
+		if r.URL.Path == httpserver.HealthPath {
+			health.ServeHTTP(w, r)
 			return
 		}
 		start := time.Now()

@@ -221,7 +221,7 @@ func TestSlackOutcomes(t *testing.T) {
 	all := []string{slackbot.ResultOK, slackbot.ResultInvalid, slackbot.ResultNotFound, slackbot.ResultAmbiguous,
 		slackbot.ResultDuplicate, slackbot.ResultUnauthorized, slackbot.ResultForbidden, slackbot.ResultRateLimited,
 		slackbot.ResultUnavailable, slackbot.ResultCanceled, slackbot.ResultReplayed, slackbot.ResultReplyLost,
-		slackbot.ResultInternal}
+		slackbot.ResultError, slackbot.ResultInternal}
 	assert.ElementsMatch(t, outcome.All(), all, "the bot reports every word and only those")
 	m := metrics.New()
 	observe := observeCommands(m)
@@ -233,7 +233,7 @@ func TestSlackOutcomes(t *testing.T) {
 	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, metrics.Path, nil))
 	for _, r := range all {
 		n := 1
-		if r == slackbot.ResultInternal {
+		if r == slackbot.ResultError {
 			n = 2
 		}
 		assert.Contains(t, rec.Body.String(), fmt.Sprintf(`gitscrum_bridge_calls_total{adapter="slack",name="show",outcome=%q} %d`, r, n))

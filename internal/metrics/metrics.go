@@ -27,19 +27,20 @@ const Path = "/metrics"
 // of both adapters, defined in package internal/outcome. [Outcome] maps an error
 // onto it; the adapters report its words as they log them.
 const (
-	OutcomeOK           = outcome.OK           // the call succeeded
-	OutcomeInvalid      = outcome.Invalid      // bad input: arguments, command line, validation
-	OutcomeNotFound     = outcome.NotFound     // no such client or workspace
-	OutcomeAmbiguous    = outcome.Ambiguous    // a reference matched several clients
-	OutcomeDuplicate    = outcome.Duplicate    // create refused: the client exists
-	OutcomeUnauthorized = outcome.Unauthorized // no token, a refused token, a bad Slack signature
-	OutcomeForbidden    = outcome.Forbidden    // GitScrum or the bridge's policy refused the action
-	OutcomeRateLimited  = outcome.RateLimited  // GitScrum answered 429
-	OutcomeUnavailable  = outcome.Unavailable  // GitScrum failed, was unreachable or too slow
-	OutcomeCanceled     = outcome.Canceled     // the caller gave up, or the process shut down
-	OutcomeReplayed     = outcome.Replayed     // a signed Slack request seen before was refused
-	OutcomeReplyLost    = outcome.ReplyLost    // a Slack answer could not be delivered
-	OutcomeError        = outcome.Error        // anything else: a bug to look into
+	OutcomeOK           = outcome.OK            // the call succeeded
+	OutcomeInvalid      = outcome.Invalid       // bad input: arguments, command line, validation
+	OutcomeNotFound     = outcome.NotFound      // no such client or workspace
+	OutcomeAmbiguous    = outcome.Ambiguous     // a reference matched several clients
+	OutcomeDuplicate    = outcome.Duplicate     // create refused: the client exists
+	OutcomeUnauthorized = outcome.Unauthorized  // no token, a refused token, a bad Slack signature
+	OutcomeForbidden    = outcome.Forbidden     // GitScrum or the bridge's policy refused the action
+	OutcomeRateLimited  = outcome.RateLimited   // GitScrum answered 429
+	OutcomeUnavailable  = outcome.Unavailable   // GitScrum failed, was unreachable or too slow
+	OutcomeCanceled     = outcome.Canceled      // the caller gave up, or the process shut down
+	OutcomeReplayed     = outcome.Replayed      // a signed Slack request seen before was refused
+	OutcomeReplyLost    = outcome.ReplyLost     // a Slack answer could not be delivered
+	OutcomeError        = outcome.Error         // anything else: an answer not understood, to look into
+	OutcomeInternal     = outcome.InternalError // a recovered panic: a bug
 )
 
 // IsOutcome reports whether s is one of the Outcome… constants.

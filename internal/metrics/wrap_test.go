@@ -23,18 +23,18 @@ func TestObserveOutcome(t *testing.T) {
 	m := metrics.New()
 	m.ObserveOutcome("mcp", "list_clients", metrics.OutcomeRateLimited, time.Millisecond)
 	m.ObserveOutcome("slack", "", metrics.OutcomeUnauthorized, time.Millisecond)
-	m.ObserveOutcome("slack", "show", "internal_error", time.Millisecond)
+	m.ObserveOutcome("slack", "show", "internal", time.Millisecond)
 	body := scrape(t, m)
 	assert.Contains(t, body, `gitscrum_bridge_calls_total{adapter="mcp",name="list_clients",outcome="rate_limited"} 1`)
 	assert.Contains(t, body, `gitscrum_bridge_calls_total{adapter="slack",name="none",outcome="unauthorized"} 1`)
 	assert.Contains(t, body, `gitscrum_bridge_calls_total{adapter="slack",name="show",outcome="error"} 1`)
 	assert.Contains(t, body, `gitscrum_bridge_call_duration_seconds_count{adapter="slack",name="show"} 1`)
-	assert.NotContains(t, body, "internal_error")
+	assert.NotContains(t, body, `outcome="internal"`)
 }
 
 func TestOutcomeVocabulary(t *testing.T) {
 	for _, o := range []string{"ok", "invalid", "not_found", "ambiguous", "duplicate", "unauthorized",
-		"forbidden", "rate_limited", "unavailable", "canceled", "error"} {
+		"forbidden", "rate_limited", "unavailable", "canceled", "replayed", "reply_lost", "error", "internal_error"} {
 		assert.True(t, metrics.IsOutcome(o), o)
 	}
 	assert.False(t, metrics.IsOutcome("timeout"))

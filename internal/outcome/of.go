@@ -13,6 +13,11 @@ import (
 // [Invalid]. The core's own refusals are gitscrum.ErrValidation.
 var ErrInvalid = errors.New("invalid input")
 
+// ErrPanic marks a panic an adapter recovered: its error type for a recovered
+// panic matches it with an Is method (or wraps it with %w), and [Of] names it
+// [InternalError], whatever else it wraps.
+var ErrPanic = errors.New("panic recovered")
+
 // Of is the one classification of an error into a word of the vocabulary: nil is
 // [OK]; every other error is named by its class, found with errors.Is anywhere in
 // its chain, so a wrapped error is named as the error it wraps. Both adapters report
@@ -33,6 +38,8 @@ func Of(err error) string {
 	switch {
 	case err == nil:
 		return OK
+	case errors.Is(err, ErrPanic):
+		return InternalError
 	case errors.Is(err, ErrInvalid), errors.Is(err, gitscrum.ErrValidation):
 		return Invalid
 	case errors.Is(err, gitscrum.ErrAmbiguous):

@@ -40,15 +40,20 @@ const (
 	// to Slack (the response_url refused it, was not allowed, or could not be
 	// reached). The log line's command_outcome says how the command itself ended.
 	ReplyLost = "reply_lost"
-	// Error: anything else, to look into: a bug, or an answer from GitScrum of a
-	// status the bridge does not expect (a redirect, a 409 that is no validation
-	// failure), as when the API URL points at something else than the API.
+	// Error: anything else, to look into: an answer from GitScrum of a status the
+	// bridge does not expect (a redirect, a 409 that is no validation failure), as
+	// when the API URL points at something else than the API, or an error no class
+	// names.
 	Error = "error"
+	// InternalError: a panic in a Slack listener or an MCP tool handler, recovered:
+	// a bug. The stack is logged with it; the person or model was answered and the
+	// process serves on.
+	InternalError = "internal_error"
 )
 
 // all is the vocabulary in the order docs/operations.md lists it.
 var all = []string{OK, Invalid, NotFound, Ambiguous, Duplicate, Unauthorized, Forbidden,
-	RateLimited, Unavailable, Canceled, Replayed, ReplyLost, Error}
+	RateLimited, Unavailable, Canceled, Replayed, ReplyLost, Error, InternalError}
 
 // All returns every word of the vocabulary.
 func All() []string { return append([]string(nil), all...) }

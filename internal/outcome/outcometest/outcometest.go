@@ -72,6 +72,7 @@ func Cases(t testing.TB) []Case {
 		{"context deadline", context.DeadlineExceeded, outcome.Unavailable},
 		{"adapter input", fmt.Errorf("bad flag: %w", outcome.ErrInvalid), outcome.Invalid},
 		{"plain error", errors.New("boom"), outcome.Error},
+		{"recovered panic", fmt.Errorf("listener panicked: %w", outcome.ErrPanic), outcome.InternalError},
 	}
 	for _, s := range []struct {
 		err  error

@@ -168,7 +168,7 @@ func (rc *Receiver) write(w http.ResponseWriter, resp Response) {
 	case resp.Payload == nil:
 		w.WriteHeader(http.StatusOK)
 	default:
-		WriteJSON(w, http.StatusOK, resp.Payload)
+		httpserver.WriteJSON(w, http.StatusOK, resp.Payload)
 	}
 }
 
@@ -284,16 +284,4 @@ func DecodePayload(payload []byte) (*slack.InteractionCallback, error) {
 		return nil, errors.New("decode interaction payload: no type")
 	}
 	return &cb, nil
-}
-
-// WriteJSON answers v as JSON with status.
-func WriteJSON(w http.ResponseWriter, status int, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, "cannot encode the answer", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
 }

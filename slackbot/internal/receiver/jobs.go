@@ -22,10 +22,13 @@ type PanicError struct {
 // Error names what panicked and with what.
 func (e *PanicError) Error() string { return fmt.Sprintf("slackbot: %s panicked: %v", e.Name, e.Value) }
 
+// Is makes a PanicError match outcome.ErrPanic: its outcome is internal_error.
+func (e *PanicError) Is(target error) bool { return target == outcome.ErrPanic }
+
 // recovered logs a recovered panic p of name with its stack, with the outcome
 // word of a bug, and returns it as an error.
 func recovered(log *slog.Logger, name string, p any) error {
-	log.Error("panic recovered", "listener", name, "outcome", outcome.Error, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	log.Error("panic recovered", "listener", name, "outcome", outcome.InternalError, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 	return &PanicError{Name: name, Value: p}
 }
 
