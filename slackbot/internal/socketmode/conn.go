@@ -37,7 +37,7 @@ type conn struct {
 	opts *Options
 	log  *slog.Logger
 
-	wmu sync.Mutex // serialises data writes
+	wmu sync.Mutex // serialises data writes and our pings
 
 	once sync.Once
 	done chan struct{}
@@ -113,7 +113,12 @@ func (cn *conn) ping() {
 				cn.fail(fmt.Errorf("%w for %s", errNoPong, since.Round(time.Millisecond)))
 				return
 			}
-			if err := cn.ws.WriteControl(websocket.PingMessage, nil, now.Add(cn.opts.WriteTimeout)); err != nil {
+			if !cn.wmu.TryLock() {
+				continue // a write is under way: it fails on its own if Slack stopped reading
+			}
+			err := cn.ws.WriteControl(websocket.PingMessage, nil, now.Add(cn.opts.WriteTimeout))
+			cn.wmu.Unlock()
+			if err != nil {
 				cn.fail(fmt.Errorf("write a ping: %w", err))
 				return
 			}
