@@ -122,13 +122,6 @@ func (s *envelopeStore) dropOldestLocked() {
 	}
 }
 
-// len returns how many ids are remembered.
-func (s *envelopeStore) len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.order) - s.head
-}
-
 // userRates is a token bucket per person: each holds up to burst envelopes and
 // refills at rate a second. At most max people are tracked: when full, those
 // whose bucket is full again (idle) are forgotten, then any. It is safe for
