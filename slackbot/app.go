@@ -50,8 +50,11 @@ func (a *app) Refused(req *receiver.Request, rf *receiver.Refusal) any {
 	switch req.Kind {
 	case receiver.Command:
 		b.record(Outcome{Transport: req.Transport, UserID: req.Command.UserID, TeamID: req.Command.TeamID, Result: rf.Result, Err: rf.Err})
-		if rf.Result == ResultUnavailable {
+		switch {
+		case rf.Result == ResultUnavailable:
 			return errorMessage(b.cfg.Command, blockkit.Ours("gitscrum-slack is too busy to take this command."), blockkit.Ours("Try again in a minute."), nil)
+		case rf.Status == http.StatusTooManyRequests: // over the per-person rate (Socket Mode)
+			return errorMessage(b.cfg.Command, blockkit.Ours("Slow down: you sent more commands than gitscrum-slack takes from one person at a time."), blockkit.Ours("Wait a few seconds, then try again."), nil)
 		}
 	case receiver.Interaction:
 		o := Outcome{Transport: req.Transport, Subcommand: "interactivity", Result: rf.Result, Err: rf.Err}

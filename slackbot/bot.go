@@ -70,8 +70,8 @@ type Config struct {
 	// DeliveryTimeout bounds all the posts of one answer; default
 	// [DefaultDeliveryTimeout].
 	DeliveryTimeout time.Duration
-	// ReplayStore remembers the signed requests accepted over HTTP (and the Socket
-	// Mode envelopes), to refuse them a second time; default
+	// ReplayStore remembers the signed requests accepted over HTTP (Socket Mode
+	// envelopes have a store of their own), to refuse them a second time; default
 	// NewMemoryReplayStore(DefaultReplayCapacity). Replicas must share one.
 	ReplayStore ReplayStore
 	// ResponseURLPrefixes are the URL prefixes a command's response_url must start

@@ -21,8 +21,9 @@ const (
 // MaxResponsePosts posts, each bounded by Config.PostTimeout and all by
 // Config.DeliveryTimeout. A 429 waits its Retry-After; a 5xx or a network error
 // backs off; any other refusal ends it, a redirect included (redirects are not
-// followed). A URL outside Config.ResponseURLPrefixes gets no post at all. The
-// URL's path is never part of the error: it is a credential for posting.
+// followed), and so does a post sent whose answer never came (errPostUnknown:
+// Slack may have posted it). A URL outside Config.ResponseURLPrefixes gets no
+// post at all. The URL's path is never part of the error: it is a credential for posting.
 func (b *Bot) deliver(responseURL string, msg *slack.WebhookMessage) error {
 	if err := b.responseURLs.check(responseURL); err != nil {
 		return err
@@ -41,7 +42,7 @@ func (b *Bot) deliver(responseURL string, msg *slack.WebhookMessage) error {
 	backoff := postBackoff
 	for attempt := 1; ; attempt++ {
 		pctx, pcancel := context.WithTimeout(ctx, b.cfg.PostTimeout)
-		err := slack.PostWebhookCustomHTTPContext(pctx, responseURL, b.cfg.HTTPClient, msg)
+		err := postResponse(pctx, b.cfg.HTTPClient, responseURL, msg)
 		pcancel()
 		if err == nil {
 			return nil
@@ -88,7 +89,7 @@ func retryWait(err error, backoff time.Duration) (time.Duration, bool) {
 		return backoff, true
 	case errors.As(err, &sc):
 		return backoff, sc.Retryable()
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled), errors.Is(err, errPostUnknown):
 		return 0, false
 	}
 	return backoff, true // network errors and timeouts

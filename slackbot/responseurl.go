@@ -1,11 +1,17 @@
 package slackbot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync/atomic"
+
+	"github.com/slack-go/slack"
 )
 
 // EnvResponseURLPrefixes names the environment variable that lists, separated by
@@ -151,4 +157,33 @@ func defaultPort(scheme string) string {
 		return "80"
 	}
 	return "443"
+}
+
+// errPostUnknown marks a post to a response_url whose request was sent whole but
+// whose answer never came (a timeout, a dropped connection): Slack may well have
+// posted it, and a response_url posts every request as a new message, so it is
+// not sent again.
+var errPostUnknown = errors.New("the post was sent but its answer never came: it may have been posted, so it is not repeated")
+
+// postResponse posts msg to responseURL once with client. A failure after the
+// request was written, without an answer, wraps errPostUnknown; the error never
+// holds the URL.
+func postResponse(ctx context.Context, client *http.Client, responseURL string, msg *slack.WebhookMessage) error {
+	var wrote atomic.Bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
+		if info.Err == nil {
+			wrote.Store(true)
+		}
+	}})
+	err := slack.PostWebhookCustomHTTPContext(ctx, responseURL, client, msg)
+	if err == nil {
+		return nil
+	}
+	err = redactURL(err)
+	var sc slack.StatusCodeError
+	var rl *slack.RateLimitedError
+	if wrote.Load() && !errors.As(err, &sc) && !errors.As(err, &rl) {
+		return fmt.Errorf("%w: %w", errPostUnknown, err)
+	}
+	return err
 }

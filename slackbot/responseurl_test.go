@@ -99,3 +99,79 @@ func TestResponseURLPrefixesParse(t *testing.T) {
 		assert.True(t, strings.Contains(err.Error(), slackbot.EnvResponseURLPrefixes), err.Error())
 	}
 }
+
+// TestResponseURLSlowAnswerNotReposted: a response_url that takes the post and
+// answers after the post timeout got the same answer several times, because a
+// timeout counted as a failure and was retried. A post sent whose answer never
+// came has an unknown outcome: it is made once, and the delivery is reported
+// lost. A post that never left (the connection refused) is still retried.
+func TestResponseURLSlowAnswerNotReposted(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		handler   func(posts *atomic.Int32, release <-chan struct{}) http.HandlerFunc
+		wantPosts int32
+	}{
+		{name: "answers after the post timeout", wantPosts: 1,
+			handler: func(posts *atomic.Int32, release <-chan struct{}) http.HandlerFunc {
+				return func(w http.ResponseWriter, r *http.Request) {
+					posts.Add(1)
+					select { // answer 200, late
+					case <-release:
+					case <-time.After(10 * time.Second):
+					}
+					w.WriteHeader(http.StatusOK)
+				}
+			}},
+		{name: "drops the connection after reading the post", wantPosts: 1,
+			handler: func(posts *atomic.Int32, _ <-chan struct{}) http.HandlerFunc {
+				return func(w http.ResponseWriter, r *http.Request) {
+					posts.Add(1)
+					conn, _, err := http.NewResponseController(w).Hijack()
+					if err == nil {
+						_ = conn.Close()
+					}
+				}
+			}},
+		{name: "answers 500: the post failed, retried", wantPosts: 2,
+			handler: func(posts *atomic.Int32, _ <-chan struct{}) http.HandlerFunc {
+				return func(w http.ResponseWriter, r *http.Request) {
+					posts.Add(1)
+					w.WriteHeader(http.StatusInternalServerError)
+				}
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var posts atomic.Int32
+			release := make(chan struct{})
+			hook := httptest.NewServer(tc.handler(&posts, release))
+			t.Cleanup(func() { close(release); hook.Close() })
+			outs := newOutcomes()
+			e := newEnv(t, func(c *slackbot.Config) {
+				c.ResponseURLPrefixes = append(c.ResponseURLPrefixes, hook.URL+"/")
+				c.InlineBudget = 50 * time.Millisecond
+				c.PostTimeout = 200 * time.Millisecond
+				c.DeliveryTimeout = 2 * time.Second
+				c.OnOutcome = outs.add
+			})
+			e.emu.SetLatency(200 * time.Millisecond)
+			form := e.commandForm("show initech", reader)
+			form.Set("response_url", hook.URL+"/commands/T0TEAM001/1/x")
+			status, _ := e.do(e.signedRequest(form.Encode(), time.Now()))
+			require.Equal(t, http.StatusOK, status)
+
+			if tc.wantPosts > 1 {
+				require.Eventually(t, func() bool { return posts.Load() >= tc.wantPosts }, 10*time.Second, 10*time.Millisecond,
+					"a post that failed is retried")
+				return
+			}
+			out := outs.next(t, 20*time.Second)
+			require.Error(t, out.DeliveryErr)
+			assert.ErrorContains(t, out.DeliveryErr, "not repeated")
+			assert.Equal(t, slackbot.ResultReplyLost, out.Result)
+			assert.Equal(t, tc.wantPosts, posts.Load(), "posts made")
+			assert.NotContains(t, out.DeliveryErr.Error(), "/commands/T0TEAM001", "never the path: it is a credential")
+		})
+	}
+}

@@ -2,24 +2,23 @@ package receiver
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
-
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome"
+	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/internal/socketmode"
 )
 
-// envelopeKeyPrefix keys Socket Mode envelope ids in the ReplayStore, apart from
-// signatures and event ids.
-const envelopeKeyPrefix = "socket-envelope:"
-
-// errRedelivered refuses a Socket Mode envelope that was already received.
-var errRedelivered = errors.New("this Socket Mode envelope was already received: acknowledged, not run again")
+// Refusals of Socket Mode envelopes.
+var (
+	errRedelivered = errors.New("this Socket Mode envelope was already received: acknowledged, not run again")
+	errSlowDown    = errors.New("this person sends envelopes faster than the per-user rate over Socket Mode: refused, nothing run")
+	errBusy        = errors.New("the background work is at its bound: refused, nothing run")
+)
 
 // serve hands req to the App, recovering a panic: it is logged and answered.
 func (rc *Receiver) serve(req *Request) (resp Response) {
@@ -43,131 +42,119 @@ func kindName(k Kind) string {
 	return "event"
 }
 
+// socketRun is the state of one RunSocketMode.
+type socketRun struct {
+	rc        *Receiver
+	jobs      *Jobs
+	envelopes *envelopeStore
+	users     *userRates
+}
+
 // RunSocketMode answers the slash commands, interactivity and events arriving
 // over client's Socket Mode connection until ctx is done, acknowledging each
-// envelope with the App's answer. It returns nil when ctx ends it, or the error
-// that ended the connection for good (such as an invalid token).
-func (rc *Receiver) RunSocketMode(ctx context.Context, client *socketmode.Client) error {
-	h := socketmode.NewSocketmodeHandler(client)
-	h.Handle(socketmode.EventTypeSlashCommand, rc.onSocketCommand)
-	h.Handle(socketmode.EventTypeInteractive, rc.onSocketInteractive)
-	h.Handle(socketmode.EventTypeEventsAPI, rc.onSocketEvent)
-	for _, et := range []socketmode.EventType{socketmode.EventTypeConnecting, socketmode.EventTypeConnected, socketmode.EventTypeHello, socketmode.EventTypeDisconnect} {
-		h.Handle(et, func(evt *socketmode.Event, _ *socketmode.Client) {
-			rc.Log.Debug("socket mode", "event", string(evt.Type))
-		})
+// envelope with the App's answer. Each envelope is served as background work of
+// jobs (so it counts in their bound); redelivered envelopes and a person over
+// the rate of limits are refused. It returns nil when ctx ends it, or the error
+// that ended the connection for good (an app token Slack keeps refusing).
+func (rc *Receiver) RunSocketMode(ctx context.Context, client *socketmode.Client, jobs *Jobs, limits SocketLimits) error {
+	limits = limits.withDefaults()
+	run := &socketRun{rc: rc, jobs: jobs,
+		envelopes: newEnvelopeStore(limits.EnvelopeWindow, limits.MaxEnvelopes),
+		users:     newUserRates(limits.UserRate, limits.UserBurst, limits.MaxUsers),
 	}
-	for _, et := range []socketmode.EventType{socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed, socketmode.EventTypeErrorBadMessage} {
-		h.Handle(et, func(evt *socketmode.Event, _ *socketmode.Client) {
-			rc.Log.Warn("socket mode", "event", string(evt.Type), "detail", socketEventDetail(evt))
-		})
-	}
-	h.HandleDefault(func(evt *socketmode.Event, c *socketmode.Client) {
-		rc.Log.Debug("socket mode: ignored event", "event", string(evt.Type))
-		if evt.Request != nil && evt.Request.EnvelopeID != "" {
-			_ = c.Ack(*evt.Request) // Slack redelivers what is not acknowledged
-		}
-	})
-	err := h.RunEventLoopContext(ctx) // returns only with an error
-	if ctx.Err() != nil {
-		return nil
-	}
-	return fmt.Errorf("slackbot: socket mode: %w", err)
-}
-
-// socketEventDetail describes an error event without its payload.
-func socketEventDetail(evt *socketmode.Event) string {
-	if err, ok := evt.Data.(error); ok {
-		return err.Error()
-	}
-	switch d := evt.Data.(type) {
-	case *socketmode.ErrorBadMessage:
-		return fmt.Sprint(d.Cause)
-	case *socketmode.ErrorWriteFailed:
-		return fmt.Sprint(d.Cause)
-	}
-	return ""
-}
-
-// redelivered reports whether the envelope envelopeID was received before, as
-// a refusal: it must be acknowledged without running again. Socket Mode has no
-// signatures to replay: only Slack can send on the connection the app opened
-// with its token. But Slack sends an envelope again when its acknowledgement is
-// late or lost, so envelope ids are remembered in Store for SignatureWindow.
-// When the store cannot record the envelope, the request is refused as
-// unavailable.
-func (rc *Receiver) redelivered(envelopeID string) *Refusal {
-	first, err := rc.Store.Remember(rc.Ctx, envelopeKeyPrefix+envelopeID, time.Now().Add(SignatureWindow))
-	switch {
-	case err != nil:
-		return &Refusal{Status: http.StatusServiceUnavailable, Result: outcome.Unavailable, Err: fmt.Errorf("replay check: %w", err)}
-	case !first:
-		return &Refusal{Status: http.StatusUnauthorized, Result: outcome.Replayed, Err: errRedelivered}
+	if err := client.Run(ctx, run.envelope); err != nil {
+		return fmt.Errorf("slackbot: %w", err)
 	}
 	return nil
 }
 
-// onSocketCommand answers one slash command through the acknowledgement.
-func (rc *Receiver) onSocketCommand(evt *socketmode.Event, c *socketmode.Client) {
-	sc, ok := evt.Data.(slack.SlashCommand)
-	if !ok || evt.Request == nil {
-		rc.Log.Warn("socket mode: slash command event without a command")
+// envelope takes one envelope, on the connection's reading goroutine: it reads
+// and checks it, then serves it in the background.
+func (s *socketRun) envelope(env *socketmode.Envelope) {
+	rc := s.rc
+	req, user, rf := decodeEnvelope(env)
+	if req == nil {
+		rc.Log.Debug("socket mode: envelope of an unknown type; acknowledged", "type", env.Type)
+		s.ack(env, Response{})
 		return
 	}
-	rc.onEnvelope(evt, c, &Request{Kind: Command, Transport: Socket, Command: sc})
-}
-
-// onSocketInteractive answers one interactivity payload through the
-// acknowledgement: options and view submission answers are its payload.
-func (rc *Receiver) onSocketInteractive(evt *socketmode.Event, c *socketmode.Client) {
-	cb, ok := evt.Data.(slack.InteractionCallback)
-	if !ok || evt.Request == nil {
-		rc.Log.Warn("socket mode: interactive event without a payload")
-		if evt.Request != nil {
-			_ = c.Ack(*evt.Request)
+	if rf == nil && !s.users.allow(user, time.Now()) {
+		rf = &Refusal{Status: http.StatusTooManyRequests, Result: outcome.RateLimited, Err: errSlowDown}
+	}
+	if rf == nil && req.Kind != Event && !s.envelopes.remember(env.ID, time.Now()) {
+		rf = &Refusal{Status: http.StatusUnauthorized, Result: outcome.Replayed, Err: errRedelivered}
+	}
+	if rf != nil {
+		s.ack(env, Response{Payload: rc.App.Refused(req, rf)})
+		return
+	}
+	if !s.jobs.Spawn("socket mode "+kindName(req.Kind), func(context.Context) { s.ack(env, rc.serve(req)) }, nil) {
+		rf := &Refusal{Status: http.StatusServiceUnavailable, Result: outcome.Unavailable, Err: errBusy}
+		payload := rc.App.Refused(req, rf)
+		if req.Kind != Event { // an event left unacknowledged is sent again
+			s.ack(env, Response{Payload: payload})
 		}
-		return
 	}
-	rc.onEnvelope(evt, c, &Request{Kind: Interaction, Transport: Socket, Interaction: &cb})
 }
 
-// onEnvelope refuses a redelivered envelope (acknowledged again, not run
-// again) and answers any other through the App.
-func (rc *Receiver) onEnvelope(evt *socketmode.Event, c *socketmode.Client, req *Request) {
-	if rf := rc.redelivered(evt.Request.EnvelopeID); rf != nil {
-		rc.ack(c, evt.Request, Response{Payload: rc.App.Refused(req, rf)})
-		return
+// decodeEnvelope reads an envelope into a request, and the person who sent it
+// (team and user), or a refusal with what could be read of it. The request is
+// nil for an envelope of another type.
+func decodeEnvelope(env *socketmode.Envelope) (*Request, string, *Refusal) {
+	var req *Request
+	switch env.Type {
+	case "slash_commands":
+		req = &Request{Kind: Command, Transport: Socket}
+	case "interactive":
+		req = &Request{Kind: Interaction, Transport: Socket}
+	case "events_api":
+		req = &Request{Kind: Event, Transport: Socket, Retry: strconv.Itoa(env.RetryAttempt)}
+	default:
+		return nil, "", nil
 	}
-	rc.ack(c, evt.Request, rc.serve(req))
-}
-
-// onSocketEvent takes one Events API envelope. An event the App cannot take now
-// (503) is left unacknowledged, so that Slack sends it again.
-func (rc *Receiver) onSocketEvent(evt *socketmode.Event, c *socketmode.Client) {
-	if evt.Request == nil {
-		rc.Log.Warn("socket mode: events_api event without its envelope")
-		return
+	if len(env.Payload) > MaxBodyBytes {
+		return req, "", &Refusal{Status: http.StatusRequestEntityTooLarge, Result: outcome.Invalid,
+			Err: fmt.Errorf("envelope payload of %d bytes is over %d", len(env.Payload), MaxBodyBytes)}
 	}
-	req := &Request{Kind: Event, Transport: Socket, Event: evt.Request.Payload, Retry: strconv.Itoa(evt.Request.RetryAttempt)}
-	rc.ack(c, evt.Request, rc.serve(req))
+	switch req.Kind {
+	case Command:
+		if err := json.Unmarshal(env.Payload, &req.Command); err != nil {
+			return req, "", BadRequest(fmt.Errorf("decode slash command: %w", err))
+		}
+		return req, req.Command.TeamID + "/" + req.Command.UserID, nil
+	case Interaction:
+		cb, err := DecodePayload(env.Payload)
+		if err != nil {
+			return req, "", BadRequest(err)
+		}
+		req.Interaction = cb
+		return req, cb.Team.ID + "/" + cb.User.ID, nil
+	}
+	req.Event = env.Payload
+	var who struct {
+		TeamID string `json:"team_id"`
+		Event  struct {
+			User string `json:"user"`
+		} `json:"event"`
+	}
+	if json.Unmarshal(env.Payload, &who) != nil || who.Event.User == "" {
+		return req, "", nil
+	}
+	return req, who.TeamID + "/" + who.Event.User, nil
 }
 
 // ack acknowledges an envelope with resp, unless resp asks Slack to send it
 // again (503). A payload Slack cannot take is replaced by resp.Fallback's.
-func (rc *Receiver) ack(c *socketmode.Client, r *socketmode.Request, resp Response) {
+func (s *socketRun) ack(env *socketmode.Envelope, resp Response) {
 	if resp.Status == http.StatusServiceUnavailable {
 		return
 	}
-	var payload []any
-	if resp.Payload != nil {
-		payload = append(payload, resp.Payload)
-	}
-	err := c.Ack(*r, payload...)
-	if err != nil && resp.Fallback != nil {
-		rc.Log.Warn("socket mode: the answer does not fit the acknowledgement", "error", err)
-		err = c.Ack(*r, resp.Fallback(err))
+	err := env.Ack(resp.Payload)
+	if errors.Is(err, socketmode.ErrAckTooLarge) && resp.Fallback != nil {
+		s.rc.Log.Warn("socket mode: the answer does not fit the acknowledgement", "error", err)
+		err = env.Ack(resp.Fallback(err))
 	}
 	if err != nil {
-		rc.Log.Error("socket mode: cannot acknowledge", "error", err)
+		s.rc.Log.Error("socket mode: cannot acknowledge", "envelope_type", env.Type, "error", err)
 	}
 }
