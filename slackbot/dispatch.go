@@ -2,16 +2,12 @@ package slackbot
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/internal/receiver"
 )
-
-// errClosing refuses commands that arrive while the bot shuts down.
-var errClosing = errors.New("slackbot: shutting down")
 
 // dispatch answers a slash command within the inline budget: with the reply when it
 // is ready in time, else with an acknowledgement, and the reply is posted to the
