@@ -50,6 +50,9 @@ type Client struct {
 	// token's, the one name the token gate and the list cache know it by.
 	idKey   *tokenIDKey
 	tokenID tokenID
+	// upstream bounds the requests in flight to GitScrum, shared with WithToken
+	// copies (see WithMaxUpstream).
+	upstream upstreamSlots
 	// cache holds workspace lists, shared with WithToken copies; nil when off.
 	cache    *listCache
 	cacheCfg cacheConfig
@@ -74,8 +77,8 @@ type Option func(*Client) error
 
 // New returns a Client with the options applied over the defaults: [DefaultBaseURL],
 // no token, a dedicated *http.Client, [DefaultUserAgent],
-// [DefaultRetryPolicy], [DefaultTimeout], [DefaultRejectedTokenTTL] and
-// [DefaultPageConcurrency].
+// [DefaultRetryPolicy], [DefaultTimeout], [DefaultRejectedTokenTTL],
+// [DefaultPageConcurrency] and [DefaultMaxUpstream].
 func New(opts ...Option) (*Client, error) {
 	base, _ := url.Parse(DefaultBaseURL)
 	c := &Client{
@@ -87,6 +90,7 @@ func New(opts ...Option) (*Client, error) {
 		creates:    &createLocks{},
 		tokens:     newTokenGate(DefaultRejectedTokenTTL),
 		idKey:      newTokenIDKey(),
+		upstream:   make(upstreamSlots, DefaultMaxUpstream),
 
 		pageConcurrency: DefaultPageConcurrency,
 		pageLimit:       maxPages,

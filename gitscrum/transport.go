@@ -221,6 +221,11 @@ func (c *Client) attempt(ctx context.Context, cl call, target string, payload []
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
+	release, err := c.waitUpstream(ctx, cl)
+	if err != nil {
+		return 0, err
+	}
+	defer release() // after the body is drained and closed, deferred below
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
 		return 0, c.transportError(ctx, cl, err)

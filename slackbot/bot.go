@@ -88,6 +88,12 @@ type Config struct {
 	// default [DefaultMaxEventJobs]. One more is refused (503 over HTTP, not
 	// acknowledged over Socket Mode) and Slack sends it again later.
 	MaxEventJobs int
+	// MaxJobs bounds the background work run at once, whatever the transport:
+	// commands past the inline budget, clicks, submissions, events and their
+	// follow-ups; default [DefaultMaxJobs]. As many more may wait up to [JobWait]
+	// for a place; beyond that, or after waiting in vain, the person is told the
+	// bot is busy (outcome unavailable) and an event is refused with 503.
+	MaxJobs int
 	// HTTPClient posts to response_urls; default a client of its own. Redirects
 	// are never followed, whatever its CheckRedirect.
 	HTTPClient *http.Client
@@ -168,7 +174,7 @@ func New(cfg Config) (*Bot, error) {
 		log:          cfg.Logger,
 		web:          newWebAPI(cfg),
 		eventSlots:   make(chan struct{}, cfg.MaxEventJobs),
-		jobs:         receiver.NewJobs(cfg.JobTimeout, cfg.Logger),
+		jobs:         receiver.NewJobs(cfg.JobTimeout, receiver.Limits{Max: cfg.MaxJobs, Wait: JobWait}, cfg.Logger),
 	}
 	b.ctx = b.jobs.Context()
 	b.router = newRouter(b)

@@ -2,17 +2,12 @@ package slackbot
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/slack-go/slack"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/internal/receiver"
 )
-
-// errClosing refuses commands that arrive while the bot shuts down.
-var errClosing = errors.New("slackbot: shutting down")
 
 // dispatch answers a slash command within the inline budget: with the reply when it
 // is ready in time, else with an acknowledgement, and the reply is posted to the
@@ -31,9 +26,9 @@ func (b *Bot) dispatch(transport string, sc slack.SlashCommand, gone <-chan stru
 		b.record(out)
 		return a.msg
 	}
-	a, inTime, started := receiver.Ack(b.jobs, "command "+cmd.name, b.cfg.InlineBudget-time.Since(start), gone,
+	a, inTime, err := receiver.Ack(b.jobs, "command "+cmd.name, b.cfg.InlineBudget-time.Since(start), gone,
 		func(ctx context.Context) answer { return b.execute(ctx, inv) },
-		b.internalError,
+		b.notRun,
 		func(_ context.Context, a answer) {
 			o := out
 			o.Result, o.Err, o.Latency, o.Deferred = a.result, a.err, time.Since(start), true
@@ -45,10 +40,11 @@ func (b *Bot) dispatch(transport string, sc slack.SlashCommand, gone <-chan stru
 			b.record(o)
 		})
 	switch {
-	case !started:
-		out.Result, out.Err, out.Latency = ResultUnavailable, errClosing, time.Since(start)
+	case err != nil: // busy or shutting down: nothing ran
+		a := b.notRun(err)
+		out.Result, out.Err, out.Latency = a.result, a.err, time.Since(start)
 		b.record(out)
-		return errorMessage(b.cfg.Command, blockkit.Ours("gitscrum-slack is restarting."), blockkit.Ours("Try again in a moment."), nil)
+		return a.msg
 	case inTime:
 		out.Result, out.Err, out.Latency = a.result, a.err, time.Since(start)
 		b.record(out)
@@ -65,7 +61,7 @@ func (b *Bot) deliverLater(responseURL string, msg *slack.WebhookMessage) {
 			b.log.Error("could not post the answer to the response_url", "error", err)
 		}
 	}
-	if !b.jobs.Spawn("deliver", post, nil) {
+	if b.jobs.Spawn("deliver", post, nil) != nil { // the answer is ready: post it now rather than lose it
 		post(b.ctx)
 	}
 }

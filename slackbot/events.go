@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/internal/receiver"
 	"time"
@@ -74,11 +75,11 @@ func (b *Bot) acceptEvent(transport string, env *eventEnvelope, retry string) in
 		b.logEvent(transport, env, ResultUnavailable, 0, fmt.Errorf("%d events are being answered already (MaxEventJobs)", cap(b.eventSlots)))
 		return http.StatusServiceUnavailable
 	}
-	release := func() { <-b.eventSlots }
-	slot, ok := b.jobs.Reserve()
-	if !ok {
+	release := sync.OnceFunc(func() { <-b.eventSlots }) // by the work, or by the rescue when it did not run
+	slot, err := b.jobs.Reserve()
+	if err != nil { // busy or shutting down: Slack sends it again later
 		release()
-		b.logEvent(transport, env, ResultUnavailable, 0, errClosing)
+		b.logEvent(transport, env, ResultUnavailable, 0, err)
 		return http.StatusServiceUnavailable
 	}
 	first, err := b.cfg.ReplayStore.Remember(b.ctx, eventKeyPrefix+env.EventID, time.Now().Add(EventDedupeWindow))
@@ -99,8 +100,10 @@ func (b *Bot) acceptEvent(transport string, env *eventEnvelope, retry string) in
 		defer release()
 		l.run(ctx, transport, env)
 	}, func(ctx context.Context, err error) {
-		b.logEvent(transport, env, ResultInternal, time.Since(start), err)
-		b.postConversation(ctx, env, b.internalError(err).msg)
+		defer release()
+		a := b.notRun(err)
+		b.logEvent(transport, env, a.result, time.Since(start), err)
+		b.postConversation(ctx, env, a.msg)
 	})
 	return http.StatusOK
 }

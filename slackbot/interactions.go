@@ -101,17 +101,18 @@ func noOptions() *slack.OptionsResponse {
 // answered with an internal error.
 func (b *Bot) runAction(ia *interaction, l actionListener) {
 	name := "action:" + ia.action.ActionID
-	started := b.jobs.Spawn(name, func(ctx context.Context) {
+	err := b.jobs.Spawn(name, func(ctx context.Context) {
 		result, err := l(ctx, ia)
 		b.recordInteraction(ia, name, result, err)
 	}, func(ctx context.Context, err error) {
-		b.recordInteraction(ia, name, ResultInternal, err)
-		if aerr := b.answer(ctx, ia, b.internalError(err).msg, false); aerr != nil {
+		a := b.notRun(err)
+		b.recordInteraction(ia, name, a.result, err)
+		if aerr := b.answer(ctx, ia, a.msg, false); aerr != nil {
 			b.log.Warn("cannot tell the user a click failed", "error", aerr)
 		}
 	})
-	if !started {
-		b.recordInteraction(ia, name, ResultUnavailable, errClosing)
+	if err != nil { // busy or shutting down: nothing ran
+		b.tellNotRun(ia, name, err)
 	}
 }
 
@@ -120,26 +121,29 @@ func (b *Bot) runAction(ia *interaction, l actionListener) {
 func (b *Bot) runOptions(ia *interaction, l optionListener) interactionAck {
 	name := "options:" + ia.action.ActionID
 	type options struct {
-		resp *slack.OptionsResponse
-		err  error
+		resp   *slack.OptionsResponse
+		err    error
+		result string // set when the listener did not run
 	}
-	got, inTime, started := receiver.Ack(b.jobs, name, b.cfg.InlineBudget, nil,
+	got, inTime, err := receiver.Ack(b.jobs, name, b.cfg.InlineBudget, nil,
 		func(ctx context.Context) options {
 			ctx, cancel := context.WithTimeout(ctx, b.cfg.InlineBudget)
 			defer cancel()
 			resp, err := l(ctx, ia)
-			return options{resp, err}
+			return options{resp: resp, err: err}
 		},
-		func(err error) options { return options{err: err} },
-		func(_ context.Context, o options) { b.recordInteraction(ia, name, classify(o.err), o.err) })
+		func(err error) options { return options{err: err, result: b.notRun(err).result} },
+		func(_ context.Context, o options) {
+			b.recordInteraction(ia, name, cmp.Or(o.result, classify(o.err)), o.err)
+		})
 	switch {
-	case !started:
-		b.recordInteraction(ia, name, ResultUnavailable, errClosing)
+	case err != nil: // busy or shutting down: nothing ran
+		b.recordInteraction(ia, name, ResultUnavailable, err)
 		return noOptions()
 	case !inTime:
 		return noOptions()
 	}
-	b.recordInteraction(ia, name, classify(got.err), got.err)
+	b.recordInteraction(ia, name, cmp.Or(got.result, classify(got.err)), got.err)
 	if got.resp == nil || got.resp.Options == nil {
 		return noOptions()
 	}
@@ -152,7 +156,7 @@ func (b *Bot) runOptions(ia *interaction, l optionListener) interactionAck {
 // on the form.
 func (b *Bot) runSubmit(ia *interaction, l viewListener) interactionAck {
 	name := "view:" + ia.cb.View.CallbackID
-	r, inTime, started := receiver.Ack(b.jobs, name, b.cfg.InlineBudget, nil,
+	r, inTime, err := receiver.Ack(b.jobs, name, b.cfg.InlineBudget, nil,
 		func(ctx context.Context) submitResult {
 			r := l(ctx, ia)
 			if r.result == "" {
@@ -161,6 +165,9 @@ func (b *Bot) runSubmit(ia *interaction, l viewListener) interactionAck {
 			return r
 		},
 		func(err error) submitResult {
+			if a := b.notRun(err); a.result == ResultUnavailable {
+				return submitResult{resp: nameErrors(notRunSubmission(err)), result: a.result, err: err}
+			}
 			return submitResult{resp: nameErrors("Nothing saved: something went wrong inside gitscrum-slack. Try again; if it keeps failing, tell the admin."),
 				result: ResultInternal, err: err}
 		},
@@ -172,9 +179,9 @@ func (b *Bot) runSubmit(ia *interaction, l viewListener) interactionAck {
 			b.recordInteraction(ia, name, r.result, r.err)
 		})
 	switch {
-	case !started:
-		b.recordInteraction(ia, name, ResultUnavailable, errClosing)
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlockID("name"): "gitscrum-slack is restarting. Submit again in a moment."})
+	case err != nil: // busy or shutting down: nothing ran
+		b.recordInteraction(ia, name, ResultUnavailable, err)
+		return nameErrors(notRunSubmission(err))
 	case !inTime:
 		v := noticeView(viewTitle(ia), "⏳ Saving… GitScrum is slow to answer; this form shows the outcome in a moment.")
 		return slack.NewUpdateViewSubmissionResponse(&v)
@@ -248,7 +255,9 @@ func lateErrorsText(errs map[string]string) string {
 
 // later runs f in the background, bounded by Config.JobTimeout.
 func (b *Bot) later(name string, f func(ctx context.Context)) {
-	b.jobs.Spawn(name+" (after)", f, nil)
+	if err := b.jobs.Spawn(name+" (after)", f, nil); err != nil {
+		b.log.Warn("the follow-up of a submission did not run", "listener", name, "error", err)
+	}
 }
 
 // recordInteraction records how an interaction ended; Subcommand is kind:id,

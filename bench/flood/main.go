@@ -11,6 +11,7 @@
 //	go run ./bench/flood -- --max-in-flight 16    # flags after -- go to the binaries
 //	go run ./bench/flood -target mcp -mcp-bin /path/to/older/gitscrum-mcp
 //	go run ./bench/flood -burst                   # the burst of legitimate calls instead
+//	go run ./bench/flood -target clicks -before-slack-bin /path/to/older/gitscrum-slack
 //
 // The floods (see bench/internal/floodbench, shared with go run ./bench/suite):
 // 1 MiB bodies with Content-Length, 1 MiB bodies chunked, and requests of
@@ -21,6 +22,11 @@
 // floodbench.Burst): 200 cold list_clients calls at once to gitscrum-mcp --http
 // with default settings, against 5,000 clients at 100 ms per page, and reports
 // how many were answered and their p50 and p99, beside the build before issue 14.
+// -target clicks floods gitscrum-slack with legitimate work instead: 1,500
+// signed Share clicks in 1.6 s, GitScrum answering in 1 s, and reports the most
+// GitScrum requests in flight at once, the server's peak goroutines and RSS, and
+// how the people were answered (card shared, or told the bot is busy); with
+// -before-slack-bin, the same for an older build, beside it.
 package main
 
 import (
@@ -39,7 +45,12 @@ func main() {
 	flag.IntVar(&cfg.Flooders, "flooders", cfg.Flooders, "clients flooding at once")
 	flag.DurationVar(&cfg.Duration, "duration", cfg.Duration, "length of each flood")
 	flag.IntVar(&cfg.MaxRequests, "max", cfg.MaxRequests, "flood requests per flood, at most")
-	target := flag.String("target", "both", "mcp, slack or both")
+	target := flag.String("target", "both", "mcp, slack or both; or clicks (a flood of Share clicks)")
+	clicks := floodbench.DefaultClickConfig
+	flag.IntVar(&clicks.Clicks, "clicks", clicks.Clicks, "-target clicks: Share clicks sent")
+	flag.DurationVar(&clicks.Spread, "spread", clicks.Spread, "-target clicks: the clicks are spread over this long")
+	flag.DurationVar(&clicks.Latency, "latency", clicks.Latency, "-target clicks: GitScrum's latency")
+	beforeBin := flag.String("before-slack-bin", "", "-target clicks: also flood this older gitscrum-slack, for the figures before")
 	out := flag.String("o", "", "also write the Markdown table to this file")
 	mcpBin := flag.String("mcp-bin", "", "flood this gitscrum-mcp binary instead of building one (e.g. an older release, to compare)")
 	slackBin := flag.String("slack-bin", "", "flood this gitscrum-slack binary instead of building one")
@@ -52,8 +63,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "flood: -flooders must be 1 to 5000, -duration up to 10m, -max at least 1")
 		os.Exit(2)
 	}
-	if *target != "mcp" && *target != "slack" && *target != "both" {
-		fmt.Fprintln(os.Stderr, "flood: -target must be mcp, slack or both")
+	if *target != "mcp" && *target != "slack" && *target != "both" && *target != "clicks" {
+		fmt.Fprintln(os.Stderr, "flood: -target must be mcp, slack, both or clicks")
 		os.Exit(2)
 	}
 	start := time.Now()
@@ -97,6 +108,13 @@ func main() {
 		}
 		return
 	}
+	if *target == "clicks" {
+		clicks.Args = cfg.Args
+		if !runClicks(*beforeBin, *slackBin, clicks, logf) {
+			os.Exit(1)
+		}
+		return
+	}
 	var targets []floodbench.Target
 	if *target != "slack" {
 		targets = append(targets, floodbench.MCP(*mcpBin))
@@ -132,4 +150,31 @@ func main() {
 	if failed {
 		os.Exit(1)
 	}
+}
+
+// runClicks floods the build before (when given) and this one with Share
+// clicks, and prints a row for each; false when one could not run.
+func runClicks(before, after string, cfg floodbench.ClickConfig, logf func(format string, args ...any)) bool {
+	fmt.Printf("| build | clicks | acks | cards shared | told busy | other | GitScrum requests (peak at once) | peak goroutines | peak RSS | elapsed |\n")
+	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|\n")
+	ok := true
+	for _, b := range []struct{ name, bin string }{{"before", before}, {"after", after}} {
+		if b.bin == "" {
+			continue
+		}
+		logf("%s: %d Share clicks over %s, GitScrum at %s, flags %v", b.name, cfg.Clicks, cfg.Spread, cfg.Latency, cfg.Args)
+		args := cfg.Args
+		if b.name == "before" {
+			cfg.Args = nil // an older build may not know the new flags
+		}
+		r, err := floodbench.ShareClicks(b.bin, cfg)
+		cfg.Args = args
+		if err != nil {
+			ok = false
+			logf("%s FAILED: %v", b.name, err)
+		}
+		fmt.Printf("| %s | %d in %s | %v | %d | %d | %d | %d (%d) | %d | %.0f MB | %s |\n", b.name, r.Clicks, r.Spread, r.Acks,
+			r.Shared, r.Busy, r.Other, r.Upstream, r.PeakUpstream, r.PeakGoroutines, float64(r.PeakRSS)/1e6, r.Elapsed.Round(100*time.Millisecond))
+	}
+	return ok
 }

@@ -6,7 +6,7 @@
 //	gitscrum-mcp [--sandbox] [--http ADDR] [--no-metrics] [--read-only]
 //	             [--company-slug SLUG] [--api-url URL] [--timeout 15s]
 //	             [--cache-ttl 30s] [--max-in-flight 64] [--max-queue 256]
-//	             [--queue-wait 10s] [--max-conns 512]
+//	             [--queue-wait 10s] [--max-conns 512] [--max-upstream 64]
 //	             [--shutdown-timeout 10s] [--log-level info] [--version]
 //
 // By default it speaks MCP over stdio, as assistants that spawn it expect; stdout
@@ -32,7 +32,7 @@
 // Environment: GITSCRUM_TOKEN, GITSCRUM_API_URL, GITSCRUM_COMPANY_SLUG,
 // GITSCRUM_TIMEOUT, GITSCRUM_CACHE_TTL (0 turns the workspace list cache off),
 // GITSCRUM_READ_ONLY=1, GITSCRUM_LOG_LEVEL, GITSCRUM_MAX_IN_FLIGHT,
-// GITSCRUM_MAX_CONNS. A flag wins over the environment. --sandbox embeds an emulator with demo data: no token needed.
+// GITSCRUM_MAX_CONNS, GITSCRUM_MAX_UPSTREAM. A flag wins over the environment. --sandbox embeds an emulator with demo data: no token needed.
 //
 // SIGINT or SIGTERM stops it: no new requests are taken, calls in flight may finish
 // within --shutdown-timeout, and it exits 0.

@@ -72,6 +72,7 @@ type config struct {
 	appToken      string
 	botToken      string
 	apiURL        string
+	maxJobs       int
 }
 
 // run is main without the process: it returns the exit code. Cancelling ctx, like
@@ -140,6 +141,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		botToken:      strings.TrimSpace(getenv(envBotToken)),
 		apiURL:        envOr(getenv, slackbot.EnvAPIURL, slackbot.DefaultAPIURL),
 		drainTimeout:  25 * time.Second,
+		maxJobs:       slackbot.DefaultMaxJobs,
+	}
+	if err := settings.FromEnvVar(getenv, slackbot.EnvMaxJobs, &cfg.maxJobs, settings.ParseBound); err != nil {
+		return config{}, err
 	}
 	fs := flag.NewFlagSet("gitscrum-slack", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -153,6 +158,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&cfg.apiURL, "slack-api-url", cfg.apiURL, "Slack Web API base URL, for every Slack client of the bot (env "+slackbot.EnvAPIURL+")")
 	fs.StringVar(&cfg.responseURLs, "response-url-prefixes", cfg.responseURLs, "comma-separated URL prefixes a command's response_url must start with to be posted to (env "+slackbot.EnvResponseURLPrefixes+")")
 	cfg.RegisterFlags(fs, "refuse creates and updates for everyone")
+	settings.BoundVar(fs, &cfg.maxJobs, "max-jobs", "run at most `n` pieces of background work at once (commands past the inline budget, clicks, submissions, events), "+
+		"as many more wait briefly; beyond that the person is told the bot is busy (env "+slackbot.EnvMaxJobs+")")
 	settings.WaitVar(fs, &cfg.drainTimeout, "drain-timeout", "on SIGINT/SIGTERM, how long to let commands in flight finish, a `duration`")
 	settings.BoolVar(fs, &cfg.version, "version", "print the version and exit")
 	fs.Usage = func() {
@@ -175,6 +182,8 @@ Environment:
   GITSCRUM_MAX_QUEUE     HTTP mode: requests waiting for a slot at once (default %d)
   GITSCRUM_QUEUE_WAIT    HTTP mode: how long one waits for a slot (default %s)
   GITSCRUM_MAX_CONNS     HTTP mode: connections open at once (default %d)
+  GITSCRUM_MAX_UPSTREAM  requests to GitScrum at once, for the process (default %d)
+  GITSCRUM_SLACK_MAX_JOBS background work run at once (default %d)
   %-22s HTTP mode: the app's signing secret
   %-22s Socket Mode: app-level token (xapp-…, scope connections:write)
   %-22s bot token (xoxb-…): modals, buttons, mentions and DMs in both modes; with SLACK_APP_TOKEN, Socket Mode
@@ -184,7 +193,7 @@ Environment:
   %-22s Slack Web API base URL (default %s)
 
 Flags (a flag wins over the environment):
-`, gitscrum.DefaultBaseURL, httpserver.DefaultMaxInFlight, httpserver.DefaultMaxQueue, queueWait, httpserver.DefaultMaxConns, envSigningSecret, envAppToken, envBotToken, slackbot.EnvWriteUsers,
+`, gitscrum.DefaultBaseURL, httpserver.DefaultMaxInFlight, httpserver.DefaultMaxQueue, queueWait, httpserver.DefaultMaxConns, gitscrum.DefaultMaxUpstream, slackbot.DefaultMaxJobs, envSigningSecret, envAppToken, envBotToken, slackbot.EnvWriteUsers,
 			slackbot.EnvCommand, slackbot.DefaultCommand, slackbot.EnvResponseURLPrefixes, strings.Join(slackbot.DefaultResponseURLPrefixes, ","),
 			slackbot.EnvAPIURL, slackbot.DefaultAPIURL)
 		fs.PrintDefaults()
@@ -272,6 +281,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 		BotToken:            cfg.botToken,
 		APIURL:              cfg.apiURL,
 		ResponseURLPrefixes: responseURLs,
+		MaxJobs:             cfg.maxJobs,
 		Logger:              logger,
 		OnOutcome:           observeCommands(m),
 	})
@@ -280,7 +290,8 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 	logger.Info("gitscrum-slack starting", "version", version.Current(), "mode", modeName(cfg.socketMode),
 		"workspace", up.CompanySlug, "read_only", cfg.ReadOnly, "write_users", len(writers), "sandbox", up.Sandbox != nil,
-		"command", cfg.command, "response_url_prefixes", strings.Join(responseURLs, ","))
+		"command", cfg.command, "response_url_prefixes", strings.Join(responseURLs, ","),
+		"max_jobs", cfg.maxJobs, "max_upstream", cfg.upstream.MaxUpstream)
 	if len(writers) == 0 && !cfg.ReadOnly {
 		logger.Info("writes are off until " + slackbot.EnvWriteUsers + " lists the Slack user IDs allowed to create and update clients")
 	}

@@ -27,6 +27,7 @@ const (
 	EnvCompanySlug = "GITSCRUM_COMPANY_SLUG"
 	EnvTimeout     = "GITSCRUM_TIMEOUT"
 	EnvCacheTTL    = "GITSCRUM_CACHE_TTL"
+	EnvMaxUpstream = "GITSCRUM_MAX_UPSTREAM"
 )
 
 // Config says where GitScrum is and how to reach it.
@@ -44,6 +45,9 @@ type Config struct {
 	// CacheTTL is how long a workspace's client list is served from the list cache
 	// before it is refreshed; 0 turns the cache off. See gitscrum.WithCacheTTL.
 	CacheTTL time.Duration
+	// MaxUpstream bounds the requests in flight to GitScrum at once, for the whole
+	// process; more wait. See gitscrum.WithMaxUpstream.
+	MaxUpstream int
 }
 
 // FromEnv returns the configuration the environment gives, with defaults.
@@ -54,6 +58,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		CompanySlug: strings.TrimSpace(getenv(EnvCompanySlug)),
 		Timeout:     15 * time.Second,
 		CacheTTL:    gitscrum.DefaultCacheTTL,
+		MaxUpstream: gitscrum.DefaultMaxUpstream,
 	}
 	if err := settings.FromEnvVar(getenv, EnvTimeout, &c.Timeout, settings.ParseTimeout); err != nil {
 		return c, err
@@ -61,10 +66,13 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	if err := settings.FromEnvVar(getenv, EnvCacheTTL, &c.CacheTTL, settings.ParseWait); err != nil {
 		return c, err
 	}
+	if err := settings.FromEnvVar(getenv, EnvMaxUpstream, &c.MaxUpstream, settings.ParseBound); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
-// RegisterFlags adds --api-url, --company-slug, --sandbox, --timeout and --cache-ttl to fs, with
+// RegisterFlags adds --api-url, --company-slug, --sandbox, --timeout, --cache-ttl and --max-upstream to fs, with
 // the current values as defaults, so flags parsed later win over the env. The token
 // has no flag: a flag would show it in process listings; set GITSCRUM_TOKEN.
 func (c *Config) RegisterFlags(fs *flag.FlagSet) {
@@ -72,6 +80,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.CompanySlug, "company-slug", c.CompanySlug, "default workspace slug (env "+EnvCompanySlug+")")
 	settings.BoolVar(fs, &c.Sandbox, "sandbox", "use an embedded GitScrum emulator with demo data; no token needed")
 	settings.TimeoutVar(fs, &c.Timeout, "timeout", "bound for one GitScrum call, retries included, a `duration` above 0 (env "+EnvTimeout+")")
+	settings.BoundVar(fs, &c.MaxUpstream, "max-upstream", "send at most `n` requests to GitScrum at once, for the whole process; more wait, within their call's timeout (env "+EnvMaxUpstream+")")
 	settings.WaitVar(fs, &c.CacheTTL, "cache-ttl", "how long a workspace's client list is served from memory before it is refreshed, a `duration`; 0 turns the cache off (env "+EnvCacheTTL+")")
 }
 
@@ -103,6 +112,7 @@ func (c Config) Open(logger *slog.Logger, opts ...gitscrum.Option) (*Upstream, e
 		gitscrum.WithToken(c.Token),
 		gitscrum.WithTimeout(c.Timeout),
 		gitscrum.WithCacheTTL(c.CacheTTL),
+		gitscrum.WithMaxUpstream(c.MaxUpstream),
 	}
 	if c.Sandbox {
 		u.Sandbox = gitscrumtest.New(gitscrumtest.WithDemoData())
@@ -120,6 +130,7 @@ func (c Config) Open(logger *slog.Logger, opts ...gitscrum.Option) (*Upstream, e
 			gitscrum.WithToken(gitscrumtest.DefaultToken),
 			gitscrum.WithTimeout(c.Timeout),
 			gitscrum.WithCacheTTL(c.CacheTTL),
+			gitscrum.WithMaxUpstream(c.MaxUpstream),
 		}
 		if u.CompanySlug == "" {
 			u.CompanySlug = gitscrumtest.DemoWorkspace

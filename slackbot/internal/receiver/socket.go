@@ -88,8 +88,8 @@ func (s *socketRun) envelope(env *socketmode.Envelope) {
 		s.ack(env, Response{Payload: rc.App.Refused(req, rf)})
 		return
 	}
-	if !s.jobs.Spawn("socket mode "+kindName(req.Kind), func(context.Context) { s.ack(env, rc.serve(req)) }, nil) {
-		rf := &Refusal{Status: http.StatusServiceUnavailable, Result: outcome.Unavailable, Err: errBusy}
+	if err := s.jobs.Spawn("socket mode "+kindName(req.Kind), func(context.Context) { s.ack(env, rc.serve(req)) }, nil); err != nil {
+		rf := &Refusal{Status: http.StatusServiceUnavailable, Result: outcome.Unavailable, Err: err}
 		payload := rc.App.Refused(req, rf)
 		if req.Kind != Event { // an event left unacknowledged is sent again
 			s.ack(env, Response{Payload: payload})
