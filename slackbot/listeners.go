@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -165,9 +164,9 @@ func (b *Bot) onPage(ctx context.Context, ia *interaction) (string, error) {
 		return b.report(ctx, ia, cmdName, v.Workspace, v.Query, err)
 	}
 	vw := b.renderingFor(ia, v.Workspace)
-	title := listTitle(v.Workspace, v.Query, len(clients))
+	title := listTitle(v.Workspace, v.Query, clients.Len())
 	if v.Kind == kindFind {
-		title = findTitle(v.Query, len(clients))
+		title = findTitle(v.Query, clients.Len())
 	}
 	pager := actionValue{Workspace: v.Workspace, Query: v.Query, Kind: v.Kind}
 	msg := listPage(vw, title, clients, "", v.Page, &pager, v.Kind == kindFind)
@@ -178,32 +177,24 @@ func (b *Bot) onPage(ctx context.Context, ia *interaction) (string, error) {
 }
 
 // matching returns the clients of workspace ws matching query, best first, or all
-// of them by name without a query, from the workspace's cached list (the search
-// index is built once per list), and the whole list. list, find, paging and the
-// picker all go through it.
-func (b *Bot) matching(ctx context.Context, ws, query string) (clients, all []gitscrum.ClientCompany, err error) {
+// of them by name without a query, and the workspace's snapshot. Both come from the
+// workspace's cached list, whose search index and name order are built once per
+// list: a page of the result copies only its own records. list, find, paging and
+// the picker all go through it.
+func (b *Bot) matching(ctx context.Context, ws, query string) (gitscrum.View, *gitscrum.Snapshot, error) {
 	snap, err := b.cfg.Client.Clients(ctx, ws)
 	if err != nil {
-		return nil, nil, err
+		return gitscrum.View{}, nil, err
 	}
-	all = snap.Clients()
-	query = strings.TrimSpace(query)
-	if query == "" {
-		clients = slices.Clone(all)
-		slices.SortStableFunc(clients, func(x, y gitscrum.ClientCompany) int {
-			return strings.Compare(sortKey(x.Name), sortKey(y.Name))
-		})
-		return clients, all, nil
+	if strings.TrimSpace(query) == "" {
+		clients, err := snap.ByName(ctx)
+		return clients, snap, err
 	}
 	matches, err := snap.Index().Search(ctx, query)
 	if err != nil {
-		return nil, nil, err
+		return gitscrum.View{}, nil, err
 	}
-	clients = make([]gitscrum.ClientCompany, len(matches))
-	for i, m := range matches {
-		clients[i] = *m.Client
-	}
-	return clients, all, nil
+	return gitscrum.MatchesView(matches), snap, nil
 }
 
 // pickerOptions answers the picker's options as the user types: the best
@@ -224,12 +215,9 @@ func (b *Bot) pickerOptions(ctx context.Context, ia *interaction) (*slack.Option
 	if err != nil {
 		return nil, err
 	}
-	opts := make([]*slack.OptionBlockObject, 0, min(len(clients), maxOptions))
-	for _, c := range clients {
-		if len(opts) == maxOptions {
-			break
-		}
-		if o := clientOption(c); o != nil {
+	opts := make([]*slack.OptionBlockObject, 0, min(clients.Len(), maxOptions))
+	for i := 0; i < clients.Len() && len(opts) < maxOptions; i++ {
+		if o := clientOption(*clients.At(i)); o != nil {
 			opts = append(opts, o)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 )
@@ -33,20 +32,20 @@ func (b *Bot) runList(ctx context.Context, inv *invocation) result {
 		return fail(err)
 	}
 	query := strings.TrimSpace(inv.arg)
-	clients, all, err := b.matching(ctx, inv.workspace, query)
+	clients, snap, err := b.matching(ctx, inv.workspace, query)
 	if err != nil {
 		return fail(err)
 	}
 	v := b.rendering(inv)
 	switch {
-	case len(clients) == 0 && query == "":
+	case clients.Len() == 0 && query == "":
 		return reply(message(v.responseType(), "No clients yet in workspace "+clip(inv.workspace, 100)+".",
 			plainSection("Workspace "+quote(inv.workspace, 100)+" has no clients yet."), v.footer(ours("Add one with "+code(v.slash+" create <name>", 100)))))
-	case len(clients) == 0:
-		return b.notFound(ctx, v, all, query)
+	case clients.Len() == 0:
+		return b.notFound(ctx, v, snap.Clients(), query)
 	}
 	pager := actionValue{Workspace: inv.workspace, Query: query, Kind: kindList}
-	return reply(listPage(v, listTitle(inv.workspace, query, len(clients)), clients, "", 0, &pager, false))
+	return reply(listPage(v, listTitle(inv.workspace, query, clients.Len()), clients, "", 0, &pager, false))
 }
 
 // listTitle is the title of a list of n clients of workspace ws matching query.
@@ -63,12 +62,6 @@ func listTitle(ws, query string, n int) line {
 // findTitle is the title of the n clients a bare /gitscrum <ref> matches.
 func findTitle(ref string, n int) line {
 	return shown(fmt.Sprintf("%s matches %s:", quote(ref, 200), plural(n, "client")))
-}
-
-// sortKey orders names alphabetically, ignoring case, accents, punctuation and
-// leading symbols: "<!channel> Alerts" sorts under C.
-func sortKey(name string) string {
-	return strings.TrimLeftFunc(gitscrum.Normalize(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // runShow answers show <name|uuid> with the client's card.
@@ -116,12 +109,8 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 		if c, err := gitscrum.ResolveIn(ctx, all, ref); err == nil {
 			return b.freshCard(ctx, inv, c)
 		}
-		clients := make([]gitscrum.ClientCompany, len(matches))
-		for i, m := range matches {
-			clients[i] = *m.Client
-		}
 		pager := actionValue{Workspace: inv.workspace, Query: ref, Kind: kindFind}
-		return reply(listPage(v, findTitle(ref, len(clients)), clients, "", 0, &pager, true))
+		return reply(listPage(v, findTitle(ref, len(matches)), gitscrum.MatchesView(matches), "", 0, &pager, true))
 	}
 	// Nothing matched. "delete acme" is more likely a mistyped subcommand than a
 	// client's name when its first word matches no client at all.

@@ -55,15 +55,22 @@ func parseList(a args) (work, error) {
 		if err != nil {
 			return nil, err
 		}
-		matches, err := snap.Index().Search(ctx, query)
-		if err != nil {
-			return nil, err
+		// Without a query, the page is read from the list itself: no per-client
+		// work, however large the workspace.
+		found := snap.InOrder()
+		if gitscrum.Normalize(query) != "" {
+			matches, err := snap.Index().Search(ctx, query)
+			if err != nil {
+				return nil, err
+			}
+			found = gitscrum.MatchesView(matches)
 		}
-		total := len(matches)
+		total := found.Len()
 		from, to := min(offset, total), min(offset+limit, total)
 		out := listResult{Total: total, Offset: offset, Clients: make([]summary, 0, to-from)}
-		for _, m := range matches[from:to] {
-			out.Clients = append(out.Clients, summary{UUID: m.Client.UUID, Name: m.Client.Name})
+		for i := from; i < to; i++ {
+			c := found.At(i)
+			out.Clients = append(out.Clients, summary{UUID: c.UUID, Name: c.Name})
 		}
 		if to < total {
 			next := to
