@@ -86,7 +86,8 @@ func TestUnfilteredListCostsAPage(t *testing.T) {
 		{"empty-query picker", smallPicker, largePicker},
 		{"page of the unfiltered list", smallPage, largePage},
 	} {
-		assert.LessOrEqual(t, tt.large.allocs, tt.small.allocs+2, "%s: allocations at 20,000 clients against 200", tt.name)
+		// A little slack: under the race detector sync.Pool drops items at random.
+		assert.LessOrEqual(t, tt.large.allocs, tt.small.allocs*1.1+5, "%s: allocations at 20,000 clients against 200", tt.name)
 		// A copy of 20,000 records alone would be about 3 MB.
 		assert.Less(t, tt.large.bytes, 2*tt.small.bytes+16<<10, "%s: bytes at 20,000 clients (%.0f) against 200 (%.0f)",
 			tt.name, tt.large.bytes, tt.small.bytes)
