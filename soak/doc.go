@@ -66,8 +66,8 @@
 //     2): answered once, refused 401 as a replay 6 times, one client created, and
 //     the later replays cost GitScrum nothing;
 //   - 40 unfiltered lists (/gitscrum list without a query), 8 at once, of the
-//     cached large workspace (emptyquery_test.go): each answered inline with the
-//     first page, none costing a GitScrum request, each allocating under 512 KiB in
+//     cached large workspace (emptyquery_test.go): each answered with the first
+//     page, none costing a GitScrum request, each allocating under 512 KiB in
 //     the whole process (a copy of the workspace would be about 0.9 MB, its sort
 //     more).
 //
