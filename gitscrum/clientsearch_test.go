@@ -36,7 +36,7 @@ func TestSearchClients(t *testing.T) {
 			srv.ResetRequests()
 			matches, snap, err := c.SearchClients(context.Background(), tc.slug, tc.query)
 			require.ErrorIs(t, err, gitscrum.ErrValidation)
-			assert.Nil(t, matches)
+			assert.Zero(t, matches.Len())
 			assert.Nil(t, snap)
 			var gse *gitscrum.Error
 			require.ErrorAs(t, err, &gse)
@@ -52,10 +52,13 @@ func TestSearchClients(t *testing.T) {
 		matches, snap, err := c.SearchClients(context.Background(), ws, "zurich")
 		require.NoError(t, err)
 		require.NotNil(t, snap)
-		require.Len(t, matches, 1)
-		assert.Contains(t, matches[0].Client.Name, "Zürich")
+		require.Equal(t, 1, matches.Len())
+		assert.Contains(t, matches.At(0).Name, "Zürich")
 		all, _, err := c.SearchClients(context.Background(), ws, "  ")
 		require.NoError(t, err)
-		assert.Len(t, all, snap.Len(), "a blank query matches every client")
+		assert.Equal(t, snap.Len(), all.Len(), "a blank query matches every client")
+		for i := range all.Len() {
+			assert.Same(t, &snap.Clients()[i], all.At(i), "a blank query's view is the list itself, in its order")
+		}
 	})
 }

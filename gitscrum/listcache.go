@@ -238,6 +238,13 @@ func (lc *listCache) fill(ctx context.Context, key listKey, list lister) (fillRe
 	lc.mu.Unlock()
 	started := lc.now()
 	clients, err := list(ctx)
+	var snap *Snapshot
+	if err == nil {
+		// The index and the name order are built once, here, outside the lock,
+		// rather than by the first reader; the writes below keep them.
+		snap = newSnapshot(clients, started)
+		snap.prepare()
+	}
 
 	lc.mu.Lock()
 	delete(lc.loading, key)
@@ -246,7 +253,6 @@ func (lc *listCache) fill(ctx context.Context, key listKey, list lister) (fillRe
 		lc.mu.Unlock()
 		return fillResult{}, err
 	}
-	snap := newSnapshot(clients, started)
 	for _, w := range ls.writes {
 		snap = snap.with(w)
 	}
@@ -254,7 +260,7 @@ func (lc *listCache) fill(ctx context.Context, key listKey, list lister) (fillRe
 		lc.storeLocked(key, snap, ls.stale)
 	}
 	lc.mu.Unlock()
-	snap.Index() // built once, here, rather than by the first search
+	snap.Index() // a write above made a new snapshot, whose index is built here
 	return fillResult{snap: snap, tainted: ls.tainted}, nil
 }
 

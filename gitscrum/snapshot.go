@@ -1,21 +1,29 @@
 package gitscrum
 
 import (
+	"context"
+	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // Snapshot is the complete client list of one workspace as one token saw it, with its
-// search index. It is immutable and shared by every reader of the list cache: the
-// slice [Snapshot.Clients] returns and the records [Snapshot.Index] points to must not
-// be changed. Get one with [Client.Clients].
+// search index and its order by name. It is immutable and shared by every reader of
+// the list cache: the slice [Snapshot.Clients] returns and the records
+// [Snapshot.Index] and [Snapshot.ByName] point to must not be changed. Get one with
+// [Client.Clients].
 type Snapshot struct {
 	clients  []ClientCompany
 	listedAt time.Time
 
 	indexOnce sync.Once
 	index     *Index
+
+	// byName is the name order, once built; orderMu serialises its building.
+	byName  atomic.Pointer[[]int32]
+	orderMu sync.Mutex
 }
 
 // newSnapshot wraps clients, which the snapshot then owns, listed at listedAt.
@@ -42,6 +50,41 @@ func (s *Snapshot) Index() *Index {
 	return s.index
 }
 
+// ByName returns the clients ordered by name, ignoring case, accents and the
+// symbols a name starts with ("<!channel> Alerts" sorts under C); equal names keep
+// GitScrum's order. The list cache builds the order once per listing, with the
+// search index, and keeps it through the writes it patches in, so a cached
+// snapshot answers at once, copying nothing. A snapshot not from the cache builds
+// it on first use, stopping with ctx's error when ctx ends.
+func (s *Snapshot) ByName(ctx context.Context) (View, error) {
+	if err := ctx.Err(); err != nil {
+		return View{}, fmt.Errorf("gitscrum: name order not read: %w", err)
+	}
+	if o := s.byName.Load(); o != nil {
+		return View{clients: s.clients, order: *o}, nil
+	}
+	s.orderMu.Lock()
+	defer s.orderMu.Unlock()
+	if o := s.byName.Load(); o == nil {
+		order, err := nameOrder(ctx, s.Index())
+		if err != nil {
+			return View{}, err
+		}
+		s.byName.Store(&order)
+	}
+	return View{clients: s.clients, order: *s.byName.Load()}, nil
+}
+
+// InOrder returns a view of the clients in GitScrum's order (that of
+// [Snapshot.Clients]).
+func (s *Snapshot) InOrder() View { return View{clients: s.clients} }
+
+// prepare builds the search index and the name order, for the list cache to do
+// once per listing rather than its first reader.
+func (s *Snapshot) prepare() {
+	_, _ = s.ByName(context.Background()) // builds the index too; cannot fail without a deadline
+}
+
 // with returns a new snapshot in which rec replaces the client with its UUID, or is
 // appended when there is none (a create); the listing time is kept. It returns s
 // itself when rec is already there as it is.
@@ -62,7 +105,19 @@ func (s *Snapshot) with(rec ClientCompany) *Snapshot {
 		copy(out, s.clients)
 		out = append(out, rec)
 	}
-	return newSnapshot(out, s.listedAt)
+	snap := newSnapshot(out, s.listedAt)
+	if o := s.byName.Load(); o != nil {
+		moved := int32(i)
+		if i < 0 {
+			moved = int32(len(s.clients))
+		}
+		order := *o
+		if i < 0 || nameKey(s.clients[i].Name) != nameKey(rec.Name) {
+			order = reorder(order, out, moved)
+		}
+		snap.byName.Store(&order)
+	}
+	return snap
 }
 
 // sameRecord reports whether a and b hold the same values (times compared as

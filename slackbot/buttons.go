@@ -96,7 +96,7 @@ func chooserBlock(v rendering, clients []gitscrum.ClientCompany) slack.Block {
 // the list of candidates and a button of each one's name.
 func chooserMessage(v rendering, ref string, clients []gitscrum.ClientCompany) *slack.WebhookMessage {
 	title := blockkit.Shown(fmt.Sprintf("%s%s matches %s. Which one?", warningSign, quote(gitscrum.Excerpt(ref), 200), plural(len(clients), "client")))
-	return listPage(v, title, clients, "Pick one below, or give the full name or the UUID.", 0, nil, true)
+	return listPage(v, title, gitscrum.ViewOf(clients), "Pick one below, or give the full name or the UUID.", 0, nil, true)
 }
 
 // pickerBlockID is the block_id of the client picker: the workspace, so that the

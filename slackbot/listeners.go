@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -175,9 +174,9 @@ func (b *Bot) onPage(ctx context.Context, ia *interaction) (string, error) {
 		return b.report(ctx, ia, cmdName, v.Workspace, v.Query, err)
 	}
 	vw := b.renderingFor(ia, v.Workspace)
-	title := listTitle(v.Workspace, v.Query, len(clients))
+	title := listTitle(v.Workspace, v.Query, clients.Len())
 	if v.Kind == kindFind {
-		title = findTitle(v.Query, len(clients))
+		title = findTitle(v.Query, clients.Len())
 	}
 	pager := actionValue{Workspace: v.Workspace, Query: v.Query, Kind: v.Kind}
 	msg := listPage(vw, title, clients, "", v.Page, &pager, v.Kind == kindFind)
@@ -188,27 +187,20 @@ func (b *Bot) onPage(ctx context.Context, ia *interaction) (string, error) {
 }
 
 // matching returns the clients of workspace ws matching query, best first, or all
-// of them by name without a query, from the workspace's cached list (the search
-// index is built once per list), and the whole list. list, find, paging and the
-// picker all go through it; the core checks ws and query before it lists.
-func (b *Bot) matching(ctx context.Context, ws, query string) (clients, all []gitscrum.ClientCompany, err error) {
-	matches, snap, err := b.cfg.Client.SearchClients(ctx, ws, query)
+// of them by name without a query, and the workspace's snapshot. Both come from the
+// workspace's cached list, whose search index and name order are built once per
+// list: a page of the result copies only its own records. list, find, paging and
+// the picker all go through it; the core checks ws and query before it lists.
+func (b *Bot) matching(ctx context.Context, ws, query string) (gitscrum.View, *gitscrum.Snapshot, error) {
+	found, snap, err := b.cfg.Client.SearchClients(ctx, ws, query)
 	if err != nil {
-		return nil, nil, err
+		return gitscrum.View{}, nil, err
 	}
-	all = snap.Clients()
-	if strings.TrimSpace(query) == "" {
-		clients = slices.Clone(all)
-		slices.SortStableFunc(clients, func(x, y gitscrum.ClientCompany) int {
-			return strings.Compare(sortKey(x.Name), sortKey(y.Name))
-		})
-		return clients, all, nil
+	if gitscrum.Normalize(query) == "" { // every client: by name
+		clients, err := snap.ByName(ctx)
+		return clients, snap, err
 	}
-	clients = make([]gitscrum.ClientCompany, len(matches))
-	for i, m := range matches {
-		clients[i] = *m.Client
-	}
-	return clients, all, nil
+	return found, snap, nil
 }
 
 // pickerOptions answers the picker's options as the user types: the best
@@ -225,12 +217,9 @@ func (b *Bot) pickerOptions(ctx context.Context, ia *interaction) (*slack.Option
 	if err != nil {
 		return nil, err
 	}
-	opts := make([]*slack.OptionBlockObject, 0, min(len(clients), maxOptions))
-	for _, c := range clients {
-		if len(opts) == maxOptions {
-			break
-		}
-		if o := clientOption(c); o != nil {
+	opts := make([]*slack.OptionBlockObject, 0, min(clients.Len(), maxOptions))
+	for i := 0; i < clients.Len() && len(opts) < maxOptions; i++ {
+		if o := clientOption(*clients.At(i)); o != nil {
 			opts = append(opts, o)
 		}
 	}

@@ -203,23 +203,24 @@ func plural(n int, one string) string {
 // maxListed entries, the total, and how to narrow the search or open one. hint, when
 // set, replaces the last line's advice (our own mrkdwn).
 func listMessage(v rendering, title blockkit.Line, clients []gitscrum.ClientCompany, hint string) *slack.WebhookMessage {
-	return listPage(v, title, clients, hint, 0, nil, false)
+	return listPage(v, title, gitscrum.ViewOf(clients), hint, 0, nil, false)
 }
 
 // listPage renders page (from 0) of a list. With pager set (and v.buttons), a
 // list longer than maxListed gets Next and Previous buttons carrying pager with
 // the page they lead to; with pick, each client shown gets a button of its name
 // that opens its card.
-func listPage(v rendering, title blockkit.Line, clients []gitscrum.ClientCompany, hint string, page int, pager *actionValue, pick bool) *slack.WebhookMessage {
-	pages := max(1, (len(clients)+maxListed-1)/maxListed)
+func listPage(v rendering, title blockkit.Line, clients gitscrum.View, hint string, page int, pager *actionValue, pick bool) *slack.WebhookMessage {
+	total := clients.Len()
+	pages := max(1, (total+maxListed-1)/maxListed)
 	page = min(max(page, 0), pages-1)
 	from := page * maxListed
-	shown := clients[from:min(len(clients), from+maxListed)]
+	shown := clients.Page(from, from+maxListed)
 	blocks := []slack.Block{title.Block()}
 	for _, c := range shown {
 		blocks = append(blocks, listEntry(c))
 	}
-	paged := pager != nil && v.buttons && len(clients) > maxListed
+	paged := pager != nil && v.buttons && total > maxListed
 	if pick && v.buttons {
 		if blk := chooserBlock(v, shown); blk != nil {
 			blocks = append(blocks, blk)
@@ -233,10 +234,10 @@ func listPage(v rendering, title blockkit.Line, clients []gitscrum.ClientCompany
 	var tail []string
 	switch {
 	case paged:
-		tail = append(tail, fmt.Sprintf("Showing %d–%d of %d.", from+1, from+len(shown), len(clients)))
-	case len(clients) > len(shown):
+		tail = append(tail, fmt.Sprintf("Showing %d–%d of %d.", from+1, from+len(shown), total))
+	case total > len(shown):
 		tail = append(tail, fmt.Sprintf("Showing %d of %d. Narrow the search with more text: %s",
-			len(shown), len(clients), code(v.slash+" list <more words>", 100)))
+			len(shown), total, code(v.slash+" list <more words>", 100)))
 	}
 	if hint == "" {
 		hint = "Open one with " + code(v.slash+" show <name|uuid>", 100)
@@ -247,9 +248,9 @@ func listPage(v rendering, title blockkit.Line, clients []gitscrum.ClientCompany
 	for i, c := range shown {
 		names[i] = blockkit.Clip(c.Name, 100)
 	}
-	fallback := fmt.Sprintf("%s: %s", plural(len(clients), "client"), strings.Join(names, ", "))
-	if len(clients) > len(shown) {
-		fallback += fmt.Sprintf(" (%d–%d of %d)", from+1, from+len(shown), len(clients))
+	fallback := fmt.Sprintf("%s: %s", plural(total, "client"), strings.Join(names, ", "))
+	if total > len(shown) {
+		fallback += fmt.Sprintf(" (%d–%d of %d)", from+1, from+len(shown), total)
 	}
 	return blockkit.Message(v.responseType(), fallback, blocks...)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
@@ -30,21 +29,21 @@ func (b *Bot) runHelp(_ context.Context, inv *invocation) result {
 // runList answers list [query]: the matching clients, best first; all clients by
 // name without a query.
 func (b *Bot) runList(ctx context.Context, inv *invocation) result {
-	clients, all, err := b.matching(ctx, inv.workspace, inv.arg)
 	query := strings.TrimSpace(inv.arg)
+	clients, snap, err := b.matching(ctx, inv.workspace, query)
 	if err != nil {
 		return fail(err)
 	}
 	v := b.rendering(inv)
 	switch {
-	case len(clients) == 0 && query == "":
+	case clients.Len() == 0 && query == "":
 		return reply(blockkit.Message(v.responseType(), "No clients yet in workspace "+blockkit.Clip(inv.workspace, 100)+".",
 			blockkit.PlainSection("Workspace "+quote(inv.workspace, 100)+" has no clients yet."), v.footer(blockkit.Ours("Add one with "+code(v.slash+" create <name>", 100)))))
-	case len(clients) == 0:
-		return b.notFound(ctx, v, all, query)
+	case clients.Len() == 0:
+		return b.notFound(ctx, v, snap.Clients(), query)
 	}
 	pager := actionValue{Workspace: inv.workspace, Query: query, Kind: kindList}
-	return reply(listPage(v, listTitle(inv.workspace, query, len(clients)), clients, "", 0, &pager, false))
+	return reply(listPage(v, listTitle(inv.workspace, query, clients.Len()), clients, "", 0, &pager, false))
 }
 
 // listTitle is the title of a list of n clients of workspace ws matching query.
@@ -61,12 +60,6 @@ func listTitle(ws, query string, n int) blockkit.Line {
 // findTitle is the title of the n clients a bare /gitscrum <ref> matches.
 func findTitle(ref string, n int) blockkit.Line {
 	return blockkit.Shown(fmt.Sprintf("%s matches %s:", quote(ref, 200), plural(n, "client")))
-}
-
-// sortKey orders names alphabetically, ignoring case, accents, punctuation and
-// leading symbols: "<!channel> Alerts" sorts under C.
-func sortKey(name string) string {
-	return strings.TrimLeftFunc(gitscrum.Normalize(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // runShow answers show <name|uuid> with the client's card.
@@ -100,19 +93,15 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 	v := b.rendering(inv)
 	ix := snap.Index()
 	switch {
-	case len(matches) == 1:
-		return b.freshCard(ctx, inv, *matches[0].Client)
-	case len(matches) > 1:
+	case matches.Len() == 1:
+		return b.freshCard(ctx, inv, *matches.At(0))
+	case matches.Len() > 1:
 		// A name matched better than all others (the exact name) is the one meant.
 		if c, err := gitscrum.ResolveIn(ctx, all, ref); err == nil {
 			return b.freshCard(ctx, inv, c)
 		}
-		clients := make([]gitscrum.ClientCompany, len(matches))
-		for i, m := range matches {
-			clients[i] = *m.Client
-		}
 		pager := actionValue{Workspace: inv.workspace, Query: ref, Kind: kindFind}
-		return reply(listPage(v, findTitle(ref, len(clients)), clients, "", 0, &pager, true))
+		return reply(listPage(v, findTitle(ref, matches.Len()), matches, "", 0, &pager, true))
 	}
 	// Nothing matched. "delete acme" is more likely a mistyped subcommand than a
 	// client's name when its first word matches no client at all.

@@ -235,6 +235,7 @@ func (a *attack) run() {
 	a.unmatchedReference()
 	a.replay()
 	a.socketMode()
+	a.emptyQueries()
 
 	stop()
 	for _, hc := range []*http.Client{a.floodHTTP, a.probe, a.s.slackHTTP} {

@@ -64,7 +64,12 @@
 //     each took is reported);
 //   - one signed slash command that creates a client, sent 7 times (5 at once, then
 //     2): answered once, refused 401 as a replay 6 times, one client created, and
-//     the later replays cost GitScrum nothing.
+//     the later replays cost GitScrum nothing;
+//   - 40 unfiltered lists (/gitscrum list without a query), 8 at once, of the
+//     cached large workspace (emptyquery_test.go): each answered with the first
+//     page, none costing a GitScrum request, each allocating under 512 KiB in
+//     the whole process (a copy of the workspace would be about 0.9 MB, its sort
+//     more).
 //
 // The attack reports the process's peak RSS and live heap (sampled every 10 ms;
 // the heap may grow by at most 256 MiB), and the goroutines before and after it;

@@ -43,17 +43,20 @@ func parseList(a args) (work, error) {
 	}
 	return func(ctx context.Context, c *call) (*mcp.CallToolResult, error) {
 		// The complete list (cached, with its index) searched: a page and its total
-		// are always right, however GitScrum paginates. The core checks the slug and
-		// the query before it lists.
-		matches, _, err := c.client.SearchClients(ctx, c.slug, query)
+		// are always right, however GitScrum paginates. Without a query the page is
+		// read from the list itself, in GitScrum's order: no per-client work,
+		// however large the workspace. The core checks the slug and the query
+		// before it lists.
+		found, _, err := c.client.SearchClients(ctx, c.slug, query)
 		if err != nil {
 			return nil, err
 		}
-		total := len(matches)
+		total := found.Len()
 		from, to := min(offset, total), min(offset+limit, total)
 		out := listResult{Total: total, Offset: offset, Clients: make([]summary, 0, to-from)}
-		for _, m := range matches[from:to] {
-			out.Clients = append(out.Clients, summary{UUID: m.Client.UUID, Name: m.Client.Name})
+		for i := from; i < to; i++ {
+			c := found.At(i)
+			out.Clients = append(out.Clients, summary{UUID: c.UUID, Name: c.Name})
 		}
 		if to < total {
 			next := to
