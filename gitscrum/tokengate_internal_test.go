@@ -220,3 +220,25 @@ func TestOneTokenIdentity(t *testing.T) {
 	assert.Equal(t, c.idKey.id("another-token-0123456789"), other.tokenID)
 	assert.NotEqual(t, c.tokenID, other.tokenID)
 }
+
+// TestGateHasVerdict: a verdict counts while it is current, accepted or rejected,
+// and a token being probed has none yet.
+func TestGateHasVerdict(t *testing.T) {
+	g, clock := newTestGate(30*time.Second, 16)
+	good, bad, fresh := testIDs.id("good"), testIDs.id("bad"), testIDs.id("fresh")
+	probeWith(t, g, "good", http.StatusOK, "")
+	probeWith(t, g, "bad", http.StatusUnauthorized, "")
+	probe, _, err := g.admit(BoundedContext(t), fresh)
+	require.NoError(t, err, admitWaited)
+	require.True(t, probe)
+
+	assert.True(t, g.hasVerdict(good), "accepted")
+	assert.True(t, g.hasVerdict(bad), "rejected moments ago")
+	assert.False(t, g.hasVerdict(fresh), "still being probed")
+
+	clock.advance(31 * time.Second)
+	assert.False(t, g.hasVerdict(bad), "the rejection is over")
+	assert.True(t, g.hasVerdict(good), "acceptance lasts longer")
+	clock.advance(knownGoodTokenTTL)
+	assert.False(t, g.hasVerdict(good), "the acceptance is over")
+}
