@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"container/list"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"math"
 	"net"
@@ -15,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/settings"
 )
 
 // Defaults of [NewTokenLimits].
@@ -48,6 +51,34 @@ type NewTokenLimits struct {
 	// Total is the bucket of all addresses together; 0 means
 	// [DefaultNewTokensTotal].
 	Total int
+}
+
+// Environment variables of [NewTokenLimits] (see [NewTokenLimits.FromEnv]).
+const (
+	EnvNewTokensPerAddr = "GITSCRUM_NEW_TOKENS_PER_ADDR"
+	EnvNewTokensTotal   = "GITSCRUM_NEW_TOKENS_TOTAL"
+)
+
+// DefaultNewTokenLimits returns the limits with their defaults spelled out.
+func DefaultNewTokenLimits() NewTokenLimits {
+	return NewTokenLimits{PerAddr: DefaultNewTokensPerAddr, Total: DefaultNewTokensTotal}
+}
+
+// FromEnv sets the limits from [EnvNewTokensPerAddr] and [EnvNewTokensTotal] when
+// they are set: whole numbers from 1.
+func (l *NewTokenLimits) FromEnv(getenv func(string) string) error {
+	if err := settings.FromEnvVar(getenv, EnvNewTokensPerAddr, &l.PerAddr, settings.ParseBound); err != nil {
+		return err
+	}
+	return settings.FromEnvVar(getenv, EnvNewTokensTotal, &l.Total, settings.ParseBound)
+}
+
+// RegisterFlags defines --new-tokens-per-addr and --new-tokens-total on fs.
+func (l *NewTokenLimits) RegisterFlags(fs *flag.FlagSet) {
+	settings.BoundVar(fs, &l.PerAddr, "new-tokens-per-addr",
+		"with --http: requests a minute from one client address, `n` at once, with a token GitScrum has not accepted in the last 5 min; beyond, 429 (env "+EnvNewTokensPerAddr+")")
+	settings.BoundVar(fs, &l.Total, "new-tokens-total",
+		"with --http: the same from all addresses together, `n` a minute and at once (env "+EnvNewTokensTotal+")")
 }
 
 // withDefaults returns l with its zero limits set to the defaults.
