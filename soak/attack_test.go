@@ -234,6 +234,7 @@ func (a *attack) run() {
 	a.oversizedSlack()
 	a.unmatchedReference()
 	a.replay()
+	a.preAuthMCP() // preauth_test.go
 
 	stop()
 	for _, hc := range []*http.Client{a.floodHTTP, a.probe, a.s.slackHTTP} {
