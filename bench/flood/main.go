@@ -10,11 +10,14 @@
 //	go run ./bench/flood -target mcp -duration 2s
 //	go run ./bench/flood -- --max-in-flight 16    # flags after -- go to the binaries
 //	go run ./bench/flood -target mcp -mcp-bin /path/to/older/gitscrum-mcp
+//	go run ./bench/flood -preauth                 # gitscrum-mcp: 200 KB URIs, random tokens
 //
 // The floods (see bench/internal/floodbench, shared with go run ./bench/suite):
 // 1 MiB bodies with Content-Length, 1 MiB bodies chunked, and requests of
 // legitimate size, all with a garbage bearer token (MCP) or a forged signature
-// (Slack).
+// (Slack). With -preauth, gitscrum-mcp's pre-auth amplification floods instead:
+// resources/read of a 200 KB URI (with a token GitScrum accepts), and list_clients
+// with a new random bearer token each request.
 package main
 
 import (
@@ -34,6 +37,7 @@ func main() {
 	flag.DurationVar(&cfg.Duration, "duration", cfg.Duration, "length of each flood")
 	flag.IntVar(&cfg.MaxRequests, "max", cfg.MaxRequests, "flood requests per flood, at most")
 	target := flag.String("target", "both", "mcp, slack or both")
+	preAuth := flag.Bool("preauth", false, "flood gitscrum-mcp with the pre-auth attacks instead: 200 KB resource URIs, and a new random bearer token each request")
 	out := flag.String("o", "", "also write the Markdown table to this file")
 	mcpBin := flag.String("mcp-bin", "", "flood this gitscrum-mcp binary instead of building one (e.g. an older release, to compare)")
 	slackBin := flag.String("slack-bin", "", "flood this gitscrum-slack binary instead of building one")
@@ -68,15 +72,19 @@ func main() {
 		*mcpBin, *slackBin = cmp.Or(*mcpBin, builtMCP), cmp.Or(*slackBin, builtSlack)
 	}
 	var targets []floodbench.Target
-	if *target != "slack" {
+	if *target != "slack" || *preAuth {
 		targets = append(targets, floodbench.MCP(*mcpBin))
 	}
-	if *target != "mcp" {
+	if *target != "mcp" && !*preAuth {
 		targets = append(targets, floodbench.Slack(*slackBin))
+	}
+	variants := floodbench.Variants
+	if *preAuth {
+		variants = floodbench.PreAuthVariants
 	}
 	failed := false
 	for _, t := range targets {
-		results, err := floodbench.Run(t, cfg, floodbench.Variants, logf)
+		results, err := floodbench.Run(t, cfg, variants, logf)
 		for _, r := range results {
 			for _, row := range floodbench.Rows(r) {
 				table.Add(row)

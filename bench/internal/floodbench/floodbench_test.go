@@ -76,3 +76,24 @@ func TestPadded(t *testing.T) {
 	assert.Len(t, f, 50)
 	assert.Equal(t, "a=1", string(padded("a=1", 0, false)))
 }
+
+// TestPreAuthVariants floods gitscrum-mcp briefly with the pre-auth attacks: a
+// 200 KB URI is refused (a JSON-RPC error, 200 before 2026-07-28) and reaches
+// GitScrum never; new random tokens reach it at most the per-address bucket of
+// new tokens (30), the rest get 429; the valid request is answered meanwhile.
+func TestPreAuthVariants(t *testing.T) {
+	mcpBin, _, err := Build(t.TempDir())
+	require.NoError(t, err)
+	cfg := Config{Flooders: 8, Duration: 400 * time.Millisecond, MaxRequests: 100_000, BaselineProbes: 3, MaxProbes: 5, ProbeGap: time.Millisecond}
+	results, err := Run(MCP(mcpBin), cfg, PreAuthVariants, t.Logf)
+	require.NoError(t, err)
+	require.Len(t, results, 2)
+	uri, random := results[0], results[1]
+	assert.Positive(t, uri.Sent)
+	assert.Equal(t, uri.Sent, uri.Statuses[http.StatusOK], "%v", uri.Statuses)
+	assert.Zero(t, uri.Upstream, "a 200 KB URI never reaches GitScrum")
+	assert.NotEmpty(t, uri.Probes)
+	assert.Positive(t, random.Statuses[http.StatusTooManyRequests], "beyond the bucket: 429 %v", random.Statuses)
+	assert.LessOrEqual(t, random.Upstream, 31, "at most the bucket (30), plus its refill over the flood")
+	assert.NotEmpty(t, random.Probes, "the valid request is answered during the flood: %v", random.ProbeStatuses)
+}
