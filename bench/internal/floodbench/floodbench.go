@@ -129,6 +129,9 @@ type Result struct {
 	// BaselineHWM is the server's VmHWM after the baseline, PeakHWM after the
 	// flood, in bytes.
 	BaselineHWM, PeakHWM int64
+	// CPU is the server's CPU time (user and system) during the flood, valid
+	// requests included; BaselineCPU during the baseline's valid requests.
+	CPU, BaselineCPU time.Duration
 }
 
 // Refused is how many valid requests during the flood were not answered as
@@ -211,6 +214,7 @@ func runOne(t Target, cfg Config, v Variant) (Result, error) {
 		return res, err
 	}
 	defer p.stop()
+	cpuStart := cpuTime(p.cmd.Process.Pid)
 
 	// A valid request gives up after 30 s (it then counts as not answered).
 	probeClient := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
@@ -227,6 +231,8 @@ func runOne(t Target, cfg Config, v Variant) (Result, error) {
 	}
 	res.Baseline = stats.Sorted(res.Baseline)
 	res.BaselineHWM = stats.VmHWM(p.cmd.Process.Pid)
+	cpuFlood := cpuTime(p.cmd.Process.Pid)
+	res.BaselineCPU = cpuFlood - cpuStart
 	up.fromFlood.Store(0)
 
 	body := t.floodBody(v)
@@ -312,6 +318,7 @@ func runOne(t Target, cfg Config, v Variant) (Result, error) {
 	<-probesDone
 	res.Elapsed = time.Since(began)
 	res.PeakHWM = stats.VmHWM(p.cmd.Process.Pid)
+	res.CPU = cpuTime(p.cmd.Process.Pid) - cpuFlood
 	res.Upstream = int(up.fromFlood.Load())
 	for _, n := range res.Statuses {
 		res.Sent += n

@@ -2,6 +2,7 @@ package floodbench
 
 import (
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +41,7 @@ func TestRun(t *testing.T) {
 				assert.GreaterOrEqual(t, r.PeakHWM, r.BaselineHWM, r.Variant)
 				assert.NotEmpty(t, r.Probes, "%s: the valid request is answered during the flood: %v", r.Variant, r.ProbeStatuses)
 				rows := Rows(r)
-				assert.Len(t, rows, 5)
+				assert.Len(t, rows, 6)
 				assert.True(t, strings.HasPrefix(rows[0].Scenario, "Flood: "+tc.target.Name))
 			}
 			last := results[len(results)-1]
@@ -96,4 +97,11 @@ func TestPreAuthVariants(t *testing.T) {
 	assert.Positive(t, random.Statuses[http.StatusTooManyRequests], "beyond the bucket: 429 %v", random.Statuses)
 	assert.LessOrEqual(t, random.Upstream, 31, "at most the bucket (30), plus its refill over the flood")
 	assert.NotEmpty(t, random.Probes, "the valid request is answered during the flood: %v", random.ProbeStatuses)
+}
+
+func TestStatCPU(t *testing.T) {
+	line := "4242 (gitscrum mcp) S 1 4242 4242 0 -1 4194560 1200 0 0 0 250 75 0 0 20 0 9 0 100 0 0"
+	assert.Equal(t, 3250*time.Millisecond, statCPU(line), "utime 250 + stime 75 ticks")
+	assert.Zero(t, statCPU("garbage"))
+	assert.Positive(t, cpuTime(os.Getpid())+time.Nanosecond)
 }
