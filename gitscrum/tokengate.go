@@ -164,3 +164,35 @@ func (g *tokenGate) forgetLocked(el *list.Element) {
 	delete(g.known, el.Value.(*tokenVerdict).key)
 	g.order.Remove(el)
 }
+
+// FirstContact reports whether a request with c's token would be GitScrum's first
+// word on the token in a while: no verdict on it is remembered, neither accepted in
+// the last 5 minutes (each accepted answer extends that) nor rejected moments ago
+// (see [WithRejectedTokenTTL]), and no request with it is being answered now (one
+// that is, is the token's probe: the others wait for its answer rather than go
+// out). A server that limits how fast tokens nobody vouched for reach GitScrum asks
+// this first: a token GitScrum accepted recently is never first contact, nor is one
+// it rejected moments ago, which is refused here without a request. A client
+// without a token sends none, so it is not first contact either; with the memory
+// turned off every token is.
+func (c *Client) FirstContact() bool {
+	if c.token == "" {
+		return false
+	}
+	if c.tokens == nil {
+		return true
+	}
+	return c.tokens.firstContact(c.tokenID)
+}
+
+// firstContact reports whether the token of k has no current verdict and no probe
+// in flight.
+func (g *tokenGate) firstContact(k tokenID) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if _, probing := g.probes[k]; probing {
+		return false
+	}
+	el := g.known[k]
+	return el == nil || !g.now().Before(el.Value.(*tokenVerdict).until)
+}

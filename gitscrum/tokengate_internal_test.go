@@ -220,3 +220,28 @@ func TestOneTokenIdentity(t *testing.T) {
 	assert.Equal(t, c.idKey.id("another-token-0123456789"), other.tokenID)
 	assert.NotEqual(t, c.tokenID, other.tokenID)
 }
+
+// TestGateFirstContact: a token is first contact while it has no current verdict
+// and no probe in flight.
+func TestGateFirstContact(t *testing.T) {
+	g, clock := newTestGate(30*time.Second, 16)
+	good, bad, fresh, never := testIDs.id("good"), testIDs.id("bad"), testIDs.id("fresh"), testIDs.id("never")
+	probeWith(t, g, "good", http.StatusOK, "")
+	probeWith(t, g, "bad", http.StatusUnauthorized, "")
+	probe, _, err := g.admit(BoundedContext(t), fresh)
+	require.NoError(t, err, admitWaited)
+	require.True(t, probe)
+
+	assert.False(t, g.firstContact(good), "accepted")
+	assert.False(t, g.firstContact(bad), "rejected moments ago")
+	assert.False(t, g.firstContact(fresh), "its probe is in flight: the others wait for it")
+	assert.True(t, g.firstContact(never))
+	g.settle(fresh, true, 0, "") // no answer: nothing known
+	assert.True(t, g.firstContact(fresh), "the probe got no answer")
+
+	clock.advance(31 * time.Second)
+	assert.True(t, g.firstContact(bad), "the rejection is over")
+	assert.False(t, g.firstContact(good), "acceptance lasts longer")
+	clock.advance(knownGoodTokenTTL)
+	assert.True(t, g.firstContact(good), "the acceptance is over")
+}

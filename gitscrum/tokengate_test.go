@@ -372,3 +372,38 @@ func TestRejectedTokenAfterUnknownAttempt(t *testing.T) {
 	assert.True(t, e.MayHaveChanged(), "the first attempt, answered 503, may have been applied")
 	assert.Equal(t, int32(1), puts.Load())
 }
+
+// TestFirstContact: a token is first contact until GitScrum has answered for it,
+// and again never while its verdict is remembered; without the memory every token
+// is, and a client without a token never is.
+func TestFirstContact(t *testing.T) {
+	const bad = "bad-token-first-contact"
+	srv, c, url := newEnv(t)
+	stored := seed(t, srv, "Globex Corporation")
+
+	good := c.WithToken(gitscrumtest.DefaultToken)
+	assert.True(t, good.FirstContact(), "no word from GitScrum yet")
+	_, err := good.GetClient(context.Background(), workspace, stored.UUID)
+	require.NoError(t, err)
+	assert.False(t, good.FirstContact(), "accepted moments ago")
+	assert.False(t, c.WithToken(gitscrumtest.DefaultToken).FirstContact(), "a new copy with the same token")
+
+	rejected := c.WithToken(bad)
+	assert.True(t, rejected.FirstContact())
+	_, err = rejected.GetClient(context.Background(), workspace, stored.UUID)
+	require.ErrorIs(t, err, gitscrum.ErrUnauthorized)
+	assert.False(t, rejected.FirstContact(), "rejected moments ago: refused here, nothing goes out")
+	assert.True(t, c.WithToken("another-token").FirstContact())
+	assert.False(t, c.WithToken("").FirstContact(), "no token, no request")
+
+	off, err := newGitscrumClientAt(url, gitscrum.WithRejectedTokenTTL(0))
+	require.NoError(t, err)
+	_, err = off.GetClient(context.Background(), workspace, stored.UUID)
+	require.NoError(t, err)
+	assert.True(t, off.FirstContact(), "without the memory nothing is known")
+}
+
+// newGitscrumClientAt returns a client of the emulator at url with the default token.
+func newGitscrumClientAt(url string, opts ...gitscrum.Option) (*gitscrum.Client, error) {
+	return gitscrum.New(append([]gitscrum.Option{gitscrum.WithBaseURL(url), gitscrum.WithToken(gitscrumtest.DefaultToken)}, opts...)...)
+}

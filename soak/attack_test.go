@@ -236,6 +236,7 @@ func (a *attack) run() {
 	a.replay()
 	a.socketMode()
 	a.emptyQueries()
+	a.preAuthMCP() // preauth_test.go
 
 	stop()
 	for _, hc := range []*http.Client{a.floodHTTP, a.probe, a.s.slackHTTP} {

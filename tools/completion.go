@@ -48,14 +48,16 @@ func (c completer) clients(ctx context.Context, slug, typed string) (*mcp.Comple
 	if slug == "" {
 		return none, nil
 	}
-	ctx, cancel, client, _, err := c.h.readCall(ctx, slug)
+	ctx, cancel, client, f, err := c.h.readCall(ctx, slug)
 	defer cancel()
 	if err != nil {
 		return nil, err
 	}
 	snap, err := client.Clients(ctx, slug)
 	if err != nil {
-		return nil, readFailure(err, failure{tool: toolList, slug: slug})
+		// f says whose token it was: the request's own, over HTTP.
+		f.tool = toolList
+		return nil, readFailure(err, f)
 	}
 	matches, err := snap.Index().Search(ctx, typed)
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/mark3labs/mcp-go/server"
 
@@ -60,6 +62,9 @@ type HTTPOptions struct {
 	// Version is the product's version, reported by GET [HealthPath]; "" is
 	// version.Dev.
 	Version string
+	// NewTokens bounds how fast requests with tokens GitScrum has not vouched for
+	// reach it; its zero limits are the defaults.
+	NewTokens NewTokenLimits
 }
 
 // NewHTTPHandler returns the HTTP side of the server: streamable HTTP (stateless,
@@ -81,8 +86,9 @@ func NewHTTPHandler(s *server.MCPServer, o HTTPOptions) http.Handler {
 		server.WithStreamableHTTPLogger(logger),
 	)
 	fixed := mcpfix.HTTP(streamable)
+	a := &authenticator{o: o, newTokens: newFirstContacts(o.NewTokens), log: logger}
 	endpoint := func(readOnly bool) http.Handler {
-		return checkOrigin(authenticate(o, narrow(readOnly, fixed)))
+		return checkOrigin(a.wrap(narrow(readOnly, fixed)))
 	}
 	mux := http.NewServeMux()
 	mux.Handle(MCPPath, endpoint(false))
@@ -117,14 +123,30 @@ func forwardedBy(r *http.Request) string {
 	return ""
 }
 
-// authenticate binds to each request the GitScrum client its calls use: one with
-// the request's bearer token; without a token, the server's own only on loopback
-// and only for a request no proxy relayed. It first bounds the body
-// ([MaxRequestBody]).
-func authenticate(o HTTPOptions, next http.Handler) http.Handler {
+// authenticator binds to each request the GitScrum client its calls use, and
+// bounds how fast tokens nobody vouched for reach GitScrum (see [NewTokenLimits]).
+type authenticator struct {
+	o         HTTPOptions
+	newTokens *firstContacts
+	log       *slog.Logger
+	// lastWarned is when the refusal of a new token was last logged (Unix
+	// nanoseconds): at most once a minute.
+	lastWarned atomic.Int64
+}
+
+// wrap binds to each request the client its calls use: one with the request's
+// bearer token; without a token, the server's own only on loopback and only for a
+// request no proxy relayed. It first bounds the body ([MaxRequestBody]).
+func (a *authenticator) wrap(next http.Handler) http.Handler {
+	o := a.o
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !httpserver.LimitBody(w, r, MaxRequestBody) || !readChunked(w, r) {
+		if !httpserver.LimitBody(w, r, MaxRequestBody) {
 			return
+		}
+		if r.ContentLength < 0 {
+			if _, ok := readBody(w, r); !ok {
+				return
+			}
 		}
 		ctx := r.Context()
 		if o.Sandbox {
@@ -138,7 +160,11 @@ func authenticate(o HTTPOptions, next http.Handler) http.Handler {
 			unauthorized(w, "invalid_request", `The Authorization header must be "Bearer <GitScrum API token>".`)
 			return
 		case valid:
-			ctx = withClient(ctx, o.Client.WithToken(token), sourceHeader)
+			client := o.Client.WithToken(token)
+			if client.FirstContact() && !a.admitNewToken(w, r) {
+				return
+			}
+			ctx = withClient(ctx, client, sourceHeader)
 		case o.Loopback && o.Client.HasToken() && proxy == "":
 			ctx = withClient(ctx, o.Client, sourceServer)
 		default:
@@ -156,26 +182,54 @@ func authenticate(o HTTPOptions, next http.Handler) http.Handler {
 	})
 }
 
-// readChunked reads a POST body of unknown length (chunked) here, within the
-// bound LimitBody set, so that going over it is answered 413 as a declared size
-// is (mcp-go would answer a JSON-RPC parse error). It reports false after
-// answering.
-func readChunked(w http.ResponseWriter, r *http.Request) bool {
-	if r.ContentLength >= 0 || r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
+// admitNewToken takes a request with a token that is GitScrum's first contact
+// from the buckets of [NewTokenLimits], when it may reach GitScrum at all (its
+// body is read for its method). It reports false after answering 429 or a body
+// error.
+func (a *authenticator) admitNewToken(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodPost {
 		return true
+	}
+	body, ok := readBody(w, r)
+	if !ok {
+		return false
+	}
+	if !mayReachGitScrum(body) {
+		return true
+	}
+	refused := a.newTokens.take(r.RemoteAddr)
+	if refused == nil {
+		return true
+	}
+	now := time.Now().UnixNano()
+	if last := a.lastWarned.Load(); now-last >= int64(time.Minute) && a.lastWarned.CompareAndSwap(last, now) {
+		a.log.Warn("refusing requests with tokens GitScrum has not accepted yet: the new-token limit is reached (logged at most once a minute)",
+			"per_addr", refused.perAddr, "limit_per_minute", refused.limit, "remote_addr", r.RemoteAddr)
+	}
+	refuseNewToken(w, refused)
+	return false
+}
+
+// readBody reads a POST body here, within the bound LimitBody set, so that going
+// over it (a chunked body) is answered 413 as a declared size is (mcp-go would
+// answer a JSON-RPC parse error), and puts it back to be read again. It returns
+// the body, or false after answering.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	if r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
+		return nil, true
 	}
 	body, err := io.ReadAll(r.Body)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		httpserver.RefuseTooLarge(w, -1, MaxRequestBody)
-		return false
+		httpserver.RefuseTooLarge(w, r.ContentLength, MaxRequestBody)
+		return nil, false
 	case err != nil:
 		httpserver.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "bad_request", "message": "The request body could not be read."})
-		return false
+		return nil, false
 	}
 	r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
-	return true
+	return body, true
 }
 
 // bearerToken reads "Authorization: Bearer <token>". present reports whether the

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -20,11 +21,13 @@ const (
 	// ToolsHeader names the only tools a request may see and call, as a comma
 	// list, e.g. "list_clients,get_client". A name that is no tool of this server
 	// at all is refused with 400; a write tool named on a read-only server is not
-	// offered all the same.
+	// offered all the same. Sent more than once (as a proxy that adds its own line
+	// does), the request sees only the tools every line names: each narrows.
 	ToolsHeader = "X-MCP-Tools"
 	// ReadOnlyHeader set to yes (1, true, yes or on, as settings.ParseBool reads
 	// every boolean of the server) hides the write tools from the request; no (0,
-	// false, no, off) changes nothing; anything else is refused with 400.
+	// false, no, off) changes nothing; anything else is refused with 400. Sent more
+	// than once, any yes hides them.
 	ReadOnlyHeader = "X-MCP-Readonly"
 	// ReadOnlyPath is [MCPPath] with [ReadOnlyHeader] set: the streamable HTTP
 	// endpoint for read-only use, behind the same token rule.
@@ -96,9 +99,9 @@ func parseNarrowing(r *http.Request, readOnly bool) (narrowing, string) {
 		return n, ""
 	}
 	known := toolNames()
-	n.only = map[string]bool{}
 	count := 0
-	for _, v := range values {
+	for i, v := range values {
+		line := map[string]bool{}
 		for name := range strings.SplitSeq(v, ",") {
 			name = strings.TrimSpace(name)
 			if name == "" {
@@ -110,10 +113,20 @@ func parseNarrowing(r *http.Request, readOnly bool) (narrowing, string) {
 			if !slices.Contains(known, name) {
 				return n, ToolsHeader + " names " + strconv.Quote(excerpt(name)) + ", which is no tool of this server; its tools are " + strings.Join(known, ", ") + "."
 			}
-			n.only[name] = true
+			line[name] = true
 		}
+		// Each line narrows further: a proxy that adds a line never widens.
+		if i == 0 {
+			n.only = line
+			continue
+		}
+		maps.DeleteFunc(n.only, func(name string, _ bool) bool { return !line[name] })
 	}
 	if len(n.only) == 0 {
+		if len(values) > 1 {
+			return n, ToolsHeader + " is sent " + strconv.Itoa(len(values)) + " times, and its lines name no tool in common; " +
+				"each line narrows the tools offered, so send one line (a proxy may have added one)."
+		}
 		return n, ToolsHeader + " names no tool; list the tools to offer, e.g. list_clients,get_client, or leave the header out."
 	}
 	return n, ""

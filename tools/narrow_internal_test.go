@@ -10,19 +10,32 @@ import (
 )
 
 // FuzzParseNarrowing: whatever the headers, parsing never panics, a request is
-// only ever narrowed (the names it keeps are tools of the server), and /mcp/readonly
-// stays read-only.
+// only ever narrowed (the names it keeps are tools of the server), /mcp/readonly
+// stays read-only, and a second line of either header never widens what the
+// first allowed.
 func FuzzParseNarrowing(f *testing.F) {
-	f.Add("list_clients,get_client", "true", false)
-	f.Add(" , ,update_client", "false", true)
-	f.Add("delete_client", "yes", false)
-	f.Fuzz(func(t *testing.T, toolsValue, readOnlyValue string, path bool) {
+	f.Add("list_clients,get_client", "update_client,get_client", "true", "false", false)
+	f.Add(" , ,update_client", "update_client", "false", "no", true)
+	f.Add("delete_client", "", "yes", "", false)
+	f.Fuzz(func(t *testing.T, toolsValue, toolsAdded, readOnlyValue, readOnlyAdded string, path bool) {
 		r := &http.Request{Header: http.Header{}}
 		r.Header.Set(ToolsHeader, toolsValue)
 		r.Header.Set(ReadOnlyHeader, readOnlyValue)
+		first, firstMsg := parseNarrowing(r, path)
+		r.Header.Add(ToolsHeader, toolsAdded)
+		r.Header.Add(ReadOnlyHeader, readOnlyAdded)
 		n, msg := parseNarrowing(r, path)
 		if msg != "" {
 			return
+		}
+		if firstMsg == "" {
+			for _, name := range toolNames() {
+				for _, write := range []bool{false, true} {
+					if n.allows(name, write) && !first.allows(name, write) {
+						t.Fatalf("a second line widened %s (write=%v)", name, write)
+					}
+				}
+			}
 		}
 		if path && !n.readOnly {
 			t.Fatal("the read-only path lost read-only")
@@ -75,4 +88,47 @@ func TestToolNamesMatchSpecs(t *testing.T) {
 		names = append(names, sp.def.Name)
 	}
 	assert.Equal(t, names, toolNames())
+}
+
+// TestRepeatedNarrowingHeaders: each line of a repeated narrowing header narrows
+// further, as a proxy that adds its own line must not widen what the client asked.
+func TestRepeatedNarrowingHeaders(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		tools    []string
+		readOnly []string
+		want     []string // the tools allowed, write tools included
+		msg      string
+	}{
+		{name: "two lines, their intersection", tools: []string{"list_clients,get_client", "get_client,update_client"}, want: []string{"get_client"}},
+		{name: "three lines", tools: []string{"list_clients,get_client,update_client", "get_client,update_client", "update_client"}, want: []string{"update_client"}},
+		{name: "a line that names all", tools: []string{"get_client", "list_clients,get_client,create_client,update_client"}, want: []string{"get_client"}},
+		{name: "nothing in common", tools: []string{"list_clients", "get_client"}, msg: "name no tool in common"},
+		{name: "an empty line", tools: []string{"list_clients", " "}, msg: "name no tool in common"},
+		{name: "read-only, then not", readOnly: []string{"true", "false"}, want: []string{"get_client", "list_clients"}},
+		{name: "not, then read-only", readOnly: []string{"no", "yes"}, want: []string{"get_client", "list_clients"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &http.Request{Header: http.Header{}}
+			for _, v := range tc.tools {
+				r.Header.Add(ToolsHeader, v)
+			}
+			for _, v := range tc.readOnly {
+				r.Header.Add(ReadOnlyHeader, v)
+			}
+			n, msg := parseNarrowing(r, false)
+			if tc.msg != "" {
+				assert.Contains(t, msg, tc.msg)
+				return
+			}
+			assert.Empty(t, msg)
+			var got []string
+			for _, name := range []string{"create_client", "get_client", "list_clients", "update_client"} {
+				if n.allows(name, name == "create_client" || name == "update_client") {
+					got = append(got, name)
+				}
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
 }

@@ -164,4 +164,7 @@ func TestHTTPNarrowedToolsListIsPrivate(t *testing.T) {
 	assert.Equal(t, "public/4", scope(http.Header{}))
 	assert.Equal(t, "private/1", scope(http.Header{"X-Mcp-Tools": {"get_client"}}))
 	assert.Equal(t, "private/2", scope(http.Header{"X-Mcp-Readonly": {"true"}}))
+	// Two lines, as a proxy that appends its own sends them: only what both name.
+	assert.Equal(t, "private/1", scope(http.Header{"X-Mcp-Tools": {"get_client,list_clients,update_client", "get_client"}}))
+	assert.Equal(t, "private/1", scope(http.Header{"X-Mcp-Tools": {"get_client", "get_client,list_clients,update_client"}}))
 }

@@ -166,6 +166,7 @@ func New(o Options) (*server.MCPServer, error) {
 		ver = version.Dev
 	}
 	hooks := &server.Hooks{}
+	hooks.AddOnRequestInitialization(refuseLongURI)
 	hooks.AddAfterListTools(privateWhenNarrowed)
 	mcpfix.AddHooks(hooks)
 	opts := []server.ServerOption{

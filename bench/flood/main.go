@@ -12,6 +12,7 @@
 //	go run ./bench/flood -target mcp -mcp-bin /path/to/older/gitscrum-mcp
 //	go run ./bench/flood -burst                   # the burst of legitimate calls instead
 //	go run ./bench/flood -target clicks -before-slack-bin /path/to/older/gitscrum-slack
+//	go run ./bench/flood -preauth                 # gitscrum-mcp: 200 KB URIs, random tokens
 //
 // The floods (see bench/internal/floodbench, shared with go run ./bench/suite):
 // 1 MiB bodies with Content-Length, 1 MiB bodies chunked, and requests of
@@ -27,6 +28,9 @@
 // GitScrum requests in flight at once, the server's peak goroutines and RSS, and
 // how the people were answered (card shared, or told the bot is busy); with
 // -before-slack-bin, the same for an older build, beside it.
+// With -preauth, gitscrum-mcp's pre-auth amplification floods instead:
+// resources/read of a 200 KB URI (with a token GitScrum accepts), and list_clients
+// with a new random bearer token each request.
 package main
 
 import (
@@ -51,6 +55,7 @@ func main() {
 	flag.DurationVar(&clicks.Spread, "spread", clicks.Spread, "-target clicks: the clicks are spread over this long")
 	flag.DurationVar(&clicks.Latency, "latency", clicks.Latency, "-target clicks: GitScrum's latency")
 	beforeBin := flag.String("before-slack-bin", "", "-target clicks: also flood this older gitscrum-slack, for the figures before")
+	preAuth := flag.Bool("preauth", false, "flood gitscrum-mcp with the pre-auth attacks instead: 200 KB resource URIs, and a new random bearer token each request")
 	out := flag.String("o", "", "also write the Markdown table to this file")
 	mcpBin := flag.String("mcp-bin", "", "flood this gitscrum-mcp binary instead of building one (e.g. an older release, to compare)")
 	slackBin := flag.String("slack-bin", "", "flood this gitscrum-slack binary instead of building one")
@@ -116,15 +121,19 @@ func main() {
 		return
 	}
 	var targets []floodbench.Target
-	if *target != "slack" {
+	if *target != "slack" || *preAuth {
 		targets = append(targets, floodbench.MCP(*mcpBin))
 	}
-	if *target != "mcp" {
+	if *target != "mcp" && !*preAuth {
 		targets = append(targets, floodbench.Slack(*slackBin))
+	}
+	variants := floodbench.Variants
+	if *preAuth {
+		variants = floodbench.PreAuthVariants
 	}
 	failed := false
 	for _, t := range targets {
-		results, err := floodbench.Run(t, cfg, floodbench.Variants, logf)
+		results, err := floodbench.Run(t, cfg, variants, logf)
 		for _, r := range results {
 			for _, row := range floodbench.Rows(r) {
 				table.Add(row)

@@ -6,7 +6,8 @@ import (
 
 // flood sends gitscrum-mcp --http a burst of legitimate calls, each figure beside
 // the build before issue 14, then floods both binaries' HTTP listeners
-// (bench/internal/floodbench) with every variant; each flood's figure stands
+// (bench/internal/floodbench) with every variant, and gitscrum-mcp with the
+// pre-auth attacks too; each flood's figure stands
 // beside the same process before its flood.
 func (s *suite) flood(dir string) error {
 	s.logf("building cmd/gitscrum-mcp and cmd/gitscrum-slack for the floods")
@@ -24,8 +25,12 @@ func (s *suite) flood(dir string) error {
 	if err != nil {
 		return err
 	}
-	for _, t := range []floodbench.Target{floodbench.MCP(mcpBin), floodbench.Slack(slackBin)} {
-		results, err := floodbench.Run(t, cfg, floodbench.Variants, s.logf)
+	mcp := floodbench.MCP(mcpBin)
+	for _, run := range []struct {
+		t        floodbench.Target
+		variants []floodbench.Variant
+	}{{mcp, floodbench.Variants}, {mcp, floodbench.PreAuthVariants}, {floodbench.Slack(slackBin), floodbench.Variants}} {
+		results, err := floodbench.Run(run.t, cfg, run.variants, s.logf)
 		for _, r := range results {
 			for _, row := range floodbench.Rows(r) {
 				s.table.Add(row)

@@ -7,6 +7,7 @@
 //	             [--company-slug SLUG] [--api-url URL] [--timeout 15s]
 //	             [--cache-ttl 30s] [--max-in-flight 64] [--max-queue 256]
 //	             [--queue-wait 10s] [--max-conns 512] [--max-upstream 64]
+//	             [--new-tokens-per-addr 30] [--new-tokens-total 600]
 //	             [--shutdown-timeout 10s] [--log-level info] [--version]
 //
 // By default it speaks MCP over stdio, as assistants that spawn it expect; stdout
@@ -32,7 +33,8 @@
 // Environment: GITSCRUM_TOKEN, GITSCRUM_API_URL, GITSCRUM_COMPANY_SLUG,
 // GITSCRUM_TIMEOUT, GITSCRUM_CACHE_TTL (0 turns the workspace list cache off),
 // GITSCRUM_READ_ONLY=1, GITSCRUM_LOG_LEVEL, GITSCRUM_MAX_IN_FLIGHT,
-// GITSCRUM_MAX_CONNS, GITSCRUM_MAX_UPSTREAM. A flag wins over the environment. --sandbox embeds an emulator with demo data: no token needed.
+// GITSCRUM_MAX_CONNS, GITSCRUM_MAX_UPSTREAM, GITSCRUM_MAX_QUEUE, GITSCRUM_QUEUE_WAIT,
+// GITSCRUM_NEW_TOKENS_PER_ADDR, GITSCRUM_NEW_TOKENS_TOTAL. A flag wins over the environment. --sandbox embeds an emulator with demo data: no token needed.
 //
 // SIGINT or SIGTERM stops it: no new requests are taken, calls in flight may finish
 // within --shutdown-timeout, and it exits 0.
@@ -76,6 +78,7 @@ type options struct {
 	noMetrics bool
 	version   bool
 	grace     time.Duration
+	newTokens tools.NewTokenLimits
 }
 
 // parse reads the environment, then the flags; a flag wins over the environment.
@@ -84,8 +87,11 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (upstrea
 	if err != nil {
 		return cfg, options{}, err
 	}
-	o := options{grace: 10 * time.Second}
+	o := options{grace: 10 * time.Second, newTokens: tools.DefaultNewTokenLimits()}
 	if o.Settings, err = settings.FromEnv(getenv); err != nil {
+		return cfg, o, err
+	}
+	if err = o.newTokens.FromEnv(getenv); err != nil {
 		return cfg, o, err
 	}
 
@@ -96,6 +102,7 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (upstrea
 	fs.StringVar(&o.httpAddr, "http", "", "serve streamable HTTP at ADDR (e.g. 127.0.0.1:8080) on /mcp instead of stdio")
 	settings.BoolVar(fs, &o.noMetrics, "no-metrics", "with --http: do not serve Prometheus metrics at "+metrics.Path)
 	settings.BoolVar(fs, &o.version, "version", "print the version and exit")
+	o.newTokens.RegisterFlags(fs)
 	settings.WaitVar(fs, &o.grace, "shutdown-timeout", "on SIGINT/SIGTERM, how long calls in flight may take to finish, a `duration`")
 	if err := fs.Parse(args); err != nil {
 		return cfg, o, err
@@ -191,7 +198,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // requests in flight within --shutdown-timeout.
 func serveHTTP(ctx context.Context, o options, cfg upstream.Config, ln net.Listener, up *upstream.Upstream, srv *server.MCPServer, m *metrics.Metrics, logger *slog.Logger) error {
 	loopback := tools.IsLoopbackAddr(ln.Addr())
-	h := tools.NewHTTPHandler(srv, tools.HTTPOptions{Client: up.Client, Loopback: loopback, Sandbox: cfg.Sandbox, Logger: logger, Version: version.Current()})
+	h := tools.NewHTTPHandler(srv, tools.HTTPOptions{Client: up.Client, Loopback: loopback, Sandbox: cfg.Sandbox, Logger: logger, Version: version.Current(), NewTokens: o.newTokens})
 	h = httpserver.Guard{
 		MaxInFlight: o.MaxInFlight,
 		MaxQueue:    o.MaxQueue,

@@ -29,6 +29,8 @@ func TestFlagsAndEnvAgree(t *testing.T) {
 		{"log-level", "GITSCRUM_LOG_LEVEL", func(_ upstream.Config, o options) any { return o.LogLevel }},
 		{"max-in-flight", "GITSCRUM_MAX_IN_FLIGHT", func(_ upstream.Config, o options) any { return o.MaxInFlight }},
 		{"max-conns", "GITSCRUM_MAX_CONNS", func(_ upstream.Config, o options) any { return o.MaxConns }},
+		{"new-tokens-per-addr", "GITSCRUM_NEW_TOKENS_PER_ADDR", func(_ upstream.Config, o options) any { return o.newTokens.PerAddr }},
+		{"new-tokens-total", "GITSCRUM_NEW_TOKENS_TOTAL", func(_ upstream.Config, o options) any { return o.newTokens.Total }},
 	} {
 		accepted := 0
 		for _, v := range settingValues {

@@ -41,6 +41,31 @@ type Variant struct {
 	BodyBytes int
 	// Chunked sends the body without Content-Length.
 	Chunked bool
+	// Attack, when set, is a flood of gitscrum-mcp other than bad credentials in
+	// bodies of some size (see [PreAuthVariants]); BodyBytes is then unused.
+	Attack Attack
+}
+
+// Attack is a pre-auth amplification flood of gitscrum-mcp.
+type Attack int
+
+const (
+	// AttackNone floods with the target's bad credentials.
+	AttackNone Attack = iota
+	// AttackLongURI reads a resource whose URI is 200 KB long, with a token
+	// GitScrum accepts: mcp-go matched it against the resource template, at about
+	// 2 µs a byte, before any length cap ran.
+	AttackLongURI
+	// AttackRandomTokens calls list_clients with a new random bearer token each
+	// time: the memory of rejected tokens never sees one twice.
+	AttackRandomTokens
+)
+
+// PreAuthVariants are the pre-auth amplification floods of gitscrum-mcp (issue
+// 16): 200 KB resource URIs, and a new random bearer token each request.
+var PreAuthVariants = []Variant{
+	{Name: "200 KB resource URIs", Attack: AttackLongURI},
+	{Name: "a new random bearer token each request", Attack: AttackRandomTokens},
 }
 
 // Variants are the floods of the issue: 1 MiB bodies declared and chunked, and
@@ -104,6 +129,9 @@ type Result struct {
 	// BaselineHWM is the server's VmHWM after the baseline, PeakHWM after the
 	// flood, in bytes.
 	BaselineHWM, PeakHWM int64
+	// CPU is the server's CPU time (user and system) during the flood, valid
+	// requests included; BaselineCPU during the baseline's valid requests.
+	CPU, BaselineCPU time.Duration
 }
 
 // Refused is how many valid requests during the flood were not answered as
@@ -127,10 +155,11 @@ type Target struct {
 	args func(addr string) []string
 	// env is the binary's environment for GitScrum at upstreamURL.
 	env func(upstreamURL string) []string
-	// flood builds one flood request to base with body.
-	flood func(base string, body io.Reader, size int64) (*http.Request, error)
-	// floodBody returns a flood body of n bytes, or of legitimate size for 0.
-	floodBody func(n int) []byte
+	// flood builds one flood request of v to base with body.
+	flood func(base string, v Variant, body io.Reader, size int64) (*http.Request, error)
+	// floodBody returns the flood body of v: of v.BodyBytes, or of legitimate size
+	// for 0.
+	floodBody func(v Variant) []byte
 	// probe builds the i-th valid request to base.
 	probe func(base string, i int) (*http.Request, error)
 	// probeOK says whether a valid request was answered correctly.
@@ -185,6 +214,7 @@ func runOne(t Target, cfg Config, v Variant) (Result, error) {
 		return res, err
 	}
 	defer p.stop()
+	cpuStart := cpuTime(p.cmd.Process.Pid)
 
 	// A valid request gives up after 30 s (it then counts as not answered).
 	probeClient := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
@@ -201,9 +231,11 @@ func runOne(t Target, cfg Config, v Variant) (Result, error) {
 	}
 	res.Baseline = stats.Sorted(res.Baseline)
 	res.BaselineHWM = stats.VmHWM(p.cmd.Process.Pid)
+	cpuFlood := cpuTime(p.cmd.Process.Pid)
+	res.BaselineCPU = cpuFlood - cpuStart
 	up.fromFlood.Store(0)
 
-	body := t.floodBody(v.BodyBytes)
+	body := t.floodBody(v)
 	floodClient := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{
 		MaxIdleConns: cfg.Flooders, MaxIdleConnsPerHost: cfg.Flooders, IdleConnTimeout: 30 * time.Second,
 	}}
@@ -235,7 +267,7 @@ func runOne(t Target, cfg Config, v Variant) (Result, error) {
 				if v.Chunked {
 					rd, size = io.MultiReader(rd), -1
 				}
-				req, err := t.flood(p.base, rd, size)
+				req, err := t.flood(p.base, v, rd, size)
 				if err != nil {
 					mu.Lock()
 					failErr = err
@@ -286,6 +318,7 @@ func runOne(t Target, cfg Config, v Variant) (Result, error) {
 	<-probesDone
 	res.Elapsed = time.Since(began)
 	res.PeakHWM = stats.VmHWM(p.cmd.Process.Pid)
+	res.CPU = cpuTime(p.cmd.Process.Pid) - cpuFlood
 	res.Upstream = int(up.fromFlood.Load())
 	for _, n := range res.Statuses {
 		res.Sent += n

@@ -2,6 +2,7 @@ package floodbench
 
 import (
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +41,7 @@ func TestRun(t *testing.T) {
 				assert.GreaterOrEqual(t, r.PeakHWM, r.BaselineHWM, r.Variant)
 				assert.NotEmpty(t, r.Probes, "%s: the valid request is answered during the flood: %v", r.Variant, r.ProbeStatuses)
 				rows := Rows(r)
-				assert.Len(t, rows, 5)
+				assert.Len(t, rows, 6)
 				assert.True(t, strings.HasPrefix(rows[0].Scenario, "Flood: "+tc.target.Name))
 			}
 			last := results[len(results)-1]
@@ -90,4 +91,32 @@ func TestPadded(t *testing.T) {
 	f := padded("a=1", 50, false)
 	assert.Len(t, f, 50)
 	assert.Equal(t, "a=1", string(padded("a=1", 0, false)))
+}
+
+// TestPreAuthVariants floods gitscrum-mcp briefly with the pre-auth attacks: a
+// 200 KB URI is refused (a JSON-RPC error, 200 before 2026-07-28) and reaches
+// GitScrum never; new random tokens reach it at most the per-address bucket of
+// new tokens (30), the rest get 429; the valid request is answered meanwhile.
+func TestPreAuthVariants(t *testing.T) {
+	mcpBin, _, err := Build(t.TempDir())
+	require.NoError(t, err)
+	cfg := Config{Flooders: 8, Duration: 400 * time.Millisecond, MaxRequests: 100_000, BaselineProbes: 3, MaxProbes: 5, ProbeGap: time.Millisecond}
+	results, err := Run(MCP(mcpBin), cfg, PreAuthVariants, t.Logf)
+	require.NoError(t, err)
+	require.Len(t, results, 2)
+	uri, random := results[0], results[1]
+	assert.Positive(t, uri.Sent)
+	assert.Equal(t, uri.Sent, uri.Statuses[http.StatusOK], "%v", uri.Statuses)
+	assert.Zero(t, uri.Upstream, "a 200 KB URI never reaches GitScrum")
+	assert.NotEmpty(t, uri.Probes)
+	assert.Positive(t, random.Statuses[http.StatusTooManyRequests], "beyond the bucket: 429 %v", random.Statuses)
+	assert.LessOrEqual(t, random.Upstream, 31, "at most the bucket (30), plus its refill over the flood")
+	assert.NotEmpty(t, random.Probes, "the valid request is answered during the flood: %v", random.ProbeStatuses)
+}
+
+func TestStatCPU(t *testing.T) {
+	line := "4242 (gitscrum mcp) S 1 4242 4242 0 -1 4194560 1200 0 0 0 250 75 0 0 20 0 9 0 100 0 0"
+	assert.Equal(t, 3250*time.Millisecond, statCPU(line), "utime 250 + stime 75 ticks")
+	assert.Zero(t, statCPU("garbage"))
+	assert.Positive(t, cpuTime(os.Getpid())+time.Nanosecond)
 }

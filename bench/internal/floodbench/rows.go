@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/stats"
 )
@@ -30,11 +31,22 @@ func Rows(r Result) []stats.Row {
 		{Scenario: scenario, Measure: fmt.Sprintf("valid request latency p99 during the flood (n=%d)", np), Unit: stats.UnitTime,
 			Value: float64(stats.Percentile(r.Probes, 99)), Baseline: float64(stats.Percentile(r.Baseline, 99)),
 			BaselineNote: "p99 before the flood"},
+		{Scenario: scenario, Measure: "server CPU per request during the flood (flood and valid requests)", Unit: stats.UnitTime,
+			Value: perRequest(r.CPU, r.Sent+len(r.Probes)), Baseline: perRequest(r.BaselineCPU, nb),
+			BaselineNote: "per valid request before the flood"},
 		{Scenario: scenario, Measure: "GitScrum requests caused by the flood", Unit: stats.UnitCount,
 			Value: float64(r.Upstream), Baseline: float64(r.Sent), BaselineNote: "flood requests sent"},
 		{Scenario: scenario, Measure: fmt.Sprintf("flood requests sent in %s: %s", stats.Duration(r.Elapsed.Round(1e7)), statusList(r.Statuses, true)) + toolErrors(r),
 			Unit: stats.UnitRate, Value: float64(r.Sent) / r.Elapsed.Seconds()},
 	}
+}
+
+// perRequest is d shared by n requests, in nanoseconds (0 for none).
+func perRequest(d time.Duration, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	return float64(d) / float64(n)
 }
 
 func toolErrors(r Result) string {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
@@ -20,6 +21,12 @@ import (
 // FloodToken is the bearer token of the MCP flood: garbage that GitScrum refuses.
 // Every flood request carries the same one, as a flood from one attacker would.
 const FloodToken = "flood-garbage-token-0123456789"
+
+// RandomTokenPrefix starts each token of the [AttackRandomTokens] flood.
+const RandomTokenPrefix = "flood-random-token-"
+
+// longURIFiller is the reference of the [AttackLongURI] flood's URI, 200 KB long.
+var longURIFiller = strings.Repeat("z", 200<<10)
 
 // SigningSecret is the Slack signing secret gitscrum-slack is given; the flood's
 // signatures are made with another.
@@ -65,6 +72,8 @@ func padded(body string, n int, json bool) []byte {
 // valid request is get_client of one client by UUID with a token GitScrum
 // accepts. Both are plain JSON-RPC POSTs to /mcp (the server is stateless).
 func MCP(bin string) Target {
+	const listCall = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_clients","arguments":{}}}`
+	var randomTokens atomic.Int64
 	post := func(base string, body io.Reader, size int64, token string) (*http.Request, error) {
 		req, err := http.NewRequest(http.MethodPost, base+"/mcp", body)
 		if err != nil {
@@ -83,10 +92,23 @@ func MCP(bin string) Target {
 		env: func(upstreamURL string) []string {
 			return []string{"GITSCRUM_API_URL=" + upstreamURL, "GITSCRUM_COMPANY_SLUG=" + gitscrumtest.DemoWorkspace}
 		},
-		floodBody: func(n int) []byte {
-			return padded(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_clients","arguments":{}}}`, n, true)
+		floodBody: func(v Variant) []byte {
+			switch v.Attack {
+			case AttackLongURI:
+				return []byte(`{"jsonrpc":"2.0","id":1,"method":"resources/read","params":{"uri":"gitscrum://` +
+					gitscrumtest.DemoWorkspace + `/clients/` + longURIFiller + `"}}`)
+			case AttackRandomTokens:
+				return []byte(listCall)
+			}
+			return padded(listCall, v.BodyBytes, true)
 		},
-		flood: func(base string, body io.Reader, size int64) (*http.Request, error) {
+		flood: func(base string, v Variant, body io.Reader, size int64) (*http.Request, error) {
+			switch v.Attack {
+			case AttackLongURI:
+				return post(base, body, size, gitscrumtest.DefaultToken)
+			case AttackRandomTokens:
+				return post(base, body, size, fmt.Sprintf("%s%010d", RandomTokenPrefix, randomTokens.Add(1)))
+			}
 			return post(base, body, size, FloodToken)
 		},
 		probe: func(base string, i int) (*http.Request, error) {
@@ -99,7 +121,11 @@ func MCP(bin string) Target {
 				!bytes.Contains(body, []byte(`"isError":true`))
 		},
 		toolError: func(body []byte) bool { return bytes.Contains(body, []byte(`"isError":true`)) },
-		fromFlood: func(r *http.Request) bool { return r.Header.Get("Authorization") == "Bearer "+FloodToken },
+		fromFlood: func(r *http.Request) bool {
+			auth := r.Header.Get("Authorization")
+			return auth == "Bearer "+FloodToken || strings.HasPrefix(auth, "Bearer "+RandomTokenPrefix) ||
+				strings.Contains(r.URL.String(), longURIFiller[:64])
+		},
 	}
 }
 
@@ -131,8 +157,8 @@ func Slack(bin string) Target {
 			return []string{"GITSCRUM_API_URL=" + upstreamURL, "GITSCRUM_TOKEN=" + gitscrumtest.DefaultToken,
 				"GITSCRUM_COMPANY_SLUG=" + gitscrumtest.DemoWorkspace, "SLACK_SIGNING_SECRET=" + SigningSecret}
 		},
-		floodBody: func(n int) []byte { return padded(form("list workspace="+floodWorkspace, 0), n, false) },
-		flood: func(base string, body io.Reader, size int64) (*http.Request, error) {
+		floodBody: func(v Variant) []byte { return padded(form("list workspace="+floodWorkspace, 0), v.BodyBytes, false) },
+		flood: func(base string, _ Variant, body io.Reader, size int64) (*http.Request, error) {
 			req, err := post(base, body, size)
 			if err != nil {
 				return nil, err

@@ -7,6 +7,9 @@
 //     and the answer carries the code and data they name: a missing resource is
 //     -32602 from protocol version 2026-07-28 on, -32002 before, with the URI in
 //     its data; over HTTP a -32602 answer is a 400, as mcp-go maps its own.
+//   - Refusals before dispatch. mcp-go answers every error of an
+//     OnRequestInitialization hook -32600 (invalid request) without data. A hook
+//     here returns [RefuseParams], and the answer is -32602 with the data it names.
 //   - The listen acknowledgement. Over streamable HTTP mcp-go can drop the
 //     notifications/subscriptions/acknowledged of a subscriptions/listen that it
 //     answers at once; the answer is held back until the acknowledgement is out.
