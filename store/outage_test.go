@@ -144,7 +144,10 @@ func TestOutagePostgres(t *testing.T) {
 	p.Stop()
 	for _, write := range []func() error{
 		func() error { _, err := s.Remember(ctx, "during", time.Now().Add(time.Minute)); return err },
-		func() error { _, err := s.Acquire(ctx, "acme", []string{"n"}, store.NewHolder(), time.Second); return err },
+		func() error {
+			_, err := s.Acquire(ctx, "acme", []string{"n"}, store.NewHolder(), time.Second)
+			return err
+		},
 		func() error { return s.Append(ctx, entry("c", time.Now(), "ok")) },
 	} {
 		err := write()
