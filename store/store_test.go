@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pressly/goose/v3/database"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -37,6 +38,29 @@ func schemaVersions(t *testing.T, databaseURL string) map[int64]int {
 func TestMigrationsAppliedOnceByConcurrentOpeners(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		u := b.newDB(t)
+		// The openers meet at a gate: goose's version table exists, empty but
+		// for version 0, and is locked until they all wait on it, so that all three
+		// find the schema out of date at the same moment.
+		dialect, lockSQL := database.DialectPostgres, "LOCK TABLE gitscrum_bridge_schema IN ACCESS EXCLUSIVE MODE"
+		if b.name == "sqlite" {
+			dialect, lockSQL = database.DialectSQLite3, "BEGIN EXCLUSIVE"
+		}
+		raw := rawDB(t, u)
+		versions, err := database.NewStore(dialect, "gitscrum_bridge_schema")
+		require.NoError(t, err)
+		ctx := ctxT(t, 60*time.Second)
+		require.NoError(t, versions.CreateVersionTable(ctx, raw))
+		require.NoError(t, versions.Insert(ctx, raw, database.InsertRequest{Version: 0}))
+		gate, err := raw.Conn(ctx)
+		require.NoError(t, err)
+		defer gate.Close()
+		if b.name == "postgres" {
+			_, err = gate.ExecContext(ctx, "BEGIN")
+			require.NoError(t, err)
+		}
+		_, err = gate.ExecContext(ctx, lockSQL)
+		require.NoError(t, err)
+
 		const openers = 3
 		errs := make([]error, openers)
 		var wg sync.WaitGroup
@@ -51,6 +75,9 @@ func TestMigrationsAppliedOnceByConcurrentOpeners(t *testing.T) {
 				errs[i] = s.Ready(ctxT(t, 60*time.Second))
 			})
 		}
+		time.Sleep(500 * time.Millisecond)
+		_, err = gate.ExecContext(ctx, "COMMIT")
+		require.NoError(t, err)
 		wg.Wait()
 		for i, err := range errs {
 			require.NoError(t, err, "opener %d", i)
