@@ -15,6 +15,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/internal/receiver"
+	"github.com/gitscrum-bridge/gitscrum-bridge/store"
 )
 
 // Defaults of [Config].
@@ -70,6 +71,10 @@ type Config struct {
 	// DeliveryTimeout bounds all the posts of one answer; default
 	// [DefaultDeliveryTimeout].
 	DeliveryTimeout time.Duration
+	// Store is the state store shared by the replicas (the audit log of writes,
+	// history, create records); nil keeps no state beyond the process. Give it as
+	// ReplayStore too, so that replicas share their replay and event ids.
+	Store *store.Store
 	// ReplayStore remembers the signed requests accepted over HTTP (Socket Mode
 	// envelopes have a store of their own), to refuse them a second time; default
 	// NewMemoryReplayStore(DefaultReplayCapacity). Replicas must share one.

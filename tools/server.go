@@ -25,6 +25,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
+	"github.com/gitscrum-bridge/gitscrum-bridge/store"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools/internal/mcpfix"
 )
 
@@ -66,6 +67,9 @@ type Options struct {
 	// metrics such as a call counter by tool and outcome. It must be fast and safe
 	// for concurrent use.
 	Observe func(Call)
+	// Store is the state store shared by the replicas (the audit log of writes,
+	// history, create records); nil keeps no state beyond the process.
+	Store *store.Store
 	// AnswerTimeout bounds how long a call waits for the user's answer when it
 	// asks a question with a server-sent elicitation/create request (protocols
 	// before 2026-07-28, over stdio); CallTimeout, when set, bounds it too. Zero
