@@ -5,14 +5,26 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // createLocks serialises the duplicate check and the create of the same client within
 // one process, so two concurrent CreateClientIfNew calls for the same name or email
-// cannot both pass the check. It is shared by a Client and its WithToken copies.
+// cannot both pass the check. It is shared by a Client and its WithToken copies,
+// with the coordinator that extends it across processes (see
+// [WithCreateCoordinator]).
+//
+// With a coordinator the in-process lock is still taken first: the creates of one
+// name within a process then queue here, cheaply and woken at once, and only one
+// of them at a time polls the state store for the lock across processes.
 type createLocks struct {
 	mu    sync.Mutex
 	locks map[string]*keyLock
+
+	// coord coordinates writes across processes; nil when there is none.
+	coord CreateCoordinator
+	// ttl is the lease of a lock taken through coord; 0 is DefaultCreateLockTTL.
+	ttl time.Duration
 }
 
 // keyLock is one key's lock (a one-slot channel, so waiting can end with the
@@ -78,4 +90,30 @@ func createKeys(req CreateClientRequest) []string {
 		keys = append(keys, req.CompanySlug+"\x00email\x00"+e)
 	}
 	return keys
+}
+
+// recordKeys are the keys a create is recorded under in the coordinator's record
+// of creates (see [CreateCoordinator]): its normalised name, as the duplicate check
+// compares names, and "email:" with its email when it has one (a normalised name
+// holds no colon, so the two never meet).
+func recordKeys(req CreateClientRequest) []string {
+	keys := []string{NormalizeName(req.Name)}
+	if e := strings.ToLower(strings.TrimSpace(req.Email)); e != "" {
+		keys = append(keys, "email:"+e)
+	}
+	return keys
+}
+
+// clientKey is the lock key of an update of the client uuid in workspace slug.
+func clientKey(slug, uuid string) string {
+	return slug + "\x00client\x00" + strings.ToLower(uuid)
+}
+
+// refKey is the lock key of an update of the client that ref names, before it is
+// resolved: the client's key when ref is a UUID, else its normalised name's.
+func refKey(slug, ref string) string {
+	if LooksLikeUUID(ref) {
+		return clientKey(slug, ref)
+	}
+	return slug + "\x00ref\x00" + NormalizeName(ref)
 }

@@ -1,7 +1,10 @@
 package gitscrum
 
 import (
+	"context"
+	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -72,4 +75,71 @@ func FindDuplicates(clients []ClientCompany, name, email string) []ClientCompany
 		}
 	}
 	return out
+}
+
+// duplicates returns the clients that the create req would duplicate: those of
+// the workspace's list at most [DuplicateCheckMaxAge] old, and, with a
+// coordinator, those the record of creates names (see [Client.recordedDuplicates]).
+func (c *Client) duplicates(ctx context.Context, req CreateClientRequest) ([]ClientCompany, error) {
+	snap, err := c.ClientsMaxAge(ctx, req.CompanySlug, DuplicateCheckMaxAge)
+	if err != nil {
+		return nil, err
+	}
+	dups := FindDuplicates(snap.Clients(), req.Name, req.Email)
+	recorded, err := c.recordedDuplicates(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recorded {
+		if !slices.ContainsFunc(dups, func(d ClientCompany) bool { return d.UUID == r.UUID }) {
+			dups = append(dups, r)
+		}
+	}
+	return dups, nil
+}
+
+// recordedDuplicates returns the clients that the coordinator's record of creates
+// names for req's name or email, each fetched by id (one GET) to confirm that it
+// still exists and still has that name or email; none without a coordinator. A
+// coordinator out of reach is a [*StateStoreError].
+func (c *Client) recordedDuplicates(ctx context.Context, req CreateClientRequest) ([]ClientCompany, error) {
+	coord := c.creates.coord
+	if coord == nil {
+		return nil, nil
+	}
+	var out []ClientCompany
+	for _, key := range recordKeys(req) {
+		uuid, ok, err := coord.LookupCreate(ctx, req.CompanySlug, key)
+		if err != nil {
+			return nil, lockError(ctx, opCreate, err)
+		}
+		if !ok || slices.ContainsFunc(out, func(d ClientCompany) bool { return d.UUID == uuid }) {
+			continue
+		}
+		got, err := c.GetClient(ctx, req.CompanySlug, uuid)
+		if isClientNotFound(err) {
+			continue // deleted since
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, FindDuplicates([]ClientCompany{*got}, req.Name, req.Email)...)
+	}
+	return out, nil
+}
+
+// recordCreate records the client uuid that req created, under each of its
+// record keys, before the create's lock is released. A record that fails (the
+// store went down just now) is left out: the create did happen, and the check of a
+// later create still has the workspace's list.
+func (c *Client) recordCreate(ctx context.Context, req CreateClientRequest, uuid string) {
+	coord := c.creates.coord
+	if coord == nil || uuid == "" {
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	for _, key := range recordKeys(req) {
+		_ = coord.RecordCreate(rctx, req.CompanySlug, key, uuid)
+	}
 }

@@ -44,7 +44,24 @@ func Fingerprint(c ClientCompany) string {
 // Once the client was fetched, the result is returned with Before set even with
 // an error (a validation error, or GitScrum's answer to the update), so that the
 // caller can show the form again against the record as it is.
+//
+// With a [CreateCoordinator] the edit holds the client's lock in the state store
+// from the fetch to the update, so the check against expected and the update are
+// one step across replicas too; a state store out of reach refuses the edit with a
+// [*StateStoreError] before anything is sent.
 func (c *Client) EditClient(ctx context.Context, slug, uuid, expected string, req UpdateClientRequest) (*UpdateResult, error) {
+	fe := fieldErrors{}
+	checkSlug(fe, slug)
+	checkUUID(fe, uuid)
+	if err := fe.err(); err != nil {
+		return nil, err
+	}
+	lease, ctx, cancel, err := c.lockAcross(ctx, opUpdate, slug, []string{clientKey(slug, uuid)})
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
+	defer lease.release(ctx)
 	fresh, err := c.GetClient(ctx, slug, uuid)
 	if err != nil {
 		return nil, err

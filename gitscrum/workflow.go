@@ -58,31 +58,54 @@ func isClientNotFound(err error) bool {
 // allowDuplicate skips the check. Models and people retry; this keeps a retried create
 // from making a second client. Within one process (a Client and its WithToken copies),
 // concurrent creates of the same name or email run one after the other, so they cannot
-// both pass the check; separate processes can still race.
+// both pass the check.
+//
+// With a [CreateCoordinator] ([WithCreateCoordinator]) this holds across processes
+// too: the create holds its name's and email's lock in the state store over the
+// check and the POST, so a create of the same client through another replica waits
+// for its outcome and then answers "already exists"; and the check consults the
+// record of creates besides the cached list, so a create made through another
+// replica a moment ago is seen (its record is fetched by id to confirm it still
+// exists). A state store out of reach refuses the create, forced or not, with a
+// [*StateStoreError] and nothing sent to GitScrum.
 func (c *Client) CreateClientIfNew(ctx context.Context, req CreateClientRequest, allowDuplicate bool) (*ClientCompany, error) {
 	req = req.trimmed()
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	if !allowDuplicate {
-		unlock, err := c.creates.lock(ctx, createKeys(req)...)
-		if err != nil {
-			e := &Error{Method: http.MethodPost, Path: pathCompanies, Message: "gave up waiting for another create of the same client", Err: err, class: ErrCanceled}
-			if errors.Is(err, context.DeadlineExceeded) {
-				e.class = ErrUnavailable
-			}
-			return nil, e
+	if allowDuplicate && c.creates.coord == nil {
+		return c.CreateClient(ctx, req)
+	}
+	keys := createKeys(req)
+	unlock, err := c.creates.lock(ctx, keys...)
+	if err != nil {
+		e := &Error{Method: http.MethodPost, Path: pathCompanies, Message: "gave up waiting for another create of the same client", Err: err, class: ErrCanceled}
+		if errors.Is(err, context.DeadlineExceeded) {
+			e.class = ErrUnavailable
 		}
-		defer unlock()
-		snap, err := c.ClientsMaxAge(ctx, req.CompanySlug, DuplicateCheckMaxAge)
+		return nil, e
+	}
+	defer unlock()
+	lease, held, cancel, err := c.lockAcross(ctx, opCreate, req.CompanySlug, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
+	defer lease.release(ctx)
+	if !allowDuplicate {
+		dups, err := c.duplicates(held, req)
 		if err != nil {
 			return nil, err
 		}
-		if dups := FindDuplicates(snap.Clients(), req.Name, req.Email); len(dups) > 0 {
+		if len(dups) > 0 {
 			return nil, &DuplicateError{Existing: dups}
 		}
 	}
-	return c.CreateClient(ctx, req)
+	cc, err := c.CreateClient(held, req)
+	if err == nil {
+		c.recordCreate(ctx, req, cc.UUID)
+	}
+	return cc, err
 }
 
 // UpdateResult is the outcome of [Client.UpdateClientByRef].
@@ -98,6 +121,12 @@ type UpdateResult struct {
 // reports what changed. A ref that only matches loosely (part of a name, several
 // clients) is a [*ResolveError] with Exact set and changes nothing. The request and
 // ref are validated before anything is sent.
+//
+// With a [CreateCoordinator] the update holds a lock in the state store, on ref
+// before it is resolved and on the client's UUID once it is, so the updates of one
+// client through several replicas are sent one at a time; a state store out of
+// reach refuses the update with a [*StateStoreError] before anything is sent.
+// Before is the client as read once ref's lock was held.
 func (c *Client) UpdateClientByRef(ctx context.Context, ref string, req UpdateClientRequest) (*UpdateResult, error) {
 	if err := ValidateReference(ref); err != nil {
 		return nil, err
@@ -106,11 +135,22 @@ func (c *Client) UpdateClientByRef(ctx context.Context, ref string, req UpdateCl
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	before, err := c.ResolveClientExact(ctx, req.CompanySlug, ref)
+	lease, held, cancel, err := c.lockAcross(ctx, opUpdate, req.CompanySlug, []string{refKey(req.CompanySlug, strings.TrimSpace(ref))})
 	if err != nil {
 		return nil, err
 	}
-	after, err := c.UpdateClient(ctx, before.UUID, req)
+	defer cancel()
+	defer lease.release(ctx)
+	before, err := c.ResolveClientExact(held, req.CompanySlug, ref)
+	if err != nil {
+		return nil, err
+	}
+	if k := clientKey(req.CompanySlug, before.UUID); k != refKey(req.CompanySlug, strings.TrimSpace(ref)) {
+		if err := lease.extend(held, opUpdate, c.lockTTLOrDefault(), k); err != nil {
+			return nil, err
+		}
+	}
+	after, err := c.UpdateClient(held, before.UUID, req)
 	if err != nil {
 		return nil, err
 	}
