@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -176,6 +177,52 @@ func TestVanishedHolderReleasedByTTL(t *testing.T) {
 		assert.Equal(t, 1, r.sent(http.MethodPost))
 	})
 }
+
+// TestReplicaDiedHoldingLockReleasedByTTL: replica A takes a create's lock with a
+// lease of 2 s, its POST hangs, and A's process dies (its store closes: the lock is
+// never released). Replica B's create of that name waits no longer than A's lease,
+// then creates; A's lease is the one WithCreateLockTTL set.
+func TestReplicaDiedHoldingLockReleasedByTTL(t *testing.T) {
+	eachStore(t, func(t *testing.T, b storeBackend) {
+		u := b.newDB(t)
+		storeA, storeB := openTestStore(t, u), openTestStore(t, u)
+		r := newReplicas(t)
+		var calls atomic.Int32
+		r.srv.SetLatencyFunc(func() time.Duration {
+			if calls.Add(1) == 1 {
+				return time.Minute // A's POST hangs
+			}
+			return 0
+		})
+		const ttl = 2 * time.Second
+		a := r.replica(storeA, gitscrum.WithCreateLockTTL(ttl))
+		req := gitscrum.CreateClientRequest{CompanySlug: workspace, Name: "Died Holding Ltd"}
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		began := time.Now()
+		aDone := make(chan error, 1)
+		go func() { _, err := a.CreateClientIfNew(ctx, req, true); aDone <- err }()
+		require.Eventually(t, func() bool { return r.sent(http.MethodPost) == 1 }, 10*time.Second, 5*time.Millisecond,
+			"A holds the lock and its POST reached the emulator")
+		require.NoError(t, storeA.Close(), "A's process dies: its store is gone, its lock is never released")
+		_, err := r.replica(storeB).CreateClientIfNew(ctx, req, false)
+		waited := time.Since(began)
+		require.NoError(t, err, "B creates once A's lease ended")
+		assert.GreaterOrEqual(t, waited, ttl-lockSlack, "B waited for A's lease")
+		assert.Less(t, waited, ttl+5*time.Second, "and no longer than the lease (and a little)")
+		select {
+		case err := <-aDone:
+			require.Error(t, err, "A's hanging POST was cut off before its lease ended")
+		case <-time.After(10 * time.Second):
+			t.Fatal("A's create did not end within 10 s of its lease")
+		}
+		assert.Len(t, r.named(req.Name), 1)
+	})
+}
+
+// lockSlack is how much earlier than a lease a test accepts that it ended: the
+// process's and the database's clocks, and the work cut off a tenth early.
+const lockSlack = 400 * time.Millisecond
 
 // storeOutage is a way to take a store's database out of reach and back.
 type storeOutage struct {
