@@ -116,6 +116,10 @@ func failureMessage(slash string, inv *invocation, err error, word string) *slac
 		return errorMessage(slash, blockkit.Ours("GitScrum is busy: it asked us to slow down (rate limited)."),
 			blockkit.Ours("Try again in "+blockkit.Escape(wait)+"."+afterWrite(inv, err)), nil)
 	case ResultUnavailable:
+		if errors.Is(err, gitscrum.ErrStateStore) {
+			return errorMessage(slash, blockkit.Ours("The bot's state store cannot be reached, so nothing was created or changed: nothing was sent to GitScrum."),
+				blockkit.Ours("Lookups still work. Try again in a minute; if it keeps failing, tell the admin (the state store is the database in GITSCRUM_DATABASE_URL)."), nil)
+		}
 		if errors.Is(err, context.DeadlineExceeded) {
 			return errorMessage(slash, blockkit.Ours("GitScrum took too long to answer."),
 				blockkit.Ours("Try again in a minute."+afterWrite(inv, err)), nil)
@@ -137,12 +141,13 @@ func failureMessage(slash string, inv *invocation, err error, word string) *slac
 
 // afterWrite says what a failed command changed: nothing, when GitScrum's error
 // shows no attempt can have been applied (a refused create, a failed lookup before
-// any write, an update refused on every attempt), else that it may have. An update
+// any write, an update refused on every attempt) or the write was refused for want
+// of the state store, else that it may have. An update
 // retried after an attempt whose answer was lost may have been saved even when the
 // last attempt was refused; gitscrum.Error.MayHaveChanged knows.
 func afterWrite(inv *invocation, err error) string {
 	var gse *gitscrum.Error
-	if errors.As(err, &gse) && !gse.MayHaveChanged() {
+	if errors.Is(err, gitscrum.ErrStateStore) || errors.As(err, &gse) && !gse.MayHaveChanged() {
 		return nothingChanged(inv)
 	}
 	return maybeChanged(inv)

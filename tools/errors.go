@@ -102,6 +102,8 @@ func errorText(err error, word string, f failure) string {
 		return resolveText(resErr, f)
 	case errors.As(err, &dupErr):
 		return duplicateText(dupErr, f)
+	case errors.Is(err, gitscrum.ErrStateStore):
+		return stateStoreText(f)
 	case errors.As(err, &gsErr):
 		return gitscrumText(gsErr, f)
 	}
@@ -119,6 +121,14 @@ func errorText(err error, word string, f failure) string {
 		return internalErrorText
 	}
 	return "The call failed (" + word + "): " + err.Error()
+}
+
+// stateStoreText explains a write refused because the state store could not be
+// reached: nothing was sent, reads work.
+func stateStoreText(f failure) string {
+	return fmt.Sprintf("The gitscrum-mcp server's state store (the database its replicas share) cannot be reached, so %s was refused "+
+		"and nothing was sent to GitScrum: nothing was created or changed. Reads (list_clients, get_client) still work. "+
+		"Retry the write in a minute, once the state store is back; retrying is safe.", f.tool)
 }
 
 // resolveText explains a client reference that matched several clients or none, or,

@@ -1,6 +1,8 @@
 package tools
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -8,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome/outcometest"
 )
@@ -22,7 +25,7 @@ var resultWords = map[string]*regexp.Regexp{
 	outcome.Unauthorized:  regexp.MustCompile(`refused the server's token|No GitScrum token|\(unauthorized\)`),
 	outcome.Forbidden:     regexp.MustCompile(`refused this action|\(forbidden\)`),
 	outcome.RateLimited:   regexp.MustCompile(`rate limiting|\(rate_limited\)`),
-	outcome.Unavailable:   regexp.MustCompile(`GitScrum is unavailable|did not answer in time`),
+	outcome.Unavailable:   regexp.MustCompile(`GitScrum is unavailable|did not answer in time|state store .* cannot be reached`),
 	outcome.Canceled:      regexp.MustCompile(`The call was canceled`),
 	outcome.Error:         regexp.MustCompile(`^Unexpected error|does not expect`),
 	outcome.InternalError: regexp.MustCompile(`^Internal error in the gitscrum-mcp server`),
@@ -47,5 +50,22 @@ func TestErrorResultOutcomes(t *testing.T) {
 			require.Contains(t, resultWords, tc.Want, tc.Name)
 			assert.Regexp(t, resultWords[tc.Want], res.Content[0].(mcp.TextContent).Text, "%s %s", tool, tc.Name)
 		}
+	}
+}
+
+// TestStateStoreRefusalText: a write refused for want of the state store says so,
+// that nothing was sent, and that reads still work, for every write tool; it is not
+// worded as GitScrum being down.
+func TestStateStoreRefusalText(t *testing.T) {
+	t.Parallel()
+	err := fmt.Errorf("step: %w", &gitscrum.StateStoreError{Op: "create_client", Err: errors.New("state store (postgres) unavailable: acquire: connection refused")})
+	for _, tool := range []string{toolCreate, toolUpdate} {
+		res, word := errorResult(err, failure{tool: tool, slug: outcometest.Slug})
+		assert.Equal(t, outcome.Unavailable, word)
+		text := res.Content[0].(mcp.TextContent).Text
+		for _, want := range []string{"state store", "nothing was sent to GitScrum", "Reads", "still work", tool} {
+			assert.Contains(t, text, want, tool)
+		}
+		assert.NotContains(t, text, "GitScrum is unavailable", tool)
 	}
 }

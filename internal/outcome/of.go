@@ -54,7 +54,7 @@ func Of(err error) string {
 		return Forbidden
 	case errors.Is(err, gitscrum.ErrRateLimited):
 		return RateLimited
-	case errors.Is(err, gitscrum.ErrUnavailable):
+	case errors.Is(err, gitscrum.ErrUnavailable), errors.Is(err, gitscrum.ErrStateStore):
 		return Unavailable
 	case errors.Is(err, gitscrum.ErrCanceled):
 		return Canceled

@@ -68,6 +68,7 @@ func Cases(t testing.TB) []Case {
 		{"inexact reference of a write", &gitscrum.ResolveError{Ref: "acme", Candidates: candidates, Exact: true}, outcome.Ambiguous},
 		{"reference matching nothing", &gitscrum.ResolveError{Ref: "globx", Suggestions: []string{"Globex"}}, outcome.NotFound},
 		{"duplicate", &gitscrum.DuplicateError{Existing: candidates[:1]}, outcome.Duplicate},
+		{"state store down", &gitscrum.StateStoreError{Op: "create_client", Err: errors.New("state store (postgres) unavailable: acquire: connection refused")}, outcome.Unavailable},
 		{"context canceled", context.Canceled, outcome.Canceled},
 		{"context deadline", context.DeadlineExceeded, outcome.Unavailable},
 		{"adapter input", fmt.Errorf("bad flag: %w", outcome.ErrInvalid), outcome.Invalid},
@@ -87,6 +88,7 @@ func Cases(t testing.TB) []Case {
 		{gitscrum.ErrAmbiguous, outcome.Ambiguous},
 		{gitscrum.ErrDuplicate, outcome.Duplicate},
 		{gitscrum.ErrCanceled, outcome.Canceled},
+		{gitscrum.ErrStateStore, outcome.Unavailable},
 	} {
 		cases = append(cases, Case{"sentinel " + s.err.Error(), s.err, s.want})
 	}
