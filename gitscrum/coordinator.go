@@ -200,3 +200,15 @@ func newHolder() string {
 	_, _ = crand.Read(b[:])
 	return host + "/" + strconv.Itoa(os.Getpid()) + "/" + hex.EncodeToString(b[:])
 }
+
+// WithCreateCoordinator returns a copy of c that coordinates its writes through
+// coord, with locks of lockTTL (0 or less: [DefaultCreateLockTTL]); see
+// [CreateCoordinator]. It is for a program that opens its state store after it
+// built its client: use the copy from then on, for the copy and its
+// [Client.WithToken] copies share their locks with each other, not with c. A nil
+// coord turns coordination off in the copy.
+func (c *Client) WithCreateCoordinator(coord CreateCoordinator, lockTTL time.Duration) *Client {
+	cp := *c
+	cp.creates = &createLocks{coord: coord, ttl: max(lockTTL, 0)}
+	return &cp
+}

@@ -337,3 +337,25 @@ func TestStoreDownRefusesWrites(t *testing.T) {
 		})
 	}
 }
+
+// TestWithCreateCoordinatorCopy: a client given a coordinator after it was built
+// coordinates through it, it and its WithToken copies, while the original does not.
+func TestWithCreateCoordinatorCopy(t *testing.T) {
+	s := openTestStore(t, sqliteStore.newDB(t))
+	r := newReplicas(t)
+	plain := r.replica(nil)
+	coordinated := plain.WithCreateCoordinator(s, time.Minute).WithToken(gitscrumtest.DefaultToken)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := plain.Clients(ctx, workspace)
+	require.NoError(t, err)
+	_, err = coordinated.Clients(ctx, workspace)
+	require.NoError(t, err)
+	req := gitscrum.CreateClientRequest{CompanySlug: workspace, Name: "Late Store Inc"}
+	_, err = r.replica(s).CreateClientIfNew(ctx, req, false)
+	require.NoError(t, err, "another replica creates it")
+	_, err = coordinated.CreateClientIfNew(ctx, req, false)
+	require.ErrorIs(t, err, gitscrum.ErrDuplicate, "the copy consults the record of creates")
+	_, err = plain.CreateClientIfNew(ctx, req, false)
+	require.NoError(t, err, "the original does not: its list is younger than the check's limit")
+}
