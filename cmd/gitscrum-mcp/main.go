@@ -130,6 +130,11 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (upstrea
 	return cfg, o, nil
 }
 
+// stdioOpenDelay is how long gitscrum-mcp over stdio waits before it opens the
+// state store, unless a call needs it sooner: past an assistant's initialize and
+// tools/list.
+const stdioOpenDelay = 2 * time.Second
+
 // run serves until ctx is done or stdin ends, and returns the exit code: 0 after a
 // clean stop, 1 when serving failed, 2 for bad usage.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -168,8 +173,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 2
 	}
 	defer up.Close()
-	// The store opens in the background: tools/list answers before it is open.
-	st, err := state.Open(ctx, o.state, cfg.Sandbox, m, logger)
+	// The store opens in the background; over stdio only after a moment (or at
+	// the first call that needs it), so that tools/list is answered as fast as
+	// without a store.
+	sopts := state.Options{Sandbox: cfg.Sandbox, Metrics: m, Logger: logger}
+	if o.httpAddr == "" {
+		sopts.OpenDelay = stdioOpenDelay
+	}
+	st, err := state.Open(ctx, o.state, sopts)
 	if err != nil {
 		logger.Error("cannot configure the state store", "err", err)
 		return 2

@@ -291,7 +291,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 	// The store opens in the background; replicas on one PostgreSQL share their
 	// replay and event ids through it.
-	st, err := state.Open(ctx, cfg.state, cfg.upstream.Sandbox, m, logger)
+	st, err := state.Open(ctx, cfg.state, state.Options{Sandbox: cfg.upstream.Sandbox, Metrics: m, Logger: logger})
 	if err != nil {
 		return &startError{err}
 	}

@@ -25,18 +25,32 @@ type State struct {
 	done   chan struct{}
 }
 
-// Open opens the store c names (in memory when sandbox and none is named) and
-// returns at once: the store opens and migrates in the background, and its first
-// use waits for that. It sweeps expired rows every minute until closed, and
-// reports every operation and its health to m (which may be nil). It fails only
-// for a database URL it cannot read.
-func Open(ctx context.Context, c Config, sandbox bool, m *metrics.Metrics, logger *slog.Logger) (*State, error) {
+// Options say how a binary opens its store.
+type Options struct {
+	// Sandbox opens an in-memory database when the configuration names none.
+	Sandbox bool
+	// Metrics receives every operation and the store's health; nil is none.
+	Metrics *metrics.Metrics
+	// Logger receives the store's events; nil discards them.
+	Logger *slog.Logger
+	// OpenDelay postpones opening the database, and the first sweep, by this
+	// long unless the store is used sooner (see [store.Options.OpenDelay]): for a
+	// process whose start must not share its CPU with a migration.
+	OpenDelay time.Duration
+}
+
+// Open opens the store c names and returns at once: the store opens and migrates
+// in the background, and its first use waits for that. It sweeps expired rows
+// every minute until closed, and reports every operation and its health to the
+// metrics. It fails only for a database URL it cannot read.
+func Open(ctx context.Context, c Config, o Options) (*State, error) {
+	logger, m := o.Logger, o.Metrics
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	dbURL := c.URL(sandbox)
+	dbURL := c.URL(o.Sandbox)
 	var self atomic.Pointer[store.Store]
-	opts := store.Options{MaxOpenConns: c.MaxConns, MaxIdleConns: c.MaxIdleConns, Logger: logger}
+	opts := store.Options{MaxOpenConns: c.MaxConns, MaxIdleConns: c.MaxIdleConns, Logger: logger, OpenDelay: o.OpenDelay}
 	if m != nil {
 		opts.Observer = func(op string, d time.Duration, err error) {
 			m.ObserveStoreOp(op, d, err)
@@ -56,6 +70,15 @@ func Open(ctx context.Context, c Config, sandbox bool, m *metrics.Metrics, logge
 	swept := make(chan struct{})
 	go func() {
 		defer close(swept)
+		if o.OpenDelay > 0 {
+			t := time.NewTimer(o.OpenDelay)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-bg.Done():
+				return
+			}
+		}
 		st.RunSweeper(bg, store.SweepPolicy{AuditRetention: c.AuditRetention})
 	}()
 	go func() {
