@@ -103,7 +103,7 @@ func (m *Metrics) ObserveStoreOp(op string, d time.Duration, err error) {
 	}
 	m.store.latency.WithLabelValues(op).Observe(d.Seconds())
 	if err != nil {
-		m.store.errors.WithLabelValues(op, storeErrKind(err)).Inc()
+		m.store.errors.WithLabelValues(op, storeErrKind(op, err)).Inc()
 	}
 }
 
@@ -134,13 +134,14 @@ func (m *Metrics) ObserveStoreHealth(h store.Health) {
 	s.setStatusGauge()
 }
 
-// storeErrKind is the kind label of a store error.
-func storeErrKind(err error) string {
+// storeErrKind is the kind label of a store error of op: a failed open
+// ("migrate") leaves the store unavailable whatever its cause.
+func storeErrKind(op string, err error) string {
 	switch {
-	case errors.Is(err, store.ErrUnavailable):
-		return StoreErrUnavailable
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.Canceled):
 		return StoreErrCanceled
+	case op == "migrate", errors.Is(err, store.ErrUnavailable):
+		return StoreErrUnavailable
 	}
 	return StoreErrOther
 }

@@ -37,6 +37,9 @@ type Options struct {
 	// long unless the store is used sooner (see [store.Options.OpenDelay]): for a
 	// process whose start must not share its CPU with a migration.
 	OpenDelay time.Duration
+	// SweepInterval is how often expired rows are swept; 0 is
+	// [store.DefaultSweepInterval].
+	SweepInterval time.Duration
 }
 
 // Open opens the store c names and returns at once: the store opens and migrates
@@ -79,7 +82,7 @@ func Open(ctx context.Context, c Config, o Options) (*State, error) {
 				return
 			}
 		}
-		st.RunSweeper(bg, store.SweepPolicy{AuditRetention: c.AuditRetention})
+		st.RunSweeper(bg, store.SweepPolicy{Interval: o.SweepInterval, AuditRetention: c.AuditRetention})
 	}()
 	go func() {
 		defer close(s.done)
