@@ -9,6 +9,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/metrics"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/settings"
 	"github.com/gitscrum-bridge/gitscrum-bridge/store"
 )
 
@@ -69,7 +70,7 @@ func Open(ctx context.Context, c Config, o Options) (*State, error) {
 	self.Store(st)
 	bg, cancel := context.WithCancel(ctx)
 	s := &State{Store: st, cancel: cancel, done: make(chan struct{})}
-	logger.Info("state store", "driver", st.Driver(), "database", Describe(dbURL), "audit_retention", c.AuditRetention.String())
+	logger.Info("state store", "driver", st.Driver(), "database", Describe(dbURL), "audit_retention", settings.FormatRetention(c.AuditRetention))
 	swept := make(chan struct{})
 	go func() {
 		defer close(swept)
