@@ -36,6 +36,12 @@ type Options struct {
 	// 5 s.
 	HealthInterval time.Duration
 
+	// OpenDelay, when above 0, postpones the background open by this long, or
+	// until the first use of the store if that comes sooner: a process whose
+	// first answers need no store (an MCP server over stdio answering
+	// tools/list) starts as fast as without one. Default 0: open at once.
+	OpenDelay time.Duration
+
 	// Observer, when set, is called after every operation with its name
 	// ("remember", "acquire", "append_audit", … and "migrate", "probe"), how
 	// long it took and its error (nil on success): the hook for metrics. It is

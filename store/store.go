@@ -24,10 +24,12 @@ type Store struct {
 	releasedMu sync.Mutex
 	released   chan struct{}
 
-	ready  chan struct{} // closed once the schema is migrated
-	done   chan struct{} // closed when the background work has ended
-	cancel context.CancelFunc
-	close  sync.Once
+	kick     chan struct{} // closed at the first use: ends an OpenDelay
+	kickOnce sync.Once
+	ready    chan struct{} // closed once the schema is migrated
+	done     chan struct{} // closed when the background work has ended
+	cancel   context.CancelFunc
+	close    sync.Once
 
 	mu        sync.Mutex
 	openErr   *Error        // why the last attempt to open failed; nil before one failed
@@ -79,6 +81,7 @@ func Open(ctx context.Context, databaseURL string, opts Options) (*Store, error)
 		opts:     opts,
 		db:       db,
 		released: make(chan struct{}),
+		kick:     make(chan struct{}),
 		ready:    make(chan struct{}),
 		done:     make(chan struct{}),
 		cancel:   cancel,
@@ -96,6 +99,7 @@ func (s *Store) Driver() string { return s.kind.String() }
 // error that keeps it from opening: at once when that error cannot cure itself,
 // else when ctx ends (the error then says what the last attempt met).
 func (s *Store) Ready(ctx context.Context) error {
+	s.wake()
 	for {
 		select {
 		case <-s.ready:
@@ -144,6 +148,17 @@ func (s *Store) Close() error {
 // ends.
 func (s *Store) run(ctx context.Context) {
 	defer close(s.done)
+	if s.opts.OpenDelay > 0 {
+		t := time.NewTimer(s.opts.OpenDelay)
+		select {
+		case <-t.C:
+		case <-s.kick:
+			t.Stop()
+		case <-ctx.Done():
+			t.Stop()
+			return
+		}
+	}
 	wait := 100 * time.Millisecond
 	for {
 		start := time.Now()
@@ -207,6 +222,7 @@ func (s *Store) probe(ctx context.Context) error {
 // wait returns the database once the store is open: at once when it is, else
 // after waiting for the background open; an attempt that failed fails it fast.
 func (s *Store) wait(ctx context.Context) (*sql.DB, error) {
+	s.wake()
 	for {
 		select {
 		case <-s.ready:
@@ -230,6 +246,9 @@ func (s *Store) wait(ctx context.Context) (*sql.DB, error) {
 		}
 	}
 }
+
+// wake ends an [Options.OpenDelay]: the store is being used.
+func (s *Store) wake() { s.kickOnce.Do(func() { close(s.kick) }) }
 
 // do runs one operation f on the database, bounded by [Options.OpTimeout], and
 // returns its error as an [*Error]; it reports the outcome to the store's health

@@ -8,6 +8,8 @@
 //	             [--cache-ttl 30s] [--max-in-flight 64] [--max-queue 256]
 //	             [--queue-wait 10s] [--max-conns 512] [--max-upstream 64]
 //	             [--new-tokens-per-addr 30] [--new-tokens-total 600]
+//	             [--database PATH|postgres://…] [--db-max-conns 0]
+//	             [--db-max-idle-conns 0] [--audit-retention 90d]
 //	             [--shutdown-timeout 10s] [--log-level info] [--version]
 //
 // By default it speaks MCP over stdio, as assistants that spawn it expect; stdout
@@ -34,7 +36,16 @@
 // GITSCRUM_TIMEOUT, GITSCRUM_CACHE_TTL (0 turns the workspace list cache off),
 // GITSCRUM_READ_ONLY=1, GITSCRUM_LOG_LEVEL, GITSCRUM_MAX_IN_FLIGHT,
 // GITSCRUM_MAX_CONNS, GITSCRUM_MAX_UPSTREAM, GITSCRUM_MAX_QUEUE, GITSCRUM_QUEUE_WAIT,
-// GITSCRUM_NEW_TOKENS_PER_ADDR, GITSCRUM_NEW_TOKENS_TOTAL. A flag wins over the environment. --sandbox embeds an emulator with demo data: no token needed.
+// GITSCRUM_NEW_TOKENS_PER_ADDR, GITSCRUM_NEW_TOKENS_TOTAL, GITSCRUM_DATABASE_URL,
+// GITSCRUM_DB_MAX_CONNS, GITSCRUM_DB_MAX_IDLE_CONNS, GITSCRUM_AUDIT_RETENTION. A flag
+// wins over the environment. --sandbox embeds an emulator with demo data: no token
+// needed.
+//
+// The state store (--database) keeps the create records and locks and the audit
+// log: a SQLite file by default ($XDG_STATE_HOME/gitscrum-bridge/state.db), which
+// means one replica; a postgres:// URL for replicas that share it; in memory with
+// --sandbox unless a database is named. It opens in the background, so the start
+// is as fast without it, and /healthz says "store": "starting", "ok" or "degraded".
 //
 // SIGINT or SIGTERM stops it: no new requests are taken, calls in flight may finish
 // within --shutdown-timeout, and it exits 0.
@@ -59,6 +70,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/metrics"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/settings"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/state"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/upstream"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
@@ -79,6 +91,7 @@ type options struct {
 	version   bool
 	grace     time.Duration
 	newTokens tools.NewTokenLimits
+	state     state.Config
 }
 
 // parse reads the environment, then the flags; a flag wins over the environment.
@@ -94,6 +107,9 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (upstrea
 	if err = o.newTokens.FromEnv(getenv); err != nil {
 		return cfg, o, err
 	}
+	if o.state, err = state.FromEnv(getenv); err != nil {
+		return cfg, o, err
+	}
 
 	fs := flag.NewFlagSet("gitscrum-mcp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -103,6 +119,7 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (upstrea
 	settings.BoolVar(fs, &o.noMetrics, "no-metrics", "with --http: do not serve Prometheus metrics at "+metrics.Path)
 	settings.BoolVar(fs, &o.version, "version", "print the version and exit")
 	o.newTokens.RegisterFlags(fs)
+	o.state.RegisterFlags(fs)
 	settings.WaitVar(fs, &o.grace, "shutdown-timeout", "on SIGINT/SIGTERM, how long calls in flight may take to finish, a `duration`")
 	if err := fs.Parse(args); err != nil {
 		return cfg, o, err
@@ -112,6 +129,11 @@ func parse(args []string, getenv func(string) string, stderr io.Writer) (upstrea
 	}
 	return cfg, o, nil
 }
+
+// stdioOpenDelay is how long gitscrum-mcp over stdio waits before it opens the
+// state store, unless a call needs it sooner: past an assistant's initialize and
+// tools/list.
+const stdioOpenDelay = 2 * time.Second
 
 // run serves until ctx is done or stdin ends, and returns the exit code: 0 after a
 // clean stop, 1 when serving failed, 2 for bad usage.
@@ -151,6 +173,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 2
 	}
 	defer up.Close()
+	// The store opens in the background; over stdio only after a moment (or at
+	// the first call that needs it), so that tools/list is answered as fast as
+	// without a store.
+	sopts := state.Options{Sandbox: cfg.Sandbox, Metrics: m, Logger: logger}
+	if o.httpAddr == "" {
+		sopts.OpenDelay = stdioOpenDelay
+	}
+	st, err := state.Open(ctx, o.state, sopts)
+	if err != nil {
+		logger.Error("cannot configure the state store", "err", err)
+		return 2
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			logger.Warn("state store", "err", err)
+		}
+	}()
 	if !cfg.Sandbox && !up.Client.HasToken() {
 		if o.httpAddr == "" {
 			logger.Warn("GITSCRUM_TOKEN is not set: tools will answer with how to set it (or use --sandbox for demo data)")
@@ -170,6 +209,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		Sandbox:     cfg.Sandbox,
 		Logger:      logger,
 		Observe:     observeCalls(m),
+		Store:       st.Store,
 	}
 	if o.httpAddr != "" {
 		topts.CallTimeout = callTimeout(cfg.Timeout)
@@ -184,7 +224,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		logger.Info("serving MCP over stdio", "version", version.Current(), "read_only", o.ReadOnly, "company_slug", up.CompanySlug)
 		err = tools.RunStdio(ctx, srv, stdin, stdout, o.grace, logger)
 	} else {
-		err = serveHTTP(ctx, o, cfg, ln, up, srv, m, logger)
+		err = serveHTTP(ctx, o, cfg, ln, up, srv, m, st, logger)
 	}
 	if err != nil {
 		logger.Error("stopped", "err", err)
@@ -196,7 +236,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 // serveHTTP serves on ln, the --http address, until ctx is done, then drains the
 // requests in flight within --shutdown-timeout.
-func serveHTTP(ctx context.Context, o options, cfg upstream.Config, ln net.Listener, up *upstream.Upstream, srv *server.MCPServer, m *metrics.Metrics, logger *slog.Logger) error {
+func serveHTTP(ctx context.Context, o options, cfg upstream.Config, ln net.Listener, up *upstream.Upstream, srv *server.MCPServer, m *metrics.Metrics, st *state.State, logger *slog.Logger) error {
 	loopback := tools.IsLoopbackAddr(ln.Addr())
 	h := tools.NewHTTPHandler(srv, tools.HTTPOptions{Client: up.Client, Loopback: loopback, Sandbox: cfg.Sandbox, Logger: logger, Version: version.Current(), NewTokens: o.newTokens})
 	h = httpserver.Guard{
@@ -210,6 +250,7 @@ func serveHTTP(ctx context.Context, o options, cfg upstream.Config, ln net.Liste
 	// Outside the guard: a request counts in flight from its headers on, also
 	// while its body arrives or it waits for a slot.
 	h = m.Wrap(h, "mcp", tools.MCPPath, tools.ReadOnlyPath)
+	h = httpserver.WithHealth(h, httpserver.Health(tools.ServerName, version.Current(), st.Check()))
 	base := "http://" + ln.Addr().String()
 	logger.Info("serving MCP over streamable HTTP",
 		"url", base+tools.MCPPath, "addr", ln.Addr().String(),

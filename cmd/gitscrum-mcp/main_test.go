@@ -37,6 +37,9 @@ const testVersion = "v0.0.0-test"
 // bin is the gitscrum-mcp binary, built once for the package.
 var bin string
 
+// stateHome is XDG_STATE_HOME for the tests: the default state store is under it.
+var stateHome string
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "gitscrum-mcp-test")
 	if err != nil {
@@ -44,6 +47,10 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	bin = filepath.Join(dir, "gitscrum-mcp")
+	// The default state store lives under XDG_STATE_HOME: keep it out of the
+	// home directory of whoever runs the tests, in-process and in children.
+	stateHome = filepath.Join(dir, "state")
+	_ = os.Setenv("XDG_STATE_HOME", stateHome)
 	build := exec.Command("go", "build", "-o", bin,
 		"-ldflags", "-X github.com/gitscrum-bridge/gitscrum-bridge/internal/version.Stamp="+testVersion, ".")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
@@ -58,8 +65,9 @@ func TestMain(m *testing.M) {
 
 // baseEnv is a hermetic environment: none of the caller's GITSCRUM_* settings.
 func baseEnv(extra ...string) []string {
-	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
-	for _, k := range []string{"GITSCRUM_TOKEN", "GITSCRUM_API_URL", "GITSCRUM_COMPANY_SLUG", "GITSCRUM_TIMEOUT", "GITSCRUM_CACHE_TTL", "GITSCRUM_READ_ONLY", "GITSCRUM_LOG_LEVEL", "GITSCRUM_MAX_IN_FLIGHT", "GITSCRUM_MAX_CONNS"} {
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "XDG_STATE_HOME=" + stateHome}
+	for _, k := range []string{"GITSCRUM_TOKEN", "GITSCRUM_API_URL", "GITSCRUM_COMPANY_SLUG", "GITSCRUM_TIMEOUT", "GITSCRUM_CACHE_TTL", "GITSCRUM_READ_ONLY", "GITSCRUM_LOG_LEVEL", "GITSCRUM_MAX_IN_FLIGHT", "GITSCRUM_MAX_CONNS",
+		"GITSCRUM_DATABASE_URL", "GITSCRUM_DB_MAX_CONNS", "GITSCRUM_DB_MAX_IDLE_CONNS", "GITSCRUM_AUDIT_RETENTION"} {
 		env = append(env, k+"=")
 	}
 	return append(env, extra...)

@@ -19,6 +19,14 @@
 // each, then get 503 with Retry-After (/healthz and /metrics are always answered).
 // It keeps at most --max-conns connections open, closing idle ones first.
 //
+// The state store (--database, GITSCRUM_DATABASE_URL) remembers the signed
+// requests and Events API event ids already answered, so a replay after a restart
+// or onto another replica is refused, and holds the create locks and the audit log.
+// A SQLite file (the default, under $XDG_STATE_HOME/gitscrum-bridge) means exactly
+// one replica; replicas share one postgres:// database. --sandbox without a
+// database keeps it in memory. /healthz says "store": "starting", "ok" or
+// "degraded".
+//
 // Run gitscrum-slack --help for every flag and environment variable.
 package main
 
@@ -40,6 +48,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/metrics"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/settings"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/state"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/upstream"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
@@ -73,6 +82,7 @@ type config struct {
 	botToken      string
 	apiURL        string
 	maxJobs       int
+	state         state.Config
 }
 
 // run is main without the process: it returns the exit code. Cancelling ctx, like
@@ -146,6 +156,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if err := settings.FromEnvVar(getenv, slackbot.EnvMaxJobs, &cfg.maxJobs, settings.ParseBound); err != nil {
 		return config{}, err
 	}
+	if cfg.state, err = state.FromEnv(getenv); err != nil {
+		return config{}, err
+	}
 	fs := flag.NewFlagSet("gitscrum-slack", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg.upstream.RegisterFlags(fs)
@@ -160,6 +173,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	cfg.RegisterFlags(fs, "refuse creates and updates for everyone")
 	settings.BoundVar(fs, &cfg.maxJobs, "max-jobs", "run at most `n` pieces of background work at once (commands past the inline budget, clicks, submissions, events), "+
 		"as many more wait briefly; beyond that the person is told the bot is busy (env "+slackbot.EnvMaxJobs+")")
+	cfg.state.RegisterFlags(fs)
 	settings.WaitVar(fs, &cfg.drainTimeout, "drain-timeout", "on SIGINT/SIGTERM, how long to let commands in flight finish, a `duration`")
 	settings.BoolVar(fs, &cfg.version, "version", "print the version and exit")
 	fs.Usage = func() {
@@ -184,6 +198,10 @@ Environment:
   GITSCRUM_MAX_CONNS     HTTP mode: connections open at once (default %d)
   GITSCRUM_MAX_UPSTREAM  requests to GitScrum at once, for the process (default %d)
   GITSCRUM_SLACK_MAX_JOBS background work run at once (default %d)
+  GITSCRUM_DATABASE_URL  the state store: a SQLite file (one replica) or postgres://… (replicas)
+  GITSCRUM_DB_MAX_CONNS  connections to the state store's database (0: 10 on PostgreSQL, 4 on SQLite)
+  GITSCRUM_DB_MAX_IDLE_CONNS idle connections kept (0: half of the above)
+  GITSCRUM_AUDIT_RETENTION how long audit entries are kept (default 90d; 0 keeps them)
   %-22s HTTP mode: the app's signing secret
   %-22s Socket Mode: app-level token (xapp-…, scope connections:write)
   %-22s bot token (xoxb-…): modals, buttons, mentions and DMs in both modes; with SLACK_APP_TOKEN, Socket Mode
@@ -271,6 +289,17 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if up.CompanySlug == "" {
 		logger.Warn("no default workspace: every command needs workspace=<slug>; set GITSCRUM_COMPANY_SLUG")
 	}
+	// The store opens in the background; replicas on one PostgreSQL share their
+	// replay and event ids through it.
+	st, err := state.Open(ctx, cfg.state, state.Options{Sandbox: cfg.upstream.Sandbox, Metrics: m, Logger: logger})
+	if err != nil {
+		return &startError{err}
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			logger.Warn("state store", "error", err)
+		}
+	}()
 	bot, err := slackbot.New(slackbot.Config{
 		Client:              up.Client,
 		Workspace:           up.CompanySlug,
@@ -284,6 +313,8 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 		MaxJobs:             cfg.maxJobs,
 		Logger:              logger,
 		OnOutcome:           observeCommands(m),
+		Store:               st.Store,
+		ReplayStore:         st.Store,
 	})
 	if err != nil {
 		return &startError{err}
@@ -302,7 +333,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if cfg.socketMode {
 		err = serveSocket(ctx, cfg, bot, logger)
 	} else {
-		err = serveHTTP(ctx, cfg, ln, bot, m, logger)
+		err = serveHTTP(ctx, cfg, ln, bot, m, st, logger)
 	}
 	deadline := time.Now().Add(cfg.drainTimeout)
 	select {
@@ -331,7 +362,7 @@ var listening func(addr string)
 // serveHTTP serves the bot's handler, and the metrics beside it, on ln until ctx is
 // done, then stops taking requests and lets those in flight finish within the
 // drain timeout.
-func serveHTTP(ctx context.Context, cfg config, ln net.Listener, bot *slackbot.Bot, m *metrics.Metrics, logger *slog.Logger) error {
+func serveHTTP(ctx context.Context, cfg config, ln net.Listener, bot *slackbot.Bot, m *metrics.Metrics, st *state.State, logger *slog.Logger) error {
 	h := httpserver.Guard{
 		MaxInFlight: cfg.MaxInFlight,
 		MaxQueue:    cfg.MaxQueue,
@@ -343,6 +374,7 @@ func serveHTTP(ctx context.Context, cfg config, ln net.Listener, bot *slackbot.B
 	// Outside the guard: a request counts in flight from its headers on, also
 	// while its body arrives or it waits for a slot.
 	h = m.Wrap(h, "slack", slackbot.CommandsPath, slackbot.EventsPath, slackbot.InteractivityPath)
+	h = httpserver.WithHealth(h, httpserver.Health("", "", st.Check()))
 	logger.Info("listening", "addr", ln.Addr().String(), "endpoint", slackbot.CommandsPath, "events", slackbot.EventsPath, "interactivity", slackbot.InteractivityPath, "health", slackbot.HealthPath,
 		"max_in_flight", cfg.MaxInFlight, "max_queue", cfg.MaxQueue, "queue_wait", cfg.QueueWait, "max_conns", cfg.MaxConns, "max_body_bytes", slackbot.MaxBodyBytes)
 	if m != nil {

@@ -2,8 +2,9 @@
 // their HTTP listeners: upstream GitScrum requests by operation and status class,
 // upstream latency, retries, the workspace list cache's events and size, tool calls
 // and slash commands by name and outcome, in-flight HTTP requests, and requests a
-// listener refused (busy, too large). A nil *Metrics is valid and records nothing, so code paths
-// without a listener (stdio) need no checks.
+// listener refused (busy, too large), and the state store's operations (latency,
+// errors) and health (degraded transitions and time). A nil *Metrics is valid and
+// records nothing, so code paths without a listener (stdio) need no checks.
 package metrics
 
 import (
@@ -62,6 +63,7 @@ type Metrics struct {
 	refused          *prometheus.CounterVec
 	cacheEvents      *prometheus.CounterVec
 	cacheRecords     prometheus.Gauge
+	store            *storeMetrics
 }
 
 // New returns metrics registered in a registry of their own, with the Go runtime and
@@ -112,6 +114,8 @@ func New() *Metrics {
 		gitscrum.CacheRefresh, gitscrum.CacheRefreshError, gitscrum.CacheEviction, gitscrum.CachePatch} {
 		m.cacheEvents.WithLabelValues(string(ev))
 	}
+	m.store = newStoreMetrics()
+	m.registry.MustRegister(m.store.collectors()...)
 	m.registry.MustRegister(
 		m.upstreamRequests, m.upstreamLatency, m.upstreamRetries,
 		m.calls, m.callLatency, m.inFlight, m.refused, m.cacheEvents, m.cacheRecords,
