@@ -37,7 +37,8 @@
 // GITSCRUM_READ_ONLY=1, GITSCRUM_LOG_LEVEL, GITSCRUM_MAX_IN_FLIGHT,
 // GITSCRUM_MAX_CONNS, GITSCRUM_MAX_UPSTREAM, GITSCRUM_MAX_QUEUE, GITSCRUM_QUEUE_WAIT,
 // GITSCRUM_NEW_TOKENS_PER_ADDR, GITSCRUM_NEW_TOKENS_TOTAL, GITSCRUM_DATABASE_URL,
-// GITSCRUM_DB_MAX_CONNS, GITSCRUM_DB_MAX_IDLE_CONNS, GITSCRUM_AUDIT_RETENTION. A flag
+// GITSCRUM_DB_MAX_CONNS, GITSCRUM_DB_MAX_IDLE_CONNS, GITSCRUM_AUDIT_RETENTION,
+// GITSCRUM_CREATE_LOCK_TTL. A flag
 // wins over the environment. --sandbox embeds an emulator with demo data: no token
 // needed.
 //
@@ -190,6 +191,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			logger.Warn("state store", "err", err)
 		}
 	}()
+	up.Client = st.Coordinated(up.Client, o.state)
 	if !cfg.Sandbox && !up.Client.HasToken() {
 		if o.httpAddr == "" {
 			logger.Warn("GITSCRUM_TOKEN is not set: tools will answer with how to set it (or use --sandbox for demo data)")

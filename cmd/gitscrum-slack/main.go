@@ -202,6 +202,7 @@ Environment:
   GITSCRUM_DB_MAX_CONNS  connections to the state store's database (0: 10 on PostgreSQL, 4 on SQLite)
   GITSCRUM_DB_MAX_IDLE_CONNS idle connections kept (0: half of the above)
   GITSCRUM_AUDIT_RETENTION how long audit entries are kept (default 90d; 0 keeps them)
+  GITSCRUM_CREATE_LOCK_TTL how long a replica that died holding a create lock blocks the name (default 1m)
   %-22s HTTP mode: the app's signing secret
   %-22s Socket Mode: app-level token (xapp-…, scope connections:write)
   %-22s bot token (xoxb-…): modals, buttons, mentions and DMs in both modes; with SLACK_APP_TOKEN, Socket Mode
@@ -300,6 +301,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 			logger.Warn("state store", "error", err)
 		}
 	}()
+	up.Client = st.Coordinated(up.Client, cfg.state)
 	bot, err := slackbot.New(slackbot.Config{
 		Client:              up.Client,
 		Workspace:           up.CompanySlug,
