@@ -74,7 +74,7 @@ func TestReplicasCreateOnce(t *testing.T) {
 	statetest.Each(t, func(t *testing.T, b statetest.Backend) {
 		dbURL := b.NewDB(t)
 		emu, apiURL, web := upstreamFixture(t)
-		emu.SetLatency(5 * time.Millisecond)
+		emu.SetLatency(50 * time.Millisecond) // a window between one replica's check and its create
 		reps := []*replica{
 			startReplica(t, writerEnv(apiURL, web.URL, dbURL, 0)),
 			startReplica(t, writerEnv(apiURL, web.URL, dbURL, 0)),
