@@ -17,6 +17,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/state/statetest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/store"
 )
 
@@ -90,8 +91,8 @@ func TestCreateSeenAcrossReplicas(t *testing.T) {
 		require.NoError(t, err, "A's list is younger than the duplicate check's limit, so A trusts it")
 		assert.Len(t, r.named(name), 2, "the bug a state store fixes: two clients of one name")
 	})
-	eachStore(t, func(t *testing.T, b storeBackend) {
-		r, got, err := run(t, openTestStore(t, b.newDB(t)))
+	statetest.Each(t, func(t *testing.T, b statetest.Backend) {
+		r, got, err := run(t, openTestStore(t, b.NewDB(t)))
 		require.ErrorIs(t, err, gitscrum.ErrDuplicate, "A sees B's create in the record of creates; got %+v", got)
 		var dup *gitscrum.DuplicateError
 		require.ErrorAs(t, err, &dup)
@@ -107,8 +108,8 @@ func TestCreateSeenAcrossReplicas(t *testing.T) {
 // different people) at once, split over two replicas on one store, make exactly
 // one POST; the 39 others answer "already exists" with that client.
 func TestConcurrentCreatesAcrossReplicas(t *testing.T) {
-	eachStore(t, func(t *testing.T, b storeBackend) {
-		s := openTestStore(t, b.newDB(t))
+	statetest.Each(t, func(t *testing.T, b statetest.Backend) {
+		s := openTestStore(t, b.NewDB(t))
 		r := newReplicas(t)
 		r.srv.SetLatency(5 * time.Millisecond) // widen the window between check and create
 		clients := []*gitscrum.Client{r.replica(s), r.replica(s)}
@@ -158,8 +159,8 @@ func TestConcurrentCreatesAcrossReplicas(t *testing.T) {
 // (killed before releasing it). Another replica's create of that name waits until
 // the lease ends, then creates: the name is blocked no longer than the lease.
 func TestVanishedHolderReleasedByTTL(t *testing.T) {
-	eachStore(t, func(t *testing.T, b storeBackend) {
-		s := openTestStore(t, b.newDB(t))
+	statetest.Each(t, func(t *testing.T, b statetest.Backend) {
+		s := openTestStore(t, b.NewDB(t))
 		r := newReplicas(t)
 		req := gitscrum.CreateClientRequest{CompanySlug: workspace, Name: "Vanished Holder GmbH", Email: "ops@vanished.example"}
 		const ttl = 1500 * time.Millisecond
@@ -183,8 +184,8 @@ func TestVanishedHolderReleasedByTTL(t *testing.T) {
 // never released). Replica B's create of that name waits no longer than A's lease,
 // then creates; A's lease is the one WithCreateLockTTL set.
 func TestReplicaDiedHoldingLockReleasedByTTL(t *testing.T) {
-	eachStore(t, func(t *testing.T, b storeBackend) {
-		u := b.newDB(t)
+	statetest.Each(t, func(t *testing.T, b statetest.Backend) {
+		u := b.NewDB(t)
 		storeA, storeB := openTestStore(t, u), openTestStore(t, u)
 		r := newReplicas(t)
 		var calls atomic.Int32
@@ -244,7 +245,7 @@ func outages() []storeOutage {
 			name: "postgres down",
 			open: func(t *testing.T) *store.Store {
 				var u string
-				u, proxy = proxiedPostgres(t, postgresStore.newDB(t))
+				u, proxy = proxiedPostgres(t, statetest.PostgresURL(t))
 				return openTestStore(t, u)
 			},
 			down: func(*testing.T) { proxy.Stop() },
@@ -253,7 +254,7 @@ func outages() []storeOutage {
 		{
 			name: "sqlite locked",
 			open: func(t *testing.T) *store.Store {
-				u := sqliteStore.newDB(t)
+				u := statetest.SQLiteURL(t)
 				path = strings.TrimPrefix(u, "sqlite:")
 				return openTestStore(t, u)
 			},
@@ -341,7 +342,7 @@ func TestStoreDownRefusesWrites(t *testing.T) {
 // TestWithCreateCoordinatorCopy: a client given a coordinator after it was built
 // coordinates through it, it and its WithToken copies, while the original does not.
 func TestWithCreateCoordinatorCopy(t *testing.T) {
-	s := openTestStore(t, sqliteStore.newDB(t))
+	s := openTestStore(t, statetest.SQLiteURL(t))
 	r := newReplicas(t)
 	plain := r.replica(nil)
 	coordinated := plain.WithCreateCoordinator(s, time.Minute).WithToken(gitscrumtest.DefaultToken)

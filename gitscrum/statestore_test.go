@@ -2,14 +2,9 @@ package gitscrum_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"io"
 	"net"
 	"net/url"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -21,64 +16,8 @@ import (
 
 // The state store the coordination tests run against: a SQLite file, and a
 // PostgreSQL database on the server GITSCRUM_TEST_POSTGRES_URL names (skipped,
-// saying how to run them, without it). Package gitscrum knows no store; only its
-// tests use one, as the replicas' shared state.
-
-// postgresEnv names the PostgreSQL server of the tests.
-const postgresEnv = "GITSCRUM_TEST_POSTGRES_URL"
-
-// storeBackend is a database kind: newDB returns the URL of a new, empty database
-// of it, removed when the test ends.
-type storeBackend struct {
-	name  string
-	newDB func(t testing.TB) string
-}
-
-var (
-	sqliteStore = storeBackend{name: "sqlite", newDB: func(t testing.TB) string {
-		return "sqlite:" + filepath.Join(t.TempDir(), "state.db")
-	}}
-	postgresStore = storeBackend{name: "postgres", newDB: newPostgresDB}
-)
-
-// eachStore runs f as a subtest per database kind.
-func eachStore(t *testing.T, f func(t *testing.T, b storeBackend)) {
-	for _, b := range []storeBackend{sqliteStore, postgresStore} {
-		t.Run(b.name, func(t *testing.T) { f(t, b) })
-	}
-}
-
-// newPostgresDB creates a database of a random name on the server of
-// GITSCRUM_TEST_POSTGRES_URL, drops it when the test ends, and returns its URL.
-func newPostgresDB(t testing.TB) string {
-	t.Helper()
-	server := os.Getenv(postgresEnv)
-	if server == "" {
-		t.Skip(postgresEnv + " is not set: to run the PostgreSQL tests, point it at any PostgreSQL 14 or newer " +
-			"where the user may create databases, e.g. " + postgresEnv + "=postgres://postgres@localhost:5432/postgres?sslmode=disable")
-	}
-	admin, err := sql.Open("pgx", server)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = admin.Close() })
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "gitscrum_coord_test_" + hex.EncodeToString(b[:])
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	_, err = admin.ExecContext(ctx, "CREATE DATABASE "+name)
-	require.NoError(t, err, "creating a test database on %s", postgresEnv)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("dropping test database %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(server)
-	require.NoError(t, err)
-	u.Path = "/" + name
-	return u.String()
-}
+// saying how to run them, without it), from package statetest. Package gitscrum
+// knows no store; only its tests use one, as the replicas' shared state.
 
 // storeOpts are the options of a test's store: quick to notice an outage and a
 // recovery, and quick to give up on a locked SQLite file.
