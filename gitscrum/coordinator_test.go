@@ -236,7 +236,7 @@ type storeOutage struct {
 // file locked by another program.
 func outages() []storeOutage {
 	var (
-		proxy *tcpProxy
+		proxy *statetest.Proxy
 		conn  *sql.Conn
 		path  string
 	)
@@ -245,7 +245,7 @@ func outages() []storeOutage {
 			name: "postgres down",
 			open: func(t *testing.T) *store.Store {
 				var u string
-				u, proxy = proxiedPostgres(t, statetest.PostgresURL(t))
+				u, proxy = statetest.Proxied(t, statetest.PostgresURL(t))
 				return openTestStore(t, u)
 			},
 			down: func(*testing.T) { proxy.Stop() },

@@ -70,3 +70,47 @@ func TestReplicasSeeEachOthersCreates(t *testing.T) {
 		assert.Len(t, gitscrum.FindDuplicates(all, name, ""), 1, "one client of that name")
 	})
 }
+
+// TestStoreDownRefusesWrites: gitscrum-mcp on a PostgreSQL that goes away refuses
+// create_client and update_client with a text that names the state store and
+// says reads still work, sending nothing to GitScrum, while list_clients and
+// get_client work; once the database is back, writes resume without a restart.
+func TestStoreDownRefusesWrites(t *testing.T) {
+	emu, upstreamURL := emulator(t)
+	dbURL, proxy := statetest.Proxied(t, statetest.PostgresURL(t))
+	env := baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+gitscrumtest.DefaultToken,
+		"GITSCRUM_COMPANY_SLUG="+gitscrumtest.DemoWorkspace, state.EnvDatabase+"="+dbURL)
+	c, _, _ := stdioClient(t, env)
+	res := callTool(t, c, "create_client", map[string]any{"name": "Before The Outage"})
+	require.False(t, res.IsError, "the store works: %s", text(res))
+
+	proxy.Stop()
+	emu.ResetRequests()
+	for _, call := range []struct {
+		tool string
+		args map[string]any
+	}{
+		{"create_client", map[string]any{"name": "During The Outage"}},
+		{"create_client", map[string]any{"name": "During The Outage", "allow_duplicate": true}},
+		{"update_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID, "phone": "+1 555 0199"}},
+		{"update_client", map[string]any{"client": "Acme Corp", "phone": "+1 555 0199"}},
+	} {
+		res := callTool(t, c, call.tool, call.args)
+		require.True(t, res.IsError, "%s %v: %s", call.tool, call.args, text(res))
+		for _, want := range []string{"state store", "nothing was sent to GitScrum", "still work"} {
+			assert.Contains(t, text(res), want, call.tool)
+		}
+	}
+	assert.Empty(t, emu.Requests(), "nothing was sent to GitScrum")
+	res = callTool(t, c, "list_clients", map[string]any{"query": "acme"})
+	require.False(t, res.IsError, "reads work while the store is down: %s", text(res))
+	res = callTool(t, c, "get_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID})
+	require.False(t, res.IsError, "reads work while the store is down: %s", text(res))
+
+	proxy.Start()
+	require.Eventually(t, func() bool {
+		return !callTool(t, c, "create_client", map[string]any{"name": "After The Outage"}).IsError
+	}, 20*time.Second, 100*time.Millisecond, "creates resume once the store is back")
+	res = callTool(t, c, "update_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID, "phone": "+1 555 0199"})
+	require.False(t, res.IsError, "updates resume: %s", text(res))
+}
