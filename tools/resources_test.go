@@ -318,7 +318,7 @@ func TestResourcesOverRealClients(t *testing.T) {
 			ctx := context.Background()
 			tmpl, err := c.ListResourceTemplates(ctx, mcp.ListResourceTemplatesRequest{})
 			require.NoError(t, err)
-			require.Len(t, tmpl.ResourceTemplates, 1)
+			require.Len(t, tmpl.ResourceTemplates, 2, "the client and its history")
 			list, err := c.ListResources(ctx, mcp.ListResourcesRequest{})
 			require.NoError(t, err)
 			require.Len(t, list.Resources, 1)
