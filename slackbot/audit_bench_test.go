@@ -23,7 +23,9 @@ import (
 func reportLatency(b *testing.B, durations []time.Duration) {
 	d := slices.Clone(durations)
 	slices.Sort(d)
-	at := func(q float64) float64 { return float64(d[min(len(d)-1, int(q*float64(len(d))))].Microseconds()) / 1000 }
+	at := func(q float64) float64 {
+		return float64(d[min(len(d)-1, int(q*float64(len(d))))].Microseconds()) / 1000
+	}
 	b.ReportMetric(at(0.50), "p50-ms")
 	b.ReportMetric(at(0.99), "p99-ms")
 }

@@ -16,7 +16,9 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/store/storetest"
 )
 
-func withStore(s *store.Store) func(*slackbot.Config) { return func(c *slackbot.Config) { c.Store = s } }
+func withStore(s *store.Store) func(*slackbot.Config) {
+	return func(c *slackbot.Config) { c.Store = s }
+}
 
 // auditRows returns the audit rows of a client of the demo workspace, newest first.
 func auditRows(t *testing.T, s *store.Store, uuid string) []store.Entry {
