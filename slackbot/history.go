@@ -43,12 +43,9 @@ func (b *Bot) runHistory(ctx context.Context, inv *invocation) result {
 	return reply(historyMessage(b.rendering(inv), *c, entries))
 }
 
-// noStoreHelp says, in our own mrkdwn, that history needs the state store.
-func noStoreHelp() string {
-	return "History needs the state store, and this bot runs without one: set " + code("GITSCRUM_DATABASE_URL", 100) +
-		" (or " + code("--database", 100) + ") to a SQLite file or a " + code("postgres://", 100) +
-		" URL, then restart it. Only the writes made through the bridge from then on are recorded."
-}
+// noStoreHelp says, in our own mrkdwn, that history needs the state store and
+// how to configure one.
+func noStoreHelp() string { return blockkit.Escape(auditlog.NoStoreText) }
 
 // historyMessage renders the history of client c: for each entry, when (in the
 // reader's time zone), who and how it ended, then each field before → after, in
