@@ -430,11 +430,13 @@ func freeAddr() (string, error) {
 	return addr, ln.Close()
 }
 
-// cleanEnv is this process's environment without GITSCRUM_* and SLACK_* settings.
+// cleanEnv is this process's environment without GITSCRUM_* and SLACK_* settings,
+// and with a state store of the process's own, in memory: runs share no replay ids
+// (two requests signed in one second are one signature), nor a file in $HOME.
 func cleanEnv() []string {
-	return slices.DeleteFunc(os.Environ(), func(kv string) bool {
+	return append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		return strings.HasPrefix(kv, "GITSCRUM_") || strings.HasPrefix(kv, "SLACK_")
-	})
+	}), "GITSCRUM_DATABASE_URL=sqlite::memory:")
 }
 
 // tail keeps the last max bytes written to it.
