@@ -81,6 +81,8 @@ type config struct {
 	searchReps   [3]int        // index + search runs for 1k, 10k, 100k
 	pageReps     [2]int        // slow-upstream listings: one page at a time, concurrent
 	floodLength  time.Duration // length of each flood
+	clicks       int           // Share clicks of the flood of clicks
+	cpuPickers   int           // empty-query pickers one after the other, for CPU
 
 	cacheWarmCalls   int // warm list_clients calls with a query
 	cacheGetCalls    int // warm get_client calls by name
@@ -94,8 +96,8 @@ var (
 		httpDuration: 5 * time.Second, httpMaxCalls: 500_000,
 		slackSamples: 400, slowRoundsC1: 8,
 		listReps: [3]int{20, 8, 5}, searchReps: [3]int{50, 20, 8},
-		pageReps:       [2]int{3, 9},
-		floodLength:    5 * time.Second,
+		pageReps:    [2]int{3, 9},
+		floodLength: 5 * time.Second, clicks: 1500, cpuPickers: 50,
 		cacheWarmCalls: 200, cacheGetCalls: 20, cacheConcurrent: 200, cacheSlackRounds: 5,
 	}
 	quickConfig = config{
@@ -103,8 +105,8 @@ var (
 		httpDuration: time.Second, httpMaxCalls: 200_000,
 		slackSamples: 100, slowRoundsC1: 2,
 		listReps: [3]int{5, 2, 1}, searchReps: [3]int{10, 5, 2},
-		pageReps:       [2]int{1, 3},
-		floodLength:    time.Second,
+		pageReps:    [2]int{1, 3},
+		floodLength: time.Second, clicks: 500, cpuPickers: 20,
 		cacheWarmCalls: 50, cacheGetCalls: 5, cacheConcurrent: 200, cacheSlackRounds: 2,
 	}
 )
