@@ -24,7 +24,7 @@
 // With -burst it sends no flood but a burst of legitimate calls (see
 // floodbench.Burst): 200 cold list_clients calls at once to gitscrum-mcp --http
 // with default settings, against 5,000 clients at 100 ms per page, and reports
-// how many were answered and their p50 and p99, beside the build before issue 14.
+// how many were answered and their p50 and p99, beside the build before issue 16.
 // -target clicks floods gitscrum-slack with legitimate work instead: 1,500
 // signed Share clicks in 1.6 s, GitScrum answering in 1 s, and reports the most
 // GitScrum requests in flight at once, the server's peak goroutines and RSS, and

@@ -7,7 +7,7 @@ import (
 )
 
 // flood sends gitscrum-mcp --http a burst of legitimate calls, each figure beside
-// the build before issue 14, then floods both binaries' HTTP listeners
+// the build before issue 16, then floods both binaries' HTTP listeners
 // (bench/internal/floodbench) with every variant and the listener attacks (slow
 // bodies, idle connections), and gitscrum-mcp with the pre-auth attacks too;
 // each flood's figure stands beside the same process before its flood. Then
