@@ -129,7 +129,7 @@ func TestStatCPU(t *testing.T) {
 func TestListenerVariants(t *testing.T) {
 	mcpBin, slackBin, err := Build(t.TempDir())
 	require.NoError(t, err)
-	cfg := Config{Flooders: 48, Duration: 1500 * time.Millisecond, MaxRequests: 100_000, BaselineProbes: 3, MaxProbes: 5,
+	cfg := Config{Flooders: 48, Duration: 3 * time.Second, MaxRequests: 100_000, BaselineProbes: 3, MaxProbes: 5,
 		ProbeGap: time.Millisecond, Args: []string{"--max-in-flight", "4", "--max-queue", "4", "--max-conns", "32"}}
 	for _, target := range []Target{MCP(mcpBin), Slack(slackBin)} {
 		t.Run(target.Name, func(t *testing.T) {
@@ -144,6 +144,9 @@ func TestListenerVariants(t *testing.T) {
 			}
 			assert.Equal(t, cfg.Flooders, slow.Statuses[StatusOpen]+slow.Statuses[http.StatusRequestTimeout], "%v", slow.Statuses)
 			assert.Positive(t, idle.Statuses[http.StatusOK], "%v", idle.Statuses)
+			// A new connection waits about a second for the idle one the listener
+			// closes; before, it waited for the flood's end, so only one was sent.
+			assert.GreaterOrEqual(t, len(idle.Probes), 2, "new clients served while the idle connections stay: %v", idle.ProbeStatuses)
 			for status := range idle.Statuses {
 				assert.Contains(t, []int{http.StatusOK, StatusOpen}, status, "%v", idle.Statuses)
 			}
