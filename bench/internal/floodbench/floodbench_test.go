@@ -188,5 +188,5 @@ func TestClicksAndPickers(t *testing.T) {
 	assert.Equal(t, 3, p.NextAnswered)
 	assert.Positive(t, p.RSSBefore)
 	assert.Positive(t, p.RSSAfter)
-	assert.Len(t, PickerRows(p), 7)
+	assert.Len(t, PickerRows(p), 9)
 }
