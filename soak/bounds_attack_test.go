@@ -231,6 +231,8 @@ func (a *attack) slowBodies() {
 	defer hc.CloseIdleConnections()
 	probeUUID := a.seeds[0].UUID
 	for w := range 4 {
+		worker := newSlackWorker(a.s, 960+w, attackWriter) // a worker is not safe for concurrent use
+		worker.endpoint = a.slack.endpoint
 		legit.Go(func() {
 			for i := w; i < slowMCPCalls; i += 4 {
 				status, ok, err := a.mcpGet(hc, a.seeds[i%len(a.seeds)])
@@ -243,7 +245,7 @@ func (a *attack) slowBodies() {
 				mu.Unlock()
 			}
 			for i := w; i < slowSlackCalls; i += 4 {
-				ans := a.slack.command(attackWriter, "show "+probeUUID, false)
+				ans := worker.command(attackWriter, "show "+probeUUID, false)
 				if ans.outcome() == "ok" && strings.HasSuffix(ans.fallback, "UUID "+probeUUID) {
 					slackOK.Add(1)
 					continue
