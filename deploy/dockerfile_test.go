@@ -227,13 +227,16 @@ type image struct {
 	user       string
 	entrypoint []string
 	labels     map[string]string
-	copies     []string // "source → destination" copied from the build stage
+	copies     []string          // "source → destination" copied from the build stage
+	chown      map[string]string // destination → --chown of a copy from the build stage
+	env        map[string]string
+	volumes    []string
 }
 
 // image resolves the stages of the image that BINARY=bin builds.
 func (d *dockerfile) image(t *testing.T, bin string) image {
 	t.Helper()
-	img := image{labels: map[string]string{}}
+	img := image{labels: map[string]string{}, chown: map[string]string{}, env: map[string]string{}}
 	name := strings.ReplaceAll(d.stages[len(d.stages)-1].BaseName, "${"+binaryArg+"}", bin)
 	var chain []instructions.Stage
 	for {
@@ -275,7 +278,14 @@ func (d *dockerfile) image(t *testing.T, bin string) image {
 					for _, src := range c.SourcePaths {
 						img.copies = append(img.copies, src+" → "+c.DestPath)
 					}
+					img.chown[c.DestPath] = c.Chown
 				}
+			case *instructions.EnvCommand:
+				for _, kv := range c.Env {
+					img.env[kv.Key] = kv.Value
+				}
+			case *instructions.VolumeCommand:
+				img.volumes = append(img.volumes, c.Volumes...)
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,6 +27,8 @@ import (
 	k8syaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/state"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/state/statetest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/upstream"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
@@ -80,15 +83,19 @@ func strict[T any](t *testing.T, path string, doc []byte) T {
 	return v
 }
 
-// example is deploy/kubernetes/example/config.yaml: the ConfigMap and Secret the
-// Deployments read.
-func example(t *testing.T) (corev1.ConfigMap, corev1.Secret) {
+// example is deploy/kubernetes/example/config.yaml: the ConfigMap and the Secrets
+// (by name) the Deployments read.
+func example(t *testing.T) (corev1.ConfigMap, map[string]corev1.Secret) {
 	t.Helper()
 	m := decodeManifests(t, filepath.Join("kubernetes", "example", "config.yaml"))
 	require.Len(t, m.configMaps, 1)
-	require.Len(t, m.secrets, 1)
+	require.Len(t, m.secrets, 2, "the Slack app's secrets and the database URL")
 	require.Empty(t, m.deployments)
-	return m.configMaps[0], m.secrets[0]
+	secrets := map[string]corev1.Secret{}
+	for _, s := range m.secrets {
+		secrets[s.Name] = s
+	}
+	return m.configMaps[0], secrets
 }
 
 // httpMode is one binary's HTTP mode and what its manifest must agree with.
@@ -109,6 +116,7 @@ var httpModes = []httpMode{
 	{
 		file: "gitscrum-mcp.yaml", binary: "gitscrum-mcp", listenFlag: "http", drainFlag: "shutdown-timeout",
 		healthPath: tools.HealthPath,
+		fromSecret: []string{state.EnvDatabase},
 		// On a non-loopback address the server never uses a token of its own.
 		never: []string{upstream.EnvToken},
 		// 18.6 MiB after 1,000 calls; a 100k-client list adds 97 MiB of heap.
@@ -117,7 +125,7 @@ var httpModes = []httpMode{
 	{
 		file: "gitscrum-slack.yaml", binary: "gitscrum-slack", listenFlag: "addr", drainFlag: "drain-timeout",
 		healthPath: slackbot.HealthPath,
-		fromSecret: []string{upstream.EnvToken, "SLACK_SIGNING_SECRET"},
+		fromSecret: []string{upstream.EnvToken, "SLACK_SIGNING_SECRET", state.EnvDatabase},
 		// With SLACK_BOT_TOKEN it would switch to Socket Mode.
 		never: []string{"SLACK_APP_TOKEN"},
 		// 57.5 MiB at 200 concurrent commands, 123 MiB at 500.
@@ -129,7 +137,8 @@ var httpModes = []httpMode{
 var goRuntimeEnv = map[string]bool{"GOMEMLIMIT": true}
 
 // secretEnv are the variables that hold secrets.
-var secretEnv = map[string]bool{upstream.EnvToken: true, "SLACK_SIGNING_SECRET": true, "SLACK_BOT_TOKEN": true, "SLACK_APP_TOKEN": true}
+var secretEnv = map[string]bool{upstream.EnvToken: true, "SLACK_SIGNING_SECRET": true, "SLACK_BOT_TOKEN": true, "SLACK_APP_TOKEN": true,
+	state.EnvDatabase: true} // a PostgreSQL URL holds a password
 
 // imageUser is the UID and GID the Dockerfile's images run as.
 func imageUser(t *testing.T, bin string) (uid, gid int64) {
@@ -150,7 +159,7 @@ func flagArgs(t *testing.T, args []string) map[string]string {
 }
 
 func TestManifests(t *testing.T) {
-	cm, secret := example(t)
+	cm, secrets := example(t)
 	for _, mode := range httpModes {
 		t.Run(mode.binary, func(t *testing.T) {
 			m := decodeManifests(t, filepath.Join("kubernetes", mode.file))
@@ -266,8 +275,8 @@ func TestManifests(t *testing.T) {
 					continue
 				}
 				if ref := e.ValueFrom.SecretKeyRef; ref != nil {
-					assert.Equal(t, secret.Name, ref.Name, e.Name)
-					assert.Contains(t, secret.StringData, ref.Key, e.Name)
+					require.Contains(t, secrets, ref.Name, e.Name)
+					assert.Contains(t, secrets[ref.Name].StringData, ref.Key, e.Name)
 				}
 				if ref := e.ValueFrom.ConfigMapKeyRef; ref != nil {
 					assert.Equal(t, cm.Name, ref.Name, e.Name)
@@ -284,6 +293,13 @@ func TestManifests(t *testing.T) {
 			}
 			for _, name := range mode.never {
 				assert.NotContains(t, set, name)
+			}
+			// Replicas share their state in PostgreSQL: SQLite means exactly one.
+			if *dep.Spec.Replicas > 1 {
+				require.Contains(t, set, state.EnvDatabase, "%d replicas need a shared database", *dep.Spec.Replicas)
+				ref := set[state.EnvDatabase].ValueFrom.SecretKeyRef
+				assert.True(t, strings.HasPrefix(secrets[ref.Name].StringData[ref.Key], "postgres://"),
+					"%d replicas share a PostgreSQL database, never a SQLite file", *dep.Spec.Replicas)
 			}
 			require.Contains(t, set, "GOMEMLIMIT")
 			assert.Less(t, goMemLimit(t, set["GOMEMLIMIT"].Value), memLim.Value(), "GOMEMLIMIT below the memory limit")
@@ -323,7 +339,7 @@ func goMemLimit(t *testing.T, v string) int64 {
 // example ConfigMap and Secret, then does what the kubelet does: probe the health
 // path until ready, send SIGTERM, and wait for a clean exit.
 func TestManifestRunsTheBinary(t *testing.T) {
-	cm, secret := example(t)
+	cm, secrets := example(t)
 	for _, mode := range httpModes {
 		t.Run(mode.binary, func(t *testing.T) {
 			m := decodeManifests(t, filepath.Join("kubernetes", mode.file))
@@ -338,13 +354,23 @@ func TestManifestRunsTheBinary(t *testing.T) {
 					args[i] = "--" + mode.listenFlag + "=" + net.JoinHostPort(host, "0")
 				}
 			}
+			// With a PostgreSQL server to test on, the database is real and the
+			// store must open; without, the example's host does not resolve and
+			// /healthz must answer 200 all the same, saying the store is degraded.
+			database, wantStore := "", `"store":"(degraded|starting)"`
+			if os.Getenv(statetest.PostgresEnv) != "" {
+				database, wantStore = statetest.PostgresURL(t), `"store":"ok"`
+			}
 			env := hermeticEnv()
 			for _, e := range c.Env {
 				switch {
 				case e.ValueFrom == nil:
 					env = append(env, e.Name+"="+e.Value)
+				case e.Name == state.EnvDatabase && database != "":
+					env = append(env, e.Name+"="+database)
 				case e.ValueFrom.SecretKeyRef != nil:
-					env = append(env, e.Name+"="+secret.StringData[e.ValueFrom.SecretKeyRef.Key])
+					ref := e.ValueFrom.SecretKeyRef
+					env = append(env, e.Name+"="+secrets[ref.Name].StringData[ref.Key])
 				case e.ValueFrom.ConfigMapKeyRef != nil:
 					env = append(env, e.Name+"="+cm.Data[e.ValueFrom.ConfigMapKeyRef.Key])
 				default:
@@ -356,21 +382,25 @@ func TestManifestRunsTheBinary(t *testing.T) {
 			_, port, err := net.SplitHostPort(p.addr(t))
 			require.NoError(t, err)
 			url := "http://" + net.JoinHostPort("127.0.0.1", port) + c.ReadinessProbe.HTTPGet.Path
+			var health []byte
 			require.Eventually(t, func() bool {
 				res, err := http.Get(url)
 				if err != nil {
 					return false
 				}
-				_, _ = io.Copy(io.Discard, res.Body)
+				health, _ = io.ReadAll(res.Body)
 				res.Body.Close()
-				return res.StatusCode == http.StatusOK
-			}, 10*time.Second, 20*time.Millisecond, "GET %s; stderr:\n%s", url, p.stderr.String())
+				return res.StatusCode == http.StatusOK && regexp.MustCompile(wantStore).Match(health)
+			}, 10*time.Second, 20*time.Millisecond, "GET %s answers 200 with %s; got %s; stderr:\n%s", url, wantStore, health, p.stderr.String())
 
 			grace := time.Duration(*m.deployments[0].Spec.Template.Spec.TerminationGracePeriodSeconds) * time.Second
 			p.stop(t, grace)
-			for _, v := range secret.StringData {
-				assert.NotContains(t, p.stderr.String(), v, "a secret in the logs")
+			for _, secret := range secrets {
+				for _, v := range secret.StringData {
+					assert.NotContains(t, p.stderr.String(), v, "a secret in the logs")
+				}
 			}
+			assert.NotContains(t, p.stderr.String(), "replace-with-the-password", "the database password in the logs")
 		})
 	}
 }

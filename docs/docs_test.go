@@ -3,6 +3,7 @@ package docs_test
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -86,7 +87,17 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// The binaries' default state store lives under XDG_STATE_HOME: keep it out
+	// of the home directory of whoever runs the tests, and apart from other
+	// packages' tests (a signed request replayed through a shared file is refused).
+	state, err := os.MkdirTemp("", "gitscrum-state")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	_ = os.Setenv("XDG_STATE_HOME", state)
 	code := m.Run()
+	_ = os.RemoveAll(state)
 	if installDir != "" {
 		_ = os.RemoveAll(installDir)
 	}

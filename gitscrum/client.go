@@ -231,6 +231,16 @@ func (c *Client) WithToken(token string) *Client {
 	return &cp
 }
 
+// NameToken returns name applied to the client's token, "" when it has none: how an
+// adapter names whoever holds the token (a keyed hash of it, for an audit log)
+// without keeping the token itself.
+func (c *Client) NameToken(name func(token string) string) string {
+	if c.token == "" {
+		return ""
+	}
+	return name(c.token)
+}
+
 // HasToken reports whether the client has a token to send.
 func (c *Client) HasToken() bool { return c.token != "" }
 

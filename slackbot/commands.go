@@ -136,6 +136,16 @@ var commands = []*command{
 		workspace: true,
 		working:   "Updating %s…",
 	},
+	{
+		name:      "history",
+		args:      "<name|uuid>",
+		summary:   "Show the last 20 changes made to a client through this bridge (here or over MCP), newest first: when, who, each field before → after. Needs the bridge's state store.",
+		examples:  []string{"history Acme Corp"},
+		arg:       argRequired,
+		input:     gitscrum.InputClient,
+		workspace: true,
+		working:   "Looking up the history of %s…",
+	},
 }
 
 // lookupCommand returns the command named or aliased word (case-insensitive), or nil.

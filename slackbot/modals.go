@@ -137,6 +137,7 @@ func (b *Bot) onCreateSubmit(ctx context.Context, ia *interaction) submitResult 
 	}
 	form := func(notice string) (slack.ModalViewRequest, error) { return createView(meta, raw, notice) }
 	c, err := b.cfg.Client.CreateClientIfNew(ctx, req, force)
+	b.recordCreate(ctx, ia.writer(meta.Workspace), req, c, err)
 	if r := workspaceRefused(meta.Workspace, err); r != nil {
 		return *r
 	}
@@ -196,6 +197,7 @@ func (b *Bot) onEditSubmit(ctx context.Context, ia *interaction) submitResult {
 		req.Set(f, v)
 	}
 	res, err := b.cfg.Client.EditClient(ctx, meta.Workspace, meta.ID, meta.Fingerprint, req)
+	b.recordUpdate(ctx, ia.writer(meta.Workspace), meta.ID, res, err)
 	if r := workspaceRefused(meta.Workspace, err); r != nil {
 		return *r
 	}

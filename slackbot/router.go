@@ -46,12 +46,13 @@ type eventListener struct {
 func newRouter(b *Bot) *router {
 	return &router{
 		commands: map[string]commandRunner{
-			"help":   b.runHelp,
-			"list":   b.runList,
-			"show":   b.runShow,
-			"find":   b.runFind,
-			"create": b.runCreate,
-			"update": b.runUpdate,
+			"help":    b.runHelp,
+			"list":    b.runList,
+			"show":    b.runShow,
+			"find":    b.runFind,
+			"create":  b.runCreate,
+			"update":  b.runUpdate,
+			"history": b.runHistory,
 		},
 		actions: map[string]actionListener{
 			ActionCreate:   b.onCreateButton,

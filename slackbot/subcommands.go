@@ -159,6 +159,7 @@ func (b *Bot) runCreate(ctx context.Context, inv *invocation) result {
 		}
 	}
 	c, err := b.cfg.Client.CreateClientIfNew(ctx, req, inv.force)
+	b.recordCreate(ctx, inv.writer(), req, c, err)
 	if err != nil {
 		return fail(err)
 	}
@@ -176,6 +177,7 @@ func (b *Bot) runUpdate(ctx context.Context, inv *invocation) result {
 		req.Set(fv.field, fv.value)
 	}
 	res, err := b.cfg.Client.UpdateClientByRef(ctx, inv.arg, req)
+	b.recordUpdate(ctx, inv.writer(), inv.arg, res, err)
 	if err != nil {
 		return fail(err)
 	}

@@ -237,6 +237,7 @@ func (a *attack) run() {
 	a.socketMode()
 	a.emptyQueries()
 	a.preAuthMCP() // preauth_test.go
+	a.bounds()     // bounds_attack_test.go
 
 	stop()
 	for _, hc := range []*http.Client{a.floodHTTP, a.probe, a.s.slackHTTP} {

@@ -70,6 +70,18 @@
 //     page, none costing a GitScrum request, each allocating under 512 KiB in
 //     the whole process (a copy of the workspace would be about 0.9 MB, its sort
 //     more).
+//   - the bounds of the listeners and of the bot's background work
+//     (bounds_attack_test.go): 200 get_client calls at once, more than the 64
+//     slots, all answered from the queue; 336 connections per listener (more
+//     than the slots and the queue) trickling their bodies while 20 MCP calls
+//     and 10 signed commands are all answered and every slow body gets 408; 512
+//     idle keep-alive connections while 5 new clients, each on a new
+//     connection, are all served; 200 signed Share clicks to a bot of
+//     --max-jobs 4, then of --max-jobs 16 --max-upstream 4, GitScrum at 100 ms:
+//     each click answered with the card or "too busy", GitScrum seeing at most
+//     4 requests at once, the goroutines within a bound. They add about 6 s,
+//     most of it the slow bodies' 5 s deadline. The Socket Mode step of many
+//     members at once runs against a bot of --max-jobs 8 the same way.
 //
 // The attack reports the process's peak RSS and live heap (sampled every 10 ms;
 // the heap may grow by at most 256 MiB), and the goroutines before and after it;

@@ -246,6 +246,7 @@ func (s *soak) listen(name string, h http.Handler, maxInFlight int, maxBody int6
 	ts := httptest.NewUnstartedServer(h)
 	ts.Config = httpserver.ForSlowest(callTimeout).Server(h, slog.New(slog.NewTextHandler(s.scan, nil)).With("component", name+"-http"))
 	ts.Listener = httpserver.LimitConns(ts.Listener, httpserver.DefaultMaxConns)
+	httpserver.TrackIdle(ts.Config, ts.Listener) // as httpserver.Run does
 	ts.Start()
 	return ts
 }

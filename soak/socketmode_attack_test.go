@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -141,6 +140,11 @@ type socketRun struct {
 
 // runSocket runs the attack's bot against f until stop.
 func (a *attack) runSocket(f *fakeSocketSlack, limits slackbot.SocketLimits) *socketRun {
+	return a.runSocketBot(a.bot, f, limits)
+}
+
+// runSocketBot runs bot against f until stop.
+func (a *attack) runSocketBot(bot *slackbot.Bot, f *fakeSocketSlack, limits slackbot.SocketLimits) *socketRun {
 	logs := &syncbuf.Buffer{}
 	client, err := slackbot.NewSocketClient("xapp-1-soak", "xoxb-soak", slog.New(slog.NewTextHandler(logs, nil)),
 		slack.OptionAPIURL(f.srv.URL+"/api/"))
@@ -150,7 +154,7 @@ func (a *attack) runSocket(f *fakeSocketSlack, limits slackbot.SocketLimits) *so
 	client.Limits = limits
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- a.bot.RunSocketMode(ctx, client) }()
+	go func() { done <- bot.RunSocketMode(ctx, client) }()
 	return &socketRun{a: a, f: f, logs: logs, stop: func() error {
 		cancel()
 		defer f.srv.Close()
@@ -350,43 +354,8 @@ func (a *attack) socketMode() {
 		})
 	}
 
-	// 5. Unbounded work: many members at once. Every envelope is background work
-	// within the bot's bound (asserted: each is acknowledged; the goroutines are
-	// reported). The fake Slack shares
-	// the process with the bot, which the burst keeps busy: the connection's
-	// timeouts are the defaults here.
-	f = newFakeSocketSlack()
-	a.socketStepWith("many members at once", f, slackbot.SocketLimits{}, func(r *socketRun) (string, error) {
-		const members = 100
-		before := runtime.NumGoroutine()
-		var paths []string
-		for i := range members {
-			path := fmt.Sprintf("/commands/socket-many-%d", i)
-			a.s.hooks.expect(path)
-			paths = append(paths, path)
-			env := commandEnvelope(fmt.Sprintf("many-%d", i), "show bulk 00001", fmt.Sprintf("U0MANY%04d", i))
-			f.out <- []byte(strings.Replace(string(env), `"response_url":""`, `"response_url":"`+a.s.hookTS.URL+path+`"`, 1))
-		}
-		defer func() {
-			for _, p := range paths {
-				a.s.hooks.done(p)
-			}
-		}()
-		got := 0
-		deadline := time.After(socketWait)
-		for got < members {
-			select {
-			case <-f.acks:
-				got++
-			case <-deadline:
-				return "", fmt.Errorf("%d of %d envelopes acknowledged within %s", got, members, socketWait)
-			}
-		}
-		// The bound on the work itself is the bot's one bound on background work
-		// (receiver.Jobs): reported here, asserted by its own step.
-		after := settleGoroutines(before, 5*time.Second)
-		return fmt.Sprintf("%d envelopes acknowledged; goroutines %d before, %d after", members, before, after), nil
-	})
+	// 5. Unbounded work: many members at once (socketManyMembers).
+	a.socketManyMembers()
 
 	// 6. An unfinished fragmented message, pings still flowing.
 	f = newFakeSocketSlack()

@@ -13,7 +13,8 @@ import (
 // protocol's own cap); total and hasMore tell of the rest.
 const MaxCompletions = 100
 
-// completer answers completion/complete for the arguments of [ClientTemplate]:
+// completer answers completion/complete for the arguments of [ClientTemplate] and
+// [HistoryTemplate]:
 // company_slug completes to the default workspace, client to the names of the
 // workspace's clients that match what was typed, best first (the ranking of
 // list_clients), from the list cache.
@@ -22,7 +23,7 @@ type completer struct{ h *handler }
 // CompleteResourceArgument implements server.ResourceCompletionProvider.
 func (c completer) CompleteResourceArgument(ctx context.Context, uri string, arg mcp.CompleteArgument, cctx mcp.CompleteContext) (*mcp.Completion, error) {
 	none := &mcp.Completion{Values: []string{}}
-	if uri != ClientTemplate {
+	if uri != ClientTemplate && uri != HistoryTemplate {
 		return none, nil
 	}
 	switch arg.Name {

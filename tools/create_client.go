@@ -48,7 +48,8 @@ func parseCreate(a args) (work, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context, c *call) (*mcp.CallToolResult, error) {
+	var created *gitscrum.ClientCompany
+	create := func(ctx context.Context, c *call) (*mcp.CallToolResult, error) {
 		c.fail.guarded = !allowDup
 		req.CompanySlug = c.slug
 		cc, err := c.client.CreateClientIfNew(ctx, req, allowDup)
@@ -82,11 +83,17 @@ func parseCreate(a args) (work, error) {
 		if err != nil {
 			return nil, err
 		}
+		created = cc
 		rec := toRecord(*cc)
 		var b strings.Builder
 		fmt.Fprintf(&b, "Created in workspace %s:\n", c.slug)
 		recordText(&b, rec)
 		return withLink(result(b.String(), clientResult{Client: rec}), c.slug, rec), nil
+	}
+	return func(ctx context.Context, c *call) (*mcp.CallToolResult, error) {
+		res, err := create(ctx, c)
+		recordCreate(ctx, c, req, created, err)
+		return res, err
 	}, nil
 }
 

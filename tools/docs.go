@@ -52,12 +52,15 @@ func resourcesMarkdown(b *strings.Builder) {
 	b.WriteString("| URI | name | MIME types | listed by | what it holds |\n| --- | --- | --- | --- | --- |\n")
 	fmt.Fprintf(b, "| `%s` | %s | `%s`, `%s` | `resources/templates/list` | %s |\n",
 		tmpl.URITemplate.Raw(), tmpl.Title, mimeJSON, mimeMarkdown, cell(tmpl.Description))
+	hist := historyTemplate()
+	fmt.Fprintf(b, "| `%s` | %s | `%s` | `resources/templates/list` | %s |\n",
+		hist.URITemplate.Raw(), hist.Title, hist.MIMEType, cell(hist.Description))
 	fmt.Fprintf(b, "| `%s` | %s | `%s` | `resources/list`, for the default workspace only | %s |\n",
 		placeholders(list.URI), list.Name, list.MIMEType, cell(list.Description))
 	fmt.Fprintf(b, "\nA read of a client that does not exist is the JSON-RPC error -32602 (before protocol version 2026-07-28: -32002) "+
 		"with the URI in `data.uri`; a name that matches several clients is the error -32602 (whatever the version) that lists them "+
 		"with their UUIDs, in its message and in `data.candidates` (`uuid`, `name`, `uri`).\n\n"+
-		"`completion/complete` for the template: `client` completes to the names of the workspace's clients that hold what was typed, "+
+		"`completion/complete` for both templates: `client` completes to the names of the workspace's clients that hold what was typed, "+
 		"best first as `list_clients` ranks them, at most %d values with `total` and `hasMore`, from the workspace list cache; "+
 		"`company_slug` completes to the default workspace.\n", MaxCompletions)
 }

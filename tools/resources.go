@@ -85,10 +85,11 @@ func clientsResource(slug string) mcp.Resource {
 	)
 }
 
-// addResources registers the template, its completions and, with a default
+// addResources registers the templates (a client, its history), their completions and, with a default
 // workspace, the list resource.
 func (h *handler) addResources(s *server.MCPServer) {
 	s.AddResourceTemplate(clientTemplate(), h.readClient)
+	s.AddResourceTemplate(historyTemplate(), h.readHistory)
 	if h.slug != "" {
 		s.AddResource(clientsResource(h.slug), h.readClients)
 	}
@@ -150,6 +151,25 @@ func (h *handler) readClient(ctx context.Context, req mcp.ReadResourceRequest) (
 	if err != nil {
 		return nil, err
 	}
+	cc, err := resolveRead(ctx, client, f, uri, slug, ref)
+	if err != nil {
+		return nil, err
+	}
+	rec := toRecord(*cc)
+	body, err := json.Marshal(rec)
+	if err != nil {
+		return nil, fmt.Errorf("encode client %s: %w", rec.UUID, err)
+	}
+	return []mcp.ResourceContents{
+		mcp.TextResourceContents{URI: uri, MIMEType: mimeJSON, Text: string(body)},
+		mcp.TextResourceContents{URI: uri, MIMEType: mimeMarkdown, Text: recordMarkdown(slug, rec)},
+	}, nil
+}
+
+// resolveRead finds the client ref names in workspace slug for a read of uri, as
+// get_client finds it (a forgiving match, then a fresh GET of the record), with
+// the errors a resource read answers.
+func resolveRead(ctx context.Context, client *gitscrum.Client, f failure, uri, slug, ref string) (*gitscrum.ClientCompany, error) {
 	cc, err := client.ResolveClient(ctx, slug, ref)
 	var resErr *gitscrum.ResolveError
 	switch {
@@ -161,15 +181,7 @@ func (h *handler) readClient(ctx context.Context, req mcp.ReadResourceRequest) (
 	case err != nil:
 		return nil, readFailure(err, f)
 	}
-	rec := toRecord(*cc)
-	body, err := json.Marshal(rec)
-	if err != nil {
-		return nil, fmt.Errorf("encode client %s: %w", rec.UUID, err)
-	}
-	return []mcp.ResourceContents{
-		mcp.TextResourceContents{URI: uri, MIMEType: mimeJSON, Text: string(body)},
-		mcp.TextResourceContents{URI: uri, MIMEType: mimeMarkdown, Text: recordMarkdown(slug, rec)},
-	}, nil
+	return cc, nil
 }
 
 // unescape percent-decodes a template variable, leaving it as it is when it is

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -78,8 +79,12 @@ func TestResourceLists(t *testing.T) {
 	ctx := context.Background()
 	tmpl, err := e.mcp.ListResourceTemplates(ctx, mcp.ListResourceTemplatesRequest{})
 	require.NoError(t, err)
-	require.Len(t, tmpl.ResourceTemplates, 1)
+	require.Len(t, tmpl.ResourceTemplates, 2, "the client and its history")
+	sort.Slice(tmpl.ResourceTemplates, func(i, j int) bool {
+		return tmpl.ResourceTemplates[i].URITemplate.Raw() < tmpl.ResourceTemplates[j].URITemplate.Raw()
+	})
 	assert.Equal(t, tools.ClientTemplate, tmpl.ResourceTemplates[0].URITemplate.Raw())
+	assert.Equal(t, tools.HistoryTemplate, tmpl.ResourceTemplates[1].URITemplate.Raw())
 	snapshotJSON(t, "resources_templates_list.json", stableResult(t, tmpl))
 
 	list, err := e.mcp.ListResources(ctx, mcp.ListResourcesRequest{})
@@ -313,7 +318,7 @@ func TestResourcesOverRealClients(t *testing.T) {
 			ctx := context.Background()
 			tmpl, err := c.ListResourceTemplates(ctx, mcp.ListResourceTemplatesRequest{})
 			require.NoError(t, err)
-			require.Len(t, tmpl.ResourceTemplates, 1)
+			require.Len(t, tmpl.ResourceTemplates, 2, "the client and its history")
 			list, err := c.ListResources(ctx, mcp.ListResourcesRequest{})
 			require.NoError(t, err)
 			require.Len(t, list.Resources, 1)

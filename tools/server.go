@@ -24,6 +24,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/auditlog"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 	"github.com/gitscrum-bridge/gitscrum-bridge/store"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools/internal/mcpfix"
@@ -114,6 +115,8 @@ type call struct {
 	// outcome, when set, is the outcome of a call that returned a result without
 	// doing its work (a question pending, or the user's no).
 	outcome string
+	// audit records the call's write in the audit log (see tools/audit.go).
+	audit auditlog.Recorder
 }
 
 // specs returns every tool, in the order they are offered and documented. It
@@ -158,10 +161,12 @@ func New(o Options) (*server.MCPServer, error) {
 		timeout: o.CallTimeout,
 		answer:  o.AnswerTimeout,
 		write:   make(map[string]bool, len(all)),
+		store:   o.Store,
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
+	h.audit = auditlog.Recorder{Store: o.Store, Log: h.log}
 	for _, sp := range all {
 		h.write[sp.def.Name] = sp.write
 	}
@@ -223,6 +228,9 @@ type handler struct {
 	answer  time.Duration
 	// write tells, by tool name, the tools read-only mode leaves out.
 	write map[string]bool
+	// store is the state store (nil: none); audit records writes in it.
+	store *store.Store
+	audit auditlog.Recorder
 }
 
 // wrap is the one path every tool call takes. The outcome of each call is known here,
@@ -284,7 +292,7 @@ func (h *handler) run(ctx context.Context, sp spec, req mcp.CallToolRequest) (*m
 	if !client.HasToken() {
 		return errorResult(errNoToken, *f)
 	}
-	c := &call{client: client, slug: f.slug, fail: f, ask: newAsker(ctx, req, h.answer)}
+	c := &call{client: client, slug: f.slug, fail: f, ask: newAsker(ctx, req, h.answer), audit: h.audit}
 	res, err := w(ctx, c)
 	if err != nil {
 		return errorResult(err, *f)

@@ -49,7 +49,8 @@ func parseUpdate(a args) (work, error) {
 		return nil, &ArgError{Tool: toolUpdate, Msg: "update_client needs at least one field to change: name, email, phone, website, address or notes " +
 			"(pass \"\" to clear one). Fields not passed are left as they are."}
 	}
-	return func(ctx context.Context, c *call) (*mcp.CallToolResult, error) {
+	var done *gitscrum.UpdateResult
+	update := func(ctx context.Context, c *call) (*mcp.CallToolResult, error) {
 		req.CompanySlug = c.slug
 		res, err := c.client.UpdateClientByRef(ctx, ref, req)
 		var resErr *gitscrum.ResolveError
@@ -65,6 +66,7 @@ func parseUpdate(a args) (work, error) {
 		} else if err != nil {
 			return nil, err
 		}
+		done = res
 		out := updateResult{Client: toRecord(res.After), Changes: make([]change, 0, len(res.Changes))}
 		for _, ch := range res.Changes {
 			out.Changes = append(out.Changes, change{Field: string(ch.Field), Before: ch.Before, After: ch.After})
@@ -74,6 +76,11 @@ func parseUpdate(a args) (work, error) {
 		changesText(&b, out.Changes)
 		recordText(&b, out.Client)
 		return withLink(result(b.String(), out), c.slug, out.Client), nil
+	}
+	return func(ctx context.Context, c *call) (*mcp.CallToolResult, error) {
+		res, err := update(ctx, c)
+		recordUpdate(ctx, c, ref, done, err)
+		return res, err
 	}, nil
 }
 

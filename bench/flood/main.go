@@ -13,6 +13,8 @@
 //	go run ./bench/flood -burst                   # the burst of legitimate calls instead
 //	go run ./bench/flood -target clicks -before-slack-bin /path/to/older/gitscrum-slack
 //	go run ./bench/flood -preauth                 # gitscrum-mcp: 200 KB URIs, random tokens
+//	go run ./bench/flood -listener                # both: slow bodies, idle connections
+//	go run ./bench/flood -picker -slack-bin /path/to/older/gitscrum-slack
 //
 // The floods (see bench/internal/floodbench, shared with go run ./bench/suite):
 // 1 MiB bodies with Content-Length, 1 MiB bodies chunked, and requests of
@@ -22,7 +24,7 @@
 // With -burst it sends no flood but a burst of legitimate calls (see
 // floodbench.Burst): 200 cold list_clients calls at once to gitscrum-mcp --http
 // with default settings, against 5,000 clients at 100 ms per page, and reports
-// how many were answered and their p50 and p99, beside the build before issue 14.
+// how many were answered and their p50 and p99, beside the build before issue 16.
 // -target clicks floods gitscrum-slack with legitimate work instead: 1,500
 // signed Share clicks in 1.6 s, GitScrum answering in 1 s, and reports the most
 // GitScrum requests in flight at once, the server's peak goroutines and RSS, and
@@ -30,7 +32,13 @@
 // -before-slack-bin, the same for an older build, beside it.
 // With -preauth, gitscrum-mcp's pre-auth amplification floods instead:
 // resources/read of a 200 KB URI (with a token GitScrum accepts), and list_clients
-// with a new random bearer token each request.
+// with a new random bearer token each request. With -listener, both listeners'
+// own attacks instead: connections that trickle their bodies, and keep-alive
+// connections left idle (the valid request then comes on a new connection).
+// With -picker, gitscrum-slack against 100,000 cached clients
+// (floodbench.Pickers): the server's CPU per empty-query picker, a valid
+// command's latency while 8 pickers run at once, and the RSS after 100 Next
+// clicks on the unfiltered list.
 package main
 
 import (
@@ -56,6 +64,8 @@ func main() {
 	flag.DurationVar(&clicks.Latency, "latency", clicks.Latency, "-target clicks: GitScrum's latency")
 	beforeBin := flag.String("before-slack-bin", "", "-target clicks: also flood this older gitscrum-slack, for the figures before")
 	preAuth := flag.Bool("preauth", false, "flood gitscrum-mcp with the pre-auth attacks instead: 200 KB resource URIs, and a new random bearer token each request")
+	listener := flag.Bool("listener", false, "flood both binaries with slow bodies and idle keep-alive connections instead")
+	picker := flag.Bool("picker", false, "measure gitscrum-slack's empty-query picker and Next clicks at 100,000 clients instead")
 	out := flag.String("o", "", "also write the Markdown table to this file")
 	mcpBin := flag.String("mcp-bin", "", "flood this gitscrum-mcp binary instead of building one (e.g. an older release, to compare)")
 	slackBin := flag.String("slack-bin", "", "flood this gitscrum-slack binary instead of building one")
@@ -113,6 +123,23 @@ func main() {
 		}
 		return
 	}
+	if *picker {
+		pcfg := floodbench.DefaultPicker
+		pcfg.Args = cfg.Args
+		logf("%s: the empty-query picker and Next clicks at %d clients", *slackBin, pcfg.Clients)
+		r, err := floodbench.Pickers(*slackBin, pcfg)
+		for _, row := range floodbench.PickerRows(r) {
+			table.Add(row)
+		}
+		fmt.Printf("%s\nraw: CPU/picker %s (%d failed), picker p50 %s, flood pickers %d (p50 %s, failed %d), probes p50 %s p99 %s (n=%d, failed %d), RSS %d → %d (peak %d), Next answered %d\n",
+			table.Markdown(), r.CPUPerPicker, r.CPUFailed, r.PickerP50, len(r.FloodPickers), stats.Percentile(r.FloodPickers, 50), r.FloodFailed,
+			stats.Percentile(r.Probes, 50), stats.Percentile(r.Probes, 99), len(r.Probes), r.ProbeFailed, r.RSSBefore, r.RSSAfter, r.PeakRSS, r.NextAnswered)
+		if err != nil {
+			logf("FAILED: %v", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *target == "clicks" {
 		clicks.Args = cfg.Args
 		if !runClicks(*beforeBin, *slackBin, clicks, logf) {
@@ -128,8 +155,11 @@ func main() {
 		targets = append(targets, floodbench.Slack(*slackBin))
 	}
 	variants := floodbench.Variants
-	if *preAuth {
+	switch {
+	case *preAuth:
 		variants = floodbench.PreAuthVariants
+	case *listener:
+		variants = floodbench.ListenerVariants
 	}
 	failed := false
 	for _, t := range targets {
@@ -164,8 +194,8 @@ func main() {
 // runClicks floods the build before (when given) and this one with Share
 // clicks, and prints a row for each; false when one could not run.
 func runClicks(before, after string, cfg floodbench.ClickConfig, logf func(format string, args ...any)) bool {
-	fmt.Printf("| build | clicks | acks | cards shared | told busy | other | GitScrum requests (peak at once) | peak goroutines | peak RSS | elapsed |\n")
-	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Printf("| build | clicks | acks | cards shared | told busy | other | GitScrum requests (peak at once) | peak goroutines | peak RSS | elapsed | valid command ack p50 / p99 during (before) |\n")
+	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	ok := true
 	for _, b := range []struct{ name, bin string }{{"before", before}, {"after", after}} {
 		if b.bin == "" {
@@ -182,8 +212,10 @@ func runClicks(before, after string, cfg floodbench.ClickConfig, logf func(forma
 			ok = false
 			logf("%s FAILED: %v", b.name, err)
 		}
-		fmt.Printf("| %s | %d in %s | %v | %d | %d | %d | %d (%d) | %d | %.0f MB | %s |\n", b.name, r.Clicks, r.Spread, r.Acks,
-			r.Shared, r.Busy, r.Other, r.Upstream, r.PeakUpstream, r.PeakGoroutines, float64(r.PeakRSS)/1e6, r.Elapsed.Round(100*time.Millisecond))
+		fmt.Printf("| %s | %d in %s | %v | %d | %d | %d | %d (%d) | %d | %.0f MB | %s | %s / %s, n=%d, %d deferred, %d busy, %d failed (%s / %s) |\n", b.name, r.Clicks, r.Spread, r.Acks,
+			r.Shared, r.Busy, r.Other, r.Upstream, r.PeakUpstream, r.PeakGoroutines, float64(r.PeakRSS)/1e6, r.Elapsed.Round(100*time.Millisecond),
+			stats.Percentile(r.Probes, 50), stats.Percentile(r.Probes, 99), len(r.Probes), r.Deferred, r.ProbeBusy, r.ProbeFailed,
+			stats.Percentile(r.Baseline, 50), stats.Percentile(r.Baseline, 99))
 	}
 	return ok
 }

@@ -37,7 +37,7 @@
 //     page after another.
 //   - Burst: 200 cold list_clients calls at once to the real gitscrum-mcp --http
 //     with default settings, 5,000 clients in pages of 100 at 100 ms per page: the
-//     calls answered, p50 and p99, against the build before issue 14 (64 answered,
+//     calls answered, p50 and p99, against the build before issue 16 (64 answered,
 //     136 refused 503; measured once, not here).
 //   - Flood: 800 clients flood the real gitscrum-mcp --http and gitscrum-slack
 //     listeners for 5 s (1 s with -quick) with 1 MiB bodies (declared, then chunked)
@@ -45,6 +45,19 @@
 //     signature: the server's peak RSS, GitScrum requests caused, the answers by
 //     status, and a valid request's p50/p99 against the same process before the
 //     flood (bench/internal/floodbench; go run ./bench/flood runs it alone).
+//   - Flood, listener attacks: 800 connections to each listener trickling their
+//     bodies, then 800 keep-alive connections left idle: a valid request's
+//     latency (on a new connection each time against idle connections) against
+//     the same process before, and against the build before issue 16 (measured
+//     once, floodbench.ListenerBefore).
+//   - Clicks: 1,500 signed Share clicks in 1.6 s (500 with -quick) to the real
+//     gitscrum-slack, GitScrum at 1 s: GitScrum requests at once, goroutines,
+//     RSS, a valid command's acknowledgement during the flood, beside the build
+//     before issue 16 (floodbench.ClicksBefore, measured once).
+//   - Picker: the real gitscrum-slack with 100,000 cached clients: CPU per
+//     empty-query picker (target ≤ 20 ms), 8 pickers at once, a valid command
+//     during them, RSS after 100 Next clicks (target: no growth), beside the
+//     build before issue 16 (floodbench.PickerBefore, measured once).
 //   - Cache: the workspace list cache with 5,000 clients in pages of 100 and 100 ms
 //     per request, through the MCP tools (in-process client) and the Slack bot:
 //     warm list_clients and get_client by name against cold or cache-off calls,
@@ -81,6 +94,8 @@ type config struct {
 	searchReps   [3]int        // index + search runs for 1k, 10k, 100k
 	pageReps     [2]int        // slow-upstream listings: one page at a time, concurrent
 	floodLength  time.Duration // length of each flood
+	clicks       int           // Share clicks of the flood of clicks
+	cpuPickers   int           // empty-query pickers one after the other, for CPU
 
 	cacheWarmCalls   int // warm list_clients calls with a query
 	cacheGetCalls    int // warm get_client calls by name
@@ -94,8 +109,8 @@ var (
 		httpDuration: 5 * time.Second, httpMaxCalls: 500_000,
 		slackSamples: 400, slowRoundsC1: 8,
 		listReps: [3]int{20, 8, 5}, searchReps: [3]int{50, 20, 8},
-		pageReps:       [2]int{3, 9},
-		floodLength:    5 * time.Second,
+		pageReps:    [2]int{3, 9},
+		floodLength: 5 * time.Second, clicks: 1500, cpuPickers: 50,
 		cacheWarmCalls: 200, cacheGetCalls: 20, cacheConcurrent: 200, cacheSlackRounds: 5,
 	}
 	quickConfig = config{
@@ -103,8 +118,8 @@ var (
 		httpDuration: time.Second, httpMaxCalls: 200_000,
 		slackSamples: 100, slowRoundsC1: 2,
 		listReps: [3]int{5, 2, 1}, searchReps: [3]int{10, 5, 2},
-		pageReps:       [2]int{1, 3},
-		floodLength:    time.Second,
+		pageReps:    [2]int{1, 3},
+		floodLength: time.Second, clicks: 500, cpuPickers: 20,
 		cacheWarmCalls: 50, cacheGetCalls: 5, cacheConcurrent: 200, cacheSlackRounds: 2,
 	}
 )

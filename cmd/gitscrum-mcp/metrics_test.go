@@ -108,6 +108,9 @@ func TestHTTPMetrics(t *testing.T) {
 		`gitscrum_bridge_call_duration_seconds_count{adapter="mcp",name="get_client"} 2`,
 		`gitscrum_bridge_http_requests_in_flight{handler="mcp"} 0`,
 		`# TYPE process_start_time_seconds gauge`,
+		`# TYPE gitscrum_store_operation_duration_seconds histogram`,
+		`# TYPE gitscrum_store_degraded_total counter`,
+		`gitscrum_store_degraded_total 0`,
 	} {
 		assert.Contains(t, body, want+"\n")
 	}
@@ -115,8 +118,15 @@ func TestHTTPMetrics(t *testing.T) {
 	assert.NotContains(t, body, "Initech", "no user data in the metrics")
 	assert.NotContains(t, stderr.String(), token)
 
-	code, _ := get(t, base+"/healthz")
+	code, health := get(t, base+"/healthz")
 	assert.Equal(t, http.StatusOK, code)
+	assert.Contains(t, health, `"server":"gitscrum-mcp"`)
+	assert.Regexp(t, `"store":"(starting|ok)"`, health, "health says the store's state")
+	require.Eventually(t, func() bool {
+		_, health = get(t, base+"/healthz")
+		_, body := get(t, base+"/metrics")
+		return strings.Contains(health, `"store":"ok"`) && strings.Contains(body, `gitscrum_store_status{status="ok"} 1`)
+	}, 10*time.Second, 20*time.Millisecond, "the store opens in the background: %s", health)
 }
 
 // TestHTTPNoMetrics: --no-metrics leaves /metrics out; the rest still serves.

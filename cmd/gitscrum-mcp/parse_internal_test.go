@@ -31,6 +31,9 @@ func TestFlagsAndEnvAgree(t *testing.T) {
 		{"max-conns", "GITSCRUM_MAX_CONNS", func(_ upstream.Config, o options) any { return o.MaxConns }},
 		{"new-tokens-per-addr", "GITSCRUM_NEW_TOKENS_PER_ADDR", func(_ upstream.Config, o options) any { return o.newTokens.PerAddr }},
 		{"new-tokens-total", "GITSCRUM_NEW_TOKENS_TOTAL", func(_ upstream.Config, o options) any { return o.newTokens.Total }},
+		{"db-max-conns", "GITSCRUM_DB_MAX_CONNS", func(_ upstream.Config, o options) any { return o.state.MaxConns }},
+		{"db-max-idle-conns", "GITSCRUM_DB_MAX_IDLE_CONNS", func(_ upstream.Config, o options) any { return o.state.MaxIdleConns }},
+		{"audit-retention", "GITSCRUM_AUDIT_RETENTION", func(_ upstream.Config, o options) any { return o.state.AuditRetention }},
 	} {
 		accepted := 0
 		for _, v := range settingValues {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,6 +105,12 @@ func TestHTTPMetrics(t *testing.T) {
 	defer ts.Close()
 	s := startServing(t, []string{"--addr", "127.0.0.1:0"}, upstreamEnv(ts.URL))
 	assert.Contains(t, scrapeMetrics(t, s.addr), `gitscrum_bridge_http_requests_in_flight{handler="slack"} 0`)
+	health, err := http.NewRequest(http.MethodGet, "http://"+s.addr+slackbot.HealthPath, nil)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		code, body := do(t, health.Clone(context.Background()))
+		return code == http.StatusOK && strings.Contains(body, `"store":"ok"`)
+	}, 10*time.Second, 20*time.Millisecond, "/healthz says the store is ok once it opened")
 
 	emu.FailNext(1, http.StatusServiceUnavailable, 0)
 	code, body := do(t, signed(t, s.addr, "list", "U0READER1"))
@@ -160,6 +167,10 @@ func TestHTTPMetrics(t *testing.T) {
 		`gitscrum_bridge_calls_total{adapter="slack",name="none",outcome="unauthorized"} 1`,
 		`gitscrum_bridge_call_duration_seconds_count{adapter="slack",name="show"} 2`,
 		`gitscrum_bridge_http_requests_in_flight{handler="slack"} 0`,
+		// Each signed request's replay id went to the store: four were verified.
+		`gitscrum_store_operation_duration_seconds_count{operation="remember"} 4`,
+		`gitscrum_store_status{status="ok"} 1`,
+		`gitscrum_store_degraded_total 0`,
 	} {
 		assert.Contains(t, body, want+"\n")
 	}

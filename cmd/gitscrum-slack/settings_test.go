@@ -40,6 +40,9 @@ func TestFlagsAndEnvAgree(t *testing.T) {
 		{"log-level", "GITSCRUM_LOG_LEVEL", func(c config) any { return c.LogLevel }},
 		{"max-in-flight", "GITSCRUM_MAX_IN_FLIGHT", func(c config) any { return c.MaxInFlight }},
 		{"max-conns", "GITSCRUM_MAX_CONNS", func(c config) any { return c.MaxConns }},
+		{"db-max-conns", "GITSCRUM_DB_MAX_CONNS", func(c config) any { return c.state.MaxConns }},
+		{"db-max-idle-conns", "GITSCRUM_DB_MAX_IDLE_CONNS", func(c config) any { return c.state.MaxIdleConns }},
+		{"audit-retention", "GITSCRUM_AUDIT_RETENTION", func(c config) any { return c.state.AuditRetention }},
 	} {
 		accepted := 0
 		for _, v := range settingValues {

@@ -29,11 +29,11 @@ type BurstConfig struct {
 	Args []string
 }
 
-// DefaultBurst is the burst of issue 14: 200 calls, 5,000 clients in pages of
+// DefaultBurst is the burst of issue 16: 200 calls, 5,000 clients in pages of
 // 100 at 100 ms per page.
 var DefaultBurst = BurstConfig{Calls: 200, Clients: 5000, PageSize: 100, Latency: 100 * time.Millisecond}
 
-// BurstBefore is what the build before issue 14 measured for [DefaultBurst]
+// BurstBefore is what the build before issue 16 measured for [DefaultBurst]
 // with default settings (64 slots, a 50 ms wait for one and no queue), on a
 // 2-core machine shared with other work (load average about 9): go run
 // ./bench/flood -burst with -mcp-bin set to that build, twice: 64 answered and
@@ -143,7 +143,7 @@ func Burst(bin string, cfg BurstConfig) (BurstResult, error) {
 func BurstRows(cfg BurstConfig, r BurstResult) []stats.Row {
 	scenario := fmt.Sprintf("Burst: %d concurrent cold `list_clients` over HTTP, default settings, %s clients in pages of %d at %s per page",
 		cfg.Calls, stats.Count(float64(cfg.Clients)), cfg.PageSize, stats.Duration(cfg.Latency))
-	before := "the build before issue 14 (64 slots, 50 ms wait, no queue), measured once"
+	before := "the build before issue 16 (64 slots, 50 ms wait, no queue), measured once"
 	others := ""
 	if len(r.Statuses) > 0 {
 		others = "; not answered: " + statusList(r.Statuses, true)

@@ -2,6 +2,7 @@ package floodbench
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -59,6 +60,31 @@ type ClickResult struct {
 	// Elapsed is the time from the first click until the background work ended
 	// (or Settle passed).
 	Elapsed time.Duration
+	// Baseline and Probes are the acknowledgement latencies of a valid signed
+	// command (`show <UUID>`) before and during the flood (until its background
+	// work ended), sorted: answered
+	// inline with the card, or acknowledged to be answered on its response_url
+	// (Deferred of them). ProbeBusy counts those told the bot was busy during the
+	// flood (the clicks hold every place of background work), ProbeFailed the
+	// others.
+	Baseline, Probes                 []time.Duration
+	Deferred, ProbeBusy, ProbeFailed int
+}
+
+// probePath is the response_url path of the valid commands timed around a
+// flood of clicks; its posts are not the clicks' answers.
+const probePath = "/hooks/probe"
+
+// ClicksBefore is what the build before issue 16 (commit 13ea02e, go build
+// -trimpath) measured for DefaultClickConfig, once, with go run ./bench/flood
+// -target clicks -before-slack-bin set to it (2026-12-08 00:12 UTC, a 2-core
+// machine shared with other work): 1,500 cards shared, 1,506 GitScrum requests
+// of which 940 at once, 3,769 goroutines, 98 MB peak RSS; the one valid command
+// sent during the flood was answered in 1.01 s (1.00 s before it: GitScrum's
+// latency).
+var ClicksBefore = ClickResult{
+	Shared: 1500, Upstream: 1506, PeakUpstream: 940, PeakGoroutines: 3769, PeakRSS: 98_000_000,
+	Probes: []time.Duration{1008598403},
 }
 
 // ShareClicks floods a fresh gitscrum-slack (bin, HTTP mode, with a bot token)
@@ -83,6 +109,7 @@ func ShareClicks(bin string, cfg ClickConfig) (ClickResult, error) {
 	slackSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		switch {
+		case r.URL.Path == probePath:
 		case strings.Contains(string(body), "too busy"):
 			busy.Add(1)
 		case r.URL.Path == "/api/chat.postMessage":
@@ -115,6 +142,31 @@ func ShareClicks(bin string, cfg ClickConfig) (ClickResult, error) {
 		return res, err
 	}
 	defer p.stop()
+
+	probeClient := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+	defer probeClient.CloseIdleConnections()
+	probe := func(i int) (time.Duration, bool, bool, bool) {
+		req := showCommand(p.base, slackSrv.URL+probePath, i)
+		t0 := time.Now()
+		resp, err := probeClient.Do(req)
+		if err != nil {
+			return 0, false, false, false
+		}
+		out, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		_ = resp.Body.Close()
+		d := time.Since(t0)
+		deferred := bytes.Contains(out, []byte(":hourglass_flowing_sand:"))
+		busy := bytes.Contains(out, []byte("too busy"))
+		return d, resp.StatusCode == http.StatusOK && (deferred || bytes.Contains(out, []byte(gitscrumtest.DemoAcmeUUID))), deferred, busy
+	}
+	for i := range clickProbes {
+		d, ok, _, _ := probe(i)
+		if !ok {
+			return res, fmt.Errorf("baseline: valid command %d not answered", i)
+		}
+		res.Baseline = append(res.Baseline, d)
+	}
+	res.Baseline = stats.Sorted(res.Baseline)
 
 	var peakG atomic.Int64
 	sampling, stopSampling := context.WithCancel(context.Background())
@@ -152,6 +204,26 @@ func ShareClicks(bin string, cfg ClickConfig) (ClickResult, error) {
 			mu.Unlock()
 		})
 	}
+	probing, stopProbing := context.WithCancel(context.Background())
+	probed := make(chan struct{})
+	go func() {
+		defer close(probed)
+		for i := clickProbes; probing.Err() == nil; i++ {
+			d, ok, deferred, busy := probe(i)
+			switch {
+			case busy:
+				res.ProbeBusy++
+			case !ok:
+				res.ProbeFailed++
+			case deferred:
+				res.Deferred++
+				fallthrough
+			default:
+				res.Probes = append(res.Probes, d)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
 	wg.Wait()
 	// The background work ends when every click was answered one way or another
 	// and GitScrum is idle.
@@ -160,6 +232,9 @@ func ShareClicks(bin string, cfg ClickConfig) (ClickResult, error) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	res.Elapsed = time.Since(began)
+	stopProbing()
+	<-probed
+	res.Probes = stats.Sorted(res.Probes)
 	stopSampling()
 	<-sampled
 	res.PeakRSS = stats.VmHWM(p.cmd.Process.Pid)
@@ -184,6 +259,47 @@ func shareClick(base, slackURL string, i int) *http.Request {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	slackbottest.SignRequest(req, SigningSecret, body, time.Now())
 	return req
+}
+
+// clickProbes is how many valid commands are timed before a flood of clicks.
+const clickProbes = 5
+
+// showCommand is the signed slash command `show <Acme's UUID>`, the i-th, with
+// responseURL.
+func showCommand(base, responseURL string, i int) *http.Request {
+	body := url.Values{"command": {"/gitscrum"}, "text": {"show " + gitscrumtest.DemoAcmeUUID}, "user_id": {"U0PROBE01"},
+		"team_id": {"T0CLICK01"}, "channel_id": {"C0PROBE01"}, "response_url": {responseURL}, "trigger_id": {strconv.Itoa(i)}}.Encode()
+	req, _ := http.NewRequest(http.MethodPost, base+slackbot.CommandsPath, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	slackbottest.SignRequest(req, SigningSecret, body, time.Now())
+	return req
+}
+
+// ClickRows turns a flood of clicks into rows of the suite's table, beside
+// [ClicksBefore] or the same process before the flood.
+func ClickRows(r ClickResult) []stats.Row {
+	scenario := fmt.Sprintf("Clicks: %s signed Share clicks in %s to gitscrum-slack, GitScrum at %s a request",
+		stats.Count(float64(r.Clicks)), stats.Duration(r.Spread), stats.Duration(r.Latency))
+	before := "the build before issue 16 (13ea02e), measured once"
+	failed := ""
+	if r.ProbeBusy > 0 {
+		failed += fmt.Sprintf("; %d told busy", r.ProbeBusy)
+	}
+	if r.ProbeFailed > 0 {
+		failed += fmt.Sprintf("; %d not answered", r.ProbeFailed)
+	}
+	return []stats.Row{
+		{Scenario: scenario, Measure: fmt.Sprintf("GitScrum requests at once, at most (%d cards shared, %d told busy, %d other)", r.Shared, r.Busy, r.Other), Unit: stats.UnitCount,
+			Value: float64(r.PeakUpstream), Baseline: float64(ClicksBefore.PeakUpstream), BaselineNote: before},
+		{Scenario: scenario, Measure: "server goroutines, at most", Unit: stats.UnitCount,
+			Value: float64(r.PeakGoroutines), Baseline: float64(ClicksBefore.PeakGoroutines), BaselineNote: before},
+		{Scenario: scenario, Measure: "peak RSS of the server (VmHWM)", Unit: stats.UnitBytes,
+			Value: float64(r.PeakRSS), Baseline: float64(ClicksBefore.PeakRSS), BaselineNote: before},
+		{Scenario: scenario, Measure: fmt.Sprintf("valid command (`show <UUID>`) ack p50 during the flood (n=%d, %d deferred%s)", len(r.Probes), r.Deferred, failed), Unit: stats.UnitTime,
+			Value: float64(stats.Percentile(r.Probes, 50)), Baseline: float64(stats.Percentile(r.Baseline, 50)), BaselineNote: fmt.Sprintf("p50 before the flood, n=%d", len(r.Baseline))},
+		{Scenario: scenario, Measure: "valid command ack p99 during the flood", Unit: stats.UnitTime,
+			Value: float64(stats.Percentile(r.Probes, 99)), Baseline: float64(stats.Percentile(ClicksBefore.Probes, 99)), BaselineNote: before},
+	}
 }
 
 // goroutines reads go_goroutines from the server's /metrics, or 0.

@@ -217,7 +217,9 @@ func runOne(t Target, cfg Config, v Variant) (Result, error) {
 	cpuStart := cpuTime(p.cmd.Process.Pid)
 
 	// A valid request gives up after 30 s (it then counts as not answered).
-	probeClient := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+	// Against idle connections, each valid request comes on a new connection, as
+	// a new client's would.
+	probeClient := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1, DisableKeepAlives: v.Attack == AttackIdleConns}}
 	defer probeClient.CloseIdleConnections()
 	for i := range cfg.BaselineProbes {
 		d, ok, status, err := probeOnce(probeClient, t, p.base, i)
@@ -262,6 +264,10 @@ func runOne(t Target, cfg Config, v Variant) (Result, error) {
 				mu.Unlock()
 			}()
 			for ctx.Err() == nil && sent.Add(1) <= int64(cfg.MaxRequests) {
+				if rawAttack(v) {
+					local[rawFlood(ctx, t, v, p.base, body)]++
+					continue
+				}
 				var rd io.Reader = bytes.NewReader(body)
 				size := int64(len(body))
 				if v.Chunked {
@@ -430,11 +436,13 @@ func freeAddr() (string, error) {
 	return addr, ln.Close()
 }
 
-// cleanEnv is this process's environment without GITSCRUM_* and SLACK_* settings.
+// cleanEnv is this process's environment without GITSCRUM_* and SLACK_* settings,
+// and with a state store of the process's own, in memory: runs share no replay ids
+// (two requests signed in one second are one signature), nor a file in $HOME.
 func cleanEnv() []string {
-	return slices.DeleteFunc(os.Environ(), func(kv string) bool {
+	return append(slices.DeleteFunc(os.Environ(), func(kv string) bool {
 		return strings.HasPrefix(kv, "GITSCRUM_") || strings.HasPrefix(kv, "SLACK_")
-	})
+	}), "GITSCRUM_DATABASE_URL=sqlite::memory:")
 }
 
 // tail keeps the last max bytes written to it.

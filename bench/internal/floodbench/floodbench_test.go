@@ -120,3 +120,73 @@ func TestStatCPU(t *testing.T) {
 	assert.Zero(t, statCPU("garbage"))
 	assert.Positive(t, cpuTime(os.Getpid())+time.Nanosecond)
 }
+
+// TestListenerVariants floods both binaries briefly with slow bodies and idle
+// connections, with small bounds (4 slots, 4 waiting, 32 connections) so that
+// a few flooders exceed them: the valid request is answered during each flood,
+// every slow body still open or answered 408, every idle connection answered
+// /healthz before it went idle, and nothing reaches GitScrum.
+func TestListenerVariants(t *testing.T) {
+	mcpBin, slackBin, err := Build(t.TempDir())
+	require.NoError(t, err)
+	cfg := Config{Flooders: 48, Duration: 3 * time.Second, MaxRequests: 100_000, BaselineProbes: 3, MaxProbes: 5,
+		ProbeGap: time.Millisecond, Args: []string{"--max-in-flight", "4", "--max-queue", "4", "--max-conns", "32"}}
+	for _, target := range []Target{MCP(mcpBin), Slack(slackBin)} {
+		t.Run(target.Name, func(t *testing.T) {
+			results, err := Run(target, cfg, ListenerVariants, t.Logf)
+			require.NoError(t, err)
+			require.Len(t, results, 2)
+			slow, idle := results[0], results[1]
+			for _, r := range results {
+				assert.NotEmpty(t, r.Probes, "%s: %v", r.Variant, r.ProbeStatuses)
+				assert.Zero(t, r.Refused(), "%s: every valid request answered: %v", r.Variant, r.ProbeStatuses)
+				assert.Zero(t, r.Upstream, r.Variant)
+			}
+			assert.Equal(t, cfg.Flooders, slow.Statuses[StatusOpen]+slow.Statuses[http.StatusRequestTimeout], "%v", slow.Statuses)
+			assert.Positive(t, idle.Statuses[http.StatusOK], "%v", idle.Statuses)
+			// A new connection waits about a second for the idle one the listener
+			// closes; before, it waited for the flood's end, so only one was sent.
+			assert.GreaterOrEqual(t, len(idle.Probes), 2, "new clients served while the idle connections stay: %v", idle.ProbeStatuses)
+			for status := range idle.Statuses {
+				assert.Contains(t, []int{http.StatusOK, StatusOpen}, status, "%v", idle.Statuses)
+			}
+		})
+	}
+}
+
+// TestClicksAndPickers runs a small flood of Share clicks (with a small
+// --max-jobs: the rest are told busy, GitScrum sees at most that many at once)
+// and the picker measure at 2,000 clients against the built gitscrum-slack:
+// every picker is answered with options, every Next click on its response_url,
+// and the valid command is answered during both.
+func TestClicksAndPickers(t *testing.T) {
+	_, slackBin, err := Build(t.TempDir())
+	require.NoError(t, err)
+
+	c, err := ShareClicks(slackBin, ClickConfig{Clicks: 40, Spread: 200 * time.Millisecond, Latency: 50 * time.Millisecond,
+		Settle: 30 * time.Second, Args: []string{"--max-jobs", "2"}})
+	require.NoError(t, err)
+	assert.Equal(t, 40, c.Acks[http.StatusOK], "%v", c.Acks)
+	assert.Equal(t, 40, c.Shared+c.Busy, "shared %d, busy %d, other %d", c.Shared, c.Busy, c.Other)
+	assert.Positive(t, c.Busy)
+	assert.LessOrEqual(t, c.PeakUpstream, 2, "at most --max-jobs clicks worked on at once")
+	assert.Len(t, c.Baseline, clickProbes)
+	assert.Positive(t, len(c.Probes)+c.ProbeBusy, "the valid command is answered during the flood (or told busy)")
+	assert.Zero(t, c.ProbeFailed)
+	assert.Len(t, ClickRows(c), 5)
+
+	p, err := Pickers(slackBin, PickerConfig{Clients: 2000, CPUPickers: 3, Pickers: 2, Duration: 300 * time.Millisecond,
+		BaselineProbes: 2, ProbeGap: time.Millisecond, NextClicks: 3})
+	require.NoError(t, err)
+	assert.Zero(t, p.CPUFailed)
+	assert.Positive(t, p.PickerP50)
+	assert.NotEmpty(t, p.FloodPickers)
+	assert.Zero(t, p.FloodFailed)
+	assert.Len(t, p.Baseline, 2)
+	assert.NotEmpty(t, p.Probes)
+	assert.Zero(t, p.ProbeFailed)
+	assert.Equal(t, 3, p.NextAnswered)
+	assert.Positive(t, p.RSSBefore)
+	assert.Positive(t, p.RSSAfter)
+	assert.Len(t, PickerRows(p), 9)
+}

@@ -21,7 +21,7 @@ func Rows(r Result) []stats.Row {
 	if n := r.Refused(); n > 0 {
 		refused = fmt.Sprintf("; %d of %d not served: %s", n, n+np, statusList(r.ProbeStatuses, false))
 	}
-	return []stats.Row{
+	rows := []stats.Row{
 		{Scenario: scenario, Measure: "peak RSS of the server (VmHWM after the flood)", Unit: stats.UnitBytes,
 			Value: float64(r.PeakHWM), Baseline: float64(r.BaselineHWM),
 			BaselineNote: fmt.Sprintf("VmHWM after %d valid requests, before the flood", nb)},
@@ -39,6 +39,13 @@ func Rows(r Result) []stats.Row {
 		{Scenario: scenario, Measure: fmt.Sprintf("flood requests sent in %s: %s", stats.Duration(r.Elapsed.Round(1e7)), statusList(r.Statuses, true)) + toolErrors(r),
 			Unit: stats.UnitRate, Value: float64(r.Sent) / r.Elapsed.Seconds()},
 	}
+	if b, ok := ListenerBefore[r.Target+"/"+r.Variant]; ok {
+		rows = append(rows, stats.Row{Scenario: scenario,
+			Measure: fmt.Sprintf("valid requests served during the flood: %d of %d, p50", np, np+r.Refused()), Unit: stats.UnitTime,
+			Value: float64(stats.Percentile(r.Probes, 50)), Baseline: float64(b.P50),
+			BaselineNote: fmt.Sprintf("the build before issue 16, measured once: %d of %d served, p50 of those; %s", b.Served, b.Sent, b.Note)})
+	}
+	return rows
 }
 
 // perRequest is d shared by n requests, in nanoseconds (0 for none).
@@ -73,6 +80,8 @@ func statusList(m map[int]int, all bool) string {
 			name = "no answer"
 		case -1:
 			name = "wrong answer"
+		case StatusOpen:
+			name = "still open at the end"
 		}
 		parts = append(parts, fmt.Sprintf("%s: %s", name, stats.Count(float64(m[k]))))
 	}

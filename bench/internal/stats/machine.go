@@ -78,3 +78,13 @@ func SelfMem() (rss, hwm int64) {
 	}
 	return statusKB(string(b), "VmRSS:") * 1024, statusKB(string(b), "VmHWM:") * 1024
 }
+
+// VmRSS returns the resident set size of process pid in bytes, read from
+// /proc/<pid>/status; 0 when it cannot be read.
+func VmRSS(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	return statusKB(string(b), "VmRSS:") * 1024
+}

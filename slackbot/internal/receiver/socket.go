@@ -17,7 +17,6 @@ import (
 var (
 	errRedelivered = errors.New("this Socket Mode envelope was already received: acknowledged, not run again")
 	errSlowDown    = errors.New("this person sends envelopes faster than the per-user rate over Socket Mode: refused, nothing run")
-	errBusy        = errors.New("the background work is at its bound: refused, nothing run")
 )
 
 // serve hands req to the App, recovering a panic: it is logged and answered.
