@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +36,11 @@ func startServing(t *testing.T, args []string, environ map[string]string) *servi
 	addrc := make(chan string, 1)
 	listening = func(addr string) { addrc <- addr }
 	t.Cleanup(func() { listening = nil })
+	if !slices.Contains(args, "--database") && !slices.Contains(args, "--sandbox") {
+		// A database of its own: two runs sign the same command within one second,
+		// which a shared replay store would refuse as a replay.
+		args = append(args, "--database", filepath.Join(t.TempDir(), "state.db"))
+	}
 	s := &serving{logs: &syncBuffer{}, exit: make(chan int, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
