@@ -13,6 +13,12 @@
 // writes made through it, bounded by [DefaultCacheMaxRecords]); lookups resolve names
 // against it and fetch the record fresh ([Client.ResolveClient]).
 //
+// Replicas that share a state store coordinate their writes through it
+// ([WithCreateCoordinator], [CreateCoordinator]): one create of a name at a time
+// across replicas, the duplicate check seeing another replica's create at once, and
+// creates and updates refused with a [*StateStoreError] while the store is out of
+// reach. The package knows no store: a coordinator is any value with its methods.
+//
 // Every failure is an [*Error] (or wraps one) that can be classified with errors.Is
 // against [ErrUnauthorized], [ErrForbidden], [ErrNotFound], [ErrValidation],
 // [ErrRateLimited] and [ErrUnavailable].

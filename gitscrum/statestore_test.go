@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/store"
 )
 
@@ -14,6 +15,9 @@ import (
 // PostgreSQL database on the server GITSCRUM_TEST_POSTGRES_URL names (skipped,
 // saying how to run them, without it), from package statetest. Package gitscrum
 // knows no store; only its tests use one, as the replicas' shared state.
+
+// The state store is a coordinator as it is.
+var _ gitscrum.CreateCoordinator = (*store.Store)(nil)
 
 // storeOpts are the options of a test's store: quick to notice an outage and a
 // recovery, and quick to give up on a locked SQLite file.
