@@ -105,14 +105,15 @@ func TestCreateSeenAcrossReplicas(t *testing.T) {
 }
 
 // TestConcurrentCreatesAcrossReplicas: 40 creates of one name (as typed by
-// different people) at once, split over two replicas on one store, make exactly
-// one POST; the 39 others answer "already exists" with that client.
+// different people) at once, split over two replicas on one database, make
+// exactly one POST; the 39 others answer "already exists" with that client.
 func TestConcurrentCreatesAcrossReplicas(t *testing.T) {
 	statetest.Each(t, func(t *testing.T, b statetest.Backend) {
-		s := openTestStore(t, b.NewDB(t))
+		u := b.NewDB(t)
 		r := newReplicas(t)
 		r.srv.SetLatency(5 * time.Millisecond) // widen the window between check and create
-		clients := []*gitscrum.Client{r.replica(s), r.replica(s)}
+		// Each replica has its own store on the one database, as two processes do.
+		clients := []*gitscrum.Client{r.replica(openTestStore(t, u)), r.replica(openTestStore(t, u))}
 		names := []string{"Concurrent Co", "concurrent co", "CONCURRENT  CO", "Concurrent Co."}
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
