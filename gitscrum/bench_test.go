@@ -3,28 +3,26 @@ package gitscrum_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 )
 
-func newServer(t testing.TB, srv *gitscrumtest.Server) string {
+func newServer(t testing.TB, srv *emulator.Server) string {
 	t.Helper()
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	return ts.URL
+	return gitscrumtest.Serve(t, srv).URL
 }
 
 // BenchmarkListClients lists 10,000 clients served in pages of 100 (100 requests)
 // end to end over loopback HTTP. The baseline is the raw round trip of one page of
 // 100, so the ratio shows what pagination costs beyond 100 such round trips.
 func BenchmarkListClients(b *testing.B) {
-	srv := gitscrumtest.New()
+	srv := emulator.New()
 	clients := make([]gitscrum.ClientCompany, 10000)
 	for i := range clients {
 		clients[i] = gitscrum.ClientCompany{Name: fmt.Sprintf("Client %05d GmbH", i), Email: fmt.Sprintf("billing%d@example.com", i), Website: "https://example.com", Notes: "Enterprise client since 2024", ProjectsCount: i % 7, InvoicesTotal: gitscrum.Money(i) * 10.5}
@@ -33,7 +31,7 @@ func BenchmarkListClients(b *testing.B) {
 	srv.AddClients("bench-one-page", clients[:100]...)
 	srv.SetPageSize(100)
 	url := newServer(b, srv)
-	c, err := gitscrum.New(gitscrum.WithBaseURL(url), gitscrum.WithToken(gitscrumtest.DefaultToken))
+	c, err := gitscrum.New(gitscrum.WithBaseURL(url), gitscrum.WithToken(emulator.DefaultToken))
 	require.NoError(b, err)
 	ctx := context.Background()
 
@@ -69,8 +67,8 @@ func BenchmarkListClients(b *testing.B) {
 // another (the baseline, about 5 s) and 8 at once (the default), reporting the
 // upstream requests per listing. Compare the two sub-benchmarks' sec/op.
 func BenchmarkListClientsSlowUpstream(b *testing.B) {
-	srv := gitscrumtest.New()
-	srv.AddClients("bench", gitscrumtest.GenerateClients(5000)...)
+	srv := emulator.New()
+	srv.AddClients("bench", emulator.GenerateClients(5000)...)
 	srv.SetPageSize(100)
 	srv.SetLatency(100 * time.Millisecond)
 	srv.SetLogLimit(1000)
@@ -81,7 +79,7 @@ func BenchmarkListClientsSlowUpstream(b *testing.B) {
 			name = "sequential"
 		}
 		b.Run(name, func(b *testing.B) {
-			c, err := gitscrum.New(gitscrum.WithBaseURL(url), gitscrum.WithToken(gitscrumtest.DefaultToken), gitscrum.WithPageConcurrency(n))
+			c, err := gitscrum.New(gitscrum.WithBaseURL(url), gitscrum.WithToken(emulator.DefaultToken), gitscrum.WithPageConcurrency(n))
 			require.NoError(b, err)
 			srv.ResetRequests()
 			for b.Loop() {

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // refAtCap is a reference of exactly MaxReferenceLength letters that matches no
@@ -64,7 +64,7 @@ func (c *countdown) Err() error {
 // reference at the cap: each finishes, and each stops with the context's error when
 // the context has ended, before it starts or in the middle.
 func TestWorkAtCapEndsWithContext(t *testing.T) {
-	clients := gitscrumtest.GenerateClients(100_000)
+	clients := emulator.GenerateClients(100_000)
 	ref := refAtCap()
 	ix := gitscrum.NewIndex(clients)
 	calls := map[string]func(ctx context.Context) error{
@@ -126,7 +126,7 @@ func BenchmarkSuggestAtCap(b *testing.B) {
 		name    string
 		clients []gitscrum.ClientCompany
 	}{
-		{"generated-100k", gitscrumtest.GenerateClients(100_000)},
+		{"generated-100k", emulator.GenerateClients(100_000)},
 		{"near-10k", nearNames(ref, 10_000)},
 	} {
 		b.Run(set.name, func(b *testing.B) {

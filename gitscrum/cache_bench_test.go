@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // BenchmarkClientsCache searches and resolves in a workspace of 5,000 clients
@@ -18,16 +18,16 @@ import (
 // cache warm, against the same call with the cache off, which lists the
 // workspace every time. upstream-req/op is what the emulator served per call.
 func BenchmarkClientsCache(b *testing.B) {
-	srv := gitscrumtest.New()
+	srv := emulator.New()
 	srv.SetPageSize(100)
 	srv.SetLogLimit(1)
-	clients := slices.Insert(gitscrumtest.GenerateClients(4999), 2500, gitscrum.ClientCompany{Name: "Bench Lookup Target Ltd"})
+	clients := slices.Insert(emulator.GenerateClients(4999), 2500, gitscrum.ClientCompany{Name: "Bench Lookup Target Ltd"})
 	srv.AddClients(workspace, clients...)
 	url := newServer(b, srv)
 	ctx := context.Background()
 	var attempts attemptCounter
 	newClient := func(opts ...gitscrum.Option) *gitscrum.Client {
-		c, err := gitscrum.New(append([]gitscrum.Option{gitscrum.WithBaseURL(url), gitscrum.WithToken(gitscrumtest.DefaultToken),
+		c, err := gitscrum.New(append([]gitscrum.Option{gitscrum.WithBaseURL(url), gitscrum.WithToken(emulator.DefaultToken),
 			gitscrum.WithObserver(&attempts)}, opts...)...)
 		require.NoError(b, err)
 		return c

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // fakeClock is a clock that moves only when told.
@@ -84,7 +84,7 @@ func (e *cacheEvents) await(t testing.TB, ev gitscrum.CacheEvent) {
 
 // listings counts the listings the emulator served: requests for the first page of
 // the list (a paginated listing asks for page 1 once, then the others).
-func listings(srv *gitscrumtest.Server, slug string) int {
+func listings(srv *emulator.Server, slug string) int {
 	n := 0
 	for _, r := range srv.Requests() {
 		if r.Method == http.MethodGet && r.Path == "/contact-companies/clients" && r.Query.Get("company_slug") == slug &&
@@ -96,7 +96,7 @@ func listings(srv *gitscrumtest.Server, slug string) int {
 }
 
 // requestLine is one request as "METHOD path".
-func requestLines(srv *gitscrumtest.Server) []string {
+func requestLines(srv *emulator.Server) []string {
 	var out []string
 	for _, r := range srv.Requests() {
 		out = append(out, r.Method+" "+r.Path)

@@ -9,17 +9,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // TestSearchClients checks the one entry point the adapters list and search
 // through: a bad slug or query is refused before any request, naming every input
 // at fault; a good one searches the workspace's whole list.
 func TestSearchClients(t *testing.T) {
-	srv := gitscrumtest.New(gitscrumtest.WithDemoData())
-	c, err := gitscrum.New(gitscrum.WithBaseURL(newServer(t, srv)), gitscrum.WithToken(gitscrumtest.DefaultToken), gitscrum.WithRetryPolicy(fastRetry))
+	srv := emulator.New(emulator.WithDemoData())
+	c, err := gitscrum.New(gitscrum.WithBaseURL(newServer(t, srv)), gitscrum.WithToken(emulator.DefaultToken), gitscrum.WithRetryPolicy(fastRetry))
 	require.NoError(t, err)
-	ws := gitscrumtest.DemoWorkspace
+	ws := emulator.DemoWorkspace
 
 	for _, tc := range []struct {
 		name, slug, query string

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // TestMaxUpstream: however many calls run at once, through the client and its
@@ -24,7 +24,7 @@ import (
 func TestMaxUpstream(t *testing.T) {
 	t.Parallel()
 	const limit, calls = 4, 30
-	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+	emu := emulator.New(emulator.WithDemoData())
 	var inFlight, peak, seen atomic.Int64
 	released := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -56,7 +56,7 @@ func TestMaxUpstream(t *testing.T) {
 	for range calls {
 		wg.Go(func() {
 			// Each call as one request's own client, as the MCP server makes them.
-			_, err := c.WithToken(gitscrumtest.DefaultToken).GetClient(ctx, gitscrumtest.DemoWorkspace, gitscrumtest.DemoAcmeUUID)
+			_, err := c.WithToken(emulator.DefaultToken).GetClient(ctx, emulator.DemoWorkspace, emulator.DemoAcmeUUID)
 			errs <- err
 		})
 	}
@@ -68,7 +68,7 @@ func TestMaxUpstream(t *testing.T) {
 		before := seen.Load()
 		short, stop := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer stop()
-		_, err := c.WithToken(gitscrumtest.DefaultToken).GetClient(short, gitscrumtest.DemoWorkspace, gitscrumtest.DemoAcmeUUID)
+		_, err := c.WithToken(emulator.DefaultToken).GetClient(short, emulator.DemoWorkspace, emulator.DemoAcmeUUID)
 		var e *gitscrum.Error
 		require.True(t, errors.As(err, &e), "got %v", err)
 		assert.False(t, e.Sent, "nothing sent")

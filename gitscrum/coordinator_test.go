@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/state/statetest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/store"
 )
@@ -26,13 +26,13 @@ import (
 // processes behind one load balancer have.
 type replicas struct {
 	t   *testing.T
-	srv *gitscrumtest.Server
+	srv *emulator.Server
 	url string
 }
 
 // newReplicas starts an emulator with one empty workspace.
 func newReplicas(t *testing.T) *replicas {
-	srv := gitscrumtest.New()
+	srv := emulator.New()
 	srv.AddWorkspace(workspace)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
@@ -42,7 +42,7 @@ func newReplicas(t *testing.T) *replicas {
 // replica returns a new client of the emulator, coordinated through coord when it
 // is not nil.
 func (r *replicas) replica(coord gitscrum.CreateCoordinator, opts ...gitscrum.Option) *gitscrum.Client {
-	base := []gitscrum.Option{gitscrum.WithBaseURL(r.url), gitscrum.WithToken(gitscrumtest.DefaultToken), gitscrum.WithRetryPolicy(fastRetry)}
+	base := []gitscrum.Option{gitscrum.WithBaseURL(r.url), gitscrum.WithToken(emulator.DefaultToken), gitscrum.WithRetryPolicy(fastRetry)}
 	if coord != nil {
 		base = append(base, gitscrum.WithCreateCoordinator(coord))
 	}
@@ -346,7 +346,7 @@ func TestWithCreateCoordinatorCopy(t *testing.T) {
 	s := openTestStore(t, statetest.SQLiteURL(t))
 	r := newReplicas(t)
 	plain := r.replica(nil)
-	coordinated := plain.WithCreateCoordinator(s, time.Minute).WithToken(gitscrumtest.DefaultToken)
+	coordinated := plain.WithCreateCoordinator(s, time.Minute).WithToken(emulator.DefaultToken)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	_, err := plain.Clients(ctx, workspace)

@@ -1,13 +1,13 @@
 package gitscrum_test
 
 import (
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
 )
 
@@ -17,15 +17,14 @@ const workspace = "acme"
 var fastRetry = gitscrum.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxRetryAfter: 3 * time.Second}
 
 // newEnv starts an emulator with one empty workspace over real HTTP and a client for it.
-func newEnv(t testing.TB, opts ...gitscrum.Option) (*gitscrumtest.Server, *gitscrum.Client, string) {
+func newEnv(t testing.TB, opts ...gitscrum.Option) (*emulator.Server, *gitscrum.Client, string) {
 	t.Helper()
-	srv := gitscrumtest.New()
+	srv := emulator.New()
 	srv.AddWorkspace(workspace)
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	ts := gitscrumtest.Serve(t, srv)
 	base := []gitscrum.Option{
 		gitscrum.WithBaseURL(ts.URL),
-		gitscrum.WithToken(gitscrumtest.DefaultToken),
+		gitscrum.WithToken(emulator.DefaultToken),
 		gitscrum.WithHTTPClient(ts.Client()),
 		gitscrum.WithRetryPolicy(fastRetry),
 	}
@@ -35,7 +34,7 @@ func newEnv(t testing.TB, opts ...gitscrum.Option) (*gitscrumtest.Server, *gitsc
 }
 
 // seed adds a realistic client and returns it as stored.
-func seed(t testing.TB, srv *gitscrumtest.Server, name string) gitscrum.ClientCompany {
+func seed(t testing.TB, srv *emulator.Server, name string) gitscrum.ClientCompany {
 	t.Helper()
 	out := srv.AddClients(workspace, gitscrum.ClientCompany{
 		Name:          name,

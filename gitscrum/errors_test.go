@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 var classes = []error{
@@ -42,7 +42,7 @@ func TestErrorClasses(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name   string
-		setup  func(srv *gitscrumtest.Server, c *gitscrum.Client) *gitscrum.Client
+		setup  func(srv *emulator.Server, c *gitscrum.Client) *gitscrum.Client
 		run    func(c *gitscrum.Client, uuid string) error
 		class  error
 		status int
@@ -53,18 +53,18 @@ func TestErrorClasses(t *testing.T) {
 	}{
 		{
 			name:  "no token",
-			setup: func(_ *gitscrumtest.Server, c *gitscrum.Client) *gitscrum.Client { return c.WithToken("") },
+			setup: func(_ *emulator.Server, c *gitscrum.Client) *gitscrum.Client { return c.WithToken("") },
 			run:   list, class: gitscrum.ErrUnauthorized, status: 401,
 			check: func(t *testing.T, e *gitscrum.Error) { assert.Equal(t, "Unauthenticated.", e.Message) },
 		},
 		{
 			name:  "wrong token",
-			setup: func(_ *gitscrumtest.Server, c *gitscrum.Client) *gitscrum.Client { return c.WithToken("nope") },
+			setup: func(_ *emulator.Server, c *gitscrum.Client) *gitscrum.Client { return c.WithToken("nope") },
 			run:   list, class: gitscrum.ErrUnauthorized, status: 401,
 		},
 		{
 			name: "expired token",
-			setup: func(srv *gitscrumtest.Server, c *gitscrum.Client) *gitscrum.Client {
+			setup: func(srv *emulator.Server, c *gitscrum.Client) *gitscrum.Client {
 				srv.AddToken("old-token")
 				srv.ExpireToken("old-token")
 				return c.WithToken("old-token")
@@ -74,7 +74,7 @@ func TestErrorClasses(t *testing.T) {
 		},
 		{
 			name: "forbidden",
-			setup: func(srv *gitscrumtest.Server, c *gitscrum.Client) *gitscrum.Client {
+			setup: func(srv *emulator.Server, c *gitscrum.Client) *gitscrum.Client {
 				srv.AddReadOnlyToken("ro-token")
 				return c.WithToken("ro-token")
 			},
@@ -110,7 +110,7 @@ func TestErrorClasses(t *testing.T) {
 		},
 		{
 			name: "409 VALIDATION_FAILED",
-			setup: func(srv *gitscrumtest.Server, c *gitscrum.Client) *gitscrum.Client {
+			setup: func(srv *emulator.Server, c *gitscrum.Client) *gitscrum.Client {
 				srv.SetValidationStatus(http.StatusConflict)
 				return c
 			},
@@ -122,7 +122,7 @@ func TestErrorClasses(t *testing.T) {
 		},
 		{
 			name: "rate limited",
-			setup: func(srv *gitscrumtest.Server, c *gitscrum.Client) *gitscrum.Client {
+			setup: func(srv *emulator.Server, c *gitscrum.Client) *gitscrum.Client {
 				srv.FailNext(3, http.StatusTooManyRequests, 30*time.Second)
 				return c
 			},
@@ -132,7 +132,7 @@ func TestErrorClasses(t *testing.T) {
 		},
 		{
 			name: "server error",
-			setup: func(srv *gitscrumtest.Server, c *gitscrum.Client) *gitscrum.Client {
+			setup: func(srv *emulator.Server, c *gitscrum.Client) *gitscrum.Client {
 				srv.FailNext(3, http.StatusInternalServerError, 0)
 				return c
 			},
@@ -141,7 +141,7 @@ func TestErrorClasses(t *testing.T) {
 		},
 		{
 			name: "bad gateway after retries",
-			setup: func(srv *gitscrumtest.Server, c *gitscrum.Client) *gitscrum.Client {
+			setup: func(srv *emulator.Server, c *gitscrum.Client) *gitscrum.Client {
 				srv.FailNext(3, http.StatusBadGateway, 0)
 				return c
 			},
@@ -150,7 +150,7 @@ func TestErrorClasses(t *testing.T) {
 		},
 		{
 			name: "dropped connection",
-			setup: func(srv *gitscrumtest.Server, c *gitscrum.Client) *gitscrum.Client {
+			setup: func(srv *emulator.Server, c *gitscrum.Client) *gitscrum.Client {
 				srv.DropNext(3)
 				return c
 			},
@@ -211,11 +211,11 @@ func stricterAddress(h http.Handler) http.Handler {
 }
 
 // strictClient returns a client of srv behind stricterAddress.
-func strictClient(t *testing.T, srv *gitscrumtest.Server) *gitscrum.Client {
+func strictClient(t *testing.T, srv *emulator.Server) *gitscrum.Client {
 	t.Helper()
 	ts := httptest.NewServer(stricterAddress(srv))
 	t.Cleanup(ts.Close)
-	c, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(gitscrumtest.DefaultToken),
+	c, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(emulator.DefaultToken),
 		gitscrum.WithHTTPClient(ts.Client()), gitscrum.WithRetryPolicy(fastRetry))
 	require.NoError(t, err)
 	return c

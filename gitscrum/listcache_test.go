@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // names returns the names of a snapshot's clients.
@@ -85,7 +85,7 @@ func TestClientsTokenIsolation(t *testing.T) {
 	for _, r := range srv.Requests() {
 		auth = append(auth, r.Header.Get("Authorization"))
 	}
-	assert.Equal(t, []string{"Bearer " + gitscrumtest.DefaultToken, "Bearer " + tokenB}, auth)
+	assert.Equal(t, []string{"Bearer " + emulator.DefaultToken, "Bearer " + tokenB}, auth)
 
 	// Each token is then served its own list.
 	for _, cl := range []*gitscrum.Client{a, b, a, b} {
@@ -134,7 +134,7 @@ func TestClientsRejectedToken(t *testing.T) {
 	seed(t, srv2, "Acme Corp")
 	_, err = c2.Clients(ctx, workspace)
 	require.NoError(t, err)
-	srv2.ExpireToken(gitscrumtest.DefaultToken)
+	srv2.ExpireToken(emulator.DefaultToken)
 	clock.Advance(gitscrum.DefaultCacheTTL + time.Second)
 	_, err = c2.Clients(ctx, workspace)
 	require.NoError(t, err, "the stale list, served at once")
@@ -148,7 +148,7 @@ func TestClientsRejectedToken(t *testing.T) {
 func TestClientsSingleflight(t *testing.T) {
 	srv, c, _ := newEnv(t)
 	srv.SetPageSize(10)
-	srv.AddClients(workspace, gitscrumtest.GenerateClients(45)...)
+	srv.AddClients(workspace, emulator.GenerateClients(45)...)
 	target := srv.Clients(workspace)[17]
 	srv.SetLatency(20 * time.Millisecond)
 	ctx := context.Background()
@@ -291,9 +291,9 @@ func TestClientsWritesVisible(t *testing.T) {
 // TestClientsWriteDuringListing: a write made while the list is being read is in
 // the list that the reading returns and caches, though its page was read before.
 func TestClientsWriteDuringListing(t *testing.T) {
-	srv := gitscrumtest.New()
+	srv := emulator.New()
 	srv.SetPageSize(2)
-	srv.AddClients(workspace, gitscrumtest.GenerateClients(6)...)
+	srv.AddClients(workspace, emulator.GenerateClients(6)...)
 	first := srv.Clients(workspace)[0]
 	atPage3, release := make(chan struct{}), make(chan struct{})
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -307,7 +307,7 @@ func TestClientsWriteDuringListing(t *testing.T) {
 		srv.ServeHTTP(w, r)
 	}))
 	t.Cleanup(ts.Close)
-	c, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(gitscrumtest.DefaultToken), gitscrum.WithHTTPClient(ts.Client()))
+	c, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(emulator.DefaultToken), gitscrum.WithHTTPClient(ts.Client()))
 	require.NoError(t, err)
 	ctx := context.Background()
 	listed := make(chan *gitscrum.Snapshot, 1)
@@ -396,9 +396,9 @@ func TestClientsCapEvictsLeastRecentlyUsed(t *testing.T) {
 	events := newCacheEvents()
 	srv, c, _ := newEnv(t, gitscrum.WithObserver(events), gitscrum.WithCacheMaxRecords(10))
 	for _, ws := range []string{"w1", "w2", "w3"} {
-		srv.AddClients(ws, gitscrumtest.GenerateClients(4)...)
+		srv.AddClients(ws, emulator.GenerateClients(4)...)
 	}
-	srv.AddClients("huge", gitscrumtest.GenerateClients(11)...)
+	srv.AddClients("huge", emulator.GenerateClients(11)...)
 	ctx := context.Background()
 	list := func(ws string) {
 		t.Helper()

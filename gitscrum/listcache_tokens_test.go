@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // TestClientsConcurrentColdListingsPerToken: two tokens that see different clients
@@ -22,9 +22,9 @@ import (
 func TestClientsConcurrentColdListingsPerToken(t *testing.T) {
 	const tokenB = "token-b-0123456789"
 	// Two GitScrums, one per token, so that the tokens see different lists.
-	srvA := gitscrumtest.New()
+	srvA := emulator.New()
 	srvA.AddClients(workspace, gitscrum.ClientCompany{Name: "Alpha Corp"})
-	srvB := gitscrumtest.New(gitscrumtest.WithToken(tokenB))
+	srvB := emulator.New(emulator.WithToken(tokenB))
 	srvB.AddClients(workspace, gitscrum.ClientCompany{Name: "Beta Corp"})
 
 	// Token A's listing is held until token B's reaches GitScrum: B's callers must
@@ -46,7 +46,7 @@ func TestClientsConcurrentColdListingsPerToken(t *testing.T) {
 		srvA.ServeHTTP(w, r)
 	}))
 	t.Cleanup(ts.Close)
-	a, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(gitscrumtest.DefaultToken), gitscrum.WithHTTPClient(ts.Client()))
+	a, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(emulator.DefaultToken), gitscrum.WithHTTPClient(ts.Client()))
 	require.NoError(t, err)
 	b := a.WithToken(tokenB)
 
@@ -106,7 +106,7 @@ func TestClientsUnauthorizedDropsEveryWorkspaceOfTheToken(t *testing.T) {
 	require.Equal(t, 2, listings(srv, other), "both tokens' lists of the other workspace are cached")
 
 	// Token A is revoked; the fresh GET of a client of the first workspace learns it.
-	srv.ExpireToken(gitscrumtest.DefaultToken)
+	srv.ExpireToken(emulator.DefaultToken)
 	_, err := a.ResolveClient(ctx, workspace, "Acme Corp")
 	require.ErrorIs(t, err, gitscrum.ErrUnauthorized)
 

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // TestClientsPatchWhileReading: writes through the client patch the cached list
@@ -23,7 +23,7 @@ import (
 // and the last list shows every write.
 func TestClientsPatchWhileReading(t *testing.T) {
 	srv, c, _ := newEnv(t)
-	stored := srv.AddClients(workspace, gitscrumtest.GenerateClients(8)...)
+	stored := srv.AddClients(workspace, emulator.GenerateClients(8)...)
 	ctx := context.Background()
 	_, err := c.Clients(ctx, workspace)
 	require.NoError(t, err)
@@ -93,7 +93,7 @@ func TestClientsWriteOfUnknownOutcomeDuringListing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := gitscrumtest.New()
+			srv := emulator.New()
 			srv.AddClients(workspace, gitscrum.ClientCompany{Name: "Acme Corp"})
 			listRead, release := make(chan struct{}), make(chan struct{})
 			var holdList, failPost sync.Once
@@ -129,7 +129,7 @@ func TestClientsWriteOfUnknownOutcomeDuringListing(t *testing.T) {
 			}))
 			t.Cleanup(ts.Close)
 			events := newCacheEvents()
-			c, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(gitscrumtest.DefaultToken),
+			c, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(emulator.DefaultToken),
 				gitscrum.WithHTTPClient(ts.Client()), gitscrum.WithRetryPolicy(gitscrum.NoRetries), gitscrum.WithObserver(events))
 			require.NoError(t, err)
 			ctx := context.Background()

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // pageOf is the page a list request asks for (1 without ?page).
@@ -33,7 +33,7 @@ func frontClient(t *testing.T, handler http.Handler, opts ...gitscrum.Option) *g
 	ts := httptest.NewServer(handler)
 	t.Cleanup(ts.Close)
 	c, err := gitscrum.New(append([]gitscrum.Option{gitscrum.WithBaseURL(ts.URL),
-		gitscrum.WithToken(gitscrumtest.DefaultToken), gitscrum.WithRetryPolicy(fastRetry)}, opts...)...)
+		gitscrum.WithToken(emulator.DefaultToken), gitscrum.WithRetryPolicy(fastRetry)}, opts...)...)
 	require.NoError(t, err)
 	return c
 }
@@ -48,7 +48,7 @@ func TestConcurrentListEqualsSequential(t *testing.T) {
 	for i := range 50 {
 		seed(t, srv, fmt.Sprintf("Client %02d", i))
 	}
-	plain, err := gitscrum.New(gitscrum.WithBaseURL(url), gitscrum.WithToken(gitscrumtest.DefaultToken), gitscrum.WithPageConcurrency(1))
+	plain, err := gitscrum.New(gitscrum.WithBaseURL(url), gitscrum.WithToken(emulator.DefaultToken), gitscrum.WithPageConcurrency(1))
 	require.NoError(t, err)
 	want, err := plain.ListClients(context.Background(), workspace)
 	require.NoError(t, err)
@@ -56,7 +56,7 @@ func TestConcurrentListEqualsSequential(t *testing.T) {
 
 	for _, n := range []int{1, 2, 8, 32} {
 		t.Run(fmt.Sprintf("%d at once", n), func(t *testing.T) {
-			c, err := gitscrum.New(gitscrum.WithBaseURL(url), gitscrum.WithToken(gitscrumtest.DefaultToken),
+			c, err := gitscrum.New(gitscrum.WithBaseURL(url), gitscrum.WithToken(emulator.DefaultToken),
 				gitscrum.WithRetryPolicy(fastRetry), gitscrum.WithPageConcurrency(n))
 			require.NoError(t, err)
 			srv.ResetRequests()

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // TestRequestShapes checks method, path, query, body and headers of every operation
@@ -79,7 +79,7 @@ func TestRequestShapes(t *testing.T) {
 				tt.query = map[string]string{}
 			}
 			assert.Equal(t, tt.query, q)
-			assert.Equal(t, "Bearer "+gitscrumtest.DefaultToken, r.Header.Get("Authorization"))
+			assert.Equal(t, "Bearer "+emulator.DefaultToken, r.Header.Get("Authorization"))
 			assert.Equal(t, "application/json", r.Header.Get("Accept"))
 			assert.Equal(t, "gitscrum-bridge/test", r.Header.Get("User-Agent"))
 			if tt.hasPayload {

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // TestRetries checks which failures are retried and that the emulator sees exactly
@@ -222,18 +222,18 @@ func TestMayHaveChanged(t *testing.T) {
 	tests := []struct {
 		name        string
 		op          string
-		setup       func(srv *gitscrumtest.Server)
+		setup       func(srv *emulator.Server)
 		mayChange   bool
 		safeToRetry bool
 	}{
-		{name: "read", op: "get", setup: func(s *gitscrumtest.Server) { s.FailNext(3, 503, 0) }, mayChange: false, safeToRetry: true},
+		{name: "read", op: "get", setup: func(s *emulator.Server) { s.FailNext(3, 503, 0) }, mayChange: false, safeToRetry: true},
 		{name: "create refused 422", op: "create-invalid", mayChange: false, safeToRetry: true},
-		{name: "create 429", op: "create", setup: func(s *gitscrumtest.Server) { s.FailNext(1, 429, 0) }, mayChange: false, safeToRetry: true},
-		{name: "create 503", op: "create", setup: func(s *gitscrumtest.Server) { s.FailNext(1, 503, 0) }, mayChange: true, safeToRetry: false},
-		{name: "create answer lost", op: "create", setup: func(s *gitscrumtest.Server) { s.DropNext(1) }, mayChange: true, safeToRetry: false},
-		{name: "update 429 throughout", op: "update", setup: func(s *gitscrumtest.Server) { s.FailNext(3, 429, 0) }, mayChange: false, safeToRetry: true},
-		{name: "update 503 throughout", op: "update", setup: func(s *gitscrumtest.Server) { s.FailNext(3, 503, 0) }, mayChange: true, safeToRetry: true},
-		{name: "update answer lost, then 429", op: "update", setup: func(s *gitscrumtest.Server) { s.DropNext(1); s.FailNext(2, 429, 0) }, mayChange: true, safeToRetry: true},
+		{name: "create 429", op: "create", setup: func(s *emulator.Server) { s.FailNext(1, 429, 0) }, mayChange: false, safeToRetry: true},
+		{name: "create 503", op: "create", setup: func(s *emulator.Server) { s.FailNext(1, 503, 0) }, mayChange: true, safeToRetry: false},
+		{name: "create answer lost", op: "create", setup: func(s *emulator.Server) { s.DropNext(1) }, mayChange: true, safeToRetry: false},
+		{name: "update 429 throughout", op: "update", setup: func(s *emulator.Server) { s.FailNext(3, 429, 0) }, mayChange: false, safeToRetry: true},
+		{name: "update 503 throughout", op: "update", setup: func(s *emulator.Server) { s.FailNext(3, 503, 0) }, mayChange: true, safeToRetry: true},
+		{name: "update answer lost, then 429", op: "update", setup: func(s *emulator.Server) { s.DropNext(1); s.FailNext(2, 429, 0) }, mayChange: true, safeToRetry: true},
 		{name: "update refused 422", op: "update-invalid", mayChange: false, safeToRetry: true},
 	}
 	for _, tt := range tests {

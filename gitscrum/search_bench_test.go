@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // benchQueries are the kinds of query timed by BenchmarkSearch.
@@ -24,7 +24,7 @@ var benchSizes = []struct {
 // BenchmarkSearch times one query over an index built outside the timed loop.
 func BenchmarkSearch(b *testing.B) {
 	for _, size := range benchSizes {
-		ix := gitscrum.NewIndex(gitscrumtest.GenerateClients(size.n))
+		ix := gitscrum.NewIndex(emulator.GenerateClients(size.n))
 		b.Run(size.name, func(b *testing.B) {
 			for _, q := range benchQueries {
 				b.Run(q.name, func(b *testing.B) {
@@ -44,7 +44,7 @@ func BenchmarkSearch(b *testing.B) {
 // BenchmarkNewIndex times building the index.
 func BenchmarkNewIndex(b *testing.B) {
 	for _, size := range benchSizes {
-		clients := gitscrumtest.GenerateClients(size.n)
+		clients := emulator.GenerateClients(size.n)
 		b.Run(size.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -72,7 +72,7 @@ func BenchmarkNormalize(b *testing.B) {
 
 // BenchmarkResolveIn times resolving a name among 10,000 clients.
 func BenchmarkResolveIn(b *testing.B) {
-	clients := gitscrumtest.GenerateClients(10_000)
+	clients := emulator.GenerateClients(10_000)
 	b.ReportAllocs()
 	for b.Loop() {
 		_, _ = gitscrum.ResolveIn(b.Context(), clients, clients[5000].UUID)

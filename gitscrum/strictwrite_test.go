@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // exactClients has names that overlap, two equal once normalised, and a name with a
@@ -85,11 +85,11 @@ func TestResolveExactIn(t *testing.T) {
 // TestUpdateClientByRefIsStrict checks an update by a loose reference changes
 // nothing upstream: no PUT is sent and the stored clients are as they were.
 func TestUpdateClientByRefIsStrict(t *testing.T) {
-	srv := gitscrumtest.New(gitscrumtest.WithDemoData())
-	srv.AddClients(gitscrumtest.DemoWorkspace, gitscrum.ClientCompany{Name: "東京 Trading"})
-	c, err := gitscrum.New(gitscrum.WithBaseURL(newServer(t, srv)), gitscrum.WithToken(gitscrumtest.DefaultToken), gitscrum.WithRetryPolicy(fastRetry))
+	srv := emulator.New(emulator.WithDemoData())
+	srv.AddClients(emulator.DemoWorkspace, gitscrum.ClientCompany{Name: "東京 Trading"})
+	c, err := gitscrum.New(gitscrum.WithBaseURL(newServer(t, srv)), gitscrum.WithToken(emulator.DefaultToken), gitscrum.WithRetryPolicy(fastRetry))
 	require.NoError(t, err)
-	ws := gitscrumtest.DemoWorkspace
+	ws := emulator.DemoWorkspace
 	before := srv.Clients(ws)
 	phone := gitscrum.UpdateClientRequest{CompanySlug: ws, Phone: gitscrum.String("+1-555-9999")}
 

@@ -16,11 +16,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // requestsWith counts the requests the emulator received with token.
-func requestsWith(srv *gitscrumtest.Server, token string) int {
+func requestsWith(srv *emulator.Server, token string) int {
 	n := 0
 	for _, r := range srv.Requests() {
 		if r.Header.Get("Authorization") == "Bearer "+token {
@@ -59,7 +59,7 @@ func TestRejectedTokenFlood(t *testing.T) {
 	for i := range goodErrs {
 		wg.Go(func() {
 			<-start
-			gc := c.WithToken(gitscrumtest.DefaultToken)
+			gc := c.WithToken(emulator.DefaultToken)
 			if i%2 == 0 {
 				_, goodErrs[i] = gc.ListClients(context.Background(), workspace)
 			} else {
@@ -71,7 +71,7 @@ func TestRejectedTokenFlood(t *testing.T) {
 	gitscrum.AwaitGroup(t, &wg, "the calls did not end")
 
 	assert.Equal(t, 1, requestsWith(srv, bad), "one request probed the bad token; the other 799 never left")
-	assert.Equal(t, len(goodErrs), requestsWith(srv, gitscrumtest.DefaultToken), "every good call went out")
+	assert.Equal(t, len(goodErrs), requestsWith(srv, emulator.DefaultToken), "every good call went out")
 	for i, err := range goodErrs {
 		assert.NoError(t, err, "good call %d", i)
 	}
@@ -204,7 +204,7 @@ func TestUnverifiedTokenOneAtATime(t *testing.T) {
 		mu.Unlock()
 	}))
 	t.Cleanup(front.Close)
-	c, err := gitscrum.New(gitscrum.WithBaseURL(front.URL), gitscrum.WithToken(gitscrumtest.DefaultToken), gitscrum.WithRetryPolicy(fastRetry))
+	c, err := gitscrum.New(gitscrum.WithBaseURL(front.URL), gitscrum.WithToken(emulator.DefaultToken), gitscrum.WithRetryPolicy(fastRetry))
 	require.NoError(t, err)
 	srv.FailNext(1, http.StatusServiceUnavailable, 0)
 
@@ -212,7 +212,7 @@ func TestUnverifiedTokenOneAtATime(t *testing.T) {
 	errs := make([]error, 20)
 	for i := range errs {
 		wg.Go(func() {
-			_, errs[i] = c.WithToken(gitscrumtest.DefaultToken).ListClients(context.Background(), workspace)
+			_, errs[i] = c.WithToken(emulator.DefaultToken).ListClients(context.Background(), workspace)
 		})
 	}
 	gitscrum.AwaitGroup(t, &wg, "the calls behind the probes did not end")
@@ -381,12 +381,12 @@ func TestFirstContact(t *testing.T) {
 	srv, c, url := newEnv(t)
 	stored := seed(t, srv, "Globex Corporation")
 
-	good := c.WithToken(gitscrumtest.DefaultToken)
+	good := c.WithToken(emulator.DefaultToken)
 	assert.True(t, good.FirstContact(), "no word from GitScrum yet")
 	_, err := good.GetClient(context.Background(), workspace, stored.UUID)
 	require.NoError(t, err)
 	assert.False(t, good.FirstContact(), "accepted moments ago")
-	assert.False(t, c.WithToken(gitscrumtest.DefaultToken).FirstContact(), "a new copy with the same token")
+	assert.False(t, c.WithToken(emulator.DefaultToken).FirstContact(), "a new copy with the same token")
 
 	rejected := c.WithToken(bad)
 	assert.True(t, rejected.FirstContact())
@@ -405,5 +405,5 @@ func TestFirstContact(t *testing.T) {
 
 // newGitscrumClientAt returns a client of the emulator at url with the default token.
 func newGitscrumClientAt(url string, opts ...gitscrum.Option) (*gitscrum.Client, error) {
-	return gitscrum.New(append([]gitscrum.Option{gitscrum.WithBaseURL(url), gitscrum.WithToken(gitscrumtest.DefaultToken)}, opts...)...)
+	return gitscrum.New(append([]gitscrum.Option{gitscrum.WithBaseURL(url), gitscrum.WithToken(emulator.DefaultToken)}, opts...)...)
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // byNameReference is the name order as the Slack list sorted it before the order
@@ -41,7 +41,7 @@ func uuids(v gitscrum.View) []string {
 func orderClients() []gitscrum.ClientCompany {
 	special := []string{"zeta", "Zürich AG", "<!channel> Alerts", "  acme", "Acme", "ACME", "Émile & Co", "emile",
 		"123 Numbers", "!!!", "", "Ñandú", "nandu", "Straße", "strasse", "日本 Corp", "«Bravo»", "bravo"}
-	out := gitscrumtest.GenerateClients(400)
+	out := emulator.GenerateClients(400)
 	for i, name := range special {
 		out = slices.Insert(out, i*20, gitscrum.ClientCompany{Name: name})
 	}
@@ -116,7 +116,7 @@ func TestByNameContext(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, c, _ := newEnv(t, tt.opts...)
-			srv.AddClients(workspace, gitscrumtest.GenerateClients(1000)...)
+			srv.AddClients(workspace, emulator.GenerateClients(1000)...)
 			snap, err := c.Clients(context.Background(), workspace)
 			require.NoError(t, err)
 			done, cancel := context.WithCancel(context.Background())
@@ -148,7 +148,7 @@ func TestByNamePageCostsAPage(t *testing.T) {
 	const page = 20
 	cost := func(n int) (allocs, bytes float64) {
 		srv, c, _ := newEnv(t)
-		srv.AddClients(workspace, gitscrumtest.GenerateClients(n)...)
+		srv.AddClients(workspace, emulator.GenerateClients(n)...)
 		ctx := context.Background()
 		_, err := c.Clients(ctx, workspace)
 		require.NoError(t, err)

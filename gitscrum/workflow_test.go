@@ -11,25 +11,25 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // TestResolveClient covers the ways a reference resolves, against the demo data.
 func TestResolveClient(t *testing.T) {
-	srv := gitscrumtest.New(gitscrumtest.WithDemoData())
-	c, err := gitscrum.New(gitscrum.WithBaseURL(newServer(t, srv)), gitscrum.WithToken(gitscrumtest.DefaultToken), gitscrum.WithRetryPolicy(fastRetry))
+	srv := emulator.New(emulator.WithDemoData())
+	c, err := gitscrum.New(gitscrum.WithBaseURL(newServer(t, srv)), gitscrum.WithToken(emulator.DefaultToken), gitscrum.WithRetryPolicy(fastRetry))
 	require.NoError(t, err)
 	ctx := context.Background()
-	ws := gitscrumtest.DemoWorkspace
+	ws := emulator.DemoWorkspace
 
 	t.Run("uuid is fetched directly", func(t *testing.T) {
 		srv.ResetRequests()
-		got, err := c.ResolveClient(ctx, ws, gitscrumtest.DemoAcmeUUID)
+		got, err := c.ResolveClient(ctx, ws, emulator.DemoAcmeUUID)
 		require.NoError(t, err)
 		assert.Equal(t, "Acme Corp", got.Name)
 		reqs := srv.Requests()
 		require.Len(t, reqs, 1)
-		assert.Equal(t, "/contact-companies/"+gitscrumtest.DemoAcmeUUID, reqs[0].Path)
+		assert.Equal(t, "/contact-companies/"+emulator.DemoAcmeUUID, reqs[0].Path)
 	})
 	t.Run("unique name, accent-insensitive", func(t *testing.T) {
 		got, err := c.ResolveClient(ctx, ws, "zurich")
@@ -39,7 +39,7 @@ func TestResolveClient(t *testing.T) {
 	t.Run("exact name beats prefix", func(t *testing.T) {
 		got, err := c.ResolveClient(ctx, ws, "acme corp")
 		require.NoError(t, err)
-		assert.Equal(t, gitscrumtest.DemoAcmeUUID, got.UUID)
+		assert.Equal(t, emulator.DemoAcmeUUID, got.UUID)
 	})
 	t.Run("ambiguous lists candidates", func(t *testing.T) {
 		_, err := c.ResolveClient(ctx, ws, "acme")
@@ -47,7 +47,7 @@ func TestResolveClient(t *testing.T) {
 		var re *gitscrum.ResolveError
 		require.ErrorAs(t, err, &re)
 		assert.GreaterOrEqual(t, len(re.Candidates), 2)
-		assert.Contains(t, err.Error(), gitscrumtest.DemoAcmeUUID)
+		assert.Contains(t, err.Error(), emulator.DemoAcmeUUID)
 	})
 	t.Run("unknown suggests", func(t *testing.T) {
 		_, err := c.ResolveClient(ctx, ws, "globx")
@@ -61,7 +61,7 @@ func TestResolveClient(t *testing.T) {
 		require.ErrorIs(t, err, gitscrum.ErrNotFound)
 	})
 	t.Run("unknown workspace is not a missing client", func(t *testing.T) {
-		_, err := c.ResolveClient(ctx, "nowhere", gitscrumtest.DemoAcmeUUID)
+		_, err := c.ResolveClient(ctx, "nowhere", emulator.DemoAcmeUUID)
 		var e *gitscrum.Error
 		require.ErrorAs(t, err, &e)
 		assert.Equal(t, "WORKSPACE_NOT_FOUND", e.Code)
@@ -119,7 +119,7 @@ func TestCreateClientIfNewConcurrent(t *testing.T) {
 			// Every other caller acts with a WithToken copy: copies share the locks.
 			cc := c
 			if i%2 == 1 {
-				cc = c.WithToken(gitscrumtest.DefaultToken)
+				cc = c.WithToken(emulator.DefaultToken)
 			}
 			name := "Globex Corporation"
 			if i%3 == 2 {

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/store/storetest"
@@ -33,11 +33,11 @@ func reportLatency(b *testing.B, durations []time.Duration) {
 // newBenchBot returns a bot writable by writer on a demo emulator over HTTP.
 func newBenchBot(b *testing.B, mod func(*slackbot.Config)) *slackbot.Bot {
 	b.Helper()
-	emuSrv := httptest.NewServer(gitscrumtest.New(gitscrumtest.WithDemoData()))
+	emuSrv := httptest.NewServer(emulator.New(emulator.WithDemoData()))
 	b.Cleanup(emuSrv.Close)
-	client, err := gitscrum.New(gitscrum.WithBaseURL(emuSrv.URL), gitscrum.WithToken(gitscrumtest.DefaultToken), gitscrum.WithRetryPolicy(gitscrum.NoRetries))
+	client, err := gitscrum.New(gitscrum.WithBaseURL(emuSrv.URL), gitscrum.WithToken(emulator.DefaultToken), gitscrum.WithRetryPolicy(gitscrum.NoRetries))
 	require.NoError(b, err)
-	cfg := slackbot.Config{Client: client, Workspace: gitscrumtest.DemoWorkspace, SigningSecret: testSecret, WriteUsers: []string{writer}}
+	cfg := slackbot.Config{Client: client, Workspace: emulator.DemoWorkspace, SigningSecret: testSecret, WriteUsers: []string{writer}}
 	mod(&cfg)
 	bot, err := slackbot.New(cfg)
 	require.NoError(b, err)

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/store"
 	"github.com/gitscrum-bridge/gitscrum-bridge/store/storetest"
@@ -25,7 +25,7 @@ func auditRows(t *testing.T, s *store.Store, uuid string) []store.Entry {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	rows, err := s.History(ctx, gitscrumtest.DemoWorkspace, uuid, 100)
+	rows, err := s.History(ctx, emulator.DemoWorkspace, uuid, 100)
 	require.NoError(t, err, "reading the audit log within 10 s")
 	return rows
 }
@@ -33,7 +33,7 @@ func auditRows(t *testing.T, s *store.Store, uuid string) []store.Entry {
 // uuidNamed returns the UUID of the demo client named name.
 func uuidNamed(t *testing.T, e *env, name string) string {
 	t.Helper()
-	for _, c := range e.emu.Clients(gitscrumtest.DemoWorkspace) {
+	for _, c := range e.emu.Clients(emulator.DemoWorkspace) {
 		if c.Name == name {
 			return c.UUID
 		}
@@ -75,7 +75,7 @@ func TestAuditOfSlackWrites(t *testing.T) {
 		assert.Equal(t, me, rows[0].Actor)
 
 		v = e.openEdit(acmeUUID)
-		acme, _ := e.emu.Client(gitscrumtest.DemoWorkspace, acmeUUID)
+		acme, _ := e.emu.Client(emulator.DemoWorkspace, acmeUUID)
 		values := map[string]string{}
 		for _, f := range gitscrum.EditableFields {
 			values[string(f)] = acme.Get(f)
@@ -89,7 +89,7 @@ func TestAuditOfSlackWrites(t *testing.T) {
 
 		dump := storetest.Dump(t, dbURL, "audit_log")
 		assert.Contains(t, dump, "ops@audit.example", "the dump holds the rows")
-		for _, secret := range []string{testBotToken, testSecret, gitscrumtest.DefaultToken} {
+		for _, secret := range []string{testBotToken, testSecret, emulator.DefaultToken} {
 			assert.NotContains(t, dump, secret)
 		}
 	})

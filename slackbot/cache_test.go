@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 )
 
@@ -24,7 +24,7 @@ func TestCommandsUseTheListCache(t *testing.T) {
 	initech, acme := clientNamed(t, e.emu, "Initech"), clientNamed(t, e.emu, "Acme Corp")
 	initech.Notes = "Changed in GitScrum since the listing"
 	acme.Phone = "+1-555-0777"
-	e.emu.AddClients(gitscrumtest.DemoWorkspace, initech, acme)
+	e.emu.AddClients(emulator.DemoWorkspace, initech, acme)
 	e.emu.SetLatency(50 * time.Millisecond)
 	e.emu.ResetRequests()
 
@@ -41,9 +41,9 @@ func TestCommandsUseTheListCache(t *testing.T) {
 	assert.Empty(t, e.hooks.received(), "nothing deferred")
 }
 
-func clientNamed(t *testing.T, emu *gitscrumtest.Server, name string) gitscrum.ClientCompany {
+func clientNamed(t *testing.T, emu *emulator.Server, name string) gitscrum.ClientCompany {
 	t.Helper()
-	for _, c := range emu.Clients(gitscrumtest.DemoWorkspace) {
+	for _, c := range emu.Clients(emulator.DemoWorkspace) {
 		if c.Name == name {
 			return c
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
@@ -46,7 +46,7 @@ func nextLT(s string, i int) int {
 func TestHostileNamesEscaped(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.emu.AddClients(gitscrumtest.DemoWorkspace, gitscrum.ClientCompany{
+	e.emu.AddClients(emulator.DemoWorkspace, gitscrum.ClientCompany{
 		UUID: "0e0e0e0e-0000-4000-8000-00000000000e", Name: "<!everyone> & <https://evil.example|click me>",
 		Email: "x@evil.example", Notes: strings.Repeat("<!here> ", 600), Address: "<@U024BE7LH>\n<#C024BE7LR>",
 		CreatedAt: gitscrum.Timestamp{Time: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)},
@@ -102,7 +102,7 @@ func TestHugeValuesStayInLimits(t *testing.T) {
 			InvoicesTotal: 1e15,
 		})
 	}
-	e.emu.AddClients(gitscrumtest.DemoWorkspace, huge...)
+	e.emu.AddClients(emulator.DemoWorkspace, huge...)
 	for _, text := range []string{"list", "list huge", "huge", "show 1e1e1e1e-0000-4000-8000-0000000000a0", `update 1e1e1e1e-0000-4000-8000-0000000000a1 notes="short now"`} {
 		msg := e.run(text, writer)
 		require.NoError(t, blockkit.CheckLimits(msg), text)

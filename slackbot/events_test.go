@@ -19,7 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/syncbuf"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
@@ -113,8 +113,8 @@ func (e *eventEnv) drain() {
 }
 
 // writes returns the requests GitScrum received that could change something.
-func writes(emu *gitscrumtest.Server) []gitscrumtest.Request {
-	var out []gitscrumtest.Request
+func writes(emu *emulator.Server) []emulator.Request {
+	var out []emulator.Request
 	for _, r := range emu.Requests() {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			out = append(out, r)
@@ -353,15 +353,15 @@ func TestEventsWritesOffered(t *testing.T) {
 		contains         []string
 	}{
 		{name: "offer_create", user: writer, text: `create "Stark Industries" address="10880 Malibu Point, CA"`, action: slackbot.ActionCreate,
-			value: map[string]any{"w": gitscrumtest.DemoWorkspace, "n": "Stark Industries"}, contains: []string{"“Stark Industries”", "New client"}},
+			value: map[string]any{"w": emulator.DemoWorkspace, "n": "Stark Industries"}, contains: []string{"“Stark Industries”", "New client"}},
 		{name: "offer_add", user: writer, text: "add Wonka Industries", action: slackbot.ActionCreate,
-			value: map[string]any{"w": gitscrumtest.DemoWorkspace, "n": "Wonka Industries"}},
+			value: map[string]any{"w": emulator.DemoWorkspace, "n": "Wonka Industries"}},
 		{name: "offer_create_no_name", user: writer, text: "create", action: slackbot.ActionCreate,
-			value: map[string]any{"w": gitscrumtest.DemoWorkspace}, contains: []string{"a new client"}},
+			value: map[string]any{"w": emulator.DemoWorkspace}, contains: []string{"a new client"}},
 		{name: "offer_edit", user: writer, text: "update Acme Corp phone=+1-555-0101", action: slackbot.ActionEdit,
-			value: map[string]any{"w": gitscrumtest.DemoWorkspace, "id": gitscrumtest.DemoAcmeUUID}, contains: []string{"“Acme Corp”", "Edit"}},
+			value: map[string]any{"w": emulator.DemoWorkspace, "id": emulator.DemoAcmeUUID}, contains: []string{"“Acme Corp”", "Edit"}},
 		{name: "offer_edit_hostile", user: writer, text: "edit alerts", action: slackbot.ActionEdit,
-			value: map[string]any{"w": gitscrumtest.DemoWorkspace, "id": "a1b3c5d7-e9f0-4a2b-9c4d-5e6f7a8b9c99"}, contains: []string{"“&lt;!channel&gt; Alerts Ltd”"}},
+			value: map[string]any{"w": emulator.DemoWorkspace, "id": "a1b3c5d7-e9f0-4a2b-9c4d-5e6f7a8b9c99"}, contains: []string{"“&lt;!channel&gt; Alerts Ltd”"}},
 		{name: "offer_edit_ambiguous", user: writer, text: "update acme phone=1", contains: []string{"Acme Corp", "Acme Logistics"}},
 		{name: "offer_refused", user: reader, text: "create Wonka", contains: []string{"You may not create or update clients"}},
 		{name: "offer_refused_edit", user: reader, text: "edit acme corp", contains: []string{"You may not create or update clients"}},

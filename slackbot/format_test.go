@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
@@ -31,7 +31,7 @@ var hostile = []string{boldName, codeName, strikeName, "*x*@evil.example", "http
 
 // addFormattingClients adds the clients above beside the demo data.
 func addFormattingClients(e *env) {
-	e.emu.AddClients(gitscrumtest.DemoWorkspace,
+	e.emu.AddClients(emulator.DemoWorkspace,
 		gitscrum.ClientCompany{UUID: codeUUID, Name: codeName, Email: "*x*@evil.example", Website: "https://evil.example/_a_",
 			Phone: ":tada: _under_", Notes: "> quoted\n*bold* `code`", Address: "~1 Main St~",
 			CreatedAt: gitscrum.Timestamp{Time: time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)}},

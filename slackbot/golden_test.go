@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/snapshot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
@@ -91,8 +91,8 @@ func TestGolden(t *testing.T) {
 		{name: "error_validation", text: "create Wonka email=not-an-email website=ftp://wonka", user: writer},
 		{name: "error_no_workspace", text: "list", mods: []func(*slackbot.Config){func(c *slackbot.Config) { c.Workspace = "" }}},
 		{name: "error_workspace_not_found", text: "list workspace=nope"},
-		{name: "error_unauthorized", text: "list", setup: func(e *env) { e.emu.ExpireToken(gitscrumtest.DefaultToken) }},
-		{name: "error_forbidden", text: "update acme corp phone=1", user: writer, setup: func(e *env) { e.emu.AddReadOnlyToken(gitscrumtest.DefaultToken) }},
+		{name: "error_unauthorized", text: "list", setup: func(e *env) { e.emu.ExpireToken(emulator.DefaultToken) }},
+		{name: "error_forbidden", text: "update acme corp phone=1", user: writer, setup: func(e *env) { e.emu.AddReadOnlyToken(emulator.DefaultToken) }},
 		{name: "error_rate_limited", text: "list", setup: func(e *env) { e.emu.FailNext(1, http.StatusTooManyRequests, 30*time.Second) }},
 		{name: "error_unavailable", text: "show acme corp", setup: func(e *env) { e.emu.FailNext(1, http.StatusServiceUnavailable, 0) }},
 		{name: "error_unavailable_write", text: "create Wonka", user: writer, setup: func(e *env) { e.emu.FailNext(2, http.StatusBadGateway, 0) }},

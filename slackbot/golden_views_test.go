@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
@@ -46,7 +46,7 @@ func (e *ienv) lastView(method string, n int) openedView {
 
 // valuesOf returns the editable values of the demo client id, by field name.
 func valuesOf(e *env, id string) map[string]string {
-	c, _ := e.emu.Client(gitscrumtest.DemoWorkspace, id)
+	c, _ := e.emu.Client(emulator.DemoWorkspace, id)
 	out := map[string]string{}
 	for _, f := range gitscrum.EditableFields {
 		out[string(f)] = c.Get(f)
@@ -113,13 +113,13 @@ func TestGoldenEditViews(t *testing.T) {
 		assert.NotContains(t, string(nv.raw), "Not saved: Nothing saved", "said once")
 	})
 	t.Run("Edit of a client that is gone", func(t *testing.T) {
-		value := fmt.Sprintf(`{"w":%q,"id":%q}`, gitscrumtest.DemoWorkspace, "00000000-0000-4000-8000-000000000000")
+		value := fmt.Sprintf(`{"w":%q,"id":%q}`, emulator.DemoWorkspace, "00000000-0000-4000-8000-000000000000")
 		n := len(e.web.Calls("views.update"))
 		e.interactOK(e.clickPayload(writer, slackbot.ActionEdit, "b", value))
 		assertGoldenJSON(t, "modal_edit_not_found", e.lastView("views.update", n+1).raw)
 	})
 	t.Run("Edit whose form would not fit Slack's metadata", func(t *testing.T) {
-		value := fmt.Sprintf(`{"w":%q,"id":%q}`, gitscrumtest.DemoWorkspace, acmeUUID)
+		value := fmt.Sprintf(`{"w":%q,"id":%q}`, emulator.DemoWorkspace, acmeUUID)
 		p := e.clickPayload(writer, slackbot.ActionEdit, "b", value)
 		p["channel"] = map[string]any{"id": "C" + strings.Repeat("X", 3000)}
 		n := len(e.web.Calls("views.update"))
@@ -157,7 +157,7 @@ func stable(t *testing.T, p postedReply, uuid string) postedReply {
 func TestGoldenCreateViews(t *testing.T) {
 	t.Parallel()
 	e := newIEnv(t, slowSubmit)
-	value := fmt.Sprintf(`{"w":%q,"n":%q}`, gitscrumtest.DemoWorkspace, "Stark <Industries> & *Co*")
+	value := fmt.Sprintf(`{"w":%q,"n":%q}`, emulator.DemoWorkspace, "Stark <Industries> & *Co*")
 	e.interactOK(e.clickPayload(writer, slackbot.ActionCreate, "b", value))
 	assertGoldenJSON(t, "modal_create_prefilled", e.lastView("views.open", 1).raw)
 
@@ -175,7 +175,7 @@ func TestGoldenCreateViews(t *testing.T) {
 	assertGoldenJSON(t, "modal_created", e.lastView("views.update", 2).raw)
 	calls := e.web.Wait(t, "chat.postEphemeral", 1, 10*time.Second)
 	var uuid string
-	for _, c := range e.emu.Clients(gitscrumtest.DemoWorkspace) {
+	for _, c := range e.emu.Clients(emulator.DemoWorkspace) {
 		if c.Name == "Slow Co" {
 			uuid = c.UUID
 		}
@@ -188,7 +188,7 @@ func TestGoldenCreateViews(t *testing.T) {
 // Web API or its response_url.
 func TestGoldenClickMessages(t *testing.T) {
 	t.Parallel()
-	share := fmt.Sprintf(`{"w":%q,"id":%q}`, gitscrumtest.DemoWorkspace, acmeUUID)
+	share := fmt.Sprintf(`{"w":%q,"id":%q}`, emulator.DemoWorkspace, acmeUUID)
 
 	t.Run("share_card", func(t *testing.T) {
 		t.Parallel()

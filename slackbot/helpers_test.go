@@ -20,7 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
 )
@@ -38,7 +38,7 @@ const (
 // the response_url.
 type env struct {
 	t     *testing.T
-	emu   *gitscrumtest.Server
+	emu   *emulator.Server
 	bot   *slackbot.Bot
 	srv   *httptest.Server
 	hooks *hookRecorder
@@ -48,19 +48,19 @@ type env struct {
 // server and a response_url recorder. mods adjust the configuration.
 func newEnv(t *testing.T, mods ...func(*slackbot.Config)) *env {
 	t.Helper()
-	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+	emu := emulator.New(emulator.WithDemoData())
 	emuSrv := httptest.NewServer(emu)
 	t.Cleanup(emuSrv.Close)
 	client, err := gitscrum.New(
 		gitscrum.WithBaseURL(emuSrv.URL),
-		gitscrum.WithToken(gitscrumtest.DefaultToken),
+		gitscrum.WithToken(emulator.DefaultToken),
 		gitscrum.WithRetryPolicy(gitscrum.NoRetries),
 	)
 	require.NoError(t, err)
 	hooks := newHookRecorder(t)
 	cfg := slackbot.Config{
 		Client:              client,
-		Workspace:           gitscrumtest.DemoWorkspace,
+		Workspace:           emulator.DemoWorkspace,
 		SigningSecret:       testSecret,
 		WriteUsers:          []string{writer},
 		InlineBudget:        slackbot.DefaultInlineBudget,

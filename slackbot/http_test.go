@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
@@ -45,14 +45,14 @@ func TestCommandsOverHTTP(t *testing.T) {
 		{name: "list no match", text: "list zzzz", contains: []string{"No client matches"}},
 		{name: "list other workspace", text: "list workspace=empty", contains: []string{"not found"}},
 		{name: "show by name", text: "show globex", contains: []string{"Globex Corporation", "contact@globex.com"}},
-		{name: "show by uuid", text: "show " + gitscrumtest.DemoAcmeUUID, contains: []string{"Acme Corp", "125,000.00"}},
+		{name: "show by uuid", text: "show " + emulator.DemoAcmeUUID, contains: []string{"Acme Corp", "125,000.00"}},
 		{name: "get alias, curly quotes", text: "get “Smith & Sons”", contains: []string{"Smith &amp; Sons", "7,800.00"}},
 		{name: "show share", text: "show initech share", contains: []string{"shared by <@" + reader + ">"}, inChannel: true},
 		{name: "show accent-insensitive", text: "show zurich", contains: []string{"Zürich Versicherungen AG"}},
 		{name: "bare find, one match", text: "initech", contains: []string{"Initech", "TPS reports"}},
 		{name: "bare find, exact name among several", text: "acme corp", contains: []string{"Enterprise client since 2024"}},
 		{name: "bare find, several", text: "acme", contains: []string{"“acme” matches 2 clients"}},
-		{name: "bare find by uuid", text: gitscrumtest.DemoAcmeUUID, contains: []string{"Acme Corp"}},
+		{name: "bare find by uuid", text: emulator.DemoAcmeUUID, contains: []string{"Acme Corp"}},
 		{name: "find subcommand", text: "find northwind", contains: []string{"Northwind Traders"}},
 		{name: "bare find, shared", text: "globex share", contains: []string{"Globex Corporation", "shared by"}, inChannel: true},
 		{name: "bare find, not found suggests", text: "globx", contains: []string{"Did you mean “Globex Corporation”"}},
@@ -67,7 +67,7 @@ func TestCommandsOverHTTP(t *testing.T) {
 				assert.Equal(t, "Wonka Industries", body["name"])
 				assert.Equal(t, "1 Chocolate Way", body["address"])
 				assert.Equal(t, "+1 555 0300", body["phone"])
-				assert.Equal(t, gitscrumtest.DemoWorkspace, body["company_slug"])
+				assert.Equal(t, emulator.DemoWorkspace, body["company_slug"])
 			}},
 		{name: "create with name=", text: `create name="Hooli" email=hi@hooli.example`, user: writer, contains: []string{"Hooli"}},
 		{name: "create duplicate refused", text: "create Globex Corporation", user: writer, contains: []string{"already exists", "force=yes"},
@@ -87,7 +87,7 @@ func TestCommandsOverHTTP(t *testing.T) {
 				require.NoError(t, json.Unmarshal(last.Body, &body))
 				assert.Equal(t, map[string]any{"company_slug": "demo", "phone": "+1-555-0201", "notes": "Renewed for 2026"}, body, "only the named fields are sent")
 			}},
-		{name: "update clears with empty field", text: "update " + gitscrumtest.DemoAcmeUUID + " website=", user: writer,
+		{name: "update clears with empty field", text: "update " + emulator.DemoAcmeUUID + " website=", user: writer,
 			contains: []string{"https://acme.co  →  (empty)"},
 			check: func(t *testing.T, e *env, _ *slack.WebhookMessage) {
 				reqs := e.emu.Requests()

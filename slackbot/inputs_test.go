@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
@@ -23,8 +23,8 @@ func TestUpdateNeedsExactName(t *testing.T) {
 	for _, ref := range []string{`"../x"`, "東", "globex"} {
 		t.Run(ref, func(t *testing.T) {
 			e := newEnv(t)
-			e.emu.AddClients(gitscrumtest.DemoWorkspace, gitscrum.ClientCompany{Name: "東京 Trading"})
-			before := e.emu.Clients(gitscrumtest.DemoWorkspace)
+			e.emu.AddClients(emulator.DemoWorkspace, gitscrum.ClientCompany{Name: "東京 Trading"})
+			before := e.emu.Clients(emulator.DemoWorkspace)
 			msg := e.run("update "+ref+" phone=+1-555-9999", writer)
 			all := joined(t, msg)
 			for _, want := range []string{"Nothing was changed", "is not exactly the name of one client",
@@ -34,7 +34,7 @@ func TestUpdateNeedsExactName(t *testing.T) {
 			for _, r := range e.emu.Requests() {
 				assert.Equal(t, http.MethodGet, r.Method, "only reads: %s %s", r.Method, r.Path)
 			}
-			assert.Equal(t, before, e.emu.Clients(gitscrumtest.DemoWorkspace), "nothing changed upstream")
+			assert.Equal(t, before, e.emu.Clients(emulator.DemoWorkspace), "nothing changed upstream")
 		})
 	}
 	t.Run("the full name updates", func(t *testing.T) {

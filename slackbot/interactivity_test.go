@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
@@ -204,7 +204,7 @@ func (e *ienv) openCreate(user string) openedView {
 // countNamed counts the clients of the demo workspace named name.
 func countNamed(e *env, name string) int {
 	n := 0
-	for _, c := range e.emu.Clients(gitscrumtest.DemoWorkspace) {
+	for _, c := range e.emu.Clients(emulator.DemoWorkspace) {
 		if c.Name == name {
 			n++
 		}
@@ -354,7 +354,7 @@ func TestEditModal(t *testing.T) {
 	v := e.openEdit(acmeUUID)
 	assert.Equal(t, slackbot.ViewEdit, v.CallbackID)
 	assertGoldenJSON(t, "modal_edit", v.raw)
-	acme, _ := e.emu.Client(gitscrumtest.DemoWorkspace, acmeUUID)
+	acme, _ := e.emu.Client(emulator.DemoWorkspace, acmeUUID)
 	current := map[string]string{}
 	for _, f := range gitscrum.EditableFields {
 		current[string(f)] = acme.Get(f)
@@ -371,7 +371,7 @@ func TestEditModal(t *testing.T) {
 		n := len(e.web.Calls("chat.postEphemeral"))
 		body := e.interactOK(submitPayload(writer, v, values, false))
 		assert.Empty(t, bytes.TrimSpace(body), "closed")
-		var put *gitscrumtest.Request
+		var put *emulator.Request
 		for _, r := range e.emu.Requests() {
 			if r.Method == http.MethodPut || r.Method == http.MethodPatch {
 				put = &r
@@ -380,7 +380,7 @@ func TestEditModal(t *testing.T) {
 		require.NotNil(t, put, "an update was sent")
 		var sent map[string]any
 		require.NoError(t, json.Unmarshal(put.Body, &sent))
-		assert.Equal(t, map[string]any{"company_slug": gitscrumtest.DemoWorkspace, "phone": "+1-555-0101", "notes": nil}, sent)
+		assert.Equal(t, map[string]any{"company_slug": emulator.DemoWorkspace, "phone": "+1-555-0101", "notes": nil}, sent)
 		calls := e.web.Wait(t, "chat.postEphemeral", n+1, 5*time.Second)
 		blocks := calls[len(calls)-1].Arg("blocks")
 		assert.Contains(t, blocks, "+1-555-0100  →  +1-555-0101")
@@ -397,12 +397,12 @@ func TestEditModal(t *testing.T) {
 		assert.Contains(t, string(s.View), "Someone changed this client")
 		assert.Contains(t, string(s.View), "https://acme.example/changed")
 		assert.Equal(t, w, len(writes(e.emu)), "nothing saved")
-		got, _ := e.emu.Client(gitscrumtest.DemoWorkspace, acmeUUID)
+		got, _ := e.emu.Client(emulator.DemoWorkspace, acmeUUID)
 		assert.Equal(t, "https://acme.example/changed", got.Website)
 	})
 
 	t.Run("a crafted Edit from a user who may not write opens nothing and changes nothing", func(t *testing.T) {
-		value := fmt.Sprintf(`{"w":%q,"id":%q}`, gitscrumtest.DemoWorkspace, acmeUUID)
+		value := fmt.Sprintf(`{"w":%q,"id":%q}`, emulator.DemoWorkspace, acmeUUID)
 		opens, w := len(e.web.Calls("views.open")), len(writes(e.emu))
 		posts := len(e.hooks.received())
 		e.interactOK(e.clickPayload(reader, slackbot.ActionEdit, "b", value))
@@ -415,7 +415,7 @@ func TestEditModal(t *testing.T) {
 	})
 
 	t.Run("Edit of a client that is gone says so", func(t *testing.T) {
-		value := fmt.Sprintf(`{"w":%q,"id":%q}`, gitscrumtest.DemoWorkspace, "00000000-0000-4000-8000-000000000000")
+		value := fmt.Sprintf(`{"w":%q,"id":%q}`, emulator.DemoWorkspace, "00000000-0000-4000-8000-000000000000")
 		n := len(e.web.Calls("views.update"))
 		e.interactOK(e.clickPayload(writer, slackbot.ActionEdit, "b", value))
 		calls := e.web.Wait(t, "views.update", n+1, 5*time.Second)
@@ -522,7 +522,7 @@ func TestChooserAndPicker(t *testing.T) {
 		// A fresh bot: the first one's list of the workspace is cached, and clients
 		// added behind its back show only once the list is read again.
 		e := newIEnv(t)
-		e.emu.AddClients(gitscrumtest.DemoWorkspace, many...)
+		e.emu.AddClients(emulator.DemoWorkspace, many...)
 		body := e.interactOK(suggestionPayload(reader, blockID, "zeta"))
 		var resp slack.OptionsResponse
 		require.NoError(t, json.Unmarshal(body, &resp))
@@ -547,7 +547,7 @@ func TestChooserAndPicker(t *testing.T) {
 func TestInteractivityRefusesUnsigned(t *testing.T) {
 	t.Parallel()
 	e := newIEnv(t)
-	value := fmt.Sprintf(`{"w":%q,"id":%q}`, gitscrumtest.DemoWorkspace, acmeUUID)
+	value := fmt.Sprintf(`{"w":%q,"id":%q}`, emulator.DemoWorkspace, acmeUUID)
 	payload := e.clickPayload(reader, slackbot.ActionShare, "b", value)
 
 	forged := e.interactRequest(payload, time.Now())
@@ -578,7 +578,7 @@ func TestInteractivityWithoutBotToken(t *testing.T) {
 	msg := e.run("create", writer)
 	assert.Contains(t, joined(t, msg), "SLACK_BOT_TOKEN")
 	assert.Contains(t, joined(t, msg), "New client form")
-	value := fmt.Sprintf(`{"w":%q,"id":%q}`, gitscrumtest.DemoWorkspace, acmeUUID)
+	value := fmt.Sprintf(`{"w":%q,"id":%q}`, emulator.DemoWorkspace, acmeUUID)
 	e.interactOK(e.clickPayload(reader, slackbot.ActionShare, "b", value))
 	got := e.hooks.waitPosts(1, 5*time.Second)
 	assert.Contains(t, joined(t, got[0].msg), "SLACK_BOT_TOKEN")
@@ -626,14 +626,14 @@ func TestSocketModeInteractivity(t *testing.T) {
 		assert.Equal(t, 1, countNamed(e.env, "Socket Co"))
 	})
 
-	blockID := fmt.Sprintf(`{"w":%q}`, gitscrumtest.DemoWorkspace)
+	blockID := fmt.Sprintf(`{"w":%q}`, emulator.DemoWorkspace)
 	ack = fake.interactive("env-options", suggestionPayload(reader, blockID, "globex"))
 	var opts slack.OptionsResponse
 	require.NoError(t, json.Unmarshal(ack.Payload, &opts))
 	require.NotEmpty(t, opts.Options)
 	assert.Equal(t, "Globex Corporation", opts.Options[0].Text.Text)
 
-	value := fmt.Sprintf(`{"w":%q,"id":%q}`, gitscrumtest.DemoWorkspace, acmeUUID)
+	value := fmt.Sprintf(`{"w":%q,"id":%q}`, emulator.DemoWorkspace, acmeUUID)
 	ack = fake.interactive("env-share", e.clickPayload(reader, slackbot.ActionShare, "b", value))
 	assert.Empty(t, ack.Payload)
 	posted := e.web.Wait(t, "chat.postMessage", 1, 5*time.Second)
@@ -654,7 +654,7 @@ func TestModalHostileValues(t *testing.T) {
 	const alerts = "a1b3c5d7-e9f0-4a2b-9c4d-5e6f7a8b9c99"
 	v := e.openEdit(alerts)
 	assertGoldenJSON(t, "modal_edit_hostile", v.raw)
-	stored, _ := e.emu.Client(gitscrumtest.DemoWorkspace, alerts)
+	stored, _ := e.emu.Client(emulator.DemoWorkspace, alerts)
 	assert.Contains(t, string(v.raw), `"initial_value":"\u003c!channel\u003e Alerts Ltd"`)
 	values := map[string]string{}
 	for _, f := range gitscrum.EditableFields {

@@ -13,14 +13,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 )
 
 // gate is GitScrum (the emulator) behind a gate: once held, every request
 // waits at it until released; it counts the requests in flight and their peak.
 type gate struct {
-	emu            *gitscrumtest.Server
+	emu            *emulator.Server
 	held           atomic.Bool
 	released       chan struct{}
 	once           sync.Once
@@ -29,7 +29,7 @@ type gate struct {
 
 // newGate serves the emulator with demo data behind an open gate.
 func newGate(t *testing.T) (*gate, *httptest.Server) {
-	g := &gate{emu: gitscrumtest.New(gitscrumtest.WithDemoData()), released: make(chan struct{})}
+	g := &gate{emu: emulator.New(emulator.WithDemoData()), released: make(chan struct{})}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := g.inFlight.Add(1)
 		defer g.inFlight.Add(-1)
@@ -71,7 +71,7 @@ func TestBackgroundWorkBounded(t *testing.T) {
 	g, upstream := newGate(t)
 	var unavailable atomic.Int64
 	e := newIEnv(t, func(c *slackbot.Config) {
-		client, err := gitscrum.New(gitscrum.WithBaseURL(upstream.URL), gitscrum.WithToken(gitscrumtest.DefaultToken),
+		client, err := gitscrum.New(gitscrum.WithBaseURL(upstream.URL), gitscrum.WithToken(emulator.DefaultToken),
 			gitscrum.WithRetryPolicy(gitscrum.NoRetries))
 		require.NoError(t, err)
 		c.Client = client

@@ -11,18 +11,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // listBot is a bot whose workspace holds n generated clients, its list cached.
 func listBot(t *testing.T, n int) *Bot {
 	t.Helper()
-	emu := gitscrumtest.New()
-	emu.AddClients("big", gitscrumtest.GenerateClients(n)...)
+	emu := emulator.New()
+	emu.AddClients("big", emulator.GenerateClients(n)...)
 	emu.SetLogLimit(1)
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
-	client, err := gitscrum.New(gitscrum.WithBaseURL(srv.URL), gitscrum.WithToken(gitscrumtest.DefaultToken))
+	client, err := gitscrum.New(gitscrum.WithBaseURL(srv.URL), gitscrum.WithToken(emulator.DefaultToken))
 	require.NoError(t, err)
 	b, err := New(Config{Client: client, Workspace: "big", SigningSecret: "e3b0c44298fc1c149afbf4c8996fb924"})
 	require.NoError(t, err)

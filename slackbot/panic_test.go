@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 )
 
@@ -58,7 +58,7 @@ func stillServing(t *testing.T, answer func(text string) *slack.WebhookMessage) 
 func TestListenerPanicHTTP(t *testing.T) {
 	t.Parallel()
 	e, outs := panicEnv(t)
-	value := fmt.Sprintf(`{"w":%q,"id":%q}`, gitscrumtest.DemoWorkspace, acmeUUID)
+	value := fmt.Sprintf(`{"w":%q,"id":%q}`, emulator.DemoWorkspace, acmeUUID)
 
 	t.Run("command", func(t *testing.T) {
 		assert.Contains(t, joined(t, e.run("list", reader)), somethingWrong)
@@ -71,7 +71,7 @@ func TestListenerPanicHTTP(t *testing.T) {
 		outs.waitInternal(t, "action:"+slackbot.ActionShare)
 	})
 	t.Run("view submission", func(t *testing.T) {
-		v := openedView{CallbackID: slackbot.ViewCreate, PrivateMetadata: fmt.Sprintf(`{"w":%q}`, gitscrumtest.DemoWorkspace)}
+		v := openedView{CallbackID: slackbot.ViewCreate, PrivateMetadata: fmt.Sprintf(`{"w":%q}`, emulator.DemoWorkspace)}
 		s := decodeSubmission(t, e.interactOK(submitPayload(writer, v, map[string]string{"name": "Wonka"}, false)))
 		assert.Equal(t, "errors", s.ResponseAction)
 		assert.Contains(t, s.Errors["f_name"], somethingWrong)
@@ -79,7 +79,7 @@ func TestListenerPanicHTTP(t *testing.T) {
 	})
 	t.Run("options", func(t *testing.T) {
 		var opts slack.OptionsResponse
-		require.NoError(t, json.Unmarshal(e.interactOK(suggestionPayload(reader, fmt.Sprintf(`{"w":%q}`, gitscrumtest.DemoWorkspace), "ac")), &opts))
+		require.NoError(t, json.Unmarshal(e.interactOK(suggestionPayload(reader, fmt.Sprintf(`{"w":%q}`, emulator.DemoWorkspace), "ac")), &opts))
 		assert.Empty(t, opts.Options)
 		outs.waitInternal(t, "options:"+slackbot.ActionPicker)
 	})
@@ -106,7 +106,7 @@ func TestListenerPanicSocketMode(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() { _ = e.bot.RunSocketMode(ctx, client) }()
-	value := fmt.Sprintf(`{"w":%q,"id":%q}`, gitscrumtest.DemoWorkspace, acmeUUID)
+	value := fmt.Sprintf(`{"w":%q,"id":%q}`, emulator.DemoWorkspace, acmeUUID)
 
 	t.Run("command", func(t *testing.T) {
 		msg, _ := fake.command("env-list", "list", reader, e.hooks.url())
@@ -120,14 +120,14 @@ func TestListenerPanicSocketMode(t *testing.T) {
 		outs.waitInternal(t, "action:"+slackbot.ActionShare)
 	})
 	t.Run("view submission", func(t *testing.T) {
-		v := openedView{CallbackID: slackbot.ViewCreate, PrivateMetadata: fmt.Sprintf(`{"w":%q}`, gitscrumtest.DemoWorkspace)}
+		v := openedView{CallbackID: slackbot.ViewCreate, PrivateMetadata: fmt.Sprintf(`{"w":%q}`, emulator.DemoWorkspace)}
 		s := decodeSubmission(t, fake.interactive("env-submit", submitPayload(writer, v, map[string]string{"name": "Wonka"}, false)).Payload)
 		assert.Contains(t, s.Errors["f_name"], somethingWrong)
 		outs.waitInternal(t, "view:"+slackbot.ViewCreate)
 	})
 	t.Run("options", func(t *testing.T) {
 		var opts slack.OptionsResponse
-		ack := fake.interactive("env-options", suggestionPayload(reader, fmt.Sprintf(`{"w":%q}`, gitscrumtest.DemoWorkspace), "ac"))
+		ack := fake.interactive("env-options", suggestionPayload(reader, fmt.Sprintf(`{"w":%q}`, emulator.DemoWorkspace), "ac"))
 		require.NoError(t, json.Unmarshal(ack.Payload, &opts))
 		assert.Empty(t, opts.Options)
 		outs.waitInternal(t, "options:"+slackbot.ActionPicker)

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
 )
@@ -36,9 +36,9 @@ const benchWorkspace = "big"
 
 func newPickerRig(b *testing.B, clients int) *pickerRig {
 	b.Helper()
-	emu := gitscrumtest.New()
+	emu := emulator.New()
 	emu.SetLogLimit(1)
-	emu.AddClients(benchWorkspace, gitscrumtest.GenerateClients(clients)...)
+	emu.AddClients(benchWorkspace, emulator.GenerateClients(clients)...)
 	emuSrv := httptest.NewServer(emu)
 	b.Cleanup(emuSrv.Close)
 	r := &pickerRig{posts: make(chan struct{}, 1024)}
@@ -48,7 +48,7 @@ func newPickerRig(b *testing.B, clients int) *pickerRig {
 	}))
 	b.Cleanup(hooks.Close)
 	r.hookURL = hooks.URL + "/commands/T0TEAM001/1/x"
-	client, err := gitscrum.New(gitscrum.WithBaseURL(emuSrv.URL), gitscrum.WithToken(gitscrumtest.DefaultToken))
+	client, err := gitscrum.New(gitscrum.WithBaseURL(emuSrv.URL), gitscrum.WithToken(emulator.DefaultToken))
 	if err != nil {
 		b.Fatal(err)
 	}

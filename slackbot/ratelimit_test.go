@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 )
 
@@ -27,9 +27,9 @@ func TestRateLimitedWriteSaysWhatMayHaveChanged(t *testing.T) {
 	newBot := func(t *testing.T, h http.Handler) *slackbot.Bot {
 		ts := httptest.NewServer(h)
 		t.Cleanup(ts.Close)
-		client, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(gitscrumtest.DefaultToken), gitscrum.WithRetryPolicy(policy))
+		client, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(emulator.DefaultToken), gitscrum.WithRetryPolicy(policy))
 		require.NoError(t, err)
-		bot, err := slackbot.New(slackbot.Config{Client: client, Workspace: gitscrumtest.DemoWorkspace, WriteUsers: []string{writer}})
+		bot, err := slackbot.New(slackbot.Config{Client: client, Workspace: emulator.DemoWorkspace, WriteUsers: []string{writer}})
 		require.NoError(t, err)
 		return bot
 	}
@@ -38,7 +38,7 @@ func TestRateLimitedWriteSaysWhatMayHaveChanged(t *testing.T) {
 	}
 
 	t.Run("update saved, its answer lost, the retry rate limited", func(t *testing.T) {
-		emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+		emu := emulator.New(emulator.WithDemoData())
 		var lost atomic.Bool
 		bot := newBot(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodPut && lost.CompareAndSwap(false, true) {
@@ -49,8 +49,8 @@ func TestRateLimitedWriteSaysWhatMayHaveChanged(t *testing.T) {
 			}
 			emu.ServeHTTP(w, r)
 		}))
-		text := run(bot, "update "+gitscrumtest.DemoAcmeUUID+" phone=+1-555-0199")
-		got, _ := emu.Client(gitscrumtest.DemoWorkspace, gitscrumtest.DemoAcmeUUID)
+		text := run(bot, "update "+emulator.DemoAcmeUUID+" phone=+1-555-0199")
+		got, _ := emu.Client(emulator.DemoWorkspace, emulator.DemoAcmeUUID)
 		require.Equal(t, "+1-555-0199", got.Phone, "the first attempt was saved")
 		assert.Contains(t, text, "rate limited")
 		assert.NotContains(t, text, "Nothing was changed")
@@ -58,9 +58,9 @@ func TestRateLimitedWriteSaysWhatMayHaveChanged(t *testing.T) {
 	})
 
 	t.Run("update refused while looking the client up", func(t *testing.T) {
-		emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+		emu := emulator.New(emulator.WithDemoData())
 		emu.FailNext(1, http.StatusTooManyRequests, 30*time.Second)
-		text := run(newBot(t, emu), "update "+gitscrumtest.DemoAcmeUUID+" phone=+1-555-0199")
+		text := run(newBot(t, emu), "update "+emulator.DemoAcmeUUID+" phone=+1-555-0199")
 		assert.Contains(t, text, "Nothing was changed")
 		for _, r := range emu.Requests() {
 			assert.NotEqual(t, http.MethodPut, r.Method)
@@ -68,16 +68,16 @@ func TestRateLimitedWriteSaysWhatMayHaveChanged(t *testing.T) {
 	})
 
 	t.Run("create", func(t *testing.T) {
-		emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+		emu := emulator.New(emulator.WithDemoData())
 		bot := newBot(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodPost {
 				emu.FailNext(1, http.StatusTooManyRequests, 30*time.Second)
 			}
 			emu.ServeHTTP(w, r)
 		}))
-		n := len(emu.Clients(gitscrumtest.DemoWorkspace))
+		n := len(emu.Clients(emulator.DemoWorkspace))
 		text := run(bot, "create Vandelay Industries")
 		assert.Contains(t, text, "Nothing was changed")
-		assert.Len(t, emu.Clients(gitscrumtest.DemoWorkspace), n)
+		assert.Len(t, emu.Clients(emulator.DemoWorkspace), n)
 	})
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 )
 
@@ -48,7 +48,7 @@ func TestReplayRefused(t *testing.T) {
 	}
 	assert.Len(t, e.emu.Requests(), upstream, "a replay sends nothing to GitScrum")
 	var made int
-	for _, c := range e.emu.Clients(gitscrumtest.DemoWorkspace) {
+	for _, c := range e.emu.Clients(emulator.DemoWorkspace) {
 		if c.Name == "Replay Industries" {
 			made++
 		}

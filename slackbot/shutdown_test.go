@@ -9,13 +9,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 )
 
 // waitRequest waits until the emulator logged a request with method whose status
 // satisfies ok.
-func waitRequest(t *testing.T, emu *gitscrumtest.Server, method string, ok func(status int) bool) {
+func waitRequest(t *testing.T, emu *emulator.Server, method string, ok func(status int) bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
@@ -152,7 +152,7 @@ func TestSocketMode(t *testing.T) {
 	// JSON escapes again, the worst case for size.
 	amp := func(n int) string { return strings.Repeat("&", n) }
 	for i := range 12 {
-		e.emu.AddClients(gitscrumtest.DemoWorkspace, gitscrum.ClientCompany{
+		e.emu.AddClients(emulator.DemoWorkspace, gitscrum.ClientCompany{
 			Name:    fmt.Sprintf("Ampersand %02d %s", i, amp(240)),
 			Email:   amp(200) + "@example.com",
 			Phone:   amp(255),
@@ -201,7 +201,7 @@ func TestSocketMode(t *testing.T) {
 		}
 		assert.Len(t, e.emu.Requests(), upstream, "nothing sent to GitScrum")
 		var made int
-		for _, c := range e.emu.Clients(gitscrumtest.DemoWorkspace) {
+		for _, c := range e.emu.Clients(emulator.DemoWorkspace) {
 			if c.Name == "Redelivered Ltd" {
 				made++
 			}

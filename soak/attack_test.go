@@ -23,7 +23,7 @@ import (
 	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
@@ -224,7 +224,7 @@ func (a *attack) close() {
 // run runs every step of the attack, one after the other. GitScrum injects no
 // faults meanwhile, so that what GitScrum sees is the attack's doing alone.
 func (a *attack) run() {
-	a.s.emu.SetFaults(gitscrumtest.Faults{})
+	a.s.emu.SetFaults(emulator.Faults{})
 	a.heapBefore = heap()
 	a.goroutinesBefore = runtime.NumGoroutine()
 	stop := sampleMemory(&a.mem)

@@ -1,7 +1,7 @@
 // Package soak holds the soak test of gitscrum-bridge. It has no code of its own:
 // everything is in TestSoak (soak_test.go and its helpers).
 //
-// The test wires the real parts together over loopback HTTP: the gitscrumtest
+// The test wires the real parts together over loopback HTTP: the gitscrum/emulator
 // emulator (injecting about 10% server errors, 5% rate limits with Retry-After and
 // 0–20 ms of random latency) behind a flaky gateway that loses the answer to 3% of
 // the creates and updates it applied (a 502 or a dropped connection), the MCP

@@ -26,7 +26,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
@@ -117,7 +117,7 @@ type soak struct {
 	scan  *scanner
 	found anomalies
 
-	emu      *gitscrumtest.Server
+	emu      *emulator.Server
 	gateway  *gateway
 	seeds    []gitscrum.ClientCompany
 	botToken string
@@ -284,7 +284,7 @@ func newSoak(t *testing.T, cfg config) *soak {
 	logger := slog.New(slog.NewTextHandler(s.scan, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
 	// The emulator, with the tokens, the seeded workspace, faults and latency.
-	s.emu = gitscrumtest.New()
+	s.emu = emulator.New()
 	s.emu.AddToken(s.botToken)
 	for _, tok := range s.tokens {
 		s.emu.AddToken(tok)
@@ -292,7 +292,7 @@ func newSoak(t *testing.T, cfg config) *soak {
 	s.emu.AddWorkspace(workspace)
 	s.seeds = s.emu.AddClients(workspace, seedClients()...)
 	s.emu.SetLogLimit(1000)
-	s.emu.SetFaults(gitscrumtest.Faults{Rate5xx: rate5xx, Rate429: rate429, RetryAfter: retryAfter})
+	s.emu.SetFaults(emulator.Faults{Rate5xx: rate5xx, Rate429: rate429, RetryAfter: retryAfter})
 	s.emu.SetLatencyFunc(func() time.Duration { return mrand.N(maxLatency + 1) })
 	s.gateway = &gateway{next: s.emu}
 	s.emuTS = s.serve("emulator", s.gateway)
@@ -636,7 +636,7 @@ type createSummary struct {
 // checkRequests checks, in the emulator's last requests (as many as its log keeps),
 // that every request carried one of the run's tokens, and that the MCP adapter used
 // its callers' own tokens (the bot's token is also its base client's).
-func (s *soak) checkRequests(requests []gitscrumtest.Request) {
+func (s *soak) checkRequests(requests []emulator.Request) {
 	mcpTokens := map[string]bool{}
 	for _, tok := range s.tokens {
 		mcpTokens[tok] = true

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/store/storetest"
 )
 
@@ -46,7 +46,7 @@ func BenchmarkUpdateAudited(b *testing.B) {
 			for b.Loop() {
 				i++
 				start := time.Now()
-				res := e.call(b, "update_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID, "phone": "+1 555 " + strconv.Itoa(i)})
+				res := e.call(b, "update_client", map[string]any{"client": emulator.DemoAcmeUUID, "phone": "+1 555 " + strconv.Itoa(i)})
 				took = append(took, time.Since(start))
 				if res.IsError {
 					b.Fatal(textOf(b, res))

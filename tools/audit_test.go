@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/store"
 	"github.com/gitscrum-bridge/gitscrum-bridge/store/storetest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
@@ -26,7 +26,7 @@ func history(t *testing.T, s *store.Store, uuid string) []store.Entry {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	rows, err := s.History(ctx, gitscrumtest.DemoWorkspace, uuid, 100)
+	rows, err := s.History(ctx, emulator.DemoWorkspace, uuid, 100)
 	require.NoError(t, err, "reading the audit log within 10 s")
 	return rows
 }
@@ -94,9 +94,9 @@ func TestAuditOfWrites(t *testing.T) {
 func TestAuditOfARefusedToken(t *testing.T) {
 	s := storetest.Open(t, storetest.Backends()[0].NewURL(t))
 	e := newEnv(t, withStore(s), withToken("refused-token"))
-	res := e.call(t, "update_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID, "phone": "1"})
+	res := e.call(t, "update_client", map[string]any{"client": emulator.DemoAcmeUUID, "phone": "1"})
 	require.True(t, res.IsError)
-	rows := history(t, s, gitscrumtest.DemoAcmeUUID)
+	rows := history(t, s, emulator.DemoAcmeUUID)
 	require.Len(t, rows, 1)
 	assert.Equal(t, "unauthorized", rows[0].Outcome)
 	assert.Empty(t, rows[0].Changes)
@@ -105,7 +105,7 @@ func TestAuditOfARefusedToken(t *testing.T) {
 // TestAuditWithoutStore: without a store, writes work as before.
 func TestAuditWithoutStore(t *testing.T) {
 	e := newEnv(t)
-	res := e.call(t, "update_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID, "phone": "1"})
+	res := e.call(t, "update_client", map[string]any{"client": emulator.DemoAcmeUUID, "phone": "1"})
 	require.False(t, res.IsError, textOf(t, res))
 }
 
@@ -134,12 +134,12 @@ func TestHistoryResource(t *testing.T) {
 		e := newEnv(t, withStore(s))
 		ctx := context.Background()
 		require.NoError(t, s.Append(ctx, store.Entry{When: time.Now().Add(-time.Hour), Surface: store.SurfaceSlack, Actor: store.SlackActor("T1", "U1"),
-			Workspace: "demo", ClientUUID: gitscrumtest.DemoAcmeUUID, ClientName: "Acme Corp",
+			Workspace: "demo", ClientUUID: emulator.DemoAcmeUUID, ClientName: "Acme Corp",
 			Changes: []store.Change{{Field: "email", Before: "billing@acme.co", After: "ap@acme.co"}}, Outcome: "ok"}))
-		res := e.call(t, "update_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID, "phone": "+1-555-0199"})
+		res := e.call(t, "update_client", map[string]any{"client": emulator.DemoAcmeUUID, "phone": "+1-555-0199"})
 		require.False(t, res.IsError, textOf(t, res))
 
-		for _, uri := range []string{tools.HistoryURI("demo", gitscrumtest.DemoAcmeUUID), tools.HistoryURI("demo", "Acme Corp")} {
+		for _, uri := range []string{tools.HistoryURI("demo", emulator.DemoAcmeUUID), tools.HistoryURI("demo", "Acme Corp")} {
 			got, err := readResource(t, e.mcp, uri)
 			require.NoError(t, err, uri)
 			require.Len(t, got.Contents, 1)
@@ -149,7 +149,7 @@ func TestHistoryResource(t *testing.T) {
 			var doc historyDoc
 			require.NoError(t, json.Unmarshal([]byte(text.Text), &doc))
 			assert.Equal(t, "demo", doc.Workspace)
-			assert.Equal(t, gitscrumtest.DemoAcmeUUID, doc.Client.UUID)
+			assert.Equal(t, emulator.DemoAcmeUUID, doc.Client.UUID)
 			require.Len(t, doc.Entries, 2)
 			assert.Equal(t, "mcp", doc.Entries[0].Surface, "newest first")
 			assert.Equal(t, []store.Change{{Field: "phone", Before: "+1-555-0100", After: "+1-555-0199"}}, doc.Entries[0].Changes)
@@ -167,18 +167,18 @@ func TestHistoryResource(t *testing.T) {
 func TestHistoryNeedsTheClient(t *testing.T) {
 	s := storetest.Open(t, storetest.Backends()[0].NewURL(t))
 	require.NoError(t, s.Append(context.Background(), store.Entry{Surface: store.SurfaceSlack, Actor: store.SlackActor("T1", "U1"),
-		Workspace: "demo", ClientUUID: gitscrumtest.DemoAcmeUUID, ClientName: "Acme Corp",
+		Workspace: "demo", ClientUUID: emulator.DemoAcmeUUID, ClientName: "Acme Corp",
 		Changes: []store.Change{{Field: "notes", Before: "", After: "secret plans"}}, Outcome: "ok"}))
 
 	refused := newEnv(t, withStore(s), withToken("a-token-gitscrum-refuses"))
-	_, err := readResource(t, refused.mcp, tools.HistoryURI("demo", gitscrumtest.DemoAcmeUUID))
+	_, err := readResource(t, refused.mcp, tools.HistoryURI("demo", emulator.DemoAcmeUUID))
 	require.Error(t, err, "a token GitScrum refuses reads no history")
 	assert.NotContains(t, err.Error(), "secret plans")
 	assert.Contains(t, err.Error(), "401")
 
 	e := newEnv(t, withStore(s))
-	e.emu.AddClients("other", gitscrumtest.New().Clients("none")...)
-	_, err = readResource(t, e.mcp, tools.HistoryURI("other", gitscrumtest.DemoAcmeUUID))
+	e.emu.AddClients("other", emulator.New().Clients("none")...)
+	_, err = readResource(t, e.mcp, tools.HistoryURI("other", emulator.DemoAcmeUUID))
 	require.Error(t, err, "a client of another workspace is not found there")
 	assert.NotContains(t, err.Error(), "secret plans")
 	assert.Contains(t, err.Error(), "not found")
@@ -188,7 +188,7 @@ func TestHistoryNeedsTheClient(t *testing.T) {
 // one and how to configure it.
 func TestHistoryWithoutStore(t *testing.T) {
 	e := newEnv(t)
-	_, err := readResource(t, e.mcp, tools.HistoryURI("demo", gitscrumtest.DemoAcmeUUID))
+	_, err := readResource(t, e.mcp, tools.HistoryURI("demo", emulator.DemoAcmeUUID))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "History needs the state store")
 	assert.Contains(t, err.Error(), "GITSCRUM_DATABASE_URL")

@@ -10,7 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // timings records the duration of every iteration, for medians.
@@ -36,7 +36,7 @@ func (ts timings) report(b *testing.B) time.Duration {
 func BenchmarkGetClient(b *testing.B) {
 	e := newEnv(b)
 	e.emu.SetLogLimit(100)
-	direct, err := newGitscrumClient(e.url, gitscrumtest.DefaultToken)
+	direct, err := newGitscrumClient(e.url, emulator.DefaultToken)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func BenchmarkGetClient(b *testing.B) {
 		var ts timings
 		for b.Loop() {
 			start := time.Now()
-			if _, err := direct.GetClient(ctx, gitscrumtest.DemoWorkspace, gitscrumtest.DemoAcmeUUID); err != nil {
+			if _, err := direct.GetClient(ctx, emulator.DemoWorkspace, emulator.DemoAcmeUUID); err != nil {
 				b.Fatal(err)
 			}
 			ts = append(ts, time.Since(start))
@@ -59,7 +59,7 @@ func BenchmarkGetClient(b *testing.B) {
 		b.ReportAllocs()
 		req := mcp.CallToolRequest{}
 		req.Params.Name = "get_client"
-		req.Params.Arguments = map[string]any{"client": gitscrumtest.DemoAcmeUUID}
+		req.Params.Arguments = map[string]any{"client": emulator.DemoAcmeUUID}
 		var ts timings
 		for b.Loop() {
 			start := time.Now()
@@ -92,7 +92,7 @@ func BenchmarkListClientsQuery10k(b *testing.B) {
 		}
 	}
 	e.emu.AddClients("bench", many...)
-	direct, err := newGitscrumClient(e.url, gitscrumtest.DefaultToken)
+	direct, err := newGitscrumClient(e.url, emulator.DefaultToken)
 	if err != nil {
 		b.Fatal(err)
 	}

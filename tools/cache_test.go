@@ -7,11 +7,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // listRequests counts the list requests the emulator served, pages included.
-func listRequests(emu *gitscrumtest.Server) int {
+func listRequests(emu *emulator.Server) int {
 	n := 0
 	for _, r := range emu.Requests() {
 		if r.Path == "/contact-companies/clients" {
@@ -28,7 +28,7 @@ func TestToolsUseTheListCache(t *testing.T) {
 	e := newEnv(t)
 	const slug = "paged"
 	e.emu.SetPageSize(100)
-	clients := e.emu.AddClients(slug, gitscrumtest.GenerateClients(250)...)
+	clients := e.emu.AddClients(slug, emulator.GenerateClients(250)...)
 
 	seen := map[string]bool{}
 	offset, calls := 0, 0

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
@@ -28,7 +28,7 @@ func TestCreateClient(t *testing.T) {
 		assert.Equal(t, "", c["phone"])
 		containsAll(t, textOf(t, res), "Created in workspace demo:\nUmbrella Corp (", "empty: phone")
 
-		stored, ok := e.emu.Client(gitscrumtest.DemoWorkspace, c["uuid"].(string))
+		stored, ok := e.emu.Client(emulator.DemoWorkspace, c["uuid"].(string))
 		require.True(t, ok)
 		assert.Equal(t, "1 Hive Way\nRaccoon City", stored.Address)
 	})
@@ -46,7 +46,7 @@ func TestCreateClient(t *testing.T) {
 			"Stark Industries ("+uuid+")", "allow_duplicate: true")
 		assert.Equal(t, tools.OutcomeDuplicate, e.lastOutcome(t))
 		assert.Equal(t, 1, postsTo(e.emu, http.MethodPost), "the emulator saw one POST")
-		assert.Len(t, e.emu.Clients(gitscrumtest.DemoWorkspace), 13)
+		assert.Len(t, e.emu.Clients(emulator.DemoWorkspace), 13)
 	})
 
 	t.Run("same name spelled differently, or same email, is a duplicate", func(t *testing.T) {
@@ -57,7 +57,7 @@ func TestCreateClient(t *testing.T) {
 		} {
 			res := e.call(t, "create_client", args)
 			require.True(t, res.IsError)
-			containsAll(t, textOf(t, res), "Acme Corp ("+gitscrumtest.DemoAcmeUUID+")")
+			containsAll(t, textOf(t, res), "Acme Corp ("+emulator.DemoAcmeUUID+")")
 		}
 		assert.Zero(t, postsTo(e.emu, http.MethodPost))
 	})
@@ -68,7 +68,7 @@ func TestCreateClient(t *testing.T) {
 		require.False(t, res.IsError, textOf(t, res))
 		assert.Equal(t, 1, postsTo(e.emu, http.MethodPost))
 		n := 0
-		for _, c := range e.emu.Clients(gitscrumtest.DemoWorkspace) {
+		for _, c := range e.emu.Clients(emulator.DemoWorkspace) {
 			if c.Name == "Acme Corp" {
 				n++
 			}

@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
@@ -149,8 +149,8 @@ func pickChoices(t *testing.T, p mcp.ElicitationParams, titled bool) map[string]
 // choice; a decline or a cancel ends the call without an error and without a write.
 func TestElicitPickOverStdio(t *testing.T) {
 	wantChoices := map[string]string{
-		gitscrumtest.DemoAcmeUUID: "Acme Corp <billing@acme.co>",
-		acmeLogistics:             "Acme Logistics <dispatch@acme-logistics.example>",
+		emulator.DemoAcmeUUID: "Acme Corp <billing@acme.co>",
+		acmeLogistics:         "Acme Logistics <dispatch@acme-logistics.example>",
 	}
 	for _, v := range elicitVersions {
 		t.Run(versionName(v.version), func(t *testing.T) {
@@ -221,7 +221,7 @@ func TestElicitDuplicateOverStdio(t *testing.T) {
 					require.False(t, res.IsError, textOf(t, res))
 					qs := tc.user.questions()
 					require.Len(t, qs, 1)
-					containsAll(t, qs[0].Message, "Workspace demo already has a client", "Acme Corp ("+gitscrumtest.DemoAcmeUUID+")", "Create a second, separate client anyway?")
+					containsAll(t, qs[0].Message, "Workspace demo already has a client", "Acme Corp ("+emulator.DemoAcmeUUID+")", "Create a second, separate client anyway?")
 					if tc.creates {
 						assert.Equal(t, 1, postsTo(e.emu, http.MethodPost))
 						assert.Equal(t, "Acme Corp", structured(t, res)["client"].(map[string]any)["name"])

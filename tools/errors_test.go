@@ -11,16 +11,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
 // toolArgs are valid arguments for each tool, on the demo data.
 var toolArgs = map[string]map[string]any{
 	"list_clients":  {"query": "acme"},
-	"get_client":    {"client": gitscrumtest.DemoAcmeUUID},
+	"get_client":    {"client": emulator.DemoAcmeUUID},
 	"create_client": {"name": "Brand New Co"},
-	"update_client": {"client": gitscrumtest.DemoAcmeUUID, "notes": "changed"},
+	"update_client": {"client": emulator.DemoAcmeUUID, "notes": "changed"},
 }
 
 var toolNames = []string{"list_clients", "get_client", "create_client", "update_client"}
@@ -45,7 +45,7 @@ func TestErrorClasses(t *testing.T) {
 				"Settings → API", "GITSCRUM_TOKEN", "Retrying with the same token will fail again."},
 		},
 		{
-			name: "401 expired token", setup: func(e *env) { e.emu.ExpireToken(gitscrumtest.DefaultToken) },
+			name: "401 expired token", setup: func(e *env) { e.emu.ExpireToken(emulator.DefaultToken) },
 			outcome: tools.OutcomeUnauthorized, want: []string{"(401 Unauthorized): it has expired.", "GITSCRUM_TOKEN"},
 		},
 		{
@@ -118,7 +118,7 @@ func TestErrorClasses(t *testing.T) {
 				assert.Nil(t, res.StructuredContent)
 				containsAll(t, textOf(t, res), tc.want...)
 				containsAll(t, textOf(t, res), tc.wantFor[name]...)
-				assert.NotContains(t, textOf(t, res), gitscrumtest.DefaultToken)
+				assert.NotContains(t, textOf(t, res), emulator.DefaultToken)
 				assert.Equal(t, tc.outcome, e.lastOutcome(t))
 			})
 		}
@@ -171,7 +171,7 @@ func TestNoWorkspace(t *testing.T) {
 	}
 	assert.Empty(t, e.emu.Requests())
 
-	res := e.call(t, "get_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID, "company_slug": "demo"})
+	res := e.call(t, "get_client", map[string]any{"client": emulator.DemoAcmeUUID, "company_slug": "demo"})
 	require.False(t, res.IsError, textOf(t, res))
 }
 
@@ -208,7 +208,7 @@ func TestBadArguments(t *testing.T) {
 		{"get_client", map[string]any{}, `Argument "client" of get_client is required: give the client's UUID or name.`},
 		{"get_client", map[string]any{"client": "  "}, `Argument "client" of get_client is required`},
 		{"get_client", map[string]any{"client": []any{"acme"}}, `Argument "client" of get_client must be a string (text in quotes); got an array.`},
-		{"get_client", map[string]any{"uuid": gitscrumtest.DemoAcmeUUID}, `"uuid" is not an argument of get_client; its arguments are "client" and "company_slug".`},
+		{"get_client", map[string]any{"uuid": emulator.DemoAcmeUUID}, `"uuid" is not an argument of get_client; its arguments are "client" and "company_slug".`},
 		{"create_client", map[string]any{"email": "a@b.example"}, `Argument "name" of create_client is required: give the company name.`},
 		{"create_client", map[string]any{"name": "X", "allow_duplicate": "yes"}, `Argument "allow_duplicate" of create_client must be true or false (without quotes); got the string "yes".`},
 		{"create_client", map[string]any{"name": "X", "phone": 5550100}, `Argument "phone" of create_client must be a string`},

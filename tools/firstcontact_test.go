@@ -13,13 +13,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
 // getBody is a tools/call of get_client, which reaches GitScrum.
 func getBody(id int) string {
-	return fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get_client","arguments":{"client":%q}}}`, id, gitscrumtest.DemoAcmeUUID)
+	return fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get_client","arguments":{"client":%q}}}`, id, emulator.DemoAcmeUUID)
 }
 
 // postAs posts body to the MCP endpoint with token and returns the status, the
@@ -42,7 +42,7 @@ func postAs(hc *http.Client, url, token, body string) (int, string, string, erro
 }
 
 // upstreamExcept counts the emulator's requests with a token other than good.
-func upstreamExcept(emu *gitscrumtest.Server, good string) int {
+func upstreamExcept(emu *emulator.Server, good string) int {
 	n := 0
 	for _, tok := range tokensSeen(emu) {
 		if tok != good {

@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
@@ -20,9 +20,9 @@ func TestGetClient(t *testing.T) {
 		wantUUID string
 		requests int // requests the emulator saw for the call
 	}{
-		{name: "by uuid: one request", ref: gitscrumtest.DemoAcmeUUID, wantUUID: gitscrumtest.DemoAcmeUUID, requests: 1},
-		{name: "by uuid in upper case", ref: "5B1E7C9A-3D2F-4A6B-8C1D-0E9F8A7B6C51", wantUUID: gitscrumtest.DemoAcmeUUID},
-		{name: "by exact name", ref: "Acme Corp", wantUUID: gitscrumtest.DemoAcmeUUID},
+		{name: "by uuid: one request", ref: emulator.DemoAcmeUUID, wantUUID: emulator.DemoAcmeUUID, requests: 1},
+		{name: "by uuid in upper case", ref: "5B1E7C9A-3D2F-4A6B-8C1D-0E9F8A7B6C51", wantUUID: emulator.DemoAcmeUUID},
+		{name: "by exact name", ref: "Acme Corp", wantUUID: emulator.DemoAcmeUUID},
 		{name: "by name, any case", ref: "acme logistics", wantUUID: logisticsUUID},
 		{name: "by unique part of a name, accents ignored", ref: "zurich", wantUUID: "b5d9f1a3-7c2e-4a8b-9d0e-2f3a4b5c6d66"},
 		{name: "punctuation ignored", ref: "smith sons", wantUUID: "3c8e1a5f-2b6d-4e9a-8f0b-1c2d3e4f5a55"},
@@ -41,15 +41,15 @@ func TestGetClient(t *testing.T) {
 	}
 
 	t.Run("full record in both forms", func(t *testing.T) {
-		res := e.call(t, "get_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID})
+		res := e.call(t, "get_client", map[string]any{"client": emulator.DemoAcmeUUID})
 		c := structured(t, res)["client"].(map[string]any)
 		assert.Equal(t, map[string]any{
-			"uuid": gitscrumtest.DemoAcmeUUID, "name": "Acme Corp", "email": "billing@acme.co",
+			"uuid": emulator.DemoAcmeUUID, "name": "Acme Corp", "email": "billing@acme.co",
 			"phone": "+1-555-0100", "website": "https://acme.co", "address": "123 Main St, San Francisco, CA",
 			"notes": "Enterprise client since 2024", "projects_count": float64(5), "invoices_total": float64(125000),
 			"created_at": "2025-06-15T10:00:00Z",
 		}, c)
-		assert.Equal(t, "Acme Corp ("+gitscrumtest.DemoAcmeUUID+")\nemail: billing@acme.co\nphone: +1-555-0100\n"+
+		assert.Equal(t, "Acme Corp ("+emulator.DemoAcmeUUID+")\nemail: billing@acme.co\nphone: +1-555-0100\n"+
 			"website: https://acme.co\naddress: 123 Main St, San Francisco, CA\nnotes: Enterprise client since 2024\n"+
 			"projects: 5; invoiced: 125000; created: 2025-06-15T10:00:00Z", textOf(t, res))
 	})
@@ -63,7 +63,7 @@ func TestGetClient(t *testing.T) {
 		res := e.call(t, "get_client", map[string]any{"client": "acme"})
 		require.True(t, res.IsError)
 		containsAll(t, textOf(t, res), `"acme" matches 2 clients in workspace demo:`,
-			"Acme Corp ("+gitscrumtest.DemoAcmeUUID+")", "Acme Logistics ("+logisticsUUID+")",
+			"Acme Corp ("+emulator.DemoAcmeUUID+")", "Acme Logistics ("+logisticsUUID+")",
 			"Call get_client again with the UUID")
 		assert.Nil(t, res.StructuredContent)
 		assert.Equal(t, tools.OutcomeAmbiguous, e.lastOutcome(t))

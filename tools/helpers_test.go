@@ -18,14 +18,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
 // env is an MCP server with the tools, an emulator it talks to over real HTTP, and
 // mcp-go's in-process client connected to it.
 type env struct {
-	emu *gitscrumtest.Server
+	emu *emulator.Server
 	url string
 	srv *server.MCPServer
 	mcp *client.Client
@@ -58,8 +58,8 @@ func withClientOptions(o ...gitscrum.Option) func(*envConfig) {
 // newEnv builds an env on the demo data, default workspace "demo", no retries.
 func newEnv(t testing.TB, mods ...func(*envConfig)) *env {
 	t.Helper()
-	e := &env{emu: gitscrumtest.New(gitscrumtest.WithDemoData())}
-	cfg := envConfig{opts: tools.Options{CompanySlug: gitscrumtest.DemoWorkspace}, token: gitscrumtest.DefaultToken}
+	e := &env{emu: emulator.New(emulator.WithDemoData())}
+	cfg := envConfig{opts: tools.Options{CompanySlug: emulator.DemoWorkspace}, token: emulator.DefaultToken}
 	for _, m := range mods {
 		m(&cfg)
 	}
@@ -230,7 +230,7 @@ func newGitscrumClient(url, token string) (*gitscrum.Client, error) {
 }
 
 // postsTo counts the emulator's requests with a method, e.g. the creates.
-func postsTo(emu *gitscrumtest.Server, method string) int {
+func postsTo(emu *emulator.Server, method string) int {
 	n := 0
 	for _, r := range emu.Requests() {
 		if r.Method == method {

@@ -20,7 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
@@ -43,7 +43,7 @@ func httpEnv(t *testing.T, o tools.HTTPOptions, mods ...func(*envConfig)) (*env,
 // clientOf returns the gitscrum client the env's MCP server was built with.
 func clientOf(t *testing.T, e *env) *gitscrum.Client {
 	t.Helper()
-	c, err := newGitscrumClient(e.url, gitscrumtest.DefaultToken)
+	c, err := newGitscrumClient(e.url, emulator.DefaultToken)
 	require.NoError(t, err)
 	return c
 }
@@ -80,7 +80,7 @@ func rawPost(t *testing.T, url string, header http.Header, body string) *http.Re
 }
 
 // tokensSeen returns the bearer tokens of the emulator's requests.
-func tokensSeen(emu *gitscrumtest.Server) []string {
+func tokensSeen(emu *emulator.Server) []string {
 	var out []string
 	for _, r := range emu.Requests() {
 		out = append(out, strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
@@ -95,7 +95,7 @@ func TestHTTPRequestTokenIsUsed(t *testing.T) {
 			e.emu.AddToken("alice-token-0001")
 			c, err := httpClient(t, url, map[string]string{"Authorization": "Bearer alice-token-0001"})
 			require.NoError(t, err)
-			res := callTool(t, c, "get_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID})
+			res := callTool(t, c, "get_client", map[string]any{"client": emulator.DemoAcmeUUID})
 			require.False(t, res.IsError, textOf(t, res))
 			assert.Equal(t, []string{"alice-token-0001"}, tokensSeen(e.emu), "the request's token, never the server's")
 		})
@@ -118,7 +118,7 @@ func TestHTTPManyUsers(t *testing.T) {
 	for _, c := range clients {
 		wg.Go(func() {
 			for range perUser {
-				res := callTool(t, c, "get_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID})
+				res := callTool(t, c, "get_client", map[string]any{"client": emulator.DemoAcmeUUID})
 				assert.False(t, res.IsError)
 			}
 		})
@@ -136,9 +136,9 @@ func TestHTTPWithoutToken(t *testing.T) {
 		e, url := httpEnv(t, tools.HTTPOptions{Loopback: true})
 		c, err := httpClient(t, url, nil)
 		require.NoError(t, err)
-		res := callTool(t, c, "get_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID})
+		res := callTool(t, c, "get_client", map[string]any{"client": emulator.DemoAcmeUUID})
 		require.False(t, res.IsError, textOf(t, res))
-		assert.Equal(t, []string{gitscrumtest.DefaultToken}, tokensSeen(e.emu))
+		assert.Equal(t, []string{emulator.DefaultToken}, tokensSeen(e.emu))
 	})
 	for _, tc := range []struct {
 		name     string
@@ -208,7 +208,7 @@ func TestHTTPSandboxIgnoresTokens(t *testing.T) {
 		require.False(t, res.IsError, textOf(t, res))
 	}
 	for _, tok := range tokensSeen(e.emu) {
-		assert.Equal(t, gitscrumtest.DefaultToken, tok)
+		assert.Equal(t, emulator.DefaultToken, tok)
 	}
 }
 
@@ -347,7 +347,7 @@ func TestHTTPForwardedNeverFallsBack(t *testing.T) {
 	c, err := httpClient(t, url, map[string]string{"X-Forwarded-For": "203.0.113.7", "Authorization": "Bearer user-token-proxy"})
 	require.NoError(t, err)
 	e.emu.ResetRequests()
-	res := callTool(t, c, "get_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID})
+	res := callTool(t, c, "get_client", map[string]any{"client": emulator.DemoAcmeUUID})
 	require.False(t, res.IsError, textOf(t, res))
 	assert.Equal(t, []string{"user-token-proxy"}, tokensSeen(e.emu))
 }
@@ -372,7 +372,7 @@ func TestHTTPDrains(t *testing.T) {
 	go func() {
 		req := mcp.CallToolRequest{}
 		req.Params.Name = "get_client"
-		req.Params.Arguments = map[string]any{"client": gitscrumtest.DemoAcmeUUID}
+		req.Params.Arguments = map[string]any{"client": emulator.DemoAcmeUUID}
 		res, err := c.CallTool(context.Background(), req)
 		if err != nil {
 			got <- "error: " + err.Error()

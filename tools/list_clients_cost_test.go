@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // TestListClientsWithoutQueryCostsAPage: list_clients without a query pages the
@@ -19,7 +19,7 @@ func TestListClientsWithoutQueryCostsAPage(t *testing.T) {
 	bytesPerCall := func(n int) float64 {
 		e := newEnv(t, withClientOptions(gitscrum.WithTimeout(time.Minute))) // a slow listing under -race
 		e.emu.SetLogLimit(1)
-		e.emu.AddClients(gitscrumtest.DemoWorkspace, gitscrumtest.GenerateClients(n)...)
+		e.emu.AddClients(emulator.DemoWorkspace, emulator.GenerateClients(n)...)
 		args := map[string]any{"limit": 10, "offset": 100}
 		call := func() {
 			res := callTool(t, e.mcp, "list_clients", args)

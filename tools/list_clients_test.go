@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 func TestListClients(t *testing.T) {
@@ -23,12 +23,12 @@ func TestListClients(t *testing.T) {
 		textParts []string
 	}{
 		{name: "everything", args: nil, total: 12, first: "Acme Corp", count: 12,
-			textParts: []string{"1–12 of 12 clients in demo:", "Acme Corp (" + gitscrumtest.DemoAcmeUUID + ")\nAcme Logistics ("}},
+			textParts: []string{"1–12 of 12 clients in demo:", "Acme Corp (" + emulator.DemoAcmeUUID + ")\nAcme Logistics ("}},
 		{name: "query by name, best first", args: map[string]any{"query": "acme"}, total: 2, first: "Acme Corp", count: 2,
 			textParts: []string{`matching "acme"`, "Acme Logistics ("}},
 		{name: "case and accents ignored", args: map[string]any{"query": "ZURICH"}, total: 1, first: "Zürich Versicherungen AG", count: 1},
 		{name: "email domain", args: map[string]any{"query": "globex.com"}, total: 1, first: "Globex Corporation", count: 1},
-		{name: "uuid", args: map[string]any{"query": gitscrumtest.DemoAcmeUUID}, total: 1, first: "Acme Corp", count: 1},
+		{name: "uuid", args: map[string]any{"query": emulator.DemoAcmeUUID}, total: 1, first: "Acme Corp", count: 1},
 		{name: "first page", args: map[string]any{"limit": 5}, total: 12, first: "Acme Corp", count: 5, next: float64(5),
 			textParts: []string{"1–5 of 12", "More: call again with offset 5."}},
 		{name: "last page", args: map[string]any{"limit": 5, "offset": 10}, total: 12, first: "*Bold* _Italic_ ~Strike~ Studio", count: 2,

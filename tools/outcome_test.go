@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/syncbuf"
 )
@@ -43,7 +43,7 @@ func TestLoggedOutcomesAreTheVocabulary(t *testing.T) {
 	e.call(t, "list_clients", map[string]any{"company_slug": "other"}) // rate limited
 	e.emu.FailNext(1, http.StatusServiceUnavailable, 0)
 	e.call(t, "list_clients", map[string]any{"company_slug": "another"}) // unavailable
-	e.emu.ExpireToken(gitscrumtest.DefaultToken)
+	e.emu.ExpireToken(emulator.DefaultToken)
 	e.call(t, "list_clients", map[string]any{"company_slug": "third"}) // unauthorized
 
 	observed := map[string]bool{}

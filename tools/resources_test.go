@@ -20,7 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
@@ -104,7 +104,7 @@ func TestResourceLists(t *testing.T) {
 func TestReadClient(t *testing.T) {
 	e := newEnv(t)
 	for _, tc := range []struct{ name, uri string }{
-		{"by UUID", "gitscrum://demo/clients/" + gitscrumtest.DemoAcmeUUID},
+		{"by UUID", "gitscrum://demo/clients/" + emulator.DemoAcmeUUID},
 		{"by full name, percent-encoded", "gitscrum://demo/clients/Acme%20Corp"},
 		{"by part of a name", "gitscrum://demo/clients/globex"},
 		{"by a name with & and spaces", tools.ClientURI("demo", "Smith & Sons")},
@@ -130,7 +130,7 @@ func TestReadClient(t *testing.T) {
 			assert.Equal(t, "/contact-companies/"+rec["uuid"].(string), last.Path, "the record is fetched fresh")
 		})
 	}
-	res, err := readResource(t, e.mcp, "gitscrum://demo/clients/"+gitscrumtest.DemoAcmeUUID)
+	res, err := readResource(t, e.mcp, "gitscrum://demo/clients/"+emulator.DemoAcmeUUID)
 	require.NoError(t, err)
 	snapshotJSON(t, "resources_read_client.json", stableResult(t, res))
 }
@@ -141,7 +141,7 @@ func TestReadClientAmbiguous(t *testing.T) {
 	e := newEnv(t)
 	_, err := readResource(t, e.mcp, "gitscrum://demo/clients/acme")
 	require.Error(t, err)
-	containsAll(t, err.Error(), `"acme" matches 2 clients in workspace demo`, "Acme Corp ("+gitscrumtest.DemoAcmeUUID+")", "Acme Logistics (", "gitscrum://demo/clients/")
+	containsAll(t, err.Error(), `"acme" matches 2 clients in workspace demo`, "Acme Corp ("+emulator.DemoAcmeUUID+")", "Acme Logistics (", "gitscrum://demo/clients/")
 }
 
 // TestReadClients: the list resource names every client of the default workspace
@@ -161,7 +161,7 @@ func TestReadClients(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(js.Text), &doc))
 	assert.Equal(t, "demo", doc.Workspace)
 	assert.Equal(t, doc.Total, len(doc.Clients))
-	assert.Contains(t, doc.Clients, struct{ UUID, Name string }{gitscrumtest.DemoAcmeUUID, "Acme Corp"})
+	assert.Contains(t, doc.Clients, struct{ UUID, Name string }{emulator.DemoAcmeUUID, "Acme Corp"})
 	_, err = readResource(t, e.mcp, "gitscrum://demo/clients")
 	require.NoError(t, err)
 	assert.Equal(t, 1, listRequests(e.emu), "the second read is served by the list cache")
@@ -191,7 +191,7 @@ func TestCompletions(t *testing.T) {
 	assert.Empty(t, res.Completion.Values, "input over the search's cap completes to nothing")
 
 	e.emu.SetPageSize(100)
-	e.emu.AddClients("big", gitscrumtest.GenerateClients(250)...)
+	e.emu.AddClients("big", emulator.GenerateClients(250)...)
 	e.emu.ResetRequests()
 	for _, typed := range []string{"", "s"} {
 		res = complete(t, e.mcp, "client", typed, map[string]string{"company_slug": "big"})
@@ -406,7 +406,7 @@ func TestAmbiguousReadOnTheWire(t *testing.T) {
 		t.Helper()
 		assert.EqualValues(t, -32602, errObj["code"])
 		msg, _ := errObj["message"].(string)
-		containsAll(t, msg, `"acme" matches 2 clients in workspace demo`, "Acme Corp ("+gitscrumtest.DemoAcmeUUID+")",
+		containsAll(t, msg, `"acme" matches 2 clients in workspace demo`, "Acme Corp ("+emulator.DemoAcmeUUID+")",
 			"Acme Logistics (", "Read gitscrum://demo/clients/<uuid> for the one you mean.")
 		assert.NotContains(t, msg, "%3C")
 		data, _ := errObj["data"].(map[string]any)
@@ -418,8 +418,8 @@ func TestAmbiguousReadOnTheWire(t *testing.T) {
 			names = append(names, c.(map[string]any)["name"])
 		}
 		assert.ElementsMatch(t, []any{"Acme Corp", "Acme Logistics"}, names)
-		assert.Contains(t, cands, map[string]any{"uuid": gitscrumtest.DemoAcmeUUID, "name": "Acme Corp",
-			"uri": "gitscrum://demo/clients/" + gitscrumtest.DemoAcmeUUID})
+		assert.Contains(t, cands, map[string]any{"uuid": emulator.DemoAcmeUUID, "name": "Acme Corp",
+			"uri": "gitscrum://demo/clients/" + emulator.DemoAcmeUUID})
 	}
 	t.Run("stdio", func(t *testing.T) {
 		p := startStdio(t, context.Background(), newEnv(t))
@@ -487,8 +487,8 @@ func TestClientURIWithSlashes(t *testing.T) {
 // request, rather than read as another workspace.
 func TestReadClientWithSlashes(t *testing.T) {
 	e := newEnv(t)
-	stored := e.emu.AddClients(gitscrumtest.DemoWorkspace, gitscrum.ClientCompany{Name: "Smith/Jones Partners"})[0]
-	res, err := readResource(t, e.mcp, tools.ClientURI(gitscrumtest.DemoWorkspace, "Smith/Jones Partners"))
+	stored := e.emu.AddClients(emulator.DemoWorkspace, gitscrum.ClientCompany{Name: "Smith/Jones Partners"})[0]
+	res, err := readResource(t, e.mcp, tools.ClientURI(emulator.DemoWorkspace, "Smith/Jones Partners"))
 	require.NoError(t, err)
 	require.Len(t, res.Contents, 2)
 	var rec map[string]any

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
@@ -106,7 +106,7 @@ func (p *stdioPeer) next(t *testing.T) map[string]any {
 }
 
 func slowGet(id int) string {
-	return fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get_client","arguments":{"client":%q}}}`, id, gitscrumtest.DemoAcmeUUID)
+	return fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get_client","arguments":{"client":%q}}}`, id, emulator.DemoAcmeUUID)
 }
 
 // TestRunStdioDrainsOnShutdown: when the context ends, a call in flight is still

@@ -9,22 +9,22 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
 func TestUpdateClient(t *testing.T) {
 	t.Run("partial update: one field changes, the others are untouched", func(t *testing.T) {
 		e := newEnv(t)
-		before, _ := e.emu.Client(gitscrumtest.DemoWorkspace, gitscrumtest.DemoAcmeUUID)
-		res := e.call(t, "update_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID, "notes": "Renewed for 2026"})
+		before, _ := e.emu.Client(emulator.DemoWorkspace, emulator.DemoAcmeUUID)
+		res := e.call(t, "update_client", map[string]any{"client": emulator.DemoAcmeUUID, "notes": "Renewed for 2026"})
 		require.False(t, res.IsError, textOf(t, res))
 
 		sc := structured(t, res)
 		assert.Equal(t, []any{map[string]any{"field": "notes", "before": "Enterprise client since 2024", "after": "Renewed for 2026"}}, sc["changes"])
 		containsAll(t, textOf(t, res), "Updated in workspace demo:\nnotes: \"Enterprise client since 2024\" → \"Renewed for 2026\"\nAcme Corp (")
 
-		after, _ := e.emu.Client(gitscrumtest.DemoWorkspace, gitscrumtest.DemoAcmeUUID)
+		after, _ := e.emu.Client(emulator.DemoWorkspace, emulator.DemoAcmeUUID)
 		want := before
 		want.Notes = "Renewed for 2026"
 		assert.Equal(t, want, after)
@@ -46,7 +46,7 @@ func TestUpdateClient(t *testing.T) {
 		res := e.call(t, "update_client", map[string]any{"client": "Initech", "phone": ""})
 		require.False(t, res.IsError, textOf(t, res))
 		containsAll(t, textOf(t, res), `phone: "+1-555-0199" → "" (cleared)`)
-		got, _ := e.emu.Client(gitscrumtest.DemoWorkspace, "e7b2c4d6-8f0a-4b1c-b2d3-e4f5a6b7c844")
+		got, _ := e.emu.Client(emulator.DemoWorkspace, "e7b2c4d6-8f0a-4b1c-b2d3-e4f5a6b7c844")
 		assert.Empty(t, got.Phone)
 		assert.Equal(t, "info@initech.example", got.Email)
 	})
@@ -63,7 +63,7 @@ func TestUpdateClient(t *testing.T) {
 
 	t.Run("same values again: no change, still a success", func(t *testing.T) {
 		e := newEnv(t)
-		res := e.call(t, "update_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID, "email": "billing@acme.co"})
+		res := e.call(t, "update_client", map[string]any{"client": emulator.DemoAcmeUUID, "email": "billing@acme.co"})
 		require.False(t, res.IsError, textOf(t, res))
 		assert.Equal(t, []any{}, structured(t, res)["changes"])
 		containsAll(t, textOf(t, res), "No field changed")
@@ -101,15 +101,15 @@ func TestUpdateClient(t *testing.T) {
 	for _, ref := range []string{"../x", "東", "globex"} {
 		t.Run("loose reference "+ref+" changes nothing", func(t *testing.T) {
 			e := newEnv(t)
-			e.emu.AddClients(gitscrumtest.DemoWorkspace, gitscrum.ClientCompany{Name: "東京 Trading"})
-			before := e.emu.Clients(gitscrumtest.DemoWorkspace)
+			e.emu.AddClients(emulator.DemoWorkspace, gitscrum.ClientCompany{Name: "東京 Trading"})
+			before := e.emu.Clients(emulator.DemoWorkspace)
 			res := e.call(t, "update_client", map[string]any{"client": ref, "phone": "+1-555-9999"})
 			require.True(t, res.IsError)
 			containsAll(t, textOf(t, res), "is not exactly the name of one client", "nothing was changed",
 				"its UUID or its full name exactly as listed", "Call update_client again with the UUID")
 			assert.Equal(t, tools.OutcomeAmbiguous, e.lastOutcome(t))
 			assert.Zero(t, postsTo(e.emu, http.MethodPut))
-			assert.Equal(t, before, e.emu.Clients(gitscrumtest.DemoWorkspace), "nothing changed upstream")
+			assert.Equal(t, before, e.emu.Clients(emulator.DemoWorkspace), "nothing changed upstream")
 		})
 	}
 

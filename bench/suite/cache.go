@@ -8,7 +8,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/slackbench"
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/stats"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // The workspace of the cache scenarios, as the issue that asked for the cache
@@ -176,7 +176,7 @@ func (s *suite) cacheSlack(pages int) error {
 		defer rig.Close()
 		emu := rig.Emulator()
 		emu.SetPageSize(cachebench.PageSize)
-		emu.AddClients(gitscrumtest.DemoWorkspace, cachebench.Generate(cacheClients)...)
+		emu.AddClients(emulator.DemoWorkspace, cachebench.Generate(cacheClients)...)
 		rig.Run(1, 1, sc) // warms the cache, if any
 		return rig.Run(1, s.cfg.cacheSlackRounds, sc), nil
 	}

@@ -5,14 +5,14 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/scalebench"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // pages measures a cold ListClients of 5,000 clients in pages of 100 from an upstream
 // taking 100 ms per request, pages fetched gitscrum.DefaultPageConcurrency at a time,
 // against one page after another in the same run.
 func (s *suite) pages() error {
-	u := scalebench.NewSlowUpstream(gitscrumtest.GenerateClients(scalebench.SlowClients), scalebench.SlowLatency)
+	u := scalebench.NewSlowUpstream(emulator.GenerateClients(scalebench.SlowClients), scalebench.SlowLatency)
 	defer u.Close()
 	reps := s.cfg.pageReps
 	s.logf("pages: ListClients of %d clients, one page at a time × %d", scalebench.SlowClients, reps[0])

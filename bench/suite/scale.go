@@ -8,7 +8,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/scalebench"
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/stats"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 var scaleSizes = []struct {
@@ -28,7 +28,7 @@ func (s *suite) scale() error {
 	sets := make(map[string]int)
 	generated := make([]generatedSet, len(scaleSizes))
 	for i, size := range scaleSizes {
-		generated[i] = generatedSet{slug: "scale-" + size.name, clients: gitscrumtest.GenerateClients(size.n)}
+		generated[i] = generatedSet{slug: "scale-" + size.name, clients: emulator.GenerateClients(size.n)}
 		l.Add(generated[i].slug, generated[i].clients)
 		sets[size.name] = size.n
 	}

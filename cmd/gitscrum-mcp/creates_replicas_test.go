@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/state"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/state/statetest"
 )
@@ -43,8 +43,8 @@ func startSandbox(t *testing.T) string {
 func TestReplicasSeeEachOthersCreates(t *testing.T) {
 	apiURL := startSandbox(t)
 	statetest.Each(t, func(t *testing.T, b statetest.Backend) {
-		env := baseEnv("GITSCRUM_API_URL="+apiURL, "GITSCRUM_TOKEN="+gitscrumtest.DefaultToken,
-			"GITSCRUM_COMPANY_SLUG="+gitscrumtest.DemoWorkspace, state.EnvDatabase+"="+b.NewDB(t))
+		env := baseEnv("GITSCRUM_API_URL="+apiURL, "GITSCRUM_TOKEN="+emulator.DefaultToken,
+			"GITSCRUM_COMPANY_SLUG="+emulator.DemoWorkspace, state.EnvDatabase+"="+b.NewDB(t))
 		a, aLog, _ := stdioClient(t, env)
 		bb, _, _ := stdioClient(t, env)
 		name := "Replica Race Co " + b.Name
@@ -53,9 +53,9 @@ func TestReplicasSeeEachOthersCreates(t *testing.T) {
 		require.False(t, res.IsError, text(res))
 		res = callTool(t, bb, "create_client", map[string]any{"name": name})
 		require.False(t, res.IsError, text(res))
-		api, err := gitscrum.New(gitscrum.WithBaseURL(apiURL), gitscrum.WithToken(gitscrumtest.DefaultToken))
+		api, err := gitscrum.New(gitscrum.WithBaseURL(apiURL), gitscrum.WithToken(emulator.DefaultToken))
 		require.NoError(t, err)
-		all, err := api.ListClients(context.Background(), gitscrumtest.DemoWorkspace)
+		all, err := api.ListClients(context.Background(), emulator.DemoWorkspace)
 		require.NoError(t, err)
 		created := gitscrum.FindDuplicates(all, name, "")
 		require.Len(t, created, 1)
@@ -65,7 +65,7 @@ func TestReplicasSeeEachOthersCreates(t *testing.T) {
 		assert.True(t, res.IsError, "A refuses: %s", text(res))
 		assert.Contains(t, text(res), "already has a client", aLog.String())
 		assert.Contains(t, text(res), created[0].UUID, "A shows B's client")
-		all, err = api.ListClients(context.Background(), gitscrumtest.DemoWorkspace)
+		all, err = api.ListClients(context.Background(), emulator.DemoWorkspace)
 		require.NoError(t, err)
 		assert.Len(t, gitscrum.FindDuplicates(all, name, ""), 1, "one client of that name")
 	})
@@ -76,10 +76,10 @@ func TestReplicasSeeEachOthersCreates(t *testing.T) {
 // says reads still work, sending nothing to GitScrum, while list_clients and
 // get_client work; once the database is back, writes resume without a restart.
 func TestStoreDownRefusesWrites(t *testing.T) {
-	emu, upstreamURL := emulator(t)
+	emu, upstreamURL := startEmulator(t)
 	dbURL, proxy := statetest.Proxied(t, statetest.PostgresURL(t))
-	env := baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+gitscrumtest.DefaultToken,
-		"GITSCRUM_COMPANY_SLUG="+gitscrumtest.DemoWorkspace, state.EnvDatabase+"="+dbURL)
+	env := baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+emulator.DefaultToken,
+		"GITSCRUM_COMPANY_SLUG="+emulator.DemoWorkspace, state.EnvDatabase+"="+dbURL)
 	c, _, _ := stdioClient(t, env)
 	res := callTool(t, c, "create_client", map[string]any{"name": "Before The Outage"})
 	require.False(t, res.IsError, "the store works: %s", text(res))
@@ -92,7 +92,7 @@ func TestStoreDownRefusesWrites(t *testing.T) {
 	}{
 		{"create_client", map[string]any{"name": "During The Outage"}},
 		{"create_client", map[string]any{"name": "During The Outage", "allow_duplicate": true}},
-		{"update_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID, "phone": "+1 555 0199"}},
+		{"update_client", map[string]any{"client": emulator.DemoAcmeUUID, "phone": "+1 555 0199"}},
 		{"update_client", map[string]any{"client": "Acme Corp", "phone": "+1 555 0199"}},
 	} {
 		res := callTool(t, c, call.tool, call.args)
@@ -104,13 +104,13 @@ func TestStoreDownRefusesWrites(t *testing.T) {
 	assert.Empty(t, emu.Requests(), "nothing was sent to GitScrum")
 	res = callTool(t, c, "list_clients", map[string]any{"query": "acme"})
 	require.False(t, res.IsError, "reads work while the store is down: %s", text(res))
-	res = callTool(t, c, "get_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID})
+	res = callTool(t, c, "get_client", map[string]any{"client": emulator.DemoAcmeUUID})
 	require.False(t, res.IsError, "reads work while the store is down: %s", text(res))
 
 	proxy.Start()
 	require.Eventually(t, func() bool {
 		return !callTool(t, c, "create_client", map[string]any{"name": "After The Outage"}).IsError
 	}, 20*time.Second, 100*time.Millisecond, "creates resume once the store is back")
-	res = callTool(t, c, "update_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID, "phone": "+1 555 0199"})
+	res = callTool(t, c, "update_client", map[string]any{"client": emulator.DemoAcmeUUID, "phone": "+1 555 0199"})
 	require.False(t, res.IsError, "updates resume: %s", text(res))
 }

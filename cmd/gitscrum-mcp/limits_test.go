@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 )
 
@@ -23,7 +23,7 @@ import (
 // each request says so on entered and waits.
 func gatedEmulator(t *testing.T) (url string, entered <-chan struct{}, open func()) {
 	t.Helper()
-	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+	emu := emulator.New(emulator.WithDemoData())
 	in := make(chan struct{}, 100)
 	gate := make(chan struct{})
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +55,7 @@ func gatedEmulator(t *testing.T) (url string, entered <-chan struct{}, open func
 // 256 KiB gets 413 before it is sent.
 func TestHTTPBounds(t *testing.T) {
 	upstreamURL, entered, open := gatedEmulator(t)
-	_, port, stderr := startHTTP(t, baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+gitscrumtest.DefaultToken,
+	_, port, stderr := startHTTP(t, baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+emulator.DefaultToken,
 		"GITSCRUM_COMPANY_SLUG=demo", "GITSCRUM_MAX_IN_FLIGHT=1"), "127.0.0.1:0", "--max-conns", "16", "--queue-wait", "300ms")
 	base := "http://127.0.0.1:" + port
 	assert.Contains(t, stderr.String(), "max_in_flight=1 max_queue=256 queue_wait=300ms max_conns=16 max_body_bytes=262144")
@@ -64,7 +64,7 @@ func TestHTTPBounds(t *testing.T) {
 	require.NoError(t, err)
 	held := make(chan bool, 1)
 	go func() {
-		res := callTool(t, c, "get_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID})
+		res := callTool(t, c, "get_client", map[string]any{"client": emulator.DemoAcmeUUID})
 		held <- res.IsError
 	}()
 	select {
@@ -122,7 +122,7 @@ func TestHTTPBounds(t *testing.T) {
 // that never finishes its headers is disconnected after the header timeout.
 func TestHTTPLimits(t *testing.T) {
 	upstreamURL, entered, _ := gatedEmulator(t) // never opened: GitScrum hangs
-	_, port, stderr := startHTTP(t, baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+gitscrumtest.DefaultToken,
+	_, port, stderr := startHTTP(t, baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+emulator.DefaultToken,
 		"GITSCRUM_COMPANY_SLUG=demo", "GITSCRUM_TIMEOUT=1s"), "127.0.0.1:0")
 	addr := "127.0.0.1:" + port
 
@@ -138,7 +138,7 @@ func TestHTTPLimits(t *testing.T) {
 	c, err := httpMCPClient(t, "http://"+addr+"/mcp", "")
 	require.NoError(t, err)
 	start := time.Now()
-	res := callTool(t, c, "get_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID})
+	res := callTool(t, c, "get_client", map[string]any{"client": emulator.DemoAcmeUUID})
 	select {
 	case <-entered:
 	default:

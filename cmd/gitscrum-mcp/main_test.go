@@ -26,7 +26,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/syncbuf"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 )
@@ -96,9 +96,9 @@ func waitFor(t *testing.T, b *lockedBuffer, re *regexp.Regexp) string {
 // waitFor waits until re matches the buffer and returns the first submatch.
 
 // emulator serves demo data on loopback for the binary to use as its GitScrum.
-func emulator(t *testing.T) (*gitscrumtest.Server, string) {
+func startEmulator(t *testing.T) (*emulator.Server, string) {
 	t.Helper()
-	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+	emu := emulator.New(emulator.WithDemoData())
 	ts := httptest.NewServer(emu)
 	t.Cleanup(ts.Close)
 	return emu, ts.URL
@@ -231,7 +231,7 @@ func TestStdioSandbox(t *testing.T) {
 
 	res := callTool(t, c, "get_client", map[string]any{"client": "acme corp"})
 	require.False(t, res.IsError, text(res))
-	assert.Contains(t, text(res), gitscrumtest.DemoAcmeUUID)
+	assert.Contains(t, text(res), emulator.DemoAcmeUUID)
 	sc, _ := json.Marshal(res.StructuredContent)
 	assert.Contains(t, string(sc), `"name":"Acme Corp"`)
 
@@ -264,7 +264,7 @@ func TestStdioReadOnly(t *testing.T) {
 // TestStdioUpstream: configured through the environment against a GitScrum (the
 // emulator); the token never reaches the logs, even at debug level.
 func TestStdioUpstream(t *testing.T) {
-	emu, url := emulator(t)
+	emu, url := startEmulator(t)
 	const token = "upstream-secret-token-123"
 	emu.AddToken(token)
 	c, stderr, _ := stdioClient(t, baseEnv("GITSCRUM_API_URL="+url, "GITSCRUM_TOKEN="+token, "GITSCRUM_COMPANY_SLUG=demo"), "--log-level", "debug")
@@ -328,9 +328,9 @@ func httpMCPClient(t *testing.T, url, token string) (*client.Client, error) {
 // TestHTTPBinary: the token rules over real HTTP, on a loopback address and on all
 // interfaces.
 func TestHTTPBinary(t *testing.T) {
-	emu, upstreamURL := emulator(t)
+	emu, upstreamURL := startEmulator(t)
 	emu.AddToken("user-token-0001")
-	env := baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+gitscrumtest.DefaultToken, "GITSCRUM_COMPANY_SLUG=demo")
+	env := baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+emulator.DefaultToken, "GITSCRUM_COMPANY_SLUG=demo")
 
 	t.Run("loopback", func(t *testing.T) {
 		_, port, stderr := startHTTP(t, env, "127.0.0.1:0")
@@ -345,14 +345,14 @@ func TestHTTPBinary(t *testing.T) {
 		emu.ResetRequests()
 		c, err := httpMCPClient(t, url+"/mcp", "")
 		require.NoError(t, err)
-		res := callTool(t, c, "get_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID})
+		res := callTool(t, c, "get_client", map[string]any{"client": emulator.DemoAcmeUUID})
 		require.False(t, res.IsError, text(res))
-		assert.Equal(t, "Bearer "+gitscrumtest.DefaultToken, emu.Requests()[0].Header.Get("Authorization"), "without a token: the server's own")
+		assert.Equal(t, "Bearer "+emulator.DefaultToken, emu.Requests()[0].Header.Get("Authorization"), "without a token: the server's own")
 
 		emu.ResetRequests()
 		c2, err := httpMCPClient(t, url+"/mcp", "user-token-0001")
 		require.NoError(t, err)
-		res = callTool(t, c2, "get_client", map[string]any{"client": gitscrumtest.DemoAcmeUUID})
+		res = callTool(t, c2, "get_client", map[string]any{"client": emulator.DemoAcmeUUID})
 		require.False(t, res.IsError, text(res))
 		assert.Equal(t, "Bearer user-token-0001", emu.Requests()[0].Header.Get("Authorization"), "with a token: the request's")
 
@@ -472,7 +472,7 @@ func exitCode(t *testing.T, cmd *exec.Cmd) int {
 
 // waitForRequest waits until the emulator has received a request: the call is in
 // flight.
-func waitForRequest(t *testing.T, emu *gitscrumtest.Server) {
+func waitForRequest(t *testing.T, emu *emulator.Server) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for len(emu.Requests()) == 0 {
@@ -488,10 +488,10 @@ func waitForRequest(t *testing.T, emu *gitscrumtest.Server) {
 func TestSignalStdio(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
-			emu, url := emulator(t)
+			emu, url := startEmulator(t)
 			emu.SetLatency(500 * time.Millisecond)
-			r := startRawStdio(t, baseEnv("GITSCRUM_API_URL="+url, "GITSCRUM_TOKEN="+gitscrumtest.DefaultToken, "GITSCRUM_COMPANY_SLUG=demo"))
-			r.send(t, fmt.Sprintf(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_client","arguments":{"client":%q}}}`, gitscrumtest.DemoAcmeUUID))
+			r := startRawStdio(t, baseEnv("GITSCRUM_API_URL="+url, "GITSCRUM_TOKEN="+emulator.DefaultToken, "GITSCRUM_COMPANY_SLUG=demo"))
+			r.send(t, fmt.Sprintf(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_client","arguments":{"client":%q}}}`, emulator.DemoAcmeUUID))
 			waitForRequest(t, emu)
 			require.NoError(t, r.cmd.Process.Signal(sig))
 			waitFor(t, r.stderr, regexp.MustCompile(`shutting down`))
@@ -511,9 +511,9 @@ func TestSignalStdio(t *testing.T) {
 // TestSignalHTTP: on SIGTERM the HTTP server lets the call in flight finish and
 // exits 0.
 func TestSignalHTTP(t *testing.T) {
-	emu, upstreamURL := emulator(t)
+	emu, upstreamURL := startEmulator(t)
 	emu.SetLatency(500 * time.Millisecond)
-	cmd, port, stderr := startHTTP(t, baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+gitscrumtest.DefaultToken, "GITSCRUM_COMPANY_SLUG=demo"), "127.0.0.1:0")
+	cmd, port, stderr := startHTTP(t, baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+emulator.DefaultToken, "GITSCRUM_COMPANY_SLUG=demo"), "127.0.0.1:0")
 	c, err := httpMCPClient(t, "http://127.0.0.1:"+port+"/mcp", "")
 	require.NoError(t, err)
 
@@ -521,7 +521,7 @@ func TestSignalHTTP(t *testing.T) {
 	go func() {
 		req := mcp.CallToolRequest{}
 		req.Params.Name = "get_client"
-		req.Params.Arguments = map[string]any{"client": gitscrumtest.DemoAcmeUUID}
+		req.Params.Arguments = map[string]any{"client": emulator.DemoAcmeUUID}
 		res, err := c.CallTool(context.Background(), req)
 		if err != nil {
 			got <- "error: " + err.Error()

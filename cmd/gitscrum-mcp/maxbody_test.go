@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
@@ -49,7 +49,7 @@ func atCap(prefix, fill, suffix string, n int) string {
 // binary's HTTP listener accepts it (no 413) and GitScrum stores every value.
 func TestLargestUpdateFitsTheBody(t *testing.T) {
 	const emoji = "😀"
-	emu, upstreamURL := emulator(t)
+	emu, upstreamURL := startEmulator(t)
 	slug := strings.Repeat(emoji, gitscrum.MaxCompanySlugLength)
 	emu.AddWorkspace(slug)
 	target := emu.AddClients(slug, gitscrum.ClientCompany{Name: "Worst Case Ltd"})[0]
@@ -78,7 +78,7 @@ func TestLargestUpdateFitsTheBody(t *testing.T) {
 	t.Logf("the largest update_client message: %d bytes of %d allowed", len(body), tools.MaxRequestBody)
 	require.LessOrEqual(t, len(body), tools.MaxRequestBody)
 
-	_, port, stderr := startHTTP(t, baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+gitscrumtest.DefaultToken), "127.0.0.1:0")
+	_, port, stderr := startHTTP(t, baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+emulator.DefaultToken), "127.0.0.1:0")
 	req, err := http.NewRequest(http.MethodPost, "http://127.0.0.1:"+port+"/mcp", strings.NewReader(body))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // get fetches url and returns the status and body.
@@ -40,7 +40,7 @@ func scrape(t *testing.T, base string) string {
 // of it: upstream requests by status class, a retry, latency, tool calls by
 // outcome, and requests in flight.
 func TestHTTPMetrics(t *testing.T) {
-	emu, upstreamURL := emulator(t)
+	emu, upstreamURL := startEmulator(t)
 	const token = "user-token-metrics-0001"
 	emu.AddToken(token)
 	_, port, stderr := startHTTP(t, baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_COMPANY_SLUG=demo"), "0.0.0.0:0")
@@ -74,7 +74,7 @@ func TestHTTPMetrics(t *testing.T) {
 	go func() {
 		r := mcp.CallToolRequest{}
 		r.Params.Name = "get_client"
-		r.Params.Arguments = map[string]any{"client": gitscrumtest.DemoAcmeUUID}
+		r.Params.Arguments = map[string]any{"client": emulator.DemoAcmeUUID}
 		res, _ := c.CallTool(context.Background(), r)
 		done <- res
 	}()
@@ -143,16 +143,16 @@ func TestHTTPNoMetrics(t *testing.T) {
 // TestSignalHTTPBounded: a call that outlives --shutdown-timeout does not hold the
 // process: it is cut, and the process exits 0 soon after the grace period.
 func TestSignalHTTPBounded(t *testing.T) {
-	emu, upstreamURL := emulator(t)
+	emu, upstreamURL := startEmulator(t)
 	emu.SetLatency(20 * time.Second)
-	cmd, port, stderr := startHTTP(t, baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+gitscrumtest.DefaultToken, "GITSCRUM_COMPANY_SLUG=demo"),
+	cmd, port, stderr := startHTTP(t, baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+emulator.DefaultToken, "GITSCRUM_COMPANY_SLUG=demo"),
 		"127.0.0.1:0", "--shutdown-timeout", "300ms", "--timeout", "30s")
 	c, err := httpMCPClient(t, "http://127.0.0.1:"+port+"/mcp", "")
 	require.NoError(t, err)
 	go func() {
 		r := mcp.CallToolRequest{}
 		r.Params.Name = "get_client"
-		r.Params.Arguments = map[string]any{"client": gitscrumtest.DemoAcmeUUID}
+		r.Params.Arguments = map[string]any{"client": emulator.DemoAcmeUUID}
 		_, _ = c.CallTool(context.Background(), r)
 	}()
 	waitForRequest(t, emu)

@@ -1,5 +1,5 @@
 // Command gitscrum-sandbox serves the in-memory GitScrum clients API of
-// gitscrumtest, seeded with demo data, so that gitscrum-mcp and gitscrum-slack can be
+// package emulator (gitscrum/emulator), seeded with demo data, so that gitscrum-mcp and gitscrum-slack can be
 // tried against one shared sandbox without a GitScrum account.
 //
 // Usage:
@@ -30,7 +30,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/settings"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
@@ -57,7 +57,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("gitscrum-sandbox", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8090", "address to listen on (port 0 picks a free one)")
-	fs.StringVar(&cfg.token, "token", gitscrumtest.DefaultToken, "bearer token the sandbox accepts")
+	fs.StringVar(&cfg.token, "token", emulator.DefaultToken, "bearer token the sandbox accepts")
 	settings.CountVar(fs, &cfg.pageSize, "page-size", "`n` clients per list page; 0 lists every client without meta")
 	settings.WaitVar(fs, &cfg.latency, "latency", "delay added before every answer, a `duration` like 200ms")
 	settings.BoolVar(fs, &cfg.version, "version", "print the version and exit")
@@ -90,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 
-	emu := gitscrumtest.New(gitscrumtest.WithToken(cfg.token), gitscrumtest.WithDemoData())
+	emu := emulator.New(emulator.WithToken(cfg.token), emulator.WithDemoData())
 	emu.SetPageSize(cfg.pageSize)
 	emu.SetLatency(cfg.latency)
 	// The sandbox may run for days; keep the request log small.
@@ -112,11 +112,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	url := "http://" + ln.Addr().String()
-	log.Info("gitscrum sandbox listening", "url", url, "workspace", gitscrumtest.DemoWorkspace,
-		"clients", len(emu.Clients(gitscrumtest.DemoWorkspace)), "page_size", cfg.pageSize, "latency", cfg.latency)
+	log.Info("gitscrum sandbox listening", "url", url, "workspace", emulator.DemoWorkspace,
+		"clients", len(emu.Clients(emulator.DemoWorkspace)), "page_size", cfg.pageSize, "latency", cfg.latency)
 	fmt.Fprintf(stderr, "Point gitscrum-mcp or gitscrum-slack at this sandbox with:\n"+
 		"export GITSCRUM_API_URL=%s\nexport GITSCRUM_TOKEN=%s\nexport GITSCRUM_COMPANY_SLUG=%s\n",
-		url, cfg.token, gitscrumtest.DemoWorkspace)
+		url, cfg.token, emulator.DemoWorkspace)
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()

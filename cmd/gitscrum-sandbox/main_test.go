@@ -21,7 +21,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/syncbuf"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 )
@@ -48,7 +48,7 @@ func waitForURL(t *testing.T, out *syncBuffer) string {
 // listDemo lists the demo clients with token and returns how many came.
 func listDemo(t *testing.T, url, token string) int {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url+"/contact-companies/clients?company_slug="+gitscrumtest.DemoWorkspace, nil)
+	req, err := http.NewRequest(http.MethodGet, url+"/contact-companies/clients?company_slug="+emulator.DemoWorkspace, nil)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
@@ -96,10 +96,10 @@ func TestBinaryServesAndStopsOnSIGTERM(t *testing.T) {
 	})
 
 	url := waitForURL(t, &stderr)
-	assert.Contains(t, stderr.String(), "GITSCRUM_TOKEN="+gitscrumtest.DefaultToken)
-	assert.Contains(t, stderr.String(), "GITSCRUM_COMPANY_SLUG="+gitscrumtest.DemoWorkspace)
+	assert.Contains(t, stderr.String(), "GITSCRUM_TOKEN="+emulator.DefaultToken)
+	assert.Contains(t, stderr.String(), "GITSCRUM_COMPANY_SLUG="+emulator.DemoWorkspace)
 	assert.NotContains(t, url, ":0\n")
-	assert.GreaterOrEqual(t, listDemo(t, url, gitscrumtest.DefaultToken), 12)
+	assert.GreaterOrEqual(t, listDemo(t, url, emulator.DefaultToken), 12)
 
 	res, err := http.Get(url + "/healthz")
 	require.NoError(t, err)
@@ -114,7 +114,7 @@ func TestBinaryServesAndStopsOnSIGTERM(t *testing.T) {
 		t.Fatal("the sandbox did not stop on SIGTERM")
 	}
 	assert.Equal(t, 0, cmd.ProcessState.ExitCode())
-	assert.Equal(t, 1, strings.Count(stderr.String(), gitscrumtest.DefaultToken),
+	assert.Equal(t, 1, strings.Count(stderr.String(), emulator.DefaultToken),
 		"the token is shown once, in the export line:\n%s", stderr.String())
 }
 
@@ -131,7 +131,7 @@ func TestRunWithOptions(t *testing.T) {
 
 	req, err := http.NewRequest(http.MethodGet, url+"/contact-companies/clients?company_slug=demo", nil)
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+gitscrumtest.DefaultToken)
+	req.Header.Set("Authorization", "Bearer "+emulator.DefaultToken)
 	res, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	_, _ = io.Copy(io.Discard, res.Body)
@@ -182,7 +182,7 @@ func TestRunRefusesBadUsage(t *testing.T) {
 }
 
 func TestHealthzNeedsNoToken(t *testing.T) {
-	emu := gitscrumtest.New()
+	emu := emulator.New()
 	var logs bytes.Buffer
 	h := handler(emu, slog.New(slog.NewTextHandler(&logs, nil)))
 	rec := httptest.NewRecorder()

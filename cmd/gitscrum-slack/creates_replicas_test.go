@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/state"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/state/statetest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
@@ -111,7 +111,7 @@ func TestReplicasCreateOnce(t *testing.T) {
 			}
 		}
 		assert.Equal(t, 1, posts, "exactly one POST reached GitScrum")
-		created := gitscrum.FindDuplicates(emu.Clients(gitscrumtest.DemoWorkspace), "Replica Once Co", "")
+		created := gitscrum.FindDuplicates(emu.Clients(emulator.DemoWorkspace), "Replica Once Co", "")
 		assert.Len(t, created, 1)
 		got := map[string]int{}
 		for _, r := range reps {
@@ -131,7 +131,7 @@ func TestReplicasCreateOnce(t *testing.T) {
 func TestReplicaKilledHoldingCreateLock(t *testing.T) {
 	statetest.Each(t, func(t *testing.T, b statetest.Backend) {
 		dbURL := b.NewDB(t)
-		emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+		emu := emulator.New(emulator.WithDemoData())
 		var hang atomic.Bool
 		var hung atomic.Int32
 		hang.Store(true)
@@ -172,13 +172,13 @@ func TestReplicaKilledHoldingCreateLock(t *testing.T) {
 		status, body = do(t, createAt(t, bb.addr, name, 2))
 		require.Equal(t, http.StatusOK, status, body)
 		require.Eventually(t, func() bool {
-			return len(gitscrum.FindDuplicates(emu.Clients(gitscrumtest.DemoWorkspace), name, "")) == 1
+			return len(gitscrum.FindDuplicates(emu.Clients(emulator.DemoWorkspace), name, "")) == 1
 		}, ttl+10*time.Second, 10*time.Millisecond, "B creates once A's lease ends: %s", bb.logs.String())
 		created := time.Since(began)
 		assert.GreaterOrEqual(t, created, ttl-300*time.Millisecond, "B waited for A's lease")
 		assert.Less(t, created, ttl+5*time.Second, "and not much longer")
 		bb.stop(t)
 		assert.Equal(t, map[string]int{"ok": 1}, createOutcomes(bb.logs.String()))
-		assert.Len(t, gitscrum.FindDuplicates(emu.Clients(gitscrumtest.DemoWorkspace), name, ""), 1)
+		assert.Len(t, gitscrum.FindDuplicates(emu.Clients(emulator.DemoWorkspace), name, ""), 1)
 	})
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 )
@@ -25,14 +25,14 @@ import (
 // each request says so on entered and waits for the gate to open.
 type gatedEmulator struct {
 	url     string
-	emu     *gitscrumtest.Server
+	emu     *emulator.Server
 	entered chan struct{}
 	open    chan struct{}
 }
 
 func newGatedEmulator(t *testing.T) *gatedEmulator {
 	t.Helper()
-	g := &gatedEmulator{emu: gitscrumtest.New(gitscrumtest.WithDemoData()), entered: make(chan struct{}, 100), open: make(chan struct{})}
+	g := &gatedEmulator{emu: emulator.New(emulator.WithDemoData()), entered: make(chan struct{}, 100), open: make(chan struct{})}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		g.entered <- struct{}{}
 		select {
@@ -96,8 +96,8 @@ func serveInProcess(t *testing.T, vars map[string]string, args ...string) (strin
 func TestHTTPBounds(t *testing.T) {
 	g := newGatedEmulator(t)
 	addr, logs := serveInProcess(t, map[string]string{
-		"SLACK_SIGNING_SECRET": testSecret, "GITSCRUM_TOKEN": gitscrumtest.DefaultToken,
-		"GITSCRUM_API_URL": g.url, "GITSCRUM_COMPANY_SLUG": gitscrumtest.DemoWorkspace, "GITSCRUM_MAX_CONNS": "16",
+		"SLACK_SIGNING_SECRET": testSecret, "GITSCRUM_TOKEN": emulator.DefaultToken,
+		"GITSCRUM_API_URL": g.url, "GITSCRUM_COMPANY_SLUG": emulator.DemoWorkspace, "GITSCRUM_MAX_CONNS": "16",
 	}, "--max-in-flight", "1")
 	assert.Contains(t, logs.String(), "max_in_flight=1 max_queue=256 queue_wait=1s max_conns=16 max_body_bytes=65536")
 
@@ -178,8 +178,8 @@ func TestLogLevelFromEnv(t *testing.T) {
 func TestSlackHTTPLimits(t *testing.T) {
 	g := newGatedEmulator(t)
 	addr, logs := serveInProcess(t, map[string]string{
-		"SLACK_SIGNING_SECRET": testSecret, "GITSCRUM_TOKEN": gitscrumtest.DefaultToken,
-		"GITSCRUM_API_URL": g.url, "GITSCRUM_COMPANY_SLUG": gitscrumtest.DemoWorkspace,
+		"SLACK_SIGNING_SECRET": testSecret, "GITSCRUM_TOKEN": emulator.DefaultToken,
+		"GITSCRUM_API_URL": g.url, "GITSCRUM_COMPANY_SLUG": emulator.DemoWorkspace,
 	})
 
 	// A client that stops in the middle of its headers, started first: its clock

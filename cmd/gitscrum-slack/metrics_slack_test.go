@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
 )
@@ -34,7 +34,7 @@ func signedTo(t *testing.T, addr, path, contentType, body string) *http.Request 
 // though it holds no slot yet),
 // and their interactions and events in the calls by outcome.
 func TestHTTPMetricsNewEndpoints(t *testing.T) {
-	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+	emu := emulator.New(emulator.WithDemoData())
 	ts := httptest.NewServer(emu)
 	defer ts.Close()
 	s := startServing(t, []string{"--addr", "127.0.0.1:0"}, upstreamEnv(ts.URL))
@@ -56,7 +56,7 @@ func TestHTTPMetricsNewEndpoints(t *testing.T) {
 	// Options asked for as the user types in the picker, answered from GitScrum.
 	payload, err := json.Marshal(map[string]any{"type": "block_suggestion", "user": map[string]any{"id": "U0READER1"},
 		"team": map[string]any{"id": "T0TEAM001"}, "action_id": slackbot.ActionPicker,
-		"block_id": fmt.Sprintf(`{"w":%q}`, gitscrumtest.DemoWorkspace), "value": "acme"})
+		"block_id": fmt.Sprintf(`{"w":%q}`, emulator.DemoWorkspace), "value": "acme"})
 	require.NoError(t, err)
 	code, body := do(t, signedTo(t, s.addr, slackbot.InteractivityPath, "application/x-www-form-urlencoded",
 		url.Values{"payload": {string(payload)}}.Encode()))

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/metrics"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
@@ -99,7 +99,7 @@ func scrapeMetrics(t *testing.T, addr string) string {
 // upstreamEnv is the environment of a gitscrum-slack that talks to emu.
 func upstreamEnv(url string) map[string]string {
 	return map[string]string{"SLACK_SIGNING_SECRET": testSecret, "GITSCRUM_API_URL": url,
-		"GITSCRUM_TOKEN": gitscrumtest.DefaultToken, "GITSCRUM_COMPANY_SLUG": gitscrumtest.DemoWorkspace}
+		"GITSCRUM_TOKEN": emulator.DefaultToken, "GITSCRUM_COMPANY_SLUG": emulator.DemoWorkspace}
 }
 
 // TestHTTPMetrics drives real signed slash commands through the server, against an
@@ -107,7 +107,7 @@ func upstreamEnv(url string) map[string]string {
 // signature) the upstream requests by status class, the retry, the latency, the
 // commands by outcome and the requests in flight.
 func TestHTTPMetrics(t *testing.T) {
-	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+	emu := emulator.New(emulator.WithDemoData())
 	ts := httptest.NewServer(emu)
 	defer ts.Close()
 	s := startServing(t, []string{"--addr", "127.0.0.1:0"}, upstreamEnv(ts.URL))
@@ -137,7 +137,7 @@ func TestHTTPMetrics(t *testing.T) {
 	emu.SetLatency(500 * time.Millisecond)
 	done := make(chan int, 1)
 	go func() {
-		resp, err := http.DefaultClient.Do(signed(t, s.addr, "show "+gitscrumtest.DemoAcmeUUID, "U0READER1"))
+		resp, err := http.DefaultClient.Do(signed(t, s.addr, "show "+emulator.DemoAcmeUUID, "U0READER1"))
 		if err != nil {
 			done <- 0
 			return
@@ -184,7 +184,7 @@ func TestHTTPMetrics(t *testing.T) {
 	assert.NotContains(t, body, "Acme", "no user data in the metrics")
 	assert.NotContains(t, body, "U0READER1")
 	assert.NotContains(t, s.logs.String(), testSecret)
-	assert.NotContains(t, s.logs.String(), gitscrumtest.DefaultToken)
+	assert.NotContains(t, s.logs.String(), emulator.DefaultToken)
 }
 
 // TestHTTPNoMetrics: --no-metrics leaves /metrics out; the rest still serves.
@@ -201,7 +201,7 @@ func TestHTTPNoMetrics(t *testing.T) {
 // TestDrainIsBounded: a command that outlives --drain-timeout does not hold the
 // process: its request is cut, and run returns 0 soon after the bound.
 func TestDrainIsBounded(t *testing.T) {
-	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+	emu := emulator.New(emulator.WithDemoData())
 	emu.SetLatency(20 * time.Second)
 	ts := httptest.NewServer(emu)
 	defer ts.Close()

@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/state"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/state/statetest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
@@ -125,7 +125,7 @@ func (r *replica) stop(t *testing.T) {
 func replicaEnv(apiURL, slackAPI, dbURL string) map[string]string {
 	return map[string]string{
 		"SLACK_SIGNING_SECRET": testSecret, "SLACK_BOT_TOKEN": "xoxb-test-bot", slackbot.EnvAPIURL: slackAPI,
-		"GITSCRUM_API_URL": apiURL, "GITSCRUM_TOKEN": gitscrumtest.DefaultToken, "GITSCRUM_COMPANY_SLUG": gitscrumtest.DemoWorkspace,
+		"GITSCRUM_API_URL": apiURL, "GITSCRUM_TOKEN": emulator.DefaultToken, "GITSCRUM_COMPANY_SLUG": emulator.DemoWorkspace,
 		state.EnvDatabase: dbURL,
 	}
 }
@@ -156,9 +156,9 @@ func replayedCount(t *testing.T, r *replica) string {
 
 // upstreamFixture is a GitScrum emulator and a fake Slack Web API shared by the
 // replicas of a test.
-func upstreamFixture(t *testing.T) (*gitscrumtest.Server, string, *slackbottest.WebAPI) {
+func upstreamFixture(t *testing.T) (*emulator.Server, string, *slackbottest.WebAPI) {
 	t.Helper()
-	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+	emu := emulator.New(emulator.WithDemoData())
 	ts := httptest.NewServer(emu)
 	t.Cleanup(ts.Close)
 	return emu, ts.URL, slackbottest.NewWebAPI(t)

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/metrics"
 )
 
@@ -23,14 +23,14 @@ import (
 // checks requests, status classes and retries are counted.
 func TestUpstreamMetrics(t *testing.T) {
 	m := metrics.New()
-	srv := gitscrumtest.New(gitscrumtest.WithDemoData())
+	srv := emulator.New(emulator.WithDemoData())
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	c, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(gitscrumtest.DefaultToken), gitscrum.WithObserver(m),
+	c, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(emulator.DefaultToken), gitscrum.WithObserver(m),
 		gitscrum.WithRetryPolicy(gitscrum.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
 	require.NoError(t, err)
 	srv.FailNext(1, http.StatusServiceUnavailable, 0)
-	_, err = c.ListClients(context.Background(), gitscrumtest.DemoWorkspace)
+	_, err = c.ListClients(context.Background(), emulator.DemoWorkspace)
 	require.NoError(t, err)
 
 	body := scrape(t, m)
@@ -46,17 +46,17 @@ func TestUpstreamMetrics(t *testing.T) {
 func TestCacheMetrics(t *testing.T) {
 	m := metrics.New()
 	var _ gitscrum.CacheObserver = m
-	srv := gitscrumtest.New(gitscrumtest.WithDemoData())
+	srv := emulator.New(emulator.WithDemoData())
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	c, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(gitscrumtest.DefaultToken), gitscrum.WithObserver(m))
+	c, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(emulator.DefaultToken), gitscrum.WithObserver(m))
 	require.NoError(t, err)
 	ctx := context.Background()
-	snap, err := c.Clients(ctx, gitscrumtest.DemoWorkspace)
+	snap, err := c.Clients(ctx, emulator.DemoWorkspace)
 	require.NoError(t, err)
-	_, err = c.Clients(ctx, gitscrumtest.DemoWorkspace)
+	_, err = c.Clients(ctx, emulator.DemoWorkspace)
 	require.NoError(t, err)
-	_, err = c.UpdateClientByRef(ctx, gitscrumtest.DemoAcmeUUID, gitscrum.UpdateClientRequest{CompanySlug: gitscrumtest.DemoWorkspace, Phone: ptr("+1-555-0142")})
+	_, err = c.UpdateClientByRef(ctx, emulator.DemoAcmeUUID, gitscrum.UpdateClientRequest{CompanySlug: emulator.DemoWorkspace, Phone: ptr("+1-555-0142")})
 	require.NoError(t, err)
 
 	body := scrape(t, m)

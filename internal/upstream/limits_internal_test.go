@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 )
 
@@ -36,7 +36,7 @@ func TestSandboxServerLimits(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), slowest+10*time.Second)
 		defer cancel()
 		start := time.Now()
-		got, err := u.Client.GetClient(ctx, u.CompanySlug, gitscrumtest.DemoAcmeUUID)
+		got, err := u.Client.GetClient(ctx, u.CompanySlug, emulator.DemoAcmeUUID)
 		require.NoError(t, err, "cut by the server's write timeout")
 		assert.Equal(t, "Acme Corp", got.Name)
 		assert.GreaterOrEqual(t, time.Since(start), slowest, "the answer was that slow")

@@ -1,6 +1,6 @@
 // Package upstream configures the GitScrum connection shared by the binaries: from
 // environment variables and flags (a flag wins over the env), or an embedded sandbox
-// (the gitscrumtest emulator with demo data) when --sandbox is set.
+// (the emulator, gitscrum/emulator, with demo data) when --sandbox is set.
 package upstream
 
 import (
@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/settings"
 )
@@ -91,7 +91,7 @@ type Upstream struct {
 	// CompanySlug is the default workspace ("" when none is configured).
 	CompanySlug string
 	// Sandbox is the embedded emulator, or nil.
-	Sandbox *gitscrumtest.Server
+	Sandbox *emulator.Server
 
 	server *http.Server
 }
@@ -115,7 +115,7 @@ func (c Config) Open(logger *slog.Logger, opts ...gitscrum.Option) (*Upstream, e
 		gitscrum.WithMaxUpstream(c.MaxUpstream),
 	}
 	if c.Sandbox {
-		u.Sandbox = gitscrumtest.New(gitscrumtest.WithDemoData())
+		u.Sandbox = emulator.New(emulator.WithDemoData())
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return nil, fmt.Errorf("sandbox: listen: %w", err)
@@ -127,13 +127,13 @@ func (c Config) Open(logger *slog.Logger, opts ...gitscrum.Option) (*Upstream, e
 		url := "http://" + l.Addr().String()
 		base = []gitscrum.Option{
 			gitscrum.WithBaseURL(url),
-			gitscrum.WithToken(gitscrumtest.DefaultToken),
+			gitscrum.WithToken(emulator.DefaultToken),
 			gitscrum.WithTimeout(c.Timeout),
 			gitscrum.WithCacheTTL(c.CacheTTL),
 			gitscrum.WithMaxUpstream(c.MaxUpstream),
 		}
 		if u.CompanySlug == "" {
-			u.CompanySlug = gitscrumtest.DemoWorkspace
+			u.CompanySlug = emulator.DemoWorkspace
 		}
 		logger.Warn("sandbox mode: serving demo data from an embedded GitScrum emulator; nothing reaches GitScrum",
 			"api_url", url, "company_slug", u.CompanySlug)

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/upstream"
 )
 
@@ -53,9 +53,9 @@ func TestSandbox(t *testing.T) {
 		Open(slog.New(slog.NewTextHandler(&logs, nil)))
 	require.NoError(t, err)
 	defer u.Close()
-	assert.Equal(t, gitscrumtest.DemoWorkspace, u.CompanySlug)
+	assert.Equal(t, emulator.DemoWorkspace, u.CompanySlug)
 	assert.Contains(t, u.Client.BaseURL(), "http://127.0.0.1:")
-	got, err := u.Client.GetClient(context.Background(), u.CompanySlug, gitscrumtest.DemoAcmeUUID)
+	got, err := u.Client.GetClient(context.Background(), u.CompanySlug, emulator.DemoAcmeUUID)
 	require.NoError(t, err)
 	assert.Equal(t, "Acme Corp", got.Name)
 	assert.Contains(t, logs.String(), "sandbox mode")

@@ -22,7 +22,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/stats"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
@@ -43,7 +43,7 @@ const LookupName = "Bench Lookup Target Ltd"
 // Rig is the emulator with Slug holding n generated clients, served on loopback.
 type Rig struct {
 	// Emu is the emulator; its request log is unbounded, for counting.
-	Emu *gitscrumtest.Server
+	Emu *emulator.Server
 	// Clients are the clients of Slug as stored.
 	Clients []gitscrum.ClientCompany
 
@@ -53,7 +53,7 @@ type Rig struct {
 // NewRig starts the emulator with n clients in Slug: n-1 generated ones and, in
 // the middle, the one named LookupName.
 func NewRig(n int) *Rig {
-	emu := gitscrumtest.New()
+	emu := emulator.New()
 	emu.SetPageSize(PageSize)
 	r := &Rig{Emu: emu, Clients: emu.AddClients(Slug, Generate(n)...)}
 	r.srv = httptest.NewServer(emu)
@@ -63,7 +63,7 @@ func NewRig(n int) *Rig {
 // Generate returns n clients: n-1 generated ones and, in the middle, the one named
 // LookupName.
 func Generate(n int) []gitscrum.ClientCompany {
-	out := gitscrumtest.GenerateClients(max(n-1, 0))
+	out := emulator.GenerateClients(max(n-1, 0))
 	return slices.Insert(out, len(out)/2, gitscrum.ClientCompany{Name: LookupName, Email: "billing@lookup-target.example"})
 }
 
@@ -78,7 +78,7 @@ func (r *Rig) URL() string { return r.srv.URL }
 func (r *Rig) Client(opts ...gitscrum.Option) (*gitscrum.Client, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 256
-	return gitscrum.New(append([]gitscrum.Option{gitscrum.WithBaseURL(r.srv.URL), gitscrum.WithToken(gitscrumtest.DefaultToken),
+	return gitscrum.New(append([]gitscrum.Option{gitscrum.WithBaseURL(r.srv.URL), gitscrum.WithToken(emulator.DefaultToken),
 		gitscrum.WithHTTPClient(&http.Client{Transport: tr}),
 		gitscrum.WithRetryPolicy(gitscrum.NoRetries), gitscrum.WithTimeout(time.Minute)}, opts...)...)
 }

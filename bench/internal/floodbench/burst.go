@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/stats"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // BurstConfig is a burst of legitimate calls that arrive at once on a cold
@@ -61,10 +61,10 @@ const burstWorkspace = "burst"
 // cfg.Clients clients, sends cfg.Calls list_clients calls at once and times each.
 func Burst(bin string, cfg BurstConfig) (BurstResult, error) {
 	res := BurstResult{Calls: cfg.Calls, Statuses: map[int]int{}}
-	emu := gitscrumtest.New()
+	emu := emulator.New()
 	emu.SetLogLimit(10)
 	emu.SetPageSize(cfg.PageSize)
-	emu.AddClients(burstWorkspace, gitscrumtest.GenerateClients(cfg.Clients)...)
+	emu.AddClients(burstWorkspace, emulator.GenerateClients(cfg.Clients)...)
 	var (
 		mu       sync.Mutex
 		upstream int
@@ -104,7 +104,7 @@ func Burst(bin string, cfg BurstConfig) (BurstResult, error) {
 			}
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Accept", "application/json, text/event-stream")
-			req.Header.Set("Authorization", "Bearer "+gitscrumtest.DefaultToken)
+			req.Header.Set("Authorization", "Bearer "+emulator.DefaultToken)
 			<-start
 			t0 := time.Now()
 			resp, err := client.Do(req)

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/stats"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
 )
@@ -92,7 +92,7 @@ var ClicksBefore = ClickResult{
 // Slack (Web API and response_urls) served here on loopback.
 func ShareClicks(bin string, cfg ClickConfig) (ClickResult, error) {
 	res := ClickResult{ClickConfig: cfg, Acks: map[int]int{}}
-	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+	emu := emulator.New(emulator.WithDemoData())
 	emu.SetLogLimit(10)
 	emu.SetLatency(cfg.Latency)
 	var inFlight, peak, all atomic.Int64
@@ -131,8 +131,8 @@ func ShareClicks(bin string, cfg ClickConfig) (ClickResult, error) {
 		bin:  bin,
 		args: func(addr string) []string { return []string{"--addr", addr} },
 		env: func(upstreamURL string) []string {
-			return []string{"GITSCRUM_API_URL=" + upstreamURL, "GITSCRUM_TOKEN=" + gitscrumtest.DefaultToken,
-				"GITSCRUM_COMPANY_SLUG=" + gitscrumtest.DemoWorkspace, "SLACK_SIGNING_SECRET=" + SigningSecret,
+			return []string{"GITSCRUM_API_URL=" + upstreamURL, "GITSCRUM_TOKEN=" + emulator.DefaultToken,
+				"GITSCRUM_COMPANY_SLUG=" + emulator.DemoWorkspace, "SLACK_SIGNING_SECRET=" + SigningSecret,
 				"SLACK_BOT_TOKEN=xoxb-clicks", "SLACK_API_URL=" + slackSrv.URL + "/api/",
 				slackbot.EnvResponseURLPrefixes + "=" + slackSrv.URL + "/hooks/"}
 		},
@@ -157,7 +157,7 @@ func ShareClicks(bin string, cfg ClickConfig) (ClickResult, error) {
 		d := time.Since(t0)
 		deferred := bytes.Contains(out, []byte(":hourglass_flowing_sand:"))
 		busy := bytes.Contains(out, []byte("too busy"))
-		return d, resp.StatusCode == http.StatusOK && (deferred || bytes.Contains(out, []byte(gitscrumtest.DemoAcmeUUID))), deferred, busy
+		return d, resp.StatusCode == http.StatusOK && (deferred || bytes.Contains(out, []byte(emulator.DemoAcmeUUID))), deferred, busy
 	}
 	for i := range clickProbes {
 		d, ok, _, _ := probe(i)
@@ -252,7 +252,7 @@ func shareClick(base, slackURL string, i int) *http.Request {
 		"channel": map[string]any{"id": fmt.Sprintf("C0CLK%05d", i)}, "trigger_id": "1.2.3",
 		"response_url": fmt.Sprintf("%s/hooks/%d", slackURL, i),
 		"actions": []any{map[string]any{"type": "button", "action_id": slackbot.ActionShare, "block_id": "gitscrum_card_actions",
-			"value": fmt.Sprintf(`{"w":%q,"id":%q}`, gitscrumtest.DemoWorkspace, gitscrumtest.DemoAcmeUUID)}},
+			"value": fmt.Sprintf(`{"w":%q,"id":%q}`, emulator.DemoWorkspace, emulator.DemoAcmeUUID)}},
 	})
 	body := url.Values{"payload": {string(payload)}}.Encode()
 	req, _ := http.NewRequest(http.MethodPost, base+slackbot.InteractivityPath, strings.NewReader(body))
@@ -267,7 +267,7 @@ const clickProbes = 5
 // showCommand is the signed slash command `show <Acme's UUID>`, the i-th, with
 // responseURL.
 func showCommand(base, responseURL string, i int) *http.Request {
-	body := url.Values{"command": {"/gitscrum"}, "text": {"show " + gitscrumtest.DemoAcmeUUID}, "user_id": {"U0PROBE01"},
+	body := url.Values{"command": {"/gitscrum"}, "text": {"show " + emulator.DemoAcmeUUID}, "user_id": {"U0PROBE01"},
 		"team_id": {"T0CLICK01"}, "channel_id": {"C0PROBE01"}, "response_url": {responseURL}, "trigger_id": {strconv.Itoa(i)}}.Encode()
 	req, _ := http.NewRequest(http.MethodPost, base+slackbot.CommandsPath, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -29,7 +29,7 @@ import (
 	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/stats"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // Variant is one kind of flood request.
@@ -186,14 +186,14 @@ func Run(t Target, cfg Config, variants []Variant, logf func(format string, args
 
 // upstream is the emulator with demo data behind a counter of flood requests.
 type upstream struct {
-	emu       *gitscrumtest.Server
+	emu       *emulator.Server
 	ts        *httptest.Server
 	fromFlood atomic.Int64
 	all       atomic.Int64
 }
 
 func newUpstream(isFlood func(*http.Request) bool) *upstream {
-	u := &upstream{emu: gitscrumtest.New(gitscrumtest.WithDemoData())}
+	u := &upstream{emu: emulator.New(emulator.WithDemoData())}
 	u.emu.SetLogLimit(10)
 	u.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u.all.Add(1)

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/stats"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
 )
@@ -98,10 +98,10 @@ const pickerWorkspace = "picker"
 // here on loopback.
 func Pickers(bin string, cfg PickerConfig) (PickerResult, error) {
 	res := PickerResult{PickerConfig: cfg}
-	emu := gitscrumtest.New()
+	emu := emulator.New()
 	emu.SetLogLimit(10)
 	emu.SetPageSize(500)
-	seeds := emu.AddClients(pickerWorkspace, gitscrumtest.GenerateClients(cfg.Clients)...)
+	seeds := emu.AddClients(pickerWorkspace, emulator.GenerateClients(cfg.Clients)...)
 	up := httptest.NewServer(emu)
 	defer up.Close()
 	posts := make(chan []byte, 16)
@@ -119,7 +119,7 @@ func Pickers(bin string, cfg PickerConfig) (PickerResult, error) {
 		bin:  bin,
 		args: func(addr string) []string { return []string{"--addr", addr} },
 		env: func(upstreamURL string) []string {
-			return []string{"GITSCRUM_API_URL=" + upstreamURL, "GITSCRUM_TOKEN=" + gitscrumtest.DefaultToken,
+			return []string{"GITSCRUM_API_URL=" + upstreamURL, "GITSCRUM_TOKEN=" + emulator.DefaultToken,
 				"GITSCRUM_COMPANY_SLUG=" + pickerWorkspace, "SLACK_SIGNING_SECRET=" + SigningSecret,
 				slackbot.EnvResponseURLPrefixes + "=" + hooks.URL + "/hooks/"}
 		},

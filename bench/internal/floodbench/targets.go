@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
 )
 
@@ -90,13 +90,13 @@ func MCP(bin string) Target {
 		bin:  bin,
 		args: func(addr string) []string { return []string{"--http", addr} },
 		env: func(upstreamURL string) []string {
-			return []string{"GITSCRUM_API_URL=" + upstreamURL, "GITSCRUM_COMPANY_SLUG=" + gitscrumtest.DemoWorkspace}
+			return []string{"GITSCRUM_API_URL=" + upstreamURL, "GITSCRUM_COMPANY_SLUG=" + emulator.DemoWorkspace}
 		},
 		floodBody: func(v Variant) []byte {
 			switch v.Attack {
 			case AttackLongURI:
 				return []byte(`{"jsonrpc":"2.0","id":1,"method":"resources/read","params":{"uri":"gitscrum://` +
-					gitscrumtest.DemoWorkspace + `/clients/` + longURIFiller + `"}}`)
+					emulator.DemoWorkspace + `/clients/` + longURIFiller + `"}}`)
 			case AttackRandomTokens:
 				return []byte(listCall)
 			}
@@ -105,7 +105,7 @@ func MCP(bin string) Target {
 		flood: func(base string, v Variant, body io.Reader, size int64) (*http.Request, error) {
 			switch v.Attack {
 			case AttackLongURI:
-				return post(base, body, size, gitscrumtest.DefaultToken)
+				return post(base, body, size, emulator.DefaultToken)
 			case AttackRandomTokens:
 				return post(base, body, size, fmt.Sprintf("%s%010d", RandomTokenPrefix, randomTokens.Add(1)))
 			}
@@ -113,11 +113,11 @@ func MCP(bin string) Target {
 		},
 		probe: func(base string, i int) (*http.Request, error) {
 			body := fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get_client","arguments":{"client":%q}}}`,
-				i+1, gitscrumtest.DemoAcmeUUID)
-			return post(base, strings.NewReader(body), int64(len(body)), gitscrumtest.DefaultToken)
+				i+1, emulator.DemoAcmeUUID)
+			return post(base, strings.NewReader(body), int64(len(body)), emulator.DefaultToken)
 		},
 		probeOK: func(status int, body []byte) bool {
-			return status == http.StatusOK && bytes.Contains(body, []byte(gitscrumtest.DemoAcmeUUID)) &&
+			return status == http.StatusOK && bytes.Contains(body, []byte(emulator.DemoAcmeUUID)) &&
 				!bytes.Contains(body, []byte(`"isError":true`))
 		},
 		toolError: func(body []byte) bool { return bytes.Contains(body, []byte(`"isError":true`)) },
@@ -154,8 +154,8 @@ func Slack(bin string) Target {
 		bin:  bin,
 		args: func(addr string) []string { return []string{"--addr", addr} },
 		env: func(upstreamURL string) []string {
-			return []string{"GITSCRUM_API_URL=" + upstreamURL, "GITSCRUM_TOKEN=" + gitscrumtest.DefaultToken,
-				"GITSCRUM_COMPANY_SLUG=" + gitscrumtest.DemoWorkspace, "SLACK_SIGNING_SECRET=" + SigningSecret}
+			return []string{"GITSCRUM_API_URL=" + upstreamURL, "GITSCRUM_TOKEN=" + emulator.DefaultToken,
+				"GITSCRUM_COMPANY_SLUG=" + emulator.DemoWorkspace, "SLACK_SIGNING_SECRET=" + SigningSecret}
 		},
 		floodBody: func(v Variant) []byte { return padded(form("list workspace="+floodWorkspace, 0), v.BodyBytes, false) },
 		flood: func(base string, _ Variant, body io.Reader, size int64) (*http.Request, error) {
@@ -168,7 +168,7 @@ func Slack(bin string) Target {
 			return req, nil
 		},
 		probe: func(base string, i int) (*http.Request, error) {
-			body := form("show "+gitscrumtest.DemoAcmeUUID, i)
+			body := form("show "+emulator.DemoAcmeUUID, i)
 			req, err := post(base, strings.NewReader(body), int64(len(body)))
 			if err != nil {
 				return nil, err

@@ -18,7 +18,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/stats"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/tools"
 )
 
@@ -29,7 +29,7 @@ const callTimeout = 10 * time.Second
 // served in this process on its own loopback listener.
 type Rig struct {
 	// Emu is the emulator; EmuURL its base URL.
-	Emu    *gitscrumtest.Server
+	Emu    *emulator.Server
 	EmuURL string
 	// MCPURL is the streamable HTTP endpoint, ending in tools.MCPPath.
 	MCPURL string
@@ -42,17 +42,17 @@ type Rig struct {
 // NewRig starts the emulator and the MCP HTTP handler on loopback. The handler is
 // told it listens on loopback, so requests without a token use the server's own.
 func NewRig() (*Rig, error) {
-	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+	emu := emulator.New(emulator.WithDemoData())
 	emu.SetLogLimit(100)
 	r := &Rig{Emu: emu, emuSrv: httptest.NewServer(emu)}
 	r.EmuURL = r.emuSrv.URL
 	var err error
-	r.Client, err = gitscrum.New(gitscrum.WithBaseURL(r.EmuURL), gitscrum.WithToken(gitscrumtest.DefaultToken))
+	r.Client, err = gitscrum.New(gitscrum.WithBaseURL(r.EmuURL), gitscrum.WithToken(emulator.DefaultToken))
 	if err != nil {
 		r.Close()
 		return nil, err
 	}
-	srv, err := tools.New(tools.Options{Client: r.Client, CompanySlug: gitscrumtest.DemoWorkspace})
+	srv, err := tools.New(tools.Options{Client: r.Client, CompanySlug: emulator.DemoWorkspace})
 	if err != nil {
 		r.Close()
 		return nil, err
@@ -75,7 +75,7 @@ func (r *Rig) Close() {
 // OneClientURL is the emulator URL of one demo client: the raw round trip that
 // get_client makes.
 func (r *Rig) OneClientURL() string {
-	return r.EmuURL + "/contact-companies/" + gitscrumtest.DemoAcmeUUID + "?company_slug=" + url.QueryEscape(gitscrumtest.DemoWorkspace)
+	return r.EmuURL + "/contact-companies/" + emulator.DemoAcmeUUID + "?company_slug=" + url.QueryEscape(emulator.DemoWorkspace)
 }
 
 // RawGets makes n sequential GETs of target with net/http alone (one keep-alive
@@ -105,7 +105,7 @@ func rawGet(ctx context.Context, hc *http.Client, target string) error {
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+gitscrumtest.DefaultToken)
+	req.Header.Set("Authorization", "Bearer "+emulator.DefaultToken)
 	req.Header.Set("Accept", "application/json")
 	resp, err := hc.Do(req)
 	if err != nil {
@@ -242,7 +242,7 @@ func MCPLoad(mcpURL string, concurrency int, d time.Duration, maxCalls int) (Loa
 		}
 		req := mcp.CallToolRequest{}
 		req.Params.Name = "get_client"
-		req.Params.Arguments = map[string]any{"client": gitscrumtest.DemoAcmeUUID}
+		req.Params.Arguments = map[string]any{"client": emulator.DemoAcmeUUID}
 		return worker{
 			call: func(ctx context.Context) error {
 				ctx, cancel := context.WithTimeout(ctx, callTimeout)

@@ -20,7 +20,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/stats"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // Messages of an assistant's first exchange over stdio.
@@ -129,18 +129,18 @@ type Calls struct {
 // counted.
 func MeasureStdioCalls(bin string, calls int) (Calls, error) {
 	var res Calls
-	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+	emu := emulator.New(emulator.WithDemoData())
 	emu.SetLogLimit(10)
 	ts := httptest.NewServer(emu)
 	defer ts.Close()
 
-	client, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(gitscrumtest.DefaultToken))
+	client, err := gitscrum.New(gitscrum.WithBaseURL(ts.URL), gitscrum.WithToken(emulator.DefaultToken))
 	if err != nil {
 		return res, err
 	}
 	cmd := exec.Command(bin, "--log-level", "error")
-	cmd.Env = append(CleanEnv(), "GITSCRUM_API_URL="+ts.URL, "GITSCRUM_TOKEN="+gitscrumtest.DefaultToken,
-		"GITSCRUM_COMPANY_SLUG="+gitscrumtest.DemoWorkspace)
+	cmd.Env = append(CleanEnv(), "GITSCRUM_API_URL="+ts.URL, "GITSCRUM_TOKEN="+emulator.DefaultToken,
+		"GITSCRUM_COMPANY_SLUG="+emulator.DemoWorkspace)
 	in, out, err := pipes(cmd)
 	if err != nil {
 		return res, err
@@ -169,14 +169,14 @@ func MeasureStdioCalls(bin string, calls int) (Calls, error) {
 	const warmup = 20
 	for i := range calls + warmup {
 		t0 := time.Now()
-		if _, err := client.GetClient(ctx, gitscrumtest.DemoWorkspace, gitscrumtest.DemoAcmeUUID); err != nil {
+		if _, err := client.GetClient(ctx, emulator.DemoWorkspace, emulator.DemoAcmeUUID); err != nil {
 			return res, fmt.Errorf("direct: %w", err)
 		}
 		d := time.Since(t0)
 
 		id := 100 + i
 		line := fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get_client","arguments":{"client":%q}}}`+"\n",
-			id, gitscrumtest.DemoAcmeUUID)
+			id, emulator.DemoAcmeUUID)
 		t1 := time.Now()
 		if _, err := io.WriteString(in, line); err != nil {
 			return res, err

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // The concurrent-pages scenario of issue 9: a workspace of SlowClients clients in
@@ -20,14 +20,14 @@ const (
 // SlowUpstream is an emulator on loopback that answers every request after a fixed
 // latency, for measuring how listing time follows the number of round trips.
 type SlowUpstream struct {
-	emu *gitscrumtest.Server
+	emu *emulator.Server
 	srv *httptest.Server
 }
 
 // NewSlowUpstream starts the emulator with clients as workspace "slow", in pages of
 // PageSize, each request answered after latency.
 func NewSlowUpstream(clients []gitscrum.ClientCompany, latency time.Duration) *SlowUpstream {
-	emu := gitscrumtest.New()
+	emu := emulator.New()
 	emu.AddClients("slow", clients...)
 	emu.SetPageSize(PageSize)
 	emu.SetLatency(latency)
@@ -45,7 +45,7 @@ func (u *SlowUpstream) List(concurrency, reps int) (Measure, int, error) {
 	want := len(u.emu.Clients("slow"))
 	requests := 0
 	m, err := measure(reps, func() (int, error) {
-		c, err := gitscrum.New(gitscrum.WithBaseURL(u.srv.URL), gitscrum.WithToken(gitscrumtest.DefaultToken),
+		c, err := gitscrum.New(gitscrum.WithBaseURL(u.srv.URL), gitscrum.WithToken(emulator.DefaultToken),
 			gitscrum.WithRetryPolicy(gitscrum.NoRetries), gitscrum.WithTimeout(time.Minute),
 			gitscrum.WithPageConcurrency(concurrency))
 		if err != nil {

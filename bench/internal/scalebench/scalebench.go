@@ -14,7 +14,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/stats"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // PageSize is the emulator's page size for the list. GitScrum's real page size is
@@ -122,18 +122,18 @@ func sampleHeap(base uint64) func() uint64 {
 // Lister serves workspaces of generated clients from an in-process emulator on
 // loopback, in pages of PageSize.
 type Lister struct {
-	emu    *gitscrumtest.Server
+	emu    *emulator.Server
 	srv    *httptest.Server
 	client *gitscrum.Client
 }
 
 // NewLister starts the emulator, empty.
 func NewLister() (*Lister, error) {
-	emu := gitscrumtest.New()
+	emu := emulator.New()
 	emu.SetPageSize(PageSize)
 	emu.SetLogLimit(100)
 	srv := httptest.NewServer(emu)
-	c, err := gitscrum.New(gitscrum.WithBaseURL(srv.URL), gitscrum.WithToken(gitscrumtest.DefaultToken),
+	c, err := gitscrum.New(gitscrum.WithBaseURL(srv.URL), gitscrum.WithToken(emulator.DefaultToken),
 		gitscrum.WithRetryPolicy(gitscrum.NoRetries), gitscrum.WithTimeout(time.Minute))
 	if err != nil {
 		srv.Close()

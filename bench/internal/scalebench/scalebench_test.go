@@ -5,12 +5,12 @@ import (
 	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // TestListAndSearch runs both measures once on a small workspace.
 func TestListAndSearch(t *testing.T) {
-	clients := gitscrumtest.GenerateClients(250)
+	clients := emulator.GenerateClients(250)
 	l, err := NewLister()
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +40,7 @@ func TestListAndSearch(t *testing.T) {
 // TestSlowUpstreamList runs the slow-upstream listing once each way on a small
 // workspace: the same clients, in as many requests, either way.
 func TestSlowUpstreamList(t *testing.T) {
-	u := NewSlowUpstream(gitscrumtest.GenerateClients(450), time.Millisecond)
+	u := NewSlowUpstream(emulator.GenerateClients(450), time.Millisecond)
 	defer u.Close()
 	seq, seqReqs, err := u.List(1, 1)
 	if err != nil {

@@ -25,7 +25,7 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/bench/internal/stats"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/slackbottest"
 )
@@ -93,7 +93,7 @@ type Result struct {
 
 // Rig is the system under load: emulator, bot over HTTP, response_url sink.
 type Rig struct {
-	emu         *gitscrumtest.Server
+	emu         *emulator.Server
 	botURL      string
 	eventsURL   string
 	interactURL string
@@ -174,17 +174,17 @@ func (s *sink) wait(paths []string, timeout time.Duration) map[string]time.Time 
 // apply to the bot's gitscrum client (e.g. gitscrum.WithCacheTTL(0) for no list
 // cache).
 func NewRig(opts ...gitscrum.Option) (*Rig, error) {
-	emu := gitscrumtest.New(gitscrumtest.WithDemoData())
+	emu := emulator.New(emulator.WithDemoData())
 	emu.SetLogLimit(1000)
 	emuSrv := httptest.NewServer(emu)
-	client, err := gitscrum.New(append([]gitscrum.Option{gitscrum.WithBaseURL(emuSrv.URL), gitscrum.WithToken(gitscrumtest.DefaultToken)}, opts...)...)
+	client, err := gitscrum.New(append([]gitscrum.Option{gitscrum.WithBaseURL(emuSrv.URL), gitscrum.WithToken(emulator.DefaultToken)}, opts...)...)
 	if err != nil {
 		emuSrv.Close()
 		return nil, err
 	}
 	s := newSink()
 	bot, err := slackbot.New(slackbot.Config{
-		Client: client, Workspace: gitscrumtest.DemoWorkspace, SigningSecret: secret,
+		Client: client, Workspace: emulator.DemoWorkspace, SigningSecret: secret,
 		ResponseURLPrefixes: []string{s.srv.URL + "/hooks/"}, // the sink stands in for Slack
 		BotToken:            "xoxb-bench", APIURL: s.srv.URL + "/api/", WriteUsers: []string{benchWriter},
 	})
@@ -225,7 +225,7 @@ func (r *Rig) Close() { r.close() }
 
 // Emulator is the rig's emulator, to add clients or change its page size. Run sets
 // its latency.
-func (r *Rig) Emulator() *gitscrumtest.Server { return r.emu }
+func (r *Rig) Emulator() *emulator.Server { return r.emu }
 
 // request builds the signed request of command i of a run.
 func (r *Rig) request(run int64, i int, text string) (*http.Request, string) {
@@ -247,7 +247,7 @@ func (r *Rig) interaction(run int64, i int, kind string) (*http.Request, string)
 	var payload map[string]any
 	switch kind {
 	case InteractCreate:
-		meta, _ := json.Marshal(map[string]string{"w": gitscrumtest.DemoWorkspace, "c": channel, "u": benchWriter})
+		meta, _ := json.Marshal(map[string]string{"w": emulator.DemoWorkspace, "c": channel, "u": benchWriter})
 		payload = map[string]any{
 			"type": "view_submission", "user": map[string]any{"id": benchWriter}, "team": map[string]any{"id": "T0BENCH01"},
 			"view": map[string]any{"id": "V0BENCH01", "callback_id": slackbot.ViewCreate, "private_metadata": string(meta),
@@ -262,7 +262,7 @@ func (r *Rig) interaction(run int64, i int, kind string) (*http.Request, string)
 			"type": "block_actions", "user": map[string]any{"id": fmt.Sprintf("U0LOAD%04d", i%10000)}, "team": map[string]any{"id": "T0BENCH01"},
 			"channel": map[string]any{"id": channel}, "trigger_id": "1.2.3",
 			"actions": []any{map[string]any{"type": "button", "action_id": slackbot.ActionShare, "block_id": "gitscrum_card_actions",
-				"value": fmt.Sprintf(`{"w":%q,"id":"5b1e7c9a-3d2f-4a6b-8c1d-0e9f8a7b6c51"}`, gitscrumtest.DemoWorkspace)}},
+				"value": fmt.Sprintf(`{"w":%q,"id":"5b1e7c9a-3d2f-4a6b-8c1d-0e9f8a7b6c51"}`, emulator.DemoWorkspace)}},
 		}
 	}
 	raw, _ := json.Marshal(payload)

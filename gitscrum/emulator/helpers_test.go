@@ -1,4 +1,4 @@
-package gitscrumtest_test
+package emulator_test
 
 import (
 	"bytes"
@@ -10,19 +10,19 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // env is a Server behind a real HTTP listener.
 type env struct {
 	t   *testing.T
-	srv *gitscrumtest.Server
+	srv *emulator.Server
 	ts  *httptest.Server
 }
 
-func newEnv(t *testing.T, opts ...gitscrumtest.Option) *env {
+func newEnv(t *testing.T, opts ...emulator.Option) *env {
 	t.Helper()
-	srv := gitscrumtest.New(opts...)
+	srv := emulator.New(opts...)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	// Keep a connection per concurrent caller instead of opening one per request.
@@ -109,12 +109,12 @@ func (e *env) callHeader(method, path, authorization string, body any) reply {
 // do sends a request with DefaultToken.
 func (e *env) do(method, path string, body any) reply {
 	e.t.Helper()
-	return e.call(method, path, gitscrumtest.DefaultToken, body)
+	return e.call(method, path, emulator.DefaultToken, body)
 }
 
 const (
-	listDemo = "/contact-companies/clients?company_slug=" + gitscrumtest.DemoWorkspace
-	demoQ    = "?company_slug=" + gitscrumtest.DemoWorkspace
+	listDemo = "/contact-companies/clients?company_slug=" + emulator.DemoWorkspace
+	demoQ    = "?company_slug=" + emulator.DemoWorkspace
 )
 
 func mustJSON(t *testing.T, v any) []byte {
@@ -130,7 +130,7 @@ func jsonBody(t *testing.T, v any) io.Reader {
 }
 
 // newEnvFor serves srv; the caller may Close the server early.
-func newEnvFor(t *testing.T, srv *gitscrumtest.Server) *httptest.Server {
+func newEnvFor(t *testing.T, srv *emulator.Server) *httptest.Server {
 	t.Helper()
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)

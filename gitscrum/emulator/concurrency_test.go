@@ -1,4 +1,4 @@
-package gitscrumtest_test
+package emulator_test
 
 import (
 	"bytes"
@@ -12,12 +12,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 func TestConcurrentUse(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
-	seeded := len(e.srv.Clients(gitscrumtest.DemoWorkspace))
+	e := newEnv(t, emulator.WithDemoData())
+	seeded := len(e.srv.Clients(emulator.DemoWorkspace))
 	e.srv.SetPageSize(7)
 	const workers, perWorker = 8, 10
 
@@ -29,7 +29,7 @@ func TestConcurrentUse(t *testing.T) {
 		if err != nil {
 			return 0, nil, err
 		}
-		req.Header.Set("Authorization", "Bearer "+gitscrumtest.DefaultToken)
+		req.Header.Set("Authorization", "Bearer "+emulator.DefaultToken)
 		res, err := client.Do(req)
 		if err != nil {
 			return 0, nil, err
@@ -69,8 +69,8 @@ func TestConcurrentUse(t *testing.T) {
 		wg.Go(func() {
 			e.srv.SetCreatedAtObject(w%2 == 0)
 			e.srv.AddClients("side", gitscrum.ClientCompany{Name: "Side"})
-			_ = e.srv.Clients(gitscrumtest.DemoWorkspace)
-			_, _ = e.srv.Client(gitscrumtest.DemoWorkspace, gitscrumtest.DemoAcmeUUID)
+			_ = e.srv.Clients(emulator.DemoWorkspace)
+			_, _ = e.srv.Client(emulator.DemoWorkspace, emulator.DemoAcmeUUID)
 			_ = e.srv.Requests()
 		})
 	}
@@ -80,7 +80,7 @@ func TestConcurrentUse(t *testing.T) {
 		t.Error(err)
 	}
 
-	clients := e.srv.Clients(gitscrumtest.DemoWorkspace)
+	clients := e.srv.Clients(emulator.DemoWorkspace)
 	require.Len(t, clients, seeded+workers*perWorker)
 	uuids := map[string]bool{}
 	for _, c := range clients[seeded:] {

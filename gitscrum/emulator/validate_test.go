@@ -1,4 +1,4 @@
-package gitscrumtest_test
+package emulator_test
 
 import (
 	"net/http"
@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 func TestCreateValidation(t *testing.T) {
@@ -147,22 +147,22 @@ func TestUpdateValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, gitscrumtest.WithDemoData())
-			before := e.srv.Clients(gitscrumtest.DemoWorkspace)
-			r := e.do(http.MethodPut, "/contact-companies/"+gitscrumtest.DemoAcmeUUID, tt.body)
+			e := newEnv(t, emulator.WithDemoData())
+			before := e.srv.Clients(emulator.DemoWorkspace)
+			r := e.do(http.MethodPut, "/contact-companies/"+emulator.DemoAcmeUUID, tt.body)
 			if tt.errors == "" {
 				require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
 				return
 			}
 			require.Equal(t, http.StatusUnprocessableEntity, r.Status, "%s", r.Raw)
 			assert.JSONEq(t, tt.errors, string(mustJSON(t, r.Body["errors"])))
-			assert.Equal(t, before, e.srv.Clients(gitscrumtest.DemoWorkspace), "nothing changed")
+			assert.Equal(t, before, e.srv.Clients(emulator.DemoWorkspace), "nothing changed")
 		})
 	}
 }
 
 func TestValidationStatus409(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
+	e := newEnv(t, emulator.WithDemoData())
 	e.srv.SetValidationStatus(http.StatusConflict)
 	r := e.do(http.MethodPost, "/contact-companies", map[string]any{"company_slug": "demo"})
 	require.Equal(t, http.StatusConflict, r.Status, "%s", r.Raw)

@@ -1,4 +1,4 @@
-package gitscrumtest_test
+package emulator_test
 
 import (
 	"regexp"
@@ -9,12 +9,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 func TestSeedDemo(t *testing.T) {
-	srv := gitscrumtest.New(gitscrumtest.WithDemoData())
-	cs := srv.Clients(gitscrumtest.DemoWorkspace)
+	srv := emulator.New(emulator.WithDemoData())
+	cs := srv.Clients(emulator.DemoWorkspace)
 	require.GreaterOrEqual(t, len(cs), 12)
 
 	uuidV4 := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
@@ -43,7 +43,7 @@ func TestSeedDemo(t *testing.T) {
 	assert.True(t, multiline, "a client with a multi-line address")
 	assert.True(t, someEmpty, "a client with empty fields")
 
-	acme, ok := srv.Client(gitscrumtest.DemoWorkspace, gitscrumtest.DemoAcmeUUID)
+	acme, ok := srv.Client(emulator.DemoWorkspace, emulator.DemoAcmeUUID)
 	require.True(t, ok)
 	assert.Equal(t, "Acme Corp", acme.Name)
 	assert.Equal(t, "billing@acme.co", acme.Email)
@@ -58,9 +58,9 @@ func TestSeedDemo(t *testing.T) {
 }
 
 func TestSeedDemoIsRepeatable(t *testing.T) {
-	a := gitscrumtest.New(gitscrumtest.WithDemoData()).Clients(gitscrumtest.DemoWorkspace)
-	srv := gitscrumtest.New()
+	a := emulator.New(emulator.WithDemoData()).Clients(emulator.DemoWorkspace)
+	srv := emulator.New()
 	srv.SeedDemo()
 	srv.SeedDemo()
-	assert.Equal(t, a, srv.Clients(gitscrumtest.DemoWorkspace))
+	assert.Equal(t, a, srv.Clients(emulator.DemoWorkspace))
 }

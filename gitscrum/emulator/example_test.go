@@ -1,4 +1,4 @@
-package gitscrumtest_test
+package emulator_test
 
 import (
 	"encoding/json"
@@ -6,17 +6,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 func Example() {
-	srv := gitscrumtest.New(gitscrumtest.WithDemoData())
+	srv := emulator.New(emulator.WithDemoData())
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 
 	req, _ := http.NewRequest(http.MethodGet,
-		ts.URL+"/contact-companies/"+gitscrumtest.DemoAcmeUUID+"?company_slug="+gitscrumtest.DemoWorkspace, nil)
-	req.Header.Set("Authorization", "Bearer "+gitscrumtest.DefaultToken)
+		ts.URL+"/contact-companies/"+emulator.DemoAcmeUUID+"?company_slug="+emulator.DemoWorkspace, nil)
+	req.Header.Set("Authorization", "Bearer "+emulator.DefaultToken)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		fmt.Println(err)

@@ -1,4 +1,4 @@
-package gitscrumtest
+package emulator
 
 import (
 	"crypto/rand"

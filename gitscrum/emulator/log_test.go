@@ -1,4 +1,4 @@
-package gitscrumtest_test
+package emulator_test
 
 import (
 	"fmt"
@@ -10,15 +10,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 func TestRequestLog(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
+	e := newEnv(t, emulator.WithDemoData())
 	e.do(http.MethodGet, listDemo+"&page=2", nil)
 	e.call(http.MethodGet, listDemo, "wrong", nil)
 	e.do(http.MethodPost, "/contact-companies", `{"company_slug":"demo","name":"Logged"}`)
-	e.do(http.MethodPut, "/contact-companies/"+gitscrumtest.DemoAcmeUUID, `{"company_slug":"demo","notes":"n"}`)
+	e.do(http.MethodPut, "/contact-companies/"+emulator.DemoAcmeUUID, `{"company_slug":"demo","notes":"n"}`)
 
 	reqs := e.srv.Requests()
 	require.Len(t, reqs, 4)
@@ -32,7 +32,7 @@ func TestRequestLog(t *testing.T) {
 		{"GET", "/contact-companies/clients", url.Values{"company_slug": {"demo"}, "page": {"2"}}, "Bearer sandbox-token", "", 200},
 		{"GET", "/contact-companies/clients", url.Values{"company_slug": {"demo"}}, "Bearer wrong", "", 401},
 		{"POST", "/contact-companies", url.Values{}, "Bearer sandbox-token", `{"company_slug":"demo","name":"Logged"}`, 201},
-		{"PUT", "/contact-companies/" + gitscrumtest.DemoAcmeUUID, url.Values{}, "Bearer sandbox-token", `{"company_slug":"demo","notes":"n"}`, 200},
+		{"PUT", "/contact-companies/" + emulator.DemoAcmeUUID, url.Values{}, "Bearer sandbox-token", `{"company_slug":"demo","notes":"n"}`, 200},
 	}
 	for i, tt := range tests {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
@@ -59,7 +59,7 @@ func TestRequestLog(t *testing.T) {
 }
 
 func TestLogLimitKeepsMostRecent(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
+	e := newEnv(t, emulator.WithDemoData())
 	e.srv.SetLogLimit(3)
 	for i := range 10 {
 		e.do(http.MethodGet, fmt.Sprintf("%s&page=%d", listDemo, i), nil)
@@ -75,7 +75,7 @@ func TestLogLimitKeepsMostRecent(t *testing.T) {
 }
 
 func TestOversizedBodyIs413AndLoggedCapped(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
+	e := newEnv(t, emulator.WithDemoData())
 	big := `{"company_slug":"demo","name":"Big","notes":"` + strings.Repeat("x", 1<<20) + `"}`
 	r := e.do(http.MethodPost, "/contact-companies", big)
 	require.Equal(t, http.StatusRequestEntityTooLarge, r.Status)

@@ -1,4 +1,4 @@
-package gitscrumtest_test
+package emulator_test
 
 import (
 	"fmt"
@@ -7,12 +7,12 @@ import (
 	"testing"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
-func seeded(b *testing.B, n int) *gitscrumtest.Server {
+func seeded(b *testing.B, n int) *emulator.Server {
 	b.Helper()
-	srv := gitscrumtest.New()
+	srv := emulator.New()
 	cs := make([]gitscrum.ClientCompany, n)
 	for i := range cs {
 		cs[i] = gitscrum.ClientCompany{Name: fmt.Sprintf("Client %d", i), Email: fmt.Sprintf("c%d@example.com", i)}
@@ -30,7 +30,7 @@ func BenchmarkListPage(b *testing.B) {
 			srv := seeded(b, n)
 			srv.SetPageSize(100)
 			req := httptest.NewRequest(http.MethodGet, "/contact-companies/clients?company_slug=ws&page=50", nil)
-			req.Header.Set("Authorization", "Bearer "+gitscrumtest.DefaultToken)
+			req.Header.Set("Authorization", "Bearer "+emulator.DefaultToken)
 			b.ReportAllocs()
 			for b.Loop() {
 				w := httptest.NewRecorder()
@@ -47,7 +47,7 @@ func BenchmarkListPage(b *testing.B) {
 func BenchmarkListAll10k(b *testing.B) {
 	srv := seeded(b, 10_000)
 	req := httptest.NewRequest(http.MethodGet, "/contact-companies/clients?company_slug=ws", nil)
-	req.Header.Set("Authorization", "Bearer "+gitscrumtest.DefaultToken)
+	req.Header.Set("Authorization", "Bearer "+emulator.DefaultToken)
 	b.ReportAllocs()
 	for b.Loop() {
 		w := httptest.NewRecorder()

@@ -1,4 +1,4 @@
-package gitscrumtest_test
+package emulator_test
 
 import (
 	"net/http"
@@ -10,21 +10,21 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 func TestListReturnsEveryClientWithAllTenFields(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
+	e := newEnv(t, emulator.WithDemoData())
 	r := e.do(http.MethodGet, listDemo, nil)
 	require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
 	assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
 	assert.NotContains(t, r.Body, "meta", "no meta without a page size")
 	items := r.list(t)
-	require.Len(t, items, len(e.srv.Clients(gitscrumtest.DemoWorkspace)))
+	require.Len(t, items, len(e.srv.Clients(emulator.DemoWorkspace)))
 
 	acme := items[0].(map[string]any)
 	assert.Equal(t, map[string]any{
-		"uuid":           gitscrumtest.DemoAcmeUUID,
+		"uuid":           emulator.DemoAcmeUUID,
 		"name":           "Acme Corp",
 		"email":          "billing@acme.co",
 		"phone":          "+1-555-0100",
@@ -63,7 +63,7 @@ func TestListOfEmptyWorkspaceIsAnEmptyArray(t *testing.T) {
 }
 
 func TestGet(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
+	e := newEnv(t, emulator.WithDemoData())
 	e.srv.AddClients("other", gitscrum.ClientCompany{UUID: "11111111-2222-4333-8444-555555555555", Name: "Elsewhere"})
 	tests := []struct {
 		name   string
@@ -72,11 +72,11 @@ func TestGet(t *testing.T) {
 		code   string
 		msg    string
 	}{
-		{"found", "/contact-companies/" + gitscrumtest.DemoAcmeUUID + demoQ, http.StatusOK, "", ""},
+		{"found", "/contact-companies/" + emulator.DemoAcmeUUID + demoQ, http.StatusOK, "", ""},
 		{"unknown uuid", "/contact-companies/00000000-0000-4000-8000-000000000000" + demoQ, http.StatusNotFound, "CLIENT_NOT_FOUND", "Client not found."},
 		{"uuid of another workspace", "/contact-companies/11111111-2222-4333-8444-555555555555" + demoQ, http.StatusNotFound, "CLIENT_NOT_FOUND", "Client not found."},
-		{"unknown workspace", "/contact-companies/" + gitscrumtest.DemoAcmeUUID + "?company_slug=nope", http.StatusNotFound, "WORKSPACE_NOT_FOUND", "Workspace not found."},
-		{"no slug", "/contact-companies/" + gitscrumtest.DemoAcmeUUID, http.StatusUnprocessableEntity, "", "The company slug field is required."},
+		{"unknown workspace", "/contact-companies/" + emulator.DemoAcmeUUID + "?company_slug=nope", http.StatusNotFound, "WORKSPACE_NOT_FOUND", "Workspace not found."},
+		{"no slug", "/contact-companies/" + emulator.DemoAcmeUUID, http.StatusUnprocessableEntity, "", "The company slug field is required."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -152,22 +152,22 @@ func TestCreateRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, gitscrumtest.WithDemoData())
-			n := len(e.srv.Clients(gitscrumtest.DemoWorkspace))
+			e := newEnv(t, emulator.WithDemoData())
+			n := len(e.srv.Clients(emulator.DemoWorkspace))
 			r := e.do(http.MethodPost, "/contact-companies", tt.body)
 			require.Equal(t, tt.status, r.Status, "%s", r.Raw)
 			assert.JSONEq(t, tt.want, string(r.Raw))
-			assert.Len(t, e.srv.Clients(gitscrumtest.DemoWorkspace), n, "nothing created")
+			assert.Len(t, e.srv.Clients(emulator.DemoWorkspace), n, "nothing created")
 		})
 	}
 }
 
 func TestUpdatePresentNullAndAbsentKeys(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
-	before, ok := e.srv.Client(gitscrumtest.DemoWorkspace, gitscrumtest.DemoAcmeUUID)
+	e := newEnv(t, emulator.WithDemoData())
+	before, ok := e.srv.Client(emulator.DemoWorkspace, emulator.DemoAcmeUUID)
 	require.True(t, ok)
 
-	r := e.do(http.MethodPut, "/contact-companies/"+gitscrumtest.DemoAcmeUUID,
+	r := e.do(http.MethodPut, "/contact-companies/"+emulator.DemoAcmeUUID,
 		`{"company_slug":"demo","notes":"Renewed contract for 2026","phone":null,"website":""}`)
 	require.Equal(t, http.StatusOK, r.Status, "%s", r.Raw)
 	d := r.data(t)
@@ -176,7 +176,7 @@ func TestUpdatePresentNullAndAbsentKeys(t *testing.T) {
 	assert.Nil(t, d["website"], "empty string clears")
 	assert.Equal(t, "billing@acme.co", d["email"], "absent stays")
 
-	after, ok := e.srv.Client(gitscrumtest.DemoWorkspace, gitscrumtest.DemoAcmeUUID)
+	after, ok := e.srv.Client(emulator.DemoWorkspace, emulator.DemoAcmeUUID)
 	require.True(t, ok)
 	want := before
 	want.Notes, want.Phone, want.Website = "Renewed contract for 2026", "", ""
@@ -193,30 +193,30 @@ func TestUpdateRefusals(t *testing.T) {
 	}{
 		{"unknown client", "00000000-0000-4000-8000-000000000000", map[string]any{"company_slug": "demo", "notes": "x"},
 			http.StatusNotFound, `{"message":"Client not found.","error_code":"CLIENT_NOT_FOUND"}`},
-		{"unknown workspace", gitscrumtest.DemoAcmeUUID, map[string]any{"company_slug": "nope", "notes": "x"},
+		{"unknown workspace", emulator.DemoAcmeUUID, map[string]any{"company_slug": "nope", "notes": "x"},
 			http.StatusNotFound, `{"message":"Workspace not found.","error_code":"WORKSPACE_NOT_FOUND"}`},
-		{"malformed JSON", gitscrumtest.DemoAcmeUUID, `{"notes"`, http.StatusBadRequest, `{"message":"Malformed JSON body."}`},
-		{"null name", gitscrumtest.DemoAcmeUUID, `{"company_slug":"demo","name":null}`, http.StatusUnprocessableEntity,
+		{"malformed JSON", emulator.DemoAcmeUUID, `{"notes"`, http.StatusBadRequest, `{"message":"Malformed JSON body."}`},
+		{"null name", emulator.DemoAcmeUUID, `{"company_slug":"demo","name":null}`, http.StatusUnprocessableEntity,
 			`{"message":"The name field is required.","errors":{"name":["The name field is required."]}}`},
-		{"blank name", gitscrumtest.DemoAcmeUUID, `{"company_slug":"demo","name":"  "}`, http.StatusUnprocessableEntity,
+		{"blank name", emulator.DemoAcmeUUID, `{"company_slug":"demo","name":"  "}`, http.StatusUnprocessableEntity,
 			`{"message":"The name field is required.","errors":{"name":["The name field is required."]}}`},
-		{"slug in query only", gitscrumtest.DemoAcmeUUID + demoQ, `{"notes":"x"}`, http.StatusUnprocessableEntity,
+		{"slug in query only", emulator.DemoAcmeUUID + demoQ, `{"notes":"x"}`, http.StatusUnprocessableEntity,
 			`{"message":"The company slug field is required.","errors":{"company_slug":["The company slug field is required."]}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, gitscrumtest.WithDemoData())
-			before := e.srv.Clients(gitscrumtest.DemoWorkspace)
+			e := newEnv(t, emulator.WithDemoData())
+			before := e.srv.Clients(emulator.DemoWorkspace)
 			r := e.do(http.MethodPut, "/contact-companies/"+tt.uuid, tt.body)
 			require.Equal(t, tt.status, r.Status, "%s", r.Raw)
 			assert.JSONEq(t, tt.want, string(r.Raw))
-			assert.Equal(t, before, e.srv.Clients(gitscrumtest.DemoWorkspace), "nothing changed")
+			assert.Equal(t, before, e.srv.Clients(emulator.DemoWorkspace), "nothing changed")
 		})
 	}
 }
 
 func TestRoutingErrors(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
+	e := newEnv(t, emulator.WithDemoData())
 	tests := []struct {
 		method, path string
 		status       int
@@ -225,7 +225,7 @@ func TestRoutingErrors(t *testing.T) {
 		{http.MethodGet, "/nope", http.StatusNotFound, ""},
 		{http.MethodGet, "/contact-companies/", http.StatusNotFound, ""},
 		{http.MethodGet, "/contact-companies/a/b", http.StatusNotFound, ""},
-		{http.MethodDelete, "/contact-companies/" + gitscrumtest.DemoAcmeUUID, http.StatusMethodNotAllowed, "GET, HEAD, PUT"},
+		{http.MethodDelete, "/contact-companies/" + emulator.DemoAcmeUUID, http.StatusMethodNotAllowed, "GET, HEAD, PUT"},
 		{http.MethodPost, "/contact-companies/clients", http.StatusMethodNotAllowed, "GET, HEAD"},
 		{http.MethodGet, "/contact-companies", http.StatusMethodNotAllowed, "POST"},
 	}
@@ -245,16 +245,16 @@ func TestRoutingErrors(t *testing.T) {
 }
 
 func TestHeadAnswersLikeGetWithoutBody(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
+	e := newEnv(t, emulator.WithDemoData())
 	r := e.do(http.MethodHead, listDemo, nil)
 	assert.Equal(t, http.StatusOK, r.Status)
 	assert.Empty(t, r.Raw)
 }
 
 func TestCreatedAtObjectForm(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
+	e := newEnv(t, emulator.WithDemoData())
 	e.srv.SetCreatedAtObject(true)
-	r := e.do(http.MethodGet, "/contact-companies/"+gitscrumtest.DemoAcmeUUID+demoQ, nil)
+	r := e.do(http.MethodGet, "/contact-companies/"+emulator.DemoAcmeUUID+demoQ, nil)
 	require.Equal(t, http.StatusOK, r.Status)
 	obj, ok := r.data(t)["created_at"].(map[string]any)
 	require.True(t, ok, "%s", r.Raw)
@@ -268,7 +268,7 @@ func TestCreatedAtObjectForm(t *testing.T) {
 	assert.True(t, c.CreatedAt.Equal(time.Date(2025, 6, 15, 10, 0, 0, 0, time.UTC)))
 
 	e.srv.SetCreatedAtObject(false)
-	r = e.do(http.MethodGet, "/contact-companies/"+gitscrumtest.DemoAcmeUUID+demoQ, nil)
+	r = e.do(http.MethodGet, "/contact-companies/"+emulator.DemoAcmeUUID+demoQ, nil)
 	assert.Equal(t, "2025-06-15T10:00:00Z", r.data(t)["created_at"])
 }
 

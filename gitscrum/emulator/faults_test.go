@@ -1,4 +1,4 @@
-package gitscrumtest_test
+package emulator_test
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 func TestFailNext(t *testing.T) {
@@ -31,7 +31,7 @@ func TestFailNext(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, gitscrumtest.WithDemoData())
+			e := newEnv(t, emulator.WithDemoData())
 			e.srv.FailNext(2, tt.status, tt.retryAfter)
 			for range 2 {
 				r := e.call(http.MethodGet, listDemo, "", nil) // even without a token
@@ -53,16 +53,16 @@ func TestFailNext(t *testing.T) {
 }
 
 func TestFailedCreateCreatesNothing(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
-	n := len(e.srv.Clients(gitscrumtest.DemoWorkspace))
+	e := newEnv(t, emulator.WithDemoData())
+	n := len(e.srv.Clients(emulator.DemoWorkspace))
 	e.srv.FailNext(1, http.StatusBadGateway, 0)
 	r := e.do(http.MethodPost, "/contact-companies", map[string]any{"company_slug": "demo", "name": "Once"})
 	require.Equal(t, http.StatusBadGateway, r.Status)
-	assert.Len(t, e.srv.Clients(gitscrumtest.DemoWorkspace), n)
+	assert.Len(t, e.srv.Clients(emulator.DemoWorkspace), n)
 }
 
 func TestFailNextZeroCancels(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
+	e := newEnv(t, emulator.WithDemoData())
 	e.srv.FailNext(5, http.StatusServiceUnavailable, 0)
 	e.srv.FailNext(0, 0, 0)
 	assert.Equal(t, http.StatusOK, e.do(http.MethodGet, listDemo, nil).Status)
@@ -77,22 +77,22 @@ func freshClient(t *testing.T) *http.Client {
 }
 
 func TestDropNext(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
+	e := newEnv(t, emulator.WithDemoData())
 	e.srv.DropNext(1)
 	c := freshClient(t)
 
 	req, err := http.NewRequest(http.MethodPost, e.ts.URL+"/contact-companies",
 		jsonBody(t, map[string]any{"company_slug": "demo", "name": "Dropped"}))
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+gitscrumtest.DefaultToken)
-	n := len(e.srv.Clients(gitscrumtest.DemoWorkspace))
+	req.Header.Set("Authorization", "Bearer "+emulator.DefaultToken)
+	n := len(e.srv.Clients(emulator.DemoWorkspace))
 	res, err := c.Do(req)
 	if res != nil {
 		res.Body.Close()
 	}
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF), "got %v", err)
-	assert.Len(t, e.srv.Clients(gitscrumtest.DemoWorkspace), n, "a dropped create creates nothing")
+	assert.Len(t, e.srv.Clients(emulator.DemoWorkspace), n, "a dropped create creates nothing")
 
 	res, err = c.Get(e.ts.URL + "/nope")
 	require.NoError(t, err, "only the next one is dropped")
@@ -107,7 +107,7 @@ func TestDropNext(t *testing.T) {
 }
 
 func TestDropComesBeforeFail(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
+	e := newEnv(t, emulator.WithDemoData())
 	e.srv.FailNext(1, http.StatusInternalServerError, 0)
 	e.srv.DropNext(1)
 	c := freshClient(t)
@@ -119,9 +119,9 @@ func TestDropComesBeforeFail(t *testing.T) {
 }
 
 func TestFaultsAlways5xxCreateNothing(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
-	n := len(e.srv.Clients(gitscrumtest.DemoWorkspace))
-	e.srv.SetFaults(gitscrumtest.Faults{Rate5xx: 1, RetryAfter: time.Second})
+	e := newEnv(t, emulator.WithDemoData())
+	n := len(e.srv.Clients(emulator.DemoWorkspace))
+	e.srv.SetFaults(emulator.Faults{Rate5xx: 1, RetryAfter: time.Second})
 	for range 20 {
 		r := e.do(http.MethodPost, "/contact-companies", map[string]any{"company_slug": "demo", "name": "Never"})
 		require.GreaterOrEqual(t, r.Status, 500)
@@ -129,14 +129,14 @@ func TestFaultsAlways5xxCreateNothing(t *testing.T) {
 			assert.Equal(t, "1", r.Header.Get("Retry-After"))
 		}
 	}
-	assert.Len(t, e.srv.Clients(gitscrumtest.DemoWorkspace), n)
-	e.srv.SetFaults(gitscrumtest.Faults{})
+	assert.Len(t, e.srv.Clients(emulator.DemoWorkspace), n)
+	e.srv.SetFaults(emulator.Faults{})
 	assert.Equal(t, http.StatusOK, e.do(http.MethodGet, listDemo, nil).Status)
 }
 
 func TestFaultsMixedRates(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
-	e.srv.SetFaults(gitscrumtest.Faults{Rate5xx: 0.2, Rate429: 0.3, RetryAfter: 2 * time.Second})
+	e := newEnv(t, emulator.WithDemoData())
+	e.srv.SetFaults(emulator.Faults{Rate5xx: 0.2, Rate429: 0.3, RetryAfter: 2 * time.Second})
 	counts := map[string]int{}
 	const n = 400
 	for range n {
@@ -161,7 +161,7 @@ func TestFaultsMixedRates(t *testing.T) {
 }
 
 func TestLatencyIsHonoured(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
+	e := newEnv(t, emulator.WithDemoData())
 	e.srv.SetLatency(150 * time.Millisecond)
 	start := time.Now()
 	r := e.do(http.MethodGet, listDemo, nil)
@@ -175,7 +175,7 @@ func TestLatencyIsHonoured(t *testing.T) {
 }
 
 func TestLatencyIsCancellable(t *testing.T) {
-	srv := gitscrumtest.New(gitscrumtest.WithDemoData())
+	srv := emulator.New(emulator.WithDemoData())
 	srv.SetLatency(10 * time.Second)
 	ts := newEnvFor(t, srv)
 
@@ -183,7 +183,7 @@ func TestLatencyIsCancellable(t *testing.T) {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ts.URL+listDemo, nil)
 	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+gitscrumtest.DefaultToken)
+	req.Header.Set("Authorization", "Bearer "+emulator.DefaultToken)
 	start := time.Now()
 	_, err = ts.Client().Do(req)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
@@ -200,7 +200,7 @@ func TestLatencyIsCancellable(t *testing.T) {
 }
 
 func TestLatencyFunc(t *testing.T) {
-	e := newEnv(t, gitscrumtest.WithDemoData())
+	e := newEnv(t, emulator.WithDemoData())
 	var calls atomic.Int32
 	e.srv.SetLatency(time.Hour) // the func wins
 	e.srv.SetLatencyFunc(func() time.Duration {

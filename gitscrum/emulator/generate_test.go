@@ -1,4 +1,4 @@
-package gitscrumtest_test
+package emulator_test
 
 import (
 	"testing"
@@ -7,13 +7,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 // TestGenerateClients checks the generator is deterministic and gives valid, unique
 // UUIDs, names, and emails and websites the client would accept.
 func TestGenerateClients(t *testing.T) {
-	a, b := gitscrumtest.GenerateClients(500), gitscrumtest.GenerateClients(500)
+	a, b := emulator.GenerateClients(500), emulator.GenerateClients(500)
 	require.Len(t, a, 500)
 	assert.Equal(t, a, b, "the same n gives the same clients")
 	seen := map[string]bool{}

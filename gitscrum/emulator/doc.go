@@ -1,4 +1,4 @@
-// Package gitscrumtest is an in-memory emulator of the GitScrum clients API, served as
+// Package emulator is an in-memory emulator of the GitScrum clients API, served as
 // an [http.Handler] in the manner of net/http/httptest.
 //
 // Every test in this module talks to it over real HTTP instead of a hand-written fake,
@@ -8,11 +8,11 @@
 // told to misbehave: slow answers, rate limiting, server errors and dropped
 // connections, either for the next few requests or at random.
 //
-//	srv := gitscrumtest.New(gitscrumtest.WithDemoData())
+//	srv := emulator.New(emulator.WithDemoData())
 //	ts := httptest.NewServer(srv)
 //	defer ts.Close()
-//	// point a client at ts.URL with token gitscrumtest.DefaultToken and
-//	// workspace gitscrumtest.DemoWorkspace
+//	// point a client at ts.URL with token emulator.DefaultToken and
+//	// workspace emulator.DemoWorkspace
 //
 // A Server is safe for concurrent use. Listing is cheap at any size: a page costs the
 // work of that page only.
@@ -30,4 +30,4 @@
 // body size is checked, the token is checked, and finally the route runs. Injected failures thus never
 // change state: a create answered with a 503 created nothing. Which requests are
 // dropped or failed is decided as they arrive, in arrival order.
-package gitscrumtest
+package emulator

@@ -1,4 +1,4 @@
-package gitscrumtest_test
+package emulator_test
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package gitscrumtest_test
+package emulator_test
 
 import (
 	"testing"
@@ -8,11 +8,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 func TestAddClientsFillsUUIDAndCreatedAt(t *testing.T) {
-	srv := gitscrumtest.New()
+	srv := emulator.New()
 	fixed := gitscrum.Timestamp{Time: time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)}
 	got := srv.AddClients("ws",
 		gitscrum.ClientCompany{Name: "A"},
@@ -39,7 +39,7 @@ func TestAddClientsFillsUUIDAndCreatedAt(t *testing.T) {
 }
 
 func TestAddClientsReplacesSameUUIDInPlace(t *testing.T) {
-	srv := gitscrumtest.New()
+	srv := emulator.New()
 	srv.AddClients("ws", gitscrum.ClientCompany{UUID: "u1", Name: "One"}, gitscrum.ClientCompany{UUID: "u2", Name: "Two"})
 	srv.AddClients("ws", gitscrum.ClientCompany{UUID: "u1", Name: "Uno"})
 	cs := srv.Clients("ws")
@@ -49,7 +49,7 @@ func TestAddClientsReplacesSameUUIDInPlace(t *testing.T) {
 }
 
 func TestClientsIsASnapshot(t *testing.T) {
-	srv := gitscrumtest.New()
+	srv := emulator.New()
 	srv.AddClients("ws", gitscrum.ClientCompany{UUID: "u1", Name: "One"})
 	cs := srv.Clients("ws")
 	cs[0].Name = "changed"
@@ -58,7 +58,7 @@ func TestClientsIsASnapshot(t *testing.T) {
 }
 
 func TestAddWorkspaceIsIdempotent(t *testing.T) {
-	srv := gitscrumtest.New()
+	srv := emulator.New()
 	srv.AddClients("ws", gitscrum.ClientCompany{Name: "One"})
 	srv.AddWorkspace("ws")
 	assert.Len(t, srv.Clients("ws"), 1)

@@ -1,4 +1,4 @@
-package gitscrumtest_test
+package emulator_test
 
 import (
 	"testing"
@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 )
 
 func TestAuthentication(t *testing.T) {
@@ -15,12 +15,12 @@ func TestAuthentication(t *testing.T) {
 	const forbidden = `{"message":"This action is unauthorized.","error_code":"FORBIDDEN"}`
 	create := map[string]any{"company_slug": "demo", "name": "New Co"}
 	update := map[string]any{"company_slug": "demo", "notes": "changed"}
-	acme := "/contact-companies/" + gitscrumtest.DemoAcmeUUID
+	acme := "/contact-companies/" + emulator.DemoAcmeUUID
 
 	tests := []struct {
 		name   string
-		opts   []gitscrumtest.Option
-		setup  func(*gitscrumtest.Server)
+		opts   []emulator.Option
+		setup  func(*emulator.Server)
 		header string // the Authorization header; "-" for none
 		method string
 		path   string
@@ -35,37 +35,37 @@ func TestAuthentication(t *testing.T) {
 		{name: "basic scheme", header: "Basic c2FuZGJveC10b2tlbg==", method: "GET", path: listDemo, status: 401, want: unauthenticated},
 		{name: "empty bearer", header: "Bearer ", method: "GET", path: listDemo, status: 401, want: unauthenticated},
 		{name: "auth before routing", header: "-", method: "GET", path: "/nope", status: 401, want: unauthenticated},
-		{name: "WithToken replaces default", opts: []gitscrumtest.Option{gitscrumtest.WithToken("mine")},
+		{name: "WithToken replaces default", opts: []emulator.Option{emulator.WithToken("mine")},
 			header: "Bearer sandbox-token", method: "GET", path: listDemo, status: 401, want: unauthenticated},
-		{name: "WithToken accepted", opts: []gitscrumtest.Option{gitscrumtest.WithToken("mine")},
+		{name: "WithToken accepted", opts: []emulator.Option{emulator.WithToken("mine")},
 			header: "Bearer mine", method: "GET", path: listDemo, status: 200},
-		{name: "added token", setup: func(s *gitscrumtest.Server) { s.AddToken("second") },
+		{name: "added token", setup: func(s *emulator.Server) { s.AddToken("second") },
 			header: "Bearer second", method: "POST", path: "/contact-companies", body: create, status: 201},
-		{name: "expired token", setup: func(s *gitscrumtest.Server) { s.ExpireToken(gitscrumtest.DefaultToken) },
+		{name: "expired token", setup: func(s *emulator.Server) { s.ExpireToken(emulator.DefaultToken) },
 			header: "Bearer sandbox-token", method: "GET", path: listDemo, status: 401, want: expired},
-		{name: "revived token", setup: func(s *gitscrumtest.Server) {
-			s.ExpireToken(gitscrumtest.DefaultToken)
-			s.AddToken(gitscrumtest.DefaultToken)
+		{name: "revived token", setup: func(s *emulator.Server) {
+			s.ExpireToken(emulator.DefaultToken)
+			s.AddToken(emulator.DefaultToken)
 		}, header: "Bearer sandbox-token", method: "GET", path: listDemo, status: 200},
-		{name: "read-only token reads", setup: func(s *gitscrumtest.Server) { s.AddReadOnlyToken("ro") },
+		{name: "read-only token reads", setup: func(s *emulator.Server) { s.AddReadOnlyToken("ro") },
 			header: "Bearer ro", method: "GET", path: acme + demoQ, status: 200},
-		{name: "read-only token creates", setup: func(s *gitscrumtest.Server) { s.AddReadOnlyToken("ro") },
+		{name: "read-only token creates", setup: func(s *emulator.Server) { s.AddReadOnlyToken("ro") },
 			header: "Bearer ro", method: "POST", path: "/contact-companies", body: create, status: 403, want: forbidden},
-		{name: "read-only token updates", setup: func(s *gitscrumtest.Server) { s.AddReadOnlyToken("ro") },
+		{name: "read-only token updates", setup: func(s *emulator.Server) { s.AddReadOnlyToken("ro") },
 			header: "Bearer ro", method: "PUT", path: acme, body: update, status: 403, want: forbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, append(tt.opts, gitscrumtest.WithDemoData())...)
+			e := newEnv(t, append(tt.opts, emulator.WithDemoData())...)
 			if tt.setup != nil {
 				tt.setup(e.srv)
 			}
-			before := e.srv.Clients(gitscrumtest.DemoWorkspace)
+			before := e.srv.Clients(emulator.DemoWorkspace)
 			r := e.callHeader(tt.method, tt.path, tt.header, tt.body)
 			require.Equal(t, tt.status, r.Status, "%s", r.Raw)
 			if tt.want != "" {
 				assert.JSONEq(t, tt.want, string(r.Raw))
-				assert.Equal(t, before, e.srv.Clients(gitscrumtest.DemoWorkspace), "nothing changed")
+				assert.Equal(t, before, e.srv.Clients(emulator.DemoWorkspace), "nothing changed")
 			}
 		})
 	}
