@@ -174,6 +174,7 @@ func (s *suite) run() {
 	s.step("Pages", s.pages)
 	s.step("Flood", func() error { return s.flood(dir) })
 	s.step("Cache", s.cache)
+	s.step("Store", s.store)
 	s.table.Notes = append(s.table.Notes,
 		"Ratio = value / baseline; n is the number of samples. Suite wall time "+
 			stats.Duration(time.Since(s.start).Round(time.Second))+".")
