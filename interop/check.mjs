@@ -114,11 +114,18 @@ async function exercise(label, client) {
 // missing client included) and completion/complete, with the SDK's own methods.
 
 const CLIENT_TEMPLATE = 'gitscrum://{company_slug}/clients/{client}';
+const HISTORY_TEMPLATE = 'gitscrum://{company_slug}/clients/{client}/history';
 
 async function exerciseResources(label, client) {
-  await check(`${label}: resources/templates/list offers the client template`, async () => {
+  await check(`${label}: resources/templates/list offers the client and history templates`, async () => {
     const { resourceTemplates } = await client.listResourceTemplates();
-    assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate), [CLIENT_TEMPLATE]);
+    assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate), [CLIENT_TEMPLATE, HISTORY_TEMPLATE]);
+  });
+  await check(`${label}: resources/read of a client's history gives JSON`, async () => {
+    const { contents } = await client.readResource({ uri: 'gitscrum://demo/clients/Acme%20Corp/history' });
+    assert.deepEqual(contents.map((c) => c.mimeType), ['application/json']);
+    const doc = JSON.parse(contents[0].text);
+    assert.ok(Array.isArray(doc.entries), JSON.stringify(doc));
   });
   await check(`${label}: resources/list offers the default workspace's clients`, async () => {
     const { resources } = await client.listResources();
