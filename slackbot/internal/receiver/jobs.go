@@ -169,10 +169,12 @@ func (s Slot) Spawn(name string, work func(ctx context.Context), rescue func(ctx
 	j := s.j
 	go func() {
 		defer j.wg.Done()
-		defer func() { <-j.places }()
+		release := sync.OnceFunc(func() { <-j.places })
+		defer release()
 		ctx, cancel := context.WithTimeout(j.ctx, j.timeout)
 		defer cancel()
 		if err := j.start(ctx); err != nil {
+			release() // nothing runs: the place is free before the person is answered
 			if rescue != nil {
 				if rerr := j.run(name+" (answering that it did not run)", func() { rescue(ctx, err) }); rerr != nil {
 					j.log.Error("could not answer work that did not run", "listener", name, "error", rerr)

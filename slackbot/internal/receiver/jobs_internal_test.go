@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,21 +19,28 @@ import (
 func TestJobsBounded(t *testing.T) {
 	t.Parallel()
 	j := NewJobs(time.Minute, Limits{Max: 2, Queue: 2, Wait: 2 * time.Second}, slog.New(slog.DiscardHandler))
+	hold := make(chan struct{})
+	release := sync.OnceFunc(func() { close(hold) })
 	t.Cleanup(func() {
+		release() // a failed test must not leave its work blocked, nor Close waiting for it
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = j.Close(ctx)
 	})
-	hold := make(chan struct{})
 	ran := make(chan string, 10)
 	rescued := make(chan error, 10)
+	waitingAtRescue := make(chan int, 10)
 	spawn := func(name string, block bool) error {
 		return j.Spawn(name, func(context.Context) {
 			ran <- name
 			if block {
 				<-hold
 			}
-		}, func(_ context.Context, err error) { rescued <- err })
+		}, func(_ context.Context, err error) {
+			_, waiting := j.Load()
+			waitingAtRescue <- waiting
+			rescued <- err
+		})
 	}
 	require.NoError(t, spawn("run 1", true))
 	require.NoError(t, spawn("run 2", true))
@@ -67,11 +75,13 @@ func TestJobsBounded(t *testing.T) {
 		require.FailNow(t, "a piece ran beyond the bound", name)
 	default:
 	}
+	// Each gave its place back before it was answered: the later answer saw none waiting.
+	assert.Zero(t, min(<-waitingAtRescue, <-waitingAtRescue), "a piece answered busy still held its place")
 
 	// A place frees within Wait: the waiting piece runs.
 	require.NoError(t, spawn("wait 3", false))
 	time.Sleep(100 * time.Millisecond) // it waits, well within Wait
-	close(hold)
+	release()
 	select {
 	case name := <-ran:
 		assert.Equal(t, "wait 3", name)
