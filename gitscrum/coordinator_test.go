@@ -19,6 +19,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/state/statetest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/store"
+	"github.com/gitscrum-bridge/gitscrum-bridge/store/storetest"
 )
 
 // replicas is one emulator and a way to start "replicas" of a bridge on it: each a
@@ -237,7 +238,7 @@ type storeOutage struct {
 // file locked by another program.
 func outages() []storeOutage {
 	var (
-		proxy *statetest.Proxy
+		proxy *storetest.Proxy
 		conn  *sql.Conn
 		path  string
 	)
@@ -246,7 +247,7 @@ func outages() []storeOutage {
 			name: "postgres down",
 			open: func(t *testing.T) *store.Store {
 				var u string
-				u, proxy = statetest.Proxied(t, statetest.PostgresURL(t))
+				u, proxy = storetest.Proxied(t, statetest.PostgresURL(t))
 				return openTestStore(t, u)
 			},
 			down: func(*testing.T) { proxy.Stop() },

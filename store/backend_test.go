@@ -2,11 +2,7 @@ package store_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -14,10 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/store"
+	"github.com/gitscrum-bridge/gitscrum-bridge/store/storetest"
 )
 
 // postgresEnv names the PostgreSQL server the suite runs against besides SQLite.
-const postgresEnv = "GITSCRUM_TEST_POSTGRES_URL"
+const postgresEnv = storetest.PostgresEnv
 
 // backend is a database the suite runs against: newDB returns the URL of a new,
 // empty database, removed when the test ends.
@@ -41,37 +38,11 @@ func eachBackend(t *testing.T, f func(t *testing.T, b backend)) {
 	}
 }
 
-// newPostgresDB creates a database of a random name on the server of
-// GITSCRUM_TEST_POSTGRES_URL, drops it when the test ends, and returns its URL.
+// newPostgresDB creates a database of its own on the server of
+// GITSCRUM_TEST_POSTGRES_URL for the test, or skips it (see storetest.NewPostgresURL).
 func newPostgresDB(t testing.TB) string {
 	t.Helper()
-	server := os.Getenv(postgresEnv)
-	if server == "" {
-		t.Skip(postgresEnv + " is not set: to run the PostgreSQL tests, point it at any PostgreSQL 14 or newer " +
-			"where the user may create databases, e.g. " + postgresEnv + "=postgres://postgres@localhost:5432/postgres?sslmode=disable")
-	}
-	admin, err := sql.Open("pgx", server)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = admin.Close() })
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "gitscrum_store_test_" + hex.EncodeToString(b[:])
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	_, err = admin.ExecContext(ctx, "CREATE DATABASE "+name)
-	require.NoError(t, err, "creating a test database on %s", postgresEnv)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		if err != nil {
-			t.Errorf("dropping test database %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(server)
-	require.NoError(t, err)
-	u.Path = "/" + name
-	return u.String()
+	return storetest.NewPostgresURL(t)
 }
 
 // rawDB opens the database of a store URL directly, for what a test checks or does

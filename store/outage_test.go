@@ -2,9 +2,6 @@ package store_test
 
 import (
 	"context"
-	"io"
-	"net"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -13,92 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/store"
+	"github.com/gitscrum-bridge/gitscrum-bridge/store/storetest"
 )
-
-// proxy forwards TCP connections from a local port to a server; Stop closes the
-// port and cuts every connection, as a server that went down; Start opens the same
-// port again.
-type proxy struct {
-	t      *testing.T
-	addr   string // where it listens
-	server string // where it forwards
-
-	mu    sync.Mutex
-	ln    net.Listener
-	conns map[net.Conn]bool
-	wg    sync.WaitGroup
-}
-
-// newProxy starts a proxy to server; it stops when the test ends.
-func newProxy(t *testing.T, server string) *proxy {
-	p := &proxy{t: t, server: server, conns: map[net.Conn]bool{}}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	p.addr = ln.Addr().String()
-	p.serve(ln)
-	t.Cleanup(p.Stop)
-	return p
-}
-
-// serve accepts connections on ln until it closes.
-func (p *proxy) serve(ln net.Listener) {
-	p.mu.Lock()
-	p.ln = ln
-	p.mu.Unlock()
-	p.wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			up, err := net.Dial("tcp", p.server)
-			if err != nil {
-				_ = c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns[c], p.conns[up] = true, true
-			p.mu.Unlock()
-			p.wg.Go(func() { _, _ = io.Copy(up, c); _ = up.Close(); _ = c.Close() })
-			p.wg.Go(func() { _, _ = io.Copy(c, up); _ = up.Close(); _ = c.Close() })
-		}
-	})
-}
-
-// Stop closes the port and every connection through it.
-func (p *proxy) Stop() {
-	p.mu.Lock()
-	if p.ln != nil {
-		_ = p.ln.Close()
-		p.ln = nil
-	}
-	for c := range p.conns {
-		_ = c.Close()
-	}
-	p.conns = map[net.Conn]bool{}
-	p.mu.Unlock()
-	p.wg.Wait()
-}
-
-// Start listens on the proxy's port again.
-func (p *proxy) Start() {
-	var ln net.Listener
-	require.Eventually(p.t, func() bool {
-		var err error
-		ln, err = net.Listen("tcp", p.addr)
-		return err == nil
-	}, 5*time.Second, 10*time.Millisecond, "listening again on %s", p.addr)
-	p.serve(ln)
-}
-
-// throughProxy returns a PostgreSQL URL with its host replaced by a proxy's.
-func throughProxy(t *testing.T, databaseURL string) (string, *proxy) {
-	u, err := url.Parse(databaseURL)
-	require.NoError(t, err)
-	p := newProxy(t, u.Host)
-	u.Host = p.addr
-	return u.String(), p
-}
 
 // observed records the operations an observer saw fail.
 type observed struct {
@@ -131,7 +44,7 @@ func requireRecovers(t *testing.T, s *store.Store) {
 }
 
 func TestOutagePostgres(t *testing.T) {
-	u, p := throughProxy(t, postgresBackend.newDB(t))
+	u, p := storetest.Proxied(t, postgresBackend.newDB(t))
 	obs := &observed{failed: map[string]int{}}
 	opts := testOpts()
 	opts.Observer = obs.observe
@@ -167,7 +80,7 @@ func TestOutagePostgres(t *testing.T) {
 }
 
 func TestOutagePostgresAtStart(t *testing.T) {
-	u, p := throughProxy(t, postgresBackend.newDB(t))
+	u, p := storetest.Proxied(t, postgresBackend.newDB(t))
 	p.Stop()
 	s, err := store.Open(context.Background(), u, testOpts())
 	require.NoError(t, err)

@@ -15,6 +15,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/state"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/state/statetest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/store/storetest"
 )
 
 // startSandbox builds and runs gitscrum-sandbox, the demo emulator several
@@ -77,7 +78,7 @@ func TestReplicasSeeEachOthersCreates(t *testing.T) {
 // get_client work; once the database is back, writes resume without a restart.
 func TestStoreDownRefusesWrites(t *testing.T) {
 	emu, upstreamURL := startEmulator(t)
-	dbURL, proxy := statetest.Proxied(t, statetest.PostgresURL(t))
+	dbURL, proxy := storetest.Proxied(t, statetest.PostgresURL(t))
 	env := baseEnv("GITSCRUM_API_URL="+upstreamURL, "GITSCRUM_TOKEN="+emulator.DefaultToken,
 		"GITSCRUM_COMPANY_SLUG="+emulator.DemoWorkspace, state.EnvDatabase+"="+dbURL)
 	c, _, _ := stdioClient(t, env)

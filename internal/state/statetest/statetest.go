@@ -5,22 +5,14 @@
 package statetest
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the pgx database/sql driver, to create and drop databases
-	"github.com/stretchr/testify/require"
+	"github.com/gitscrum-bridge/gitscrum-bridge/store/storetest"
 )
 
 // PostgresEnv names the PostgreSQL server the tests run against besides SQLite.
-const PostgresEnv = "GITSCRUM_TEST_POSTGRES_URL"
+const PostgresEnv = storetest.PostgresEnv
 
 // Backend is a database the tests run against.
 type Backend struct {
@@ -47,33 +39,8 @@ func SQLiteURL(t testing.TB) string {
 
 // PostgresURL creates a database of a random name on the server of
 // GITSCRUM_TEST_POSTGRES_URL, drops it when t ends, and returns its URL. It skips
-// t when the variable is unset.
+// t when the variable is unset (see [storetest.NewPostgresURL]).
 func PostgresURL(t testing.TB) string {
 	t.Helper()
-	server := os.Getenv(PostgresEnv)
-	if server == "" {
-		t.Skip(PostgresEnv + " is not set: to run the PostgreSQL tests, point it at any PostgreSQL 14 or newer " +
-			"where the user may create databases, e.g. " + PostgresEnv + "=postgres://postgres@localhost:5432/postgres?sslmode=disable")
-	}
-	admin, err := sql.Open("pgx", server)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = admin.Close() })
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "gitscrum_state_test_" + hex.EncodeToString(b[:])
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	_, err = admin.ExecContext(ctx, "CREATE DATABASE "+name)
-	require.NoError(t, err, "creating a test database on the server of %s", PostgresEnv)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("dropping test database %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(server)
-	require.NoError(t, err)
-	u.Path = "/" + name
-	return u.String()
+	return storetest.NewPostgresURL(t)
 }

@@ -1,4 +1,4 @@
-package statetest
+package storetest
 
 import (
 	"io"
