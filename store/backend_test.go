@@ -13,8 +13,6 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/store/storetest"
 )
 
-// postgresEnv names the PostgreSQL server the suite runs against besides SQLite.
-const postgresEnv = storetest.PostgresEnv
 
 // backend is a database the suite runs against: newDB returns the URL of a new,
 // empty database, removed when the test ends.
