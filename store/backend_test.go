@@ -13,7 +13,6 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/store/storetest"
 )
 
-
 // backend is a database the suite runs against: newDB returns the URL of a new,
 // empty database, removed when the test ends.
 type backend struct {
