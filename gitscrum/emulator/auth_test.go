@@ -13,6 +13,7 @@ func TestAuthentication(t *testing.T) {
 	const unauthenticated = `{"message":"Unauthenticated."}`
 	const expired = `{"message":"Token has expired.","error_code":"TOKEN_EXPIRED"}`
 	const forbidden = `{"message":"This action is unauthorized.","error_code":"FORBIDDEN"}`
+	const workspaceNotFound = `{"message":"Workspace not found.","error_code":"WORKSPACE_NOT_FOUND"}`
 	create := map[string]any{"company_slug": "demo", "name": "New Co"}
 	update := map[string]any{"company_slug": "demo", "notes": "changed"}
 	acme := "/contact-companies/" + emulator.DemoAcmeUUID
@@ -47,6 +48,20 @@ func TestAuthentication(t *testing.T) {
 			s.ExpireToken(emulator.DefaultToken)
 			s.AddToken(emulator.DefaultToken)
 		}, header: "Bearer sandbox-token", method: "GET", path: listDemo, status: 200},
+		{name: "member token in its workspace", setup: func(s *emulator.Server) { s.AddMemberToken("a", "demo") },
+			header: "Bearer a", method: "GET", path: listDemo, status: 200},
+		{name: "member token lists another workspace", setup: func(s *emulator.Server) { s.AddMemberToken("b", "other") },
+			header: "Bearer b", method: "GET", path: listDemo, status: 404, want: workspaceNotFound},
+		{name: "member token gets from another workspace", setup: func(s *emulator.Server) { s.AddMemberToken("b", "other") },
+			header: "Bearer b", method: "GET", path: acme + demoQ, status: 404, want: workspaceNotFound},
+		{name: "member token creates in another workspace", setup: func(s *emulator.Server) { s.AddMemberToken("b", "other") },
+			header: "Bearer b", method: "POST", path: "/contact-companies", body: create, status: 404, want: workspaceNotFound},
+		{name: "member token updates in another workspace", setup: func(s *emulator.Server) { s.AddMemberToken("b", "other") },
+			header: "Bearer b", method: "PUT", path: acme, body: update, status: 404, want: workspaceNotFound},
+		{name: "AddToken lifts the member limit", setup: func(s *emulator.Server) { s.AddMemberToken("b", "other"); s.AddToken("b") },
+			header: "Bearer b", method: "GET", path: listDemo, status: 200},
+		{name: "WithToken forgets member limits", opts: []emulator.Option{emulator.WithToken("b")},
+			setup: func(s *emulator.Server) { s.AddMemberToken("c", "other") }, header: "Bearer b", method: "GET", path: listDemo, status: 200},
 		{name: "read-only token reads", setup: func(s *emulator.Server) { s.AddReadOnlyToken("ro") },
 			header: "Bearer ro", method: "GET", path: acme + demoQ, status: 200},
 		{name: "read-only token creates", setup: func(s *emulator.Server) { s.AddReadOnlyToken("ro") },

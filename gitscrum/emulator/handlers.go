@@ -27,10 +27,18 @@ type plan struct {
 	failStatus       int
 	retryAfter       time.Duration
 	token            tokenState
+	sees             map[string]bool // the workspaces the token sees; nil: every one
 	pageSize         int
 	pageShift        int
 	createdAtObject  bool
 	validationStatus int
+}
+
+// seesWorkspace reports whether the request's token may see the workspace slug: a
+// workspace it is not a member of answers as one that does not exist, as GitScrum
+// tells nobody which workspaces exist.
+func (p plan) seesWorkspace(slug string) bool {
+	return p.sees == nil || p.sees[slug]
 }
 
 // ServeHTTP answers one request of the GitScrum clients API. See the package
@@ -79,6 +87,7 @@ func (s *Server) arrive(r *http.Request, body []byte) (*Request, plan) {
 	}
 	if hasToken {
 		p.token = s.tokens[token]
+		p.sees = s.tokenWorkspaces[token]
 	}
 	s.chooseFailureLocked(&p, listPage(r))
 	return entry, p
@@ -223,7 +232,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, p plan) int {
 
 	s.dataMu.RLock()
 	ws := s.workspaces[slug]
-	if ws == nil {
+	if ws == nil || !p.seesWorkspace(slug) {
 		s.dataMu.RUnlock()
 		return workspaceNotFound(w)
 	}
@@ -289,7 +298,7 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request, p plan, id string) 
 	}
 	s.dataMu.RLock()
 	ws := s.workspaces[slug]
-	if ws == nil {
+	if ws == nil || !p.seesWorkspace(slug) {
 		s.dataMu.RUnlock()
 		return workspaceNotFound(w)
 	}
@@ -333,7 +342,7 @@ func (s *Server) create(w http.ResponseWriter, p plan, body []byte) int {
 
 	s.dataMu.Lock()
 	ws := s.workspaces[wr.slug]
-	if ws == nil {
+	if ws == nil || !p.seesWorkspace(wr.slug) {
 		s.dataMu.Unlock()
 		return workspaceNotFound(w)
 	}
@@ -357,7 +366,7 @@ func (s *Server) update(w http.ResponseWriter, p plan, id string, body []byte) i
 	}
 	s.dataMu.Lock()
 	ws := s.workspaces[wr.slug]
-	if ws == nil {
+	if ws == nil || !p.seesWorkspace(wr.slug) {
 		s.dataMu.Unlock()
 		return workspaceNotFound(w)
 	}

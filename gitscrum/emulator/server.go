@@ -29,6 +29,7 @@ type Server struct {
 	// log: everything a request looks at when it arrives.
 	mu               sync.Mutex
 	tokens           map[string]tokenState
+	tokenWorkspaces  map[string]map[string]bool // the workspaces a token is limited to; absent: every one
 	pageSize         int
 	createdAtObject  bool
 	validationStatus int
@@ -81,6 +82,7 @@ func WithToken(token string) Option {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.tokens = make(map[string]tokenState)
+		s.tokenWorkspaces = nil
 		if token != "" {
 			s.tokens[token] = tokenValid
 		}
@@ -92,11 +94,38 @@ func WithDemoData() Option {
 	return func(s *Server) { s.SeedDemo() }
 }
 
-// AddToken makes token accepted for reads and writes, in addition to the tokens
-// already accepted. It also revives a token that [Server.ExpireToken] expired or that
-// [Server.AddReadOnlyToken] restricted. An empty token is ignored.
+// AddToken makes token accepted for reads and writes in every workspace, in
+// addition to the tokens already accepted. It also revives a token that
+// [Server.ExpireToken] expired, or that [Server.AddReadOnlyToken] or
+// [Server.AddMemberToken] restricted. An empty token is ignored.
 func (s *Server) AddToken(token string) {
 	s.setToken(token, tokenValid)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.tokenWorkspaces, token)
+}
+
+// AddMemberToken makes token accepted for reads and writes in the named workspaces
+// only, as a GitScrum API token of a person who is a member of those workspaces and
+// no other: a request with it for any other workspace is answered 404
+// WORKSPACE_NOT_FOUND, as for a workspace that does not exist. Calling it again
+// replaces the token's workspaces; [Server.AddToken] lifts the limit. An empty token
+// is ignored.
+func (s *Server) AddMemberToken(token string, workspaces ...string) {
+	if token == "" {
+		return
+	}
+	sees := make(map[string]bool, len(workspaces))
+	for _, slug := range workspaces {
+		sees[slug] = true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokens[token] = tokenValid
+	if s.tokenWorkspaces == nil {
+		s.tokenWorkspaces = make(map[string]map[string]bool)
+	}
+	s.tokenWorkspaces[token] = sees
 }
 
 // AddReadOnlyToken makes token accepted for reads only: a create or update with it is
