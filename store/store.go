@@ -173,12 +173,13 @@ func (s *Store) run(ctx context.Context) {
 		var tooNew *SchemaTooNewError
 		permanent := errors.As(err, &tooNew) || !s.transient(err)
 		e := &Error{Op: "open", Driver: s.kind.String(), Err: err, unavailable: true}
+		// Degraded before the waiters hear of the failure, so that they see it.
+		s.health.fail(e)
 		s.mu.Lock()
 		s.openErr, s.permanent = e, permanent
 		close(s.attempt)
 		s.attempt = make(chan struct{})
 		s.mu.Unlock()
-		s.health.fail(e)
 		if permanent {
 			s.opts.Logger.Error("state store cannot open", "driver", s.kind.String(), "err", err)
 			return
