@@ -37,7 +37,9 @@ func TestSecurityHeaders(t *testing.T) {
 		{name: "the page", req: func() *http.Request { return newRequest(t, http.MethodGet, e.newLink(acme), "") }, status: http.StatusOK},
 		{name: "the stylesheet", req: func() *http.Request { return newRequest(t, http.MethodGet, e.url+"/static/web.css", "") }, status: http.StatusOK},
 		{name: "no such page", req: func() *http.Request { return newRequest(t, http.MethodGet, e.url+"/nothing", "") }, status: http.StatusNotFound},
-		{name: "unknown link", req: func() *http.Request { return newRequest(t, http.MethodGet, e.url+"/connect/"+strings.Repeat("x", 43), "") }, status: http.StatusNotFound},
+		{name: "unknown link", req: func() *http.Request {
+			return newRequest(t, http.MethodGet, e.url+"/connect/"+strings.Repeat("x", 43), "")
+		}, status: http.StatusNotFound},
 		{name: "method", req: func() *http.Request { return newRequest(t, http.MethodDelete, e.newLink(acme), "") }, status: http.StatusMethodNotAllowed},
 		{name: "forged post", req: func() *http.Request { return newRequest(t, http.MethodPost, e.newLink(acme), "token=x") }, status: http.StatusForbidden},
 		{name: "rate limited", req: func() *http.Request { return newRequest(t, http.MethodGet, limited, "") }, status: http.StatusTooManyRequests},
