@@ -86,8 +86,15 @@ func newEnv(t *testing.T, mods ...func(*web.Options)) *env {
 // returns its page's URL.
 func (e *env) newLink(workspace string) string {
 	e.t.Helper()
-	secret, _, err := e.svc.NewLink(context.Background(), accounts.Identity{TeamID: team, UserID: user},
-		accounts.LinkRequest{UserName: userName, ChannelID: "C0GENERAL", Workspace: workspace})
+	r := testRequest
+	r.Workspace = workspace
+	return e.newLinkFor(r)
+}
+
+// newLinkFor makes a link for alice with r and returns its page's URL.
+func (e *env) newLinkFor(r accounts.LinkRequest) string {
+	e.t.Helper()
+	secret, _, err := e.svc.NewLink(context.Background(), testIdentity, r)
 	require.NoError(e.t, err)
 	return web.ConnectURL(e.url, secret)
 }
