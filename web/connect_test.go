@@ -187,6 +187,7 @@ func TestSecondSubmit(t *testing.T) {
 func TestOnLinkedInBackground(t *testing.T) {
 	release := make(chan struct{})
 	e := newEnv(t, func(o *web.Options) {
+		o.OnLinkedTimeout = 5 * time.Second
 		o.OnLinked = func(ctx context.Context, link accounts.Link, acct accounts.Account) {
 			select {
 			case <-release:
