@@ -29,7 +29,7 @@ const (
 // open navigates the tab to page and returns the status of its answer.
 func open(t *testing.T, ctx context.Context, page string) int64 {
 	t.Helper()
-	res, err := chromedp.Run(ctx, chromedp.NavigateResponse(page))
+	res, err := chromedp.Run(step(t, ctx), chromedp.NavigateResponse(page))
 	require.NoError(t, err, "opening %s", page)
 	return res.Status
 }
@@ -43,7 +43,7 @@ func fillAndConnect(t *testing.T, ctx context.Context, token, workspace string) 
 		chromedp.Clear(browser.ByLabel(workspaceLabel)),
 		chromedp.SendKeys(browser.ByLabel(workspaceLabel), workspace),
 	), "filling the form")
-	res, err := chromedp.RunResponse(ctx, chromedp.Click(browser.ByText(connectButton)))
+	res, err := chromedp.RunResponse(step(t, ctx), chromedp.Click(browser.ByText(connectButton)))
 	require.NoError(t, err, "clicking %s", connectButton)
 	return res.Status
 }
@@ -71,10 +71,10 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 // Content-Security-Policy let it load) and no wider than the window.
 func checkPage(t *testing.T, ctx context.Context) {
 	t.Helper()
-	maxWidth, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("main")).maxWidth`))
+	maxWidth, err := chromedp.Run(step(t, ctx), chromedp.Evaluate[string](`getComputedStyle(document.querySelector("main")).maxWidth`))
 	require.NoError(t, err)
 	assert.NotEqual(t, "none", maxWidth, "the stylesheet applies")
-	require.NoError(t, chromedp.Do(ctx, browser.CheckNoHorizontalScroll()))
+	require.NoError(t, chromedp.Do(step(t, ctx), browser.CheckNoHorizontalScroll()))
 }
 
 // TestBrowserConnect: a person opens the link, types their token, presses
@@ -85,10 +85,10 @@ func TestBrowserConnect(t *testing.T) {
 	require.EqualValues(t, http.StatusOK, open(t, ctx, e.newLink(acme)))
 	assert.Equal(t, "Connect GitScrum", text(t, ctx, "h1"))
 	assert.Contains(t, text(t, ctx, "main"), userName, "the page says who is linked")
-	workspace, err := chromedp.Run(ctx, chromedp.Value(browser.ByLabel(workspaceLabel)))
+	workspace, err := chromedp.Run(step(t, ctx), chromedp.Value(browser.ByLabel(workspaceLabel)))
 	require.NoError(t, err)
 	assert.Equal(t, acme, workspace, "the workspace is pre-filled")
-	kind, err := chromedp.Run(ctx, chromedp.AttributeValue(browser.ByLabel(tokenLabel), "type"))
+	kind, err := chromedp.Run(step(t, ctx), chromedp.AttributeValue(browser.ByLabel(tokenLabel), "type"))
 	require.NoError(t, err)
 	assert.Equal(t, "password", kind.Value)
 	checkPage(t, ctx)
@@ -97,7 +97,7 @@ func TestBrowserConnect(t *testing.T) {
 	assert.Equal(t, "Connected", text(t, ctx, "h1"))
 	assert.Contains(t, text(t, ctx, "main"), acme, "the page names the workspace")
 	checkPage(t, ctx)
-	location, err := chromedp.Run(ctx, chromedp.Location())
+	location, err := chromedp.Run(step(t, ctx), chromedp.Location())
 	require.NoError(t, err)
 	assertAbsent(t, location, goodToken, "the URL")
 	l := e.waitLinked()
@@ -113,10 +113,10 @@ func TestBrowserBadToken(t *testing.T) {
 	open(t, ctx, e.newLink(acme))
 	require.EqualValues(t, http.StatusUnprocessableEntity, fillAndConnect(t, ctx, wrongToken, acme))
 	assert.NotEmpty(t, text(t, ctx, "#token-error"), "the reason is shown")
-	value, err := chromedp.Run(ctx, chromedp.Value(browser.ByLabel(tokenLabel)))
+	value, err := chromedp.Run(step(t, ctx), chromedp.Value(browser.ByLabel(tokenLabel)))
 	require.NoError(t, err)
 	assert.Empty(t, value, "the token field is empty")
-	page, err := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS("html")))
+	page, err := chromedp.Run(step(t, ctx), chromedp.OuterHTML(chromedp.CSS("html")))
 	require.NoError(t, err)
 	assertAbsent(t, page, wrongToken, "the page")
 	checkPage(t, ctx)
@@ -143,7 +143,7 @@ func TestBrowserExpiredLink(t *testing.T) {
 func TestBrowserPhone(t *testing.T) {
 	e := newEnv(t)
 	ctx := browser.New(t)
-	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(375, 667, chromedp.EmulateMobile, chromedp.EmulatePortrait)))
+	require.NoError(t, chromedp.Do(step(t, ctx), chromedp.EmulateViewport(375, 667, chromedp.EmulateMobile, chromedp.EmulatePortrait)))
 	longName := accounts.LinkRequest{UserName: "Bartholomew-Alexander-Featherstonehaugh-Cholmondeley-Worthington",
 		ChannelID: "C0GENERAL", Workspace: acme}
 	form := e.newLinkFor(longName)
@@ -164,11 +164,11 @@ func TestBrowserPhone(t *testing.T) {
 	for _, p := range pages {
 		require.EqualValues(t, p.status, p.visit(), p.name)
 		assert.Equal(t, p.heading, text(t, ctx, "h1"), p.name)
-		width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`window.innerWidth`))
+		width, err := chromedp.Run(step(t, ctx), chromedp.Evaluate[int](`window.innerWidth`))
 		require.NoError(t, err)
 		require.Equal(t, 375, width, "the page is as wide as the phone (a wider page makes the phone's browser zoom out)")
 		checkPage(t, ctx)
-		shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		shot, err := chromedp.Run(step(t, ctx), chromedp.CaptureScreenshot())
 		require.NoError(t, err, "screenshot of %s", p.name)
 		img, err := png.Decode(bytes.NewReader(shot))
 		require.NoError(t, err, "the screenshot is a PNG")
