@@ -10,7 +10,7 @@ import (
 )
 
 // Store is the state store: one database serving [Deliveries], [CreateLocks],
-// [CreateRecords] and [Audit]. It is safe for concurrent use; replicas share state
+// [CreateRecords], [Audit], [Accounts], [Links] and [ChannelSettings]. It is safe for concurrent use; replicas share state
 // by opening the same PostgreSQL database.
 type Store struct {
 	kind driverKind
@@ -294,7 +294,11 @@ func (s *Store) exec(ctx context.Context, op string, f func(ctx context.Context,
 
 // readOps are the operations that only read. Their success does not make a
 // degraded store OK: on a locked SQLite file reads work while writes fail.
-var readOps = map[string]bool{"history": true, "lookup_create": true}
+var readOps = map[string]bool{
+	"history": true, "lookup_create": true,
+	"identity_account": true, "account_key_ids": true, "accounts_under_key": true,
+	"get_link": true, "channel_workspace": true,
+}
 
 // observe reports an operation to the observer, if any.
 func (s *Store) observe(op string, d time.Duration, err error) {
