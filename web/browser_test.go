@@ -101,7 +101,14 @@ func TestBrowserConnect(t *testing.T) {
 	require.NoError(t, err)
 	assertAbsent(t, location, goodToken, "the URL")
 	l := e.waitLinked()
-	assert.Equal(t, accounts.Identity{TeamID: team, UserID: user}, l.link.Identity)
+	assert.Equal(t, testIdentity, l.link.Identity)
+	client, acct, err := e.svc.Client(t.Context(), testIdentity)
+	require.NoError(t, err, "the person is linked")
+	assert.Equal(t, acme, acct.Workspace)
+	e.emu.ResetRequests()
+	require.NoError(t, client.CheckAccess(t.Context(), acme), "the person's client reaches GitScrum")
+	require.NotEmpty(t, e.emu.Requests())
+	assert.Equal(t, "Bearer "+goodToken, e.emu.Requests()[0].Header.Get("Authorization"), "with the token typed in the page")
 }
 
 // TestBrowserBadToken: a token GitScrum refuses shows the form again with the

@@ -74,7 +74,7 @@ func TestSubmit(t *testing.T) {
 		{name: "workspace the token does not see", token: goodToken, workspace: other, status: http.StatusUnprocessableEntity,
 			formFields: true, want: []string{`<p class="error" id="workspace-error" role="alert">`, `value="` + other + `"`},
 			dontWant: []string{`id="token-error"`}},
-		{name: "GitScrum down", token: goodToken, workspace: acme, setup: func(e *env) { e.svc.down = true },
+		{name: "GitScrum down", token: goodToken, workspace: acme, setup: func(e *env) { e.t.Cleanup(e.gitScrumDown()) },
 			status: http.StatusServiceUnavailable, want: []string{"<h1>GitScrum did not answer</h1>", "try again", `<a href="">Try again</a>`},
 			dontWant: []string{"503", "contact-companies"}},
 		{name: "expired link", token: goodToken, workspace: acme, setup: func(e *env) { e.clock.advance(11 * time.Minute) },
@@ -110,7 +110,12 @@ func TestSubmit(t *testing.T) {
 				assert.Equal(t, acme, l.acct.Workspace)
 				_, hasDeadline := l.ctx.Deadline()
 				assert.True(t, hasDeadline, "OnLinked's context is bounded")
+				who, err := e.svc.Whoami(t.Context(), testIdentity)
+				require.NoError(t, err, "the person is linked")
+				assert.Equal(t, acme, who.Workspace)
 			} else {
+				_, err := e.svc.Whoami(t.Context(), testIdentity)
+				assert.ErrorIs(t, err, accounts.ErrNotLinked)
 				select {
 				case l := <-e.linked:
 					t.Errorf("OnLinked called: %+v", l.link)

@@ -18,6 +18,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/accounts"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/emulator"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum/gitscrumtest"
+	"github.com/gitscrum-bridge/gitscrum-bridge/store"
+	"github.com/gitscrum-bridge/gitscrum-bridge/store/storetest"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/syncbuf"
 	"github.com/gitscrum-bridge/gitscrum-bridge/web"
 )
@@ -40,29 +45,43 @@ type linked struct {
 	acct accounts.Account
 }
 
-// env is a web.Server over real HTTP in front of a linker over the GitScrum
-// emulator, with a clock the test moves.
+// env is a web.Server over real HTTP in front of a real accounts.Service: a
+// store in memory (SQLite) and the GitScrum emulator over HTTP, where goodToken
+// is a member of acme only; the service's clock is the test's.
 type env struct {
 	t      *testing.T
 	url    string
 	srv    *web.Server
-	svc    *fakeService
+	svc    *accounts.Service
+	emu    *emulator.Server
 	clock  *clock
 	logs   *syncbuf.Buffer
 	linked chan linked
 }
 
+// fastRetry keeps the tests of GitScrum failures quick.
+var fastRetry = gitscrum.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxRetryAfter: time.Second}
+
 // newEnv starts the pages; mods change the options before New.
 func newEnv(t *testing.T, mods ...func(*web.Options)) *env {
 	t.Helper()
-	e := &env{t: t, clock: newClock(), logs: &syncbuf.Buffer{}, linked: make(chan linked, 10)}
-	e.svc = newFakeService(t, e.clock)
+	e := &env{t: t, clock: newClock(), logs: &syncbuf.Buffer{}, linked: make(chan linked, 10), emu: emulator.New()}
+	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e.emu.AddWorkspace(acme)
+	e.emu.AddWorkspace(other)
+	e.emu.AddMemberToken(goodToken, acme)
+	base := gitscrumtest.NewClient(t, e.emu, gitscrum.WithRetryPolicy(fastRetry))
+	svc, err := accounts.New(storetest.Open(t, store.MemoryURL), accounts.NewEphemeralKeyring(), base,
+		accounts.Options{Now: e.clock.Now, Logger: logger})
+	require.NoError(t, err)
+	e.svc = svc
+
 	ts := httptest.NewUnstartedServer(nil)
 	e.url = "http://" + ts.Listener.Addr().String()
 	opts := web.Options{
 		Linker:    e.svc,
 		PublicURL: e.url,
-		Logger:    slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger:    logger,
 		OnLinked: func(ctx context.Context, link accounts.Link, acct accounts.Account) {
 			e.linked <- linked{ctx: ctx, link: link, acct: acct}
 		},
@@ -81,6 +100,15 @@ func newEnv(t *testing.T, mods ...func(*web.Options)) *env {
 	})
 	return e
 }
+
+// gitScrumDown makes GitScrum answer 503 until the returned func is called.
+func (e *env) gitScrumDown() (up func()) {
+	e.emu.FailNext(1000, http.StatusServiceUnavailable, 0)
+	return func() { e.emu.FailNext(0, 0, 0) }
+}
+
+// gitScrumCalls is how many requests reached GitScrum.
+func (e *env) gitScrumCalls() int { return len(e.emu.Requests()) }
 
 // newLink makes a link for alice with workspace as the form's default and
 // returns its page's URL.
@@ -181,7 +209,7 @@ func (e *env) waitLinked() linked {
 	}
 }
 
-// clock is a settable time for the linker.
+// clock is a settable time for the accounts service.
 type clock struct {
 	mu  sync.Mutex
 	now time.Time

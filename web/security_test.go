@@ -131,7 +131,7 @@ func TestCSRF(t *testing.T) {
 				return
 			}
 			assert.Contains(t, res.body, "<h1>Open the link again</h1>")
-			assert.Equal(t, 0, e.svc.calls, "the linker was not asked")
+			assert.Zero(t, e.gitScrumCalls(), "GitScrum was not asked")
 			assert.Equal(t, http.StatusOK, f.post(t, goodToken, acme).status, "the link still works")
 		})
 	}
@@ -165,7 +165,7 @@ func TestBodyLimit(t *testing.T) {
 			res := do(t, req)
 			require.Equal(t, http.StatusRequestEntityTooLarge, res.status, res.body)
 			assert.Contains(t, res.body, "<h1>Form too large</h1>")
-			assert.Equal(t, 0, e.svc.calls, "the linker was not asked")
+			assert.Zero(t, e.gitScrumCalls(), "GitScrum was not asked")
 		})
 	}
 }
@@ -282,9 +282,9 @@ func TestSecretsNeverLogged(t *testing.T) {
 	f := openForm(t, page)
 	f.post(t, wrongToken, acme)
 	f.post(t, goodToken, other)
-	e.svc.down = true
+	up := e.gitScrumDown()
 	f.post(t, goodToken, acme)
-	e.svc.down = false
+	up()
 	f.post(t, goodToken, acme)
 	f.post(t, goodToken, acme)
 	do(t, newRequest(t, http.MethodPost, page, "token="+goodToken))
@@ -298,7 +298,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 
 // TestNew: what New refuses, and the cookie of an https public URL.
 func TestNew(t *testing.T) {
-	svc := newFakeService(t, newClock())
+	svc := newEnv(t).svc
 	tests := []struct {
 		name      string
 		opts      web.Options
