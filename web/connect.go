@@ -62,7 +62,9 @@ func (s *Server) connect(w http.ResponseWriter, r *http.Request) {
 		s.submit(w, r, secret, hash)
 		return
 	}
-	link, err := s.linker.Link(r.Context(), secret)
+	ctx, cancel := context.WithTimeout(r.Context(), LinkerTimeout)
+	defer cancel()
+	link, err := s.linker.Link(ctx, secret)
 	if err != nil {
 		s.linkError(w, r, hash, err, noticeUnavailable)
 		return
@@ -89,11 +91,13 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, secret string, h
 		s.forged(w, r)
 		return
 	}
+	ctx, cancel := context.WithTimeout(r.Context(), LinkerTimeout)
+	defer cancel()
 	workspace := strings.TrimSpace(r.PostForm.Get("workspace"))
-	link, acct, err := s.linker.CompleteLink(r.Context(), secret, r.PostForm.Get("token"), workspace)
+	link, acct, err := s.linker.CompleteLink(ctx, secret, r.PostForm.Get("token"), workspace)
 	if fe, ok := errors.AsType[*accounts.FormError](err); ok {
 		s.log.Info("web: connect form refused", "link", linkID(hash), "field", fe.Field, "reason", fe.Message)
-		link, err := s.linker.Link(r.Context(), secret)
+		link, err := s.linker.Link(ctx, secret)
 		if err != nil {
 			s.linkError(w, r, hash, err, noticeUnavailable)
 			return

@@ -43,6 +43,16 @@ func TestSecurityHeaders(t *testing.T) {
 		{name: "method", req: func() *http.Request { return newRequest(t, http.MethodDelete, e.newLink(acme), "") }, status: http.StatusMethodNotAllowed},
 		{name: "forged post", req: func() *http.Request { return newRequest(t, http.MethodPost, e.newLink(acme), "token=x") }, status: http.StatusForbidden},
 		{name: "rate limited", req: func() *http.Request { return newRequest(t, http.MethodGet, limited, "") }, status: http.StatusTooManyRequests},
+		{name: "too large", req: func() *http.Request {
+			req := newRequest(t, http.MethodPost, e.newLink(acme), "token="+strings.Repeat("a", 1<<20))
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			return req
+		}, status: http.StatusRequestEntityTooLarge},
+		{name: "expired link", req: func() *http.Request {
+			page := e.newLink(acme)
+			e.clock.advance(11 * time.Minute)
+			return newRequest(t, http.MethodGet, page, "")
+		}, status: http.StatusGone},
 	}
 	for _, tt := range requests {
 		t.Run(tt.name, func(t *testing.T) {

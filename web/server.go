@@ -38,6 +38,10 @@ const (
 	DefaultPerLink = 20
 	// MaxBody is the most a form body may hold; a larger one is answered 413.
 	MaxBody = 16 << 10
+	// LinkerTimeout bounds each call of the Linker (reading a link, checking a
+	// token with GitScrum and linking it): beyond, the page says GitScrum did not
+	// answer.
+	LinkerTimeout = 30 * time.Second
 )
 
 // maxTracked bounds how many client addresses, and how many links, the rate
