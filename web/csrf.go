@@ -8,8 +8,7 @@ import (
 	"net/http"
 )
 
-// csrfKey is the per-process key the CSRF tokens are made with: a restart
-// makes the forms of pages open before it fail (the person reopens the link).
+// csrfKey is the key the CSRF tokens are made with (see Options.CSRFKey).
 type csrfKey [32]byte
 
 // csrfField is the form field of the CSRF token.

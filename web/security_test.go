@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -321,6 +322,8 @@ func TestNew(t *testing.T) {
 		{name: "http not on loopback", opts: web.Options{Linker: svc, PublicURL: "http://bridge.example"}, wantErr: "use https"},
 		{name: "other scheme", opts: web.Options{Linker: svc, PublicURL: "ftp://bridge.example"}, wantErr: "scheme must be https"},
 		{name: "relative", opts: web.Options{Linker: svc, PublicURL: "/bridge"}, wantErr: "not an absolute"},
+		{name: "short CSRF key", opts: web.Options{Linker: svc, PublicURL: "https://bridge.example", CSRFKey: make([]byte, 16)},
+			wantErr: "CSRFKey has 16 bytes; it needs at least 32"},
 		{name: "https", opts: web.Options{Linker: svc, PublicURL: "https://bridge.example/gitscrum"}, cookie: "__Host-gitscrum-csrf", secureCSR: true},
 		{name: "http on localhost", opts: web.Options{Linker: svc, PublicURL: "http://localhost:8080"}, cookie: "gitscrum-csrf"},
 		{name: "http on ::1", opts: web.Options{Linker: svc, PublicURL: "http://[::1]:8080"}, cookie: "gitscrum-csrf"},
@@ -355,5 +358,33 @@ func TestConnectURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, web.ConnectURL(tt.public, tt.secret), tt.public)
+	}
+}
+
+// TestCSRFKeyAcrossReplicas: a form opened on one replica is accepted by
+// another with the same CSRF key, and refused by one with another key.
+func TestCSRFKeyAcrossReplicas(t *testing.T) {
+	shared := []byte(strings.Repeat("k", 32))
+	tests := []struct {
+		name   string
+		key    []byte
+		status int
+	}{
+		{name: "same key", key: shared, status: http.StatusOK},
+		{name: "other key", key: []byte(strings.Repeat("x", 32)), status: http.StatusForbidden},
+		{name: "random key per process", key: nil, status: http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, func(o *web.Options) { o.CSRFKey = shared })
+			replica, err := web.New(web.Options{Linker: e.svc, PublicURL: e.url, CSRFKey: tt.key})
+			require.NoError(t, err)
+			other := httptest.NewServer(replica.Handler())
+			t.Cleanup(other.Close)
+			f := openForm(t, e.newLink(acme))
+			f.page = other.URL + f.page[len(e.url):]
+			res := f.post(t, goodToken, acme)
+			require.Equal(t, tt.status, res.status, res.body)
+		})
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -44,6 +45,9 @@ const (
 	LinkerTimeout = 30 * time.Second
 )
 
+// minCSRFKey is the fewest bytes Options.CSRFKey may have.
+const minCSRFKey = 32
+
 // maxTracked bounds how many client addresses, and how many links, the rate
 // limits remember at once (the least recently seen are forgotten first).
 const maxTracked = 10000
@@ -72,6 +76,11 @@ type Options struct {
 	// PerLink is how many requests a minute one link's page may get (0:
 	// [DefaultPerLink]).
 	PerLink int
+	// CSRFKey is the key the forms' CSRF tokens are made with, at least 32
+	// bytes. Replicas behind one public URL need the same key (a page served by
+	// one may be posted to another); nil: a random key per process, so a form
+	// opened before a restart is refused (the person reopens the link).
+	CSRFKey []byte
 	// ClientAddr returns the address a request comes from, for the rate limit
 	// by address: set it when a trusted proxy in front says who the client is
 	// (nil: the request's RemoteAddr).
@@ -126,8 +135,13 @@ func New(opts Options) (*Server, error) {
 	if s.clientAddr == nil {
 		s.clientAddr = func(r *http.Request) string { return r.RemoteAddr }
 	}
-	if _, err := rand.Read(s.csrf[:]); err != nil {
-		return nil, fmt.Errorf("web: making the CSRF key: %w", err)
+	switch {
+	case opts.CSRFKey == nil:
+		_, _ = rand.Read(s.csrf[:]) // crypto/rand.Read never fails
+	case len(opts.CSRFKey) < minCSRFKey:
+		return nil, fmt.Errorf("web: Options.CSRFKey has %d bytes; it needs at least %d", len(opts.CSRFKey), minCSRFKey)
+	default:
+		s.csrf = sha256.Sum256(opts.CSRFKey)
 	}
 
 	mux := http.NewServeMux()
