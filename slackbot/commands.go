@@ -149,10 +149,10 @@ var commands = []*command{
 		working:   "Looking up the history of %s…",
 	},
 	{
-		name:    "connect",
-		summary: "Link your own GitScrum account: a button opens a page (a link that works once, for 10 minutes, only for you) where you paste a GitScrum API token. From then on, what you do here is done as you in GitScrum.",
+		name:     "connect",
+		summary:  "Link your own GitScrum account: a button opens a page (a link that works once, for 10 minutes, only for you) where you paste a GitScrum API token. From then on, what you do here is done as you in GitScrum.",
 		examples: []string{"connect"},
-		working: "Making your connect link…",
+		working:  "Making your connect link…",
 	},
 	{
 		name:     "disconnect",
