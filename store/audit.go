@@ -47,6 +47,9 @@ type Entry struct {
 	Surface string `json:"surface"`
 	// Actor is who attempted it: [SlackActor] or [TokenActor].
 	Actor string `json:"actor"`
+	// Account is the id of the linked account whose token the write used, ""
+	// when it used no linked account (the bot's token, a request's own).
+	Account string `json:"account,omitempty"`
 	// Workspace is the company slug.
 	Workspace string `json:"workspace"`
 	// ClientUUID and ClientName are the client's, as known when it was written
@@ -84,6 +87,8 @@ var (
 	// actorShape: a kind, a colon, then letters, digits and . _ : - only (no
 	// spaces: a token pasted with its "Bearer " prefix is refused).
 	actorShape = regexp.MustCompile(`^[a-z]+:[A-Za-z0-9._:-]{1,200}$`)
+	// accountShape: an account id, letters, digits and . _ - only.
+	accountShape = regexp.MustCompile(`^[A-Za-z0-9._-]{1,100}$`)
 	// outcomeShape: one lower-case word (with underscores).
 	outcomeShape = regexp.MustCompile(`^[a-z][a-z_]{0,31}$`)
 )
@@ -99,6 +104,8 @@ func (e Entry) validate() error {
 		return invalid("audit entry without a workspace")
 	case !outcomeShape.MatchString(e.Outcome):
 		return invalid("audit outcome %q is not one word", e.Outcome)
+	case e.Account != "" && !accountShape.MatchString(e.Account):
+		return invalid("audit account is not an account id")
 	}
 	return nil
 }
@@ -121,8 +128,8 @@ func (s *Store) Append(ctx context.Context, e Entry) error {
 	}
 	return s.do(ctx, "append_audit", func(ctx context.Context, db *sql.DB) error {
 		_, err := db.ExecContext(ctx, `INSERT INTO audit_log
-(at_us, surface, actor, workspace, client_uuid, client_name, changes, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			micros(e.When), e.Surface, e.Actor, clean(e.Workspace), clean(e.ClientUUID), clean(e.ClientName), string(js), e.Outcome)
+(at_us, surface, actor, account, workspace, client_uuid, client_name, changes, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			micros(e.When), e.Surface, e.Actor, clean(e.Account), clean(e.Workspace), clean(e.ClientUUID), clean(e.ClientName), string(js), e.Outcome)
 		return err
 	})
 }
@@ -136,7 +143,7 @@ func (s *Store) History(ctx context.Context, workspace, clientUUID string, limit
 	var out []Entry
 	err := s.do(ctx, "history", func(ctx context.Context, db *sql.DB) error {
 		out = out[:0]
-		rows, err := db.QueryContext(ctx, `SELECT at_us, surface, actor, workspace, client_uuid, client_name, changes, outcome
+		rows, err := db.QueryContext(ctx, `SELECT at_us, surface, actor, account, workspace, client_uuid, client_name, changes, outcome
 FROM audit_log WHERE workspace = $1 AND client_uuid = $2 ORDER BY at_us DESC, id DESC LIMIT $3`,
 			clean(workspace), clean(clientUUID), limit)
 		if err != nil {
@@ -147,7 +154,7 @@ FROM audit_log WHERE workspace = $1 AND client_uuid = $2 ORDER BY at_us DESC, id
 			var e Entry
 			var at int64
 			var js string
-			if err := rows.Scan(&at, &e.Surface, &e.Actor, &e.Workspace, &e.ClientUUID, &e.ClientName, &js, &e.Outcome); err != nil {
+			if err := rows.Scan(&at, &e.Surface, &e.Actor, &e.Account, &e.Workspace, &e.ClientUUID, &e.ClientName, &js, &e.Outcome); err != nil {
 				return err
 			}
 			if err := json.Unmarshal([]byte(js), &e.Changes); err != nil {
@@ -167,5 +174,5 @@ FROM audit_log WHERE workspace = $1 AND client_uuid = $2 ORDER BY at_us DESC, id
 // SweepAudit deletes the audit entries older than olderThan and returns how many
 // it deleted.
 func (s *Store) SweepAudit(ctx context.Context, olderThan time.Time) (int64, error) {
-	return s.deleteWhere(ctx, "sweep_audit", `DELETE FROM audit_log WHERE at_us < $1`, micros(olderThan))
+	return s.execCount(ctx, "sweep_audit", `DELETE FROM audit_log WHERE at_us < $1`, micros(olderThan))
 }

@@ -181,7 +181,7 @@ func (s *Store) Release(ctx context.Context, workspace string, keys []string, ho
 		args = append(args, h)
 		marks[i] = "$" + strconv.Itoa(i+2)
 	}
-	_, err = s.deleteWhere(ctx, "release",
+	_, err = s.execCount(ctx, "release",
 		"DELETE FROM create_locks WHERE holder = $1 AND key_hash IN ("+strings.Join(marks, ", ")+")", args...)
 	s.releasedMu.Lock()
 	close(s.released)
@@ -194,7 +194,7 @@ func (s *Store) Release(ctx context.Context, workspace string, keys []string, ho
 // many it deleted. Acquire takes an ended lease over anyway: sweeping only keeps
 // the table small.
 func (s *Store) SweepLocks(ctx context.Context) (int64, error) {
-	return s.deleteWhere(ctx, "sweep_locks", "DELETE FROM create_locks WHERE expires_us <= "+s.nowSQL())
+	return s.execCount(ctx, "sweep_locks", "DELETE FROM create_locks WHERE expires_us <= "+s.nowSQL())
 }
 
 // releasedChan returns the channel closed at this store's next release.

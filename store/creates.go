@@ -57,5 +57,5 @@ func (s *Store) LookupCreate(ctx context.Context, workspace, normalisedName stri
 // SweepCreates deletes the create records made before olderThan and returns how
 // many it deleted.
 func (s *Store) SweepCreates(ctx context.Context, olderThan time.Time) (int64, error) {
-	return s.deleteWhere(ctx, "sweep_creates", `DELETE FROM create_records WHERE created_us < $1`, micros(olderThan))
+	return s.execCount(ctx, "sweep_creates", `DELETE FROM create_records WHERE created_us < $1`, micros(olderThan))
 }

@@ -48,11 +48,12 @@ ON CONFLICT (key_hash) DO UPDATE SET until_us = excluded.until_us WHERE deliveri
 
 // Sweep implements [Deliveries].
 func (s *Store) Sweep(ctx context.Context, now time.Time) (int64, error) {
-	return s.deleteWhere(ctx, "sweep_deliveries", `DELETE FROM deliveries WHERE until_us <= $1`, micros(now))
+	return s.execCount(ctx, "sweep_deliveries", `DELETE FROM deliveries WHERE until_us <= $1`, micros(now))
 }
 
-// deleteWhere runs one DELETE as the operation op and returns the rows deleted.
-func (s *Store) deleteWhere(ctx context.Context, op, query string, args ...any) (n int64, err error) {
+// execCount runs one statement (a DELETE, an UPDATE) as the operation op and
+// returns the rows it changed.
+func (s *Store) execCount(ctx context.Context, op, query string, args ...any) (n int64, err error) {
 	err = s.do(ctx, op, func(ctx context.Context, db *sql.DB) error {
 		res, err := db.ExecContext(ctx, query, args...)
 		if err != nil {

@@ -11,7 +11,12 @@
 //     normalised name, so a duplicate check sees a create another replica made a
 //     moment ago;
 //   - [Audit]: one row for every write attempted through an adapter, asked for by
-//     client, newest first.
+//     client, newest first, naming the person and the linked account it used;
+//   - [Accounts]: the GitScrum accounts people linked (each token sealed by
+//     package accounts) and the Slack identities pointing at them;
+//   - [Links]: the one-time links to the page where a person links their
+//     account, used once, atomically;
+//   - [ChannelSettings]: the default workspace a Slack channel set for itself.
 //
 // [*Store] implements them all with SQL on database/sql, over one of two drivers
 // chosen by the URL given to [Open]: a file path or sqlite: URL is an embedded
@@ -31,6 +36,7 @@
 // recover by themselves when the database comes back. An [Options.Observer] sees
 // the latency and error of every operation, for metrics.
 //
-// Nothing stored is a secret: delivery keys and lock keys are stored as SHA-256
-// digests, and an audit actor is an id or a keyed hash, never a token.
+// Nothing stored is a secret in the clear: delivery keys, lock keys and link
+// secrets are stored as SHA-256 digests, an audit actor is an id or a keyed hash,
+// and a linked token only sealed under a key the store never sees.
 package store

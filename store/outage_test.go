@@ -62,6 +62,12 @@ func TestOutagePostgres(t *testing.T) {
 			return err
 		},
 		func() error { return s.Append(ctx, entry("c", time.Now(), "ok")) },
+		func() error { return s.LinkIdentity(ctx, "T1", "U1", account("acct-1", "k1")) },
+		func() error { _, _, err := s.IdentityAccount(ctx, "T1", "U1"); return err },
+		func() error { return s.PutLink(ctx, "secret", link(time.Now().Add(time.Minute))) },
+		func() error { _, _, err := s.UseLink(ctx, "secret", time.Now()); return err },
+		func() error { return s.SetChannelWorkspace(ctx, "T1", "C1", "acme", "slack:T1:U1") },
+		func() error { _, err := s.ChannelWorkspace(ctx, "T1", "C1"); return err },
 	} {
 		err := write()
 		require.ErrorIs(t, err, store.ErrUnavailable)

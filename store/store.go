@@ -10,7 +10,7 @@ import (
 )
 
 // Store is the state store: one database serving [Deliveries], [CreateLocks],
-// [CreateRecords] and [Audit]. It is safe for concurrent use; replicas share state
+// [CreateRecords], [Audit], [Accounts], [Links] and [ChannelSettings]. It is safe for concurrent use; replicas share state
 // by opening the same PostgreSQL database.
 type Store struct {
 	kind driverKind
@@ -173,12 +173,13 @@ func (s *Store) run(ctx context.Context) {
 		var tooNew *SchemaTooNewError
 		permanent := errors.As(err, &tooNew) || !s.transient(err)
 		e := &Error{Op: "open", Driver: s.kind.String(), Err: err, unavailable: true}
+		// Degraded before the waiters hear of the failure, so that they see it.
+		s.health.fail(e)
 		s.mu.Lock()
 		s.openErr, s.permanent = e, permanent
 		close(s.attempt)
 		s.attempt = make(chan struct{})
 		s.mu.Unlock()
-		s.health.fail(e)
 		if permanent {
 			s.opts.Logger.Error("state store cannot open", "driver", s.kind.String(), "err", err)
 			return
@@ -294,7 +295,11 @@ func (s *Store) exec(ctx context.Context, op string, f func(ctx context.Context,
 
 // readOps are the operations that only read. Their success does not make a
 // degraded store OK: on a locked SQLite file reads work while writes fail.
-var readOps = map[string]bool{"history": true, "lookup_create": true}
+var readOps = map[string]bool{
+	"history": true, "lookup_create": true,
+	"identity_account": true, "account_key_ids": true, "accounts_under_key": true,
+	"get_link": true, "channel_workspace": true,
+}
 
 // observe reports an operation to the observer, if any.
 func (s *Store) observe(op string, d time.Duration, err error) {

@@ -82,7 +82,7 @@ func TestMigrationsAppliedOnceByConcurrentOpeners(t *testing.T) {
 		for i, err := range errs {
 			require.NoError(t, err, "opener %d", i)
 		}
-		assert.Equal(t, map[int64]int{0: 1, 1: 1}, schemaVersions(t, u), "each schema version is applied exactly once")
+		assert.Equal(t, map[int64]int{0: 1, 1: 1, 2: 1}, schemaVersions(t, u), "each schema version is applied exactly once")
 	})
 }
 
@@ -104,16 +104,16 @@ func TestNewerSchemaRefused(t *testing.T) {
 		err = s.Ready(ctxT(t, 30*time.Second))
 		var tooNew *store.SchemaTooNewError
 		require.ErrorAs(t, err, &tooNew, "a database migrated by a newer binary is refused at once")
-		assert.Equal(t, store.SchemaTooNewError{Database: 99, Binary: 1}, *tooNew)
+		assert.Equal(t, store.SchemaTooNewError{Database: 99, Binary: 2}, *tooNew)
 		assert.ErrorIs(t, err, store.ErrUnavailable)
 		assert.Contains(t, err.Error(), "state store")
-		assert.Contains(t, err.Error(), "newer than this binary's 1")
+		assert.Contains(t, err.Error(), "newer than this binary's 2")
 
 		_, err = s.Remember(ctxT(t, 10*time.Second), "k", time.Now().Add(time.Minute))
 		assert.ErrorIs(t, err, store.ErrUnavailable, "writes fail while the schema is too new")
 		assert.ErrorAs(t, err, &tooNew)
 		assert.Equal(t, store.StatusDegraded, s.Health().Status)
-		assert.Equal(t, map[int64]int{0: 1, 1: 1, 99: 1}, schemaVersions(t, u), "never migrated down")
+		assert.Equal(t, map[int64]int{0: 1, 1: 1, 2: 1, 99: 1}, schemaVersions(t, u), "never migrated down")
 	})
 }
 
@@ -416,15 +416,28 @@ func TestSweeps(t *testing.T) {
 		require.NoError(t, err)
 		assert.EqualValues(t, 1, n)
 
+		require.NoError(t, s.PutLink(ctx, "expired link", link(now.Add(-time.Second))))
+		require.NoError(t, s.PutLink(ctx, "live link", link(now.Add(time.Hour))))
+		n, err = s.SweepLinks(ctx, now)
+		require.NoError(t, err)
+		assert.EqualValues(t, 1, n, "the expired link is swept, the live one kept")
+		_, ok, err := s.GetLink(ctx, "live link")
+		require.NoError(t, err)
+		assert.True(t, ok)
+
 		// The background sweeper does the same on its own.
 		_, err = s.Remember(ctx, "soon gone", time.Now().Add(50*time.Millisecond))
 		require.NoError(t, err)
 		require.Equal(t, 2, count(t, u, "deliveries"))
+		require.NoError(t, s.PutLink(ctx, "soon gone", link(time.Now().Add(50*time.Millisecond))))
+		require.Equal(t, 2, count(t, u, "link_tokens"))
 		sweepCtx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() { defer close(done); s.RunSweeper(sweepCtx, store.SweepPolicy{Interval: 20 * time.Millisecond}) }()
 		require.Eventually(t, func() bool { return count(t, u, "deliveries") == 1 },
 			10*time.Second, 20*time.Millisecond, "the sweeper deletes the delivery once it expires")
+		require.Eventually(t, func() bool { return count(t, u, "link_tokens") == 1 },
+			10*time.Second, 20*time.Millisecond, "the sweeper deletes the link once it expires")
 		stop()
 		select {
 		case <-done:

@@ -25,8 +25,8 @@ type SweepPolicy struct {
 	CreateRecordRetention time.Duration
 }
 
-// RunSweeper sweeps expired deliveries, ended leases, old create records and (with
-// an audit retention) old audit entries at once and then every interval, until ctx
+// RunSweeper sweeps expired deliveries, ended leases, old create records, expired
+// one-time links and (with an audit retention) old audit entries at once and then every interval, until ctx
 // ends. Every replica may run one: sweeps are idempotent. A sweep that fails is
 // logged and seen by the observer; the next one tries again.
 func (s *Store) RunSweeper(ctx context.Context, p SweepPolicy) {
@@ -57,6 +57,7 @@ func (s *Store) sweepOnce(ctx context.Context, p SweepPolicy, now time.Time) {
 		{"deliveries", func() (int64, error) { return s.Sweep(ctx, now) }},
 		{"create locks", func() (int64, error) { return s.SweepLocks(ctx) }},
 		{"create records", func() (int64, error) { return s.SweepCreates(ctx, now.Add(-p.CreateRecordRetention)) }},
+		{"links", func() (int64, error) { return s.SweepLinks(ctx, now) }},
 		{"audit entries", func() (int64, error) {
 			if p.AuditRetention <= 0 {
 				return 0, nil
