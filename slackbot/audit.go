@@ -12,7 +12,8 @@ import (
 // The audit log of Slack's writes: every create and update that reaches the core
 // (the create and update commands, the New client and Edit modal submissions) is
 // one row, whatever its outcome, recorded after the write and before its answer.
-// The actor is the Slack team and user (store.SlackActor).
+// The actor is the Slack team and user (store.SlackActor); the account is the
+// linked account whose token made the write, "" when the bot's token did.
 
 // writer is who made a write from Slack, in which workspace, and with which
 // linked account ("" when with the bot's token).
@@ -56,6 +57,7 @@ func (b *Bot) recordWrite(ctx context.Context, w writer, uuid, name string, chan
 	rec.Record(ctx, store.Entry{
 		Surface:    store.SurfaceSlack,
 		Actor:      store.SlackActor(w.teamID, w.userID),
+		Account:    w.account,
 		Workspace:  w.workspace,
 		ClientUUID: uuid,
 		ClientName: name,

@@ -140,9 +140,9 @@ type Bot struct {
 	cfg          Config
 	responseURLs responseURLPolicy
 	access       access
-	fallback     Fallback        // Config.Fallback or its default
-	admins       map[string]bool // Config.AdminUsers
-	channels     channelSettings // the channel defaults; nil without Config.Store
+	fallback     Fallback              // Config.Fallback or its default
+	admins       map[string]bool       // Config.AdminUsers
+	channels     store.ChannelSettings // the channel defaults; nil without Config.Store
 	log          *slog.Logger
 	web          *slack.Client // nil without Config.BotToken
 	eventSlots   chan struct{} // one token per event being answered
@@ -218,8 +218,8 @@ func New(cfg Config) (*Bot, error) {
 		eventSlots:   make(chan struct{}, cfg.MaxEventJobs),
 		jobs:         receiver.NewJobs(cfg.JobTimeout, receiver.Limits{Max: cfg.MaxJobs, Wait: JobWait}, cfg.Logger),
 	}
-	if cs, ok := any(cfg.Store).(channelSettings); ok && cfg.Store != nil { // TODO(h18-data): b.channels = cfg.Store
-		b.channels = cs
+	if cfg.Store != nil {
+		b.channels = cfg.Store
 	}
 	b.ctx = b.jobs.Context()
 	b.router = newRouter(b)

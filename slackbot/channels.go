@@ -9,19 +9,13 @@ import (
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
+	"github.com/gitscrum-bridge/gitscrum-bridge/store"
 )
 
 // Channel defaults: /gitscrum config workspace <slug> sets the workspace commands
 // in a channel use. Which workspace a command uses: workspace= on the command,
 // else the channel's default, else the person's linked workspace, else
 // Config.Workspace (GITSCRUM_COMPANY_SLUG).
-
-// channelSettings is what the bot needs of the state store's channel settings;
-// *store.Store implements it.
-type channelSettings interface {
-	ChannelWorkspace(ctx context.Context, teamID, channelID string) (string, error)
-	SetChannelWorkspace(ctx context.Context, teamID, channelID, slug, by string) error
-}
 
 // errNoChannelStore: channel defaults need the state store.
 var errNoChannelStore = errors.New("channel defaults need the bridge's state store (GITSCRUM_DATABASE_URL)")
@@ -94,7 +88,7 @@ func (b *Bot) runConfig(ctx context.Context, inv *invocation) result {
 	if ok, why := b.mayConfigure(ctx, inv.userID); !ok {
 		return result{msg: why, code: ResultForbidden, err: errNotAdmin}
 	}
-	if err := b.channels.SetChannelWorkspace(ctx, inv.teamID, inv.channelID, slug, inv.userID); err != nil {
+	if err := b.channels.SetChannelWorkspace(ctx, inv.teamID, inv.channelID, slug, store.SlackActor(inv.teamID, inv.userID)); err != nil {
 		err = &stateLookupError{what: "this channel's default workspace", err: err}
 		return result{msg: errorMessage(b.cfg.Command, blockkit.Ours("Nothing was changed: the bridge's state store did not answer."),
 			blockkit.Ours("Try again in a minute."), nil), code: ResultUnavailable, err: err}
