@@ -36,7 +36,7 @@ func homeClick(user, actionID, value string) map[string]any {
 type published struct {
 	// raw is the view's JSON; text its texts.
 	user, raw, text string
-	view      struct {
+	view            struct {
 		Type       string           `json:"type"`
 		CallbackID string           `json:"callback_id"`
 		Blocks     []map[string]any `json:"blocks"`
