@@ -162,8 +162,8 @@ func (b *Bot) showConfig(ctx context.Context, inv *invocation) result {
 		"Here, your commands use " + orNone(ws, "no workspace: add workspace=<slug>") + ".",
 	}
 	text := "This channel's default GitScrum workspace: " + orNone(channel, "none set") + "."
-	return reply(blockkit.Message(slack.ResponseTypeEphemeral, text,
+	return result{private: true, msg: blockkit.Message(slack.ResponseTypeEphemeral, text,
 		blockkit.PlainSection(strings.Join(lines, "\n")),
 		blockkit.Context(blockkit.Ours("Set it with "+code(b.cfg.Command+" config workspace <slug>", 60)+", clear it with "+code(b.cfg.Command+" config workspace -", 60)+
-			": Slack workspace admins and owners, and the people in "+code(EnvAdminUsers, 40)+"."))))
+			": Slack workspace admins and owners, and the people in "+code(EnvAdminUsers, 40)+".")))}
 }

@@ -11,7 +11,8 @@ import (
 )
 
 // The subcommands of a person's link: connect, disconnect, whoami; and the
-// Connect GitScrum and Disconnect buttons.
+// Connect GitScrum and Disconnect buttons. Their answers are the person's alone:
+// in a channel's thread they are shown to them only.
 
 // runConnect answers connect: the Connect GitScrum button with a fresh one-time
 // link, for the person's eyes only.
@@ -41,9 +42,9 @@ func (b *Bot) runDisconnect(ctx context.Context, inv *invocation) result {
 	}
 	msg, err := b.disconnect(ctx, inv.person().id)
 	if err != nil {
-		return result{msg: msg, code: ResultUnavailable, err: err}
+		return result{msg: msg, code: ResultUnavailable, err: err, private: true}
 	}
-	return reply(msg)
+	return result{msg: msg, private: true}
 }
 
 // disconnect deletes id's token, refreshes their App Home and returns what to
@@ -84,7 +85,7 @@ func (b *Bot) runWhoami(ctx context.Context, inv *invocation) result {
 	case !acct.Broken.IsZero():
 		state = linkBroken
 	}
-	return reply(whoamiMessage(b.cfg.Command, id, state, acct, b.fallback, b.mayWrite(&actor{id: id, state: state})))
+	return result{msg: whoamiMessage(b.cfg.Command, id, state, acct, b.fallback, b.mayWrite(&actor{id: id, state: state})), private: true}
 }
 
 // whoamiMessage renders the answer to whoami.

@@ -1,6 +1,7 @@
 package slackbot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -135,4 +136,27 @@ func TestDisconnectButton(t *testing.T) {
 	assert.Contains(t, joined(t, posts[0].msg), "Disconnected")
 	_, err := e.acc.Whoami(ctxT(t, 10*time.Second), accounts.Identity{TeamID: testTeam, UserID: personA})
 	assert.ErrorIs(t, err, accounts.ErrNotLinked)
+}
+
+// TestAccountAnswersArePrivate: asked in a mention, the answers about a person's
+// link (their connect link among them) are shown to them alone, in the thread;
+// in the DM they are posted there.
+func TestAccountAnswersArePrivate(t *testing.T) {
+	t.Parallel()
+	for i, text := range []string{"connect", "whoami", "disconnect", "config"} {
+		t.Run(text, func(t *testing.T) {
+			t.Parallel()
+			e := newPeopleEnv(t)
+			ev := &eventEnv{env: e.env, web: e.web}
+			ts := fmt.Sprintf("17000007%02d.000100", i)
+			ev.post(eventBody(t, newEventID(), mentionEvent(personA, text, ts)))
+			call := e.web.Wait(t, "chat.postEphemeral", 1, 10*time.Second)[0]
+			assert.Equal(t, personA, call.Arg("user"))
+			assert.Equal(t, testChannel, call.Arg("channel"))
+			assert.Equal(t, ts, call.Arg("thread_ts"))
+			ev.post(eventBody(t, newEventID(), dmEvent(personA, text, ts)))
+			dm := e.web.Wait(t, "chat.postMessage", 1, 10*time.Second)[0]
+			assert.Equal(t, testDM, dm.Arg("channel"), "only the DM gets a message")
+		})
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/accounts"
+	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 )
 
@@ -154,8 +155,19 @@ func (b *Bot) refusedAnswer(ctx context.Context, p person, r *refusal) answer {
 	return answer{msg: refusalMessage(b.cfg.Command, p.id.UserID, r.denied), result: ResultForbidden, err: errWriteRefused}
 }
 
-// errNeedsAccount is a request refused until the person connects their account.
-var errNeedsAccount = errors.New("the person has no working linked GitScrum account, and the fallback does not let the bot's token act")
+// errNeedsAccount is a request refused until the person connects their account:
+// a credential missing, of class gitscrum.ErrUnauthorized for the outcome.
+var errNeedsAccount error = needsAccountError{}
+
+// needsAccountError is the type of errNeedsAccount.
+type needsAccountError struct{}
+
+func (needsAccountError) Error() string {
+	return "the person has no working linked GitScrum account, and the fallback does not let the bot's token act"
+}
+
+// Is makes the error match gitscrum.ErrUnauthorized: a missing credential.
+func (needsAccountError) Is(target error) bool { return target == gitscrum.ErrUnauthorized }
 
 // connectTitle is the first line of the prompt answering refusal r.
 func connectTitle(r *refusal) blockkit.Line {
