@@ -58,8 +58,9 @@ var slackUnescaper = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
 func unescapeSlack(s string) string { return slackUnescaper.Replace(s) }
 
 // prepare reads and checks a command line. It returns the invocation to run, or nil
-// and the answer when nothing is needed from GitScrum: help, usage errors, refused
-// writes. The command is nil when the line could not be read.
+// and the answer when nothing is needed from GitScrum or the state store: usage
+// errors, refused writes, and the help when there are no people or channels to
+// look up (no linking, no store). The command is nil when the line could not be read.
 func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, *command, answer) {
 	slash := b.cfg.Command
 	if sc.Command != slash {
@@ -107,10 +108,15 @@ func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, 
 		return nil, cmd, answer{msg: msg, result: code, err: err}
 	}
 	inv.userID, inv.teamID, inv.channelID, inv.triggerID, inv.userName, inv.verb = sc.UserID, sc.TeamID, sc.ChannelID, sc.TriggerID, sc.UserName, verb
-	if cmd.workspace && inv.workspace == "" && b.channels == nil && !b.linking() {
+	if b.channels == nil && !b.linking() { // nothing to look up: as before people and channels counted
+		if cmd.name == "help" { // answered at once, in the transport's own time
+			return nil, cmd, b.execute(ctx, inv)
+		}
 		// Nothing but the configured default can choose the workspace.
-		if inv.workspace = b.cfg.Workspace; strings.TrimSpace(inv.workspace) == "" {
-			return nil, cmd, answer{msg: noWorkspaceMessage(slash, cmd), result: ResultInvalid}
+		if cmd.workspace && inv.workspace == "" {
+			if inv.workspace = b.cfg.Workspace; strings.TrimSpace(inv.workspace) == "" {
+				return nil, cmd, answer{msg: noWorkspaceMessage(slash, cmd), result: ResultInvalid}
+			}
 		}
 	}
 	return inv, cmd, answer{}
