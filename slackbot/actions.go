@@ -26,6 +26,11 @@ const (
 	// ActionPicker is the external select of the client picker; its options load
 	// from the interactivity URL as the user types.
 	ActionPicker = "gitscrum_picker"
+	// ActionConnect is the Connect GitScrum button: a URL button opening a
+	// one-time link to the connect page (Slack still reports the click).
+	ActionConnect = "gitscrum_connect"
+	// ActionDisconnect is the Disconnect button: it deletes the person's token.
+	ActionDisconnect = "gitscrum_disconnect"
 	// ViewCreate and ViewEdit are the callback IDs of the create and edit modals.
 	ViewCreate = "gitscrum_create_view"
 	ViewEdit   = "gitscrum_edit_view"

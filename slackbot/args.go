@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/accounts"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/outcome"
 )
@@ -14,10 +15,13 @@ import (
 type invocation struct {
 	cmd *command
 	// userID, teamID and channelID are those of the slash command; triggerID
-	// opens a modal within 3 s of it.
-	userID, teamID, channelID, triggerID string
-	// workspace is the GitScrum workspace: workspace= or the default.
+	// opens a modal within 3 s of it; userName is the user_name Slack sent.
+	userID, teamID, channelID, triggerID, userName string
+	// workspace is the GitScrum workspace: workspace= as given, until
+	// [Bot.resolve] chooses it (see [Bot.workspaceFor]).
 	workspace string
+	// actor is who acts, set by [Bot.resolve]; nil before.
+	actor *actor
 	// words are the positional words; arg is them joined by single spaces.
 	words []string
 	arg   string
@@ -29,6 +33,11 @@ type invocation struct {
 	// verb is the unquoted first word of a line that named no subcommand, for a
 	// "not a subcommand" hint.
 	verb string
+}
+
+// person is who runs inv, for a connect link.
+func (inv *invocation) person() person {
+	return person{id: accounts.Identity{TeamID: inv.teamID, UserID: inv.userID}, name: inv.userName, channel: inv.channelID}
 }
 
 // fieldValue is one field=value word naming a client field.

@@ -12,11 +12,13 @@ import (
 // The audit log of Slack's writes: every create and update that reaches the core
 // (the create and update commands, the New client and Edit modal submissions) is
 // one row, whatever its outcome, recorded after the write and before its answer.
-// The actor is the Slack team and user (store.SlackActor).
+// The actor is the Slack team and user (store.SlackActor); the account is the
+// linked account whose token made the write, "" when the bot's token did.
 
-// writer is who made a write from Slack, and in which workspace.
+// writer is who made a write from Slack, in which workspace, and with which
+// linked account ("" when with the bot's token).
 type writer struct {
-	teamID, userID, workspace string
+	teamID, userID, workspace, account string
 }
 
 // recordCreate records a create: created is the client made (nil when none was),
@@ -55,6 +57,7 @@ func (b *Bot) recordWrite(ctx context.Context, w writer, uuid, name string, chan
 	rec.Record(ctx, store.Entry{
 		Surface:    store.SurfaceSlack,
 		Actor:      store.SlackActor(w.teamID, w.userID),
+		Account:    w.account,
 		Workspace:  w.workspace,
 		ClientUUID: uuid,
 		ClientName: name,
@@ -65,10 +68,10 @@ func (b *Bot) recordWrite(ctx context.Context, w writer, uuid, name string, chan
 
 // writer returns who runs inv, for the audit log.
 func (inv *invocation) writer() writer {
-	return writer{teamID: inv.teamID, userID: inv.userID, workspace: inv.workspace}
+	return writer{teamID: inv.teamID, userID: inv.userID, workspace: inv.workspace, account: inv.actor.accountID()}
 }
 
-// writer returns who submitted ia, in workspace, for the audit log.
-func (ia *interaction) writer(workspace string) writer {
-	return writer{teamID: ia.cb.Team.ID, userID: ia.cb.User.ID, workspace: workspace}
+// writer returns who submitted ia, acting as act, in workspace, for the audit log.
+func (ia *interaction) writer(act *actor, workspace string) writer {
+	return writer{teamID: ia.cb.Team.ID, userID: ia.cb.User.ID, workspace: workspace, account: act.accountID()}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/accounts"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/blockkit"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/internal/receiver"
@@ -45,16 +46,35 @@ const (
 
 // Config configures a [Bot]. Only Client is required.
 type Config struct {
-	// Client talks to GitScrum.
+	// Client talks to GitScrum with the bot's own token (GITSCRUM_TOKEN): for
+	// everyone when Accounts is nil, else for the people who have not linked
+	// their account, as far as Fallback lets it.
 	Client *gitscrum.Client
-	// Workspace is the default GitScrum workspace slug (GITSCRUM_COMPANY_SLUG);
-	// workspace=<slug> on a command overrides it.
+	// Accounts, when set, turns account linking on: each person who linked their
+	// GitScrum account (/gitscrum connect) acts with their own token. ConnectURL
+	// is then required. *accounts.Service satisfies it.
+	Accounts Accounts
+	// ConnectURL returns the URL of the connect page of a one-time link's secret
+	// (web.ConnectURL under GITSCRUM_PUBLIC_URL).
+	ConnectURL func(secret string) string
+	// Fallback says what the bot's token does for people without a working linked
+	// account (GITSCRUM_SLACK_FALLBACK); default FallbackRead with Accounts,
+	// FallbackAll without (none and read need Accounts).
+	Fallback Fallback
+	// AdminUsers are the Slack user IDs allowed to change a channel's settings
+	// (SLACK_ADMIN_USERS), besides the Slack workspace's admins and owners.
+	AdminUsers []string
+	// Workspace is the default GitScrum workspace slug (GITSCRUM_COMPANY_SLUG).
+	// A command uses workspace=<slug> when given, else the channel's default
+	// (/gitscrum config workspace), else the person's linked workspace, else this.
 	Workspace string
 	// SigningSecret verifies HTTP requests (SLACK_SIGNING_SECRET). Required by
 	// [Bot.Handler]; unused in Socket Mode.
 	SigningSecret string
 	// WriteUsers are the Slack user IDs allowed to create and update clients
-	// (SLACK_WRITE_USERS). With none, nobody may.
+	// (SLACK_WRITE_USERS). With the bot's token, only they may, and with none
+	// nobody may; for a person acting with their own linked token, none means
+	// everyone GitScrum lets write, and a list is an extra gate.
 	WriteUsers []string
 	// ReadOnly refuses creates and updates for everyone.
 	ReadOnly bool
@@ -72,7 +92,8 @@ type Config struct {
 	// [DefaultDeliveryTimeout].
 	DeliveryTimeout time.Duration
 	// Store is the state store shared by the replicas (the audit log of writes,
-	// history, create records); nil keeps no state beyond the process. Give it as
+	// history, create records, channel defaults); nil keeps no state beyond the
+	// process. Give it as
 	// ReplayStore too, so that replicas share their replay and event ids.
 	Store *store.Store
 	// ReplayStore remembers the signed requests accepted over HTTP (Socket Mode
@@ -119,6 +140,9 @@ type Bot struct {
 	cfg          Config
 	responseURLs responseURLPolicy
 	access       access
+	fallback     Fallback              // Config.Fallback or its default
+	admins       map[string]bool       // Config.AdminUsers
+	channels     store.ChannelSettings // the channel defaults; nil without Config.Store
 	log          *slog.Logger
 	web          *slack.Client // nil without Config.BotToken
 	eventSlots   chan struct{} // one token per event being answered
@@ -145,6 +169,17 @@ func New(cfg Config) (*Bot, error) {
 		if !userIDPattern.MatchString(id) {
 			return nil, fmt.Errorf("slackbot: write user %q is not a Slack user ID", id)
 		}
+	}
+	admins := make(map[string]bool, len(cfg.AdminUsers))
+	for _, id := range cfg.AdminUsers {
+		if !userIDPattern.MatchString(id) {
+			return nil, fmt.Errorf("slackbot: admin user %q is not a Slack user ID", id)
+		}
+		admins[id] = true
+	}
+	fallback, err := checkLinking(cfg)
+	if err != nil {
+		return nil, err
 	}
 	cfg.InlineBudget = positive(cfg.InlineBudget, DefaultInlineBudget)
 	cfg.JobTimeout = positive(cfg.JobTimeout, DefaultJobTimeout)
@@ -176,15 +211,38 @@ func New(cfg Config) (*Bot, error) {
 		cfg:          cfg,
 		responseURLs: responseURLs,
 		access:       newAccess(cfg.WriteUsers, cfg.ReadOnly),
+		fallback:     fallback,
+		admins:       admins,
 		log:          cfg.Logger,
 		web:          newWebAPI(cfg),
 		eventSlots:   make(chan struct{}, cfg.MaxEventJobs),
 		jobs:         receiver.NewJobs(cfg.JobTimeout, receiver.Limits{Max: cfg.MaxJobs, Wait: JobWait}, cfg.Logger),
 	}
+	if cfg.Store != nil {
+		b.channels = cfg.Store
+	}
 	b.ctx = b.jobs.Context()
 	b.router = newRouter(b)
 	b.recv = &receiver.Receiver{App: (*app)(b), SigningSecret: cfg.SigningSecret, Store: cfg.ReplayStore, Log: cfg.Logger, Ctx: b.ctx}
 	return b, nil
+}
+
+// checkLinking checks the account linking settings of cfg and returns the
+// fallback in force.
+func checkLinking(cfg Config) (Fallback, error) {
+	f, err := ParseFallback(string(cfg.Fallback))
+	if err != nil {
+		return "", fmt.Errorf("slackbot: %w", err)
+	}
+	linking := cfg.Accounts != nil
+	switch {
+	case linking && cfg.ConnectURL == nil:
+		return "", errors.New("slackbot: Config.ConnectURL is required with Config.Accounts: the connect links need the public URL of the pages (GITSCRUM_PUBLIC_URL)")
+	case !linking && f != "" && f != FallbackAll:
+		return "", fmt.Errorf("slackbot: %s=%s needs account linking, which is off: give gitscrum-slack %s, a database and GITSCRUM_PUBLIC_URL, or use %s=all",
+			EnvFallback, f, accounts.EnvKey, EnvFallback)
+	}
+	return f.orDefault(linking), nil
 }
 
 func positive(d, def time.Duration) time.Duration {

@@ -38,7 +38,8 @@ type command struct {
 	// GitScrum).
 	workspace bool
 	// working is the acknowledgement sent when the answer takes longer than the
-	// inline budget, in plain text; %s is the argument, escaped and quoted.
+	// inline budget, in plain text; %s, when there, is the argument, escaped and
+	// quoted (or the workspace).
 	working string
 }
 
@@ -68,6 +69,7 @@ var commands = []*command{
 		summary:  "Show this help, or how to use one subcommand.",
 		examples: []string{"help", "help update"},
 		arg:      argOptional,
+		working:  "Preparing the help…",
 	},
 	{
 		name:      "list",
@@ -146,6 +148,32 @@ var commands = []*command{
 		workspace: true,
 		working:   "Looking up the history of %s…",
 	},
+	{
+		name:     "connect",
+		summary:  "Link your own GitScrum account: a button opens a page (a link that works once, for 10 minutes, only for you) where you paste a GitScrum API token. From then on, what you do here is done as you in GitScrum.",
+		examples: []string{"connect"},
+		working:  "Making your connect link…",
+	},
+	{
+		name:     "disconnect",
+		summary:  "Unlink your GitScrum account: your token is deleted from the bridge at once.",
+		examples: []string{"disconnect"},
+		working:  "Disconnecting your GitScrum account…",
+	},
+	{
+		name:     "whoami",
+		summary:  "Say whether your GitScrum account is linked, to which workspace and since when, and what you may do without it.",
+		examples: []string{"whoami"},
+		working:  "Looking up your GitScrum account…",
+	},
+	{
+		name:     "config",
+		args:     "[workspace <slug>|-]",
+		summary:  "Show which GitScrum workspace commands in this channel use, and why. `config workspace <slug>` sets this channel's default (Slack workspace admins and owners, and people in SLACK_ADMIN_USERS); `config workspace -` clears it.",
+		examples: []string{"config", "config workspace acme", "config workspace -"},
+		arg:      argOptional,
+		working:  "Looking up this channel's settings…",
+	},
 }
 
 // lookupCommand returns the command named or aliased word (case-insensitive), or nil.
@@ -197,7 +225,7 @@ func (c *command) usage(slash string) string {
 	if c.bare {
 		return slash + " " + c.args
 	}
-	return slash + " " + c.name + " " + c.args
+	return strings.TrimSpace(slash + " " + c.name + " " + c.args)
 }
 
 // usageHint is the one-line hint Slack shows while typing the command.
@@ -207,7 +235,7 @@ func usageHint() string {
 		switch {
 		case c.bare:
 			parts = append(parts, c.args)
-		case c.name == "help":
+		case c.name == "help" || c.args == "":
 			parts = append(parts, c.name)
 		default:
 			parts = append(parts, c.name+" "+c.args)

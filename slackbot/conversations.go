@@ -66,7 +66,11 @@ func (b *Bot) answerConversation(ctx context.Context, transport string, env *eve
 		return
 	}
 	a, name := b.converse(ctx, ev.User, env.TeamID, ev.Channel, conversationText(ev.Text))
-	if err := b.postConversation(ctx, env, a.msg); err != nil {
+	if a.msg == nil { // nothing to post: such as a modal a command would open
+		b.logEvent(transport, env, a.result, time.Since(start), a.err, slog.String("subcommand", name))
+		return
+	}
+	if err := b.postConversation(ctx, env, a.msg, a.private); err != nil {
 		b.logEvent(transport, env, ResultReplyLost, time.Since(start), err,
 			slog.String("subcommand", name), slog.String("command_outcome", a.result))
 		return
@@ -75,8 +79,9 @@ func (b *Bot) answerConversation(ctx context.Context, transport string, env *eve
 }
 
 // postConversation posts msg where the event's message is answered: in a thread
-// under a mention, in the DM.
-func (b *Bot) postConversation(ctx context.Context, env *eventEnvelope, msg *slack.WebhookMessage) error {
+// under a mention, in the DM. A private answer (a connect link) in a channel is
+// shown to its author alone, in the thread.
+func (b *Bot) postConversation(ctx context.Context, env *eventEnvelope, msg *slack.WebhookMessage, private bool) error {
 	web, err := b.webAPI()
 	if err != nil {
 		return err
@@ -84,6 +89,10 @@ func (b *Bot) postConversation(ctx context.Context, env *eventEnvelope, msg *sla
 	opts := msgOptions(msg)
 	if thread := replyThread(&env.Event); thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))
+	}
+	if private && env.Event.ChannelType != "im" {
+		_, err = web.PostEphemeralContext(ctx, env.Event.Channel, env.Event.User, opts...)
+		return err
 	}
 	_, _, err = web.PostMessageContext(ctx, env.Event.Channel, opts...)
 	return err
@@ -143,10 +152,14 @@ func (b *Bot) converse(ctx context.Context, userID, teamID, channelID, text stri
 	}
 	switch {
 	case inv == nil:
-		// Help, a usage error, or a write refused to this user: no button.
+		// A usage error, or a write refused to this user: no button.
 		return a, name
 	case cmd.write:
-		return b.writeOffer(ctx, inv), name
+		run, refused := b.resolve(ctx, inv)
+		if refused != nil {
+			return *refused, name
+		}
+		return b.writeOffer(ctx, run), name
 	}
 	return b.execute(ctx, inv), name
 }
@@ -169,7 +182,10 @@ func (b *Bot) writeOffer(ctx context.Context, inv *invocation) answer {
 		return b.offer(v, "Clients are created in a form, not from a message. Open it to add "+what+".",
 			"New client", ActionCreate, val, "Open the form: New client")
 	}
-	c, err := b.cfg.Client.ResolveClient(ctx, inv.workspace, inv.arg)
+	c, err := inv.actor.client.ResolveClient(ctx, inv.workspace, inv.arg)
+	if b.tokenRefused(ctx, inv.actor, err) {
+		return answer{msg: b.connectPrompt(ctx, inv.person(), blockkit.Ours(warningSign+brokenText)), result: ResultUnauthorized, err: err, private: true}
+	}
 	if err != nil {
 		msg, code := failure(b.cfg.Command, inv, err)
 		return answer{msg: msg, result: code, err: err}

@@ -33,6 +33,23 @@
 // beyond it); options within it. Every listener checks again what the payload
 // claims: who may write, that the client exists, the workspace.
 //
+// Everyone acts as themselves when account linking is on (Config.Accounts): a
+// person links their own GitScrum API token once (/gitscrum connect gives them a
+// Connect GitScrum button opening a one-time link to the pages of package web),
+// and from then on every command, click, modal, picker, mention and DM of theirs
+// reaches GitScrum with their token. For people without a working linked account
+// the bot's token (Config.Client) acts as [Fallback] says: nothing, reads, or
+// everything; the others are answered with the connect prompt, for their eyes
+// only. A GitScrum 401 on a linked token marks the link broken and asks the
+// person once to connect again. SLACK_WRITE_USERS stays an extra gate on writes;
+// the audit log records the account whose token made each write. disconnect and
+// whoami manage the link; config workspace <slug> sets a channel's default
+// workspace (Slack admins and owners, and Config.AdminUsers). A command uses
+// workspace= when given, else the channel's default, else the person's linked
+// workspace, else Config.Workspace. The App Home (app_home_opened, views.publish)
+// shows the person's connection with Connect GitScrum and Disconnect buttons, and
+// the commands; [Bot.Connected] tells the person in Slack when they linked.
+//
 // Commands over both transports answer inline when the reply is ready within [Config.InlineBudget] (2 s by
 // default, inside Slack's 3 s) and otherwise acknowledge at once and post the reply
 // to the command's response_url, if it starts with one of

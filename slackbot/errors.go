@@ -89,8 +89,12 @@ func failureMessage(slash string, inv *invocation, err error, word string) *slac
 		case errors.As(err, &re):
 			return notFoundMessage(v, re.Ref, re.Suggestions)
 		case errors.As(err, &gse) && gse.Code == "WORKSPACE_NOT_FOUND":
+			whose := "whether the bot's token can see that workspace"
+			if inv.actor.own() {
+				whose = "whether your GitScrum account is a member of it"
+			}
 			return errorMessage(slash, blockkit.Shown("Workspace "+quote(inv.workspace, 100)+" was not found in GitScrum."),
-				blockkit.Ours("Check the slug (as in the workspace's GitScrum URL), or whether the bot's token can see that workspace."), nil)
+				blockkit.Ours("Check the slug (as in the workspace's GitScrum URL), or "+whose+"."), nil)
 		}
 		return notFoundMessage(v, inv.arg, nil)
 	case ResultDuplicate:
@@ -106,6 +110,10 @@ func failureMessage(slash string, inv *invocation, err error, word string) *slac
 		}
 		return errorMessage(slash, blockkit.Ours(reason), blockkit.Ours("An admin should set a valid GITSCRUM_TOKEN and restart gitscrum-slack. Nothing was changed."), nil)
 	case ResultForbidden:
+		if inv.actor.own() {
+			return errorMessage(slash, blockkit.Ours("GitScrum does not let your account do this (403 Forbidden)."),
+				blockkit.Ours("Your own GitScrum permissions apply here; ask a GitScrum admin of the workspace. Nothing was changed."), nil)
+		}
 		return errorMessage(slash, blockkit.Ours("GitScrum does not let the bot's token do this (403 Forbidden)."),
 			blockkit.Ours("An admin should check the permissions of GITSCRUM_TOKEN in GitScrum. Nothing was changed."), nil)
 	case ResultRateLimited:
@@ -116,6 +124,10 @@ func failureMessage(slash string, inv *invocation, err error, word string) *slac
 		return errorMessage(slash, blockkit.Ours("GitScrum is busy: it asked us to slow down (rate limited)."),
 			blockkit.Ours("Try again in "+blockkit.Escape(wait)+"."+afterWrite(inv, err)), nil)
 	case ResultUnavailable:
+		var sle *stateLookupError
+		if errors.As(err, &sle) {
+			return stateLookupMessage(slash, err)
+		}
 		if errors.Is(err, gitscrum.ErrStateStore) {
 			return errorMessage(slash, blockkit.Ours("The bot's state store cannot be reached, so nothing was created or changed: nothing was sent to GitScrum."),
 				blockkit.Ours("Lookups still work. Try again in a minute; if it keeps failing, tell the admin (the state store is the database in GITSCRUM_DATABASE_URL)."), nil)
@@ -240,6 +252,8 @@ func refusalMessage(slash, userID string, r writeRefusal) *slack.WebhookMessage 
 		return errorMessage(slash, blockkit.Ours("Creating and updating clients from Slack is not enabled."),
 			blockkit.Ours("An admin must list the Slack user IDs allowed to write in "+code(EnvWriteUsers, 40)+
 				" (e.g. "+code(EnvWriteUsers+"=U012ABCDEF,U034GHIJKL", 80)+") and restart gitscrum-slack. Lookups work for everyone."), nil)
+	case writeNeedsAccount:
+		return errorMessage(slash, blockkit.Ours(connectWriteText), blockkit.Ours("Connect it with "+code(slash+" connect", 60)+"."), nil)
 	}
 	detail := blockkit.Ours("Ask an admin to add your Slack user ID " + code(userID, 40) + " to " + code(EnvWriteUsers, 40) + ". Lookups work for everyone.")
 	if !userIDPattern.MatchString(userID) {

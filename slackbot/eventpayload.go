@@ -74,6 +74,9 @@ type slackEvent struct {
 	ThreadTS string `json:"thread_ts"`
 	// Edited is set on an edited message.
 	Edited json.RawMessage `json:"edited"`
+	// Tab is the tab of the App Home an app_home_opened is about: "home" or
+	// "messages".
+	Tab string `json:"tab"`
 }
 
 // eventTypeOnly reads the type of an inner event whose other fields are not read.
@@ -125,7 +128,7 @@ func decodeEvent(body []byte, listens func(eventType string) bool) (*eventEnvelo
 	}
 	ev := &env.Event
 	for name, v := range map[string]string{"subtype": ev.Subtype, "user": ev.User, "bot_id": ev.BotID,
-		"channel": ev.Channel, "channel_type": ev.ChannelType, "ts": ev.TS, "thread_ts": ev.ThreadTS} {
+		"channel": ev.Channel, "channel_type": ev.ChannelType, "ts": ev.TS, "thread_ts": ev.ThreadTS, "tab": ev.Tab} {
 		if len(v) > maxEventID || !idPattern.MatchString(v) {
 			return nil, fmt.Errorf("decode event payload: malformed %s", name)
 		}

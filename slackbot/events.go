@@ -103,7 +103,7 @@ func (b *Bot) acceptEvent(transport string, env *eventEnvelope, retry string) in
 		defer release()
 		a := b.notRun(err)
 		b.logEvent(transport, env, a.result, time.Since(start), err)
-		b.postConversation(ctx, env, a.msg)
+		_ = b.postConversation(ctx, env, a.msg, false)
 	})
 	return http.StatusOK
 }

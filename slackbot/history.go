@@ -23,13 +23,13 @@ const maxHistoryValue = 200
 
 // runHistory answers history <name|uuid>: the last changes made to the client
 // through the bridge, newest first. The client is found first (a GET with the
-// bot's client, as show finds it), so the history of a client nobody here can
-// read is never shown.
+// client of whoever asks, as show finds it), so the history of a client they
+// cannot read is never shown.
 func (b *Bot) runHistory(ctx context.Context, inv *invocation) result {
 	if b.cfg.Store == nil {
 		return result{msg: blockkit.Message(slack.ResponseTypeEphemeral, auditlog.NoStoreText, blockkit.Section(noStoreHelp())), code: ResultUnavailable}
 	}
-	c, err := b.cfg.Client.ResolveClient(ctx, inv.workspace, inv.arg)
+	c, err := inv.actor.client.ResolveClient(ctx, inv.workspace, inv.arg)
 	if err != nil {
 		return fail(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/gitscrum-bridge/gitscrum-bridge/accounts"
 	"github.com/gitscrum-bridge/gitscrum-bridge/gitscrum"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot/internal/receiver"
 )
@@ -28,6 +29,16 @@ type interaction struct {
 
 // userID is who clicked or submitted.
 func (ia *interaction) userID() string { return ia.cb.User.ID }
+
+// identity is who clicked or submitted, as accounts knows them.
+func (ia *interaction) identity() accounts.Identity {
+	return accounts.Identity{TeamID: ia.cb.Team.ID, UserID: ia.cb.User.ID}
+}
+
+// person is who clicked or submitted, where, for a connect link.
+func (ia *interaction) person() person {
+	return person{id: ia.identity(), name: ia.cb.User.Name, channel: ia.cb.Channel.ID}
+}
 
 // submitResult is how a view submission ended.
 type submitResult struct {

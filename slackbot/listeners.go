@@ -48,18 +48,38 @@ func checkWorkspace(ws string) error {
 }
 
 // renderingFor is the rendering context of an answer to ia in workspace ws, with the
-// interactive parts for the user who clicked.
-func (b *Bot) renderingFor(ia *interaction, ws string) rendering {
+// interactive parts for the user who clicked (act).
+func (b *Bot) renderingFor(ia *interaction, act *actor, ws string) rendering {
 	return rendering{slash: b.cfg.Command, workspace: ws, userID: ia.userID(), buttons: true,
-		canWrite: b.access.canWrite(ia.userID()) == writeAllowed}
+		canWrite: b.mayWrite(act) == writeAllowed}
 }
 
-// report answers the user about a failure of a click and returns its outcome.
-func (b *Bot) report(ctx context.Context, ia *interaction, cmdName, ws, ref string, err error) (string, error) {
+// actFor returns who acts for the click ia (a write when write is set). When
+// the person may not, it tells them why (with a Connect GitScrum button when
+// they must link their account) and returns nil and the outcome.
+func (b *Bot) actFor(ctx context.Context, ia *interaction, write bool) (*actor, string, error) {
+	act, r := b.acting(ctx, ia.identity(), write)
+	if r == nil {
+		return act, ResultOK, nil
+	}
+	a := b.refusedAnswer(ctx, ia.person(), r)
+	if err := b.answer(ctx, ia, a.msg, false); err != nil {
+		b.log.Warn("cannot tell the user their click was refused", "error", err)
+	}
+	return nil, a.result, a.err
+}
+
+// report answers the user about a failure of a click by act and returns its
+// outcome. A linked token GitScrum refused is answered with a prompt to
+// connect again.
+func (b *Bot) report(ctx context.Context, ia *interaction, act *actor, cmdName, ws, ref string, err error) (string, error) {
 	cmd := lookupCommand(cmdName)
-	msg, code := failure(b.cfg.Command, &invocation{cmd: cmd, workspace: ws, userID: ia.userID(), arg: ref}, err)
-	if errors.Is(err, errNotOurs) {
+	msg, code := failure(b.cfg.Command, &invocation{cmd: cmd, workspace: ws, userID: ia.userID(), arg: ref, actor: act}, err)
+	switch {
+	case errors.Is(err, errNotOurs):
 		msg, code = notOursMessage(b.cfg.Command), ResultInvalid
+	case b.tokenRefused(ctx, act, err):
+		msg = b.connectPrompt(ctx, ia.person(), blockkit.Ours(warningSign+brokenText))
 	}
 	if aerr := b.answer(ctx, ia, msg, false); aerr != nil {
 		b.log.Warn("cannot tell the user why a click failed", "error", aerr)
@@ -70,18 +90,18 @@ func (b *Bot) report(ctx context.Context, ia *interaction, cmdName, ws, ref stri
 // freshClient re-checks the claim of a button about a client: the client itself,
 // fetched afresh (the core checks the workspace and the id first). A failure is
 // answered to the user.
-func (b *Bot) freshClient(ctx context.Context, ia *interaction, ws, id string) (*gitscrum.ClientCompany, string, error) {
+func (b *Bot) freshClient(ctx context.Context, ia *interaction, act *actor, ws, id string) (*gitscrum.ClientCompany, string, error) {
 	if err := claimedWorkspace(ws); err != nil {
-		code, err := b.report(ctx, ia, "show", ws, id, err)
+		code, err := b.report(ctx, ia, act, "show", ws, id, err)
 		return nil, code, err
 	}
 	if strings.TrimSpace(id) == "" {
-		code, err := b.report(ctx, ia, "show", ws, id, errNotOurs)
+		code, err := b.report(ctx, ia, act, "show", ws, id, errNotOurs)
 		return nil, code, err
 	}
-	c, err := b.cfg.Client.GetClient(ctx, ws, id)
+	c, err := act.client.GetClient(ctx, ws, id)
 	if err != nil {
-		code, err := b.report(ctx, ia, "show", ws, id, err)
+		code, err := b.report(ctx, ia, act, "show", ws, id, err)
 		return nil, code, err
 	}
 	return c, ResultOK, nil
@@ -91,7 +111,7 @@ func (b *Bot) freshClient(ctx context.Context, ia *interaction, ws, id string) (
 func (b *Bot) value(ctx context.Context, ia *interaction) (actionValue, string, error) {
 	v, err := decodeActionValue(ia.action.Value)
 	if err != nil {
-		code, err := b.report(ctx, ia, "show", "", "", fmt.Errorf("%w: %w", errNotOurs, err))
+		code, err := b.report(ctx, ia, nil, "show", "", "", fmt.Errorf("%w: %w", errNotOurs, err))
 		return v, code, err
 	}
 	return v, ResultOK, nil
@@ -104,7 +124,11 @@ func (b *Bot) onShare(ctx context.Context, ia *interaction) (string, error) {
 	if err != nil {
 		return res, err
 	}
-	c, res, err := b.freshClient(ctx, ia, v.Workspace, v.ID)
+	act, res, err := b.actFor(ctx, ia, false)
+	if err != nil {
+		return res, err
+	}
+	c, res, err := b.freshClient(ctx, ia, act, v.Workspace, v.ID)
 	if err != nil {
 		return res, err
 	}
@@ -135,7 +159,7 @@ func (b *Bot) onPick(ctx context.Context, ia *interaction) (string, error) {
 	if ia.action.ActionID == ActionPicker {
 		v, err := decodeActionValue(ia.action.BlockID)
 		if err != nil {
-			return b.report(ctx, ia, "show", "", "", fmt.Errorf("%w: %w", errNotOurs, err))
+			return b.report(ctx, ia, nil, "show", "", "", fmt.Errorf("%w: %w", errNotOurs, err))
 		}
 		ws, id = v.Workspace, ia.action.SelectedOption.Value
 	} else {
@@ -145,11 +169,15 @@ func (b *Bot) onPick(ctx context.Context, ia *interaction) (string, error) {
 		}
 		ws, id = v.Workspace, v.ID
 	}
-	c, code, err := b.freshClient(ctx, ia, ws, id)
+	act, code, err := b.actFor(ctx, ia, false)
 	if err != nil {
 		return code, err
 	}
-	msg := cardMessage(*c, b.renderingFor(ia, ws), "")
+	c, code, err := b.freshClient(ctx, ia, act, ws, id)
+	if err != nil {
+		return code, err
+	}
+	msg := cardMessage(*c, b.renderingFor(ia, act, ws), "")
 	if err := b.answer(ctx, ia, msg, true); err != nil {
 		return ResultReplyLost, err
 	}
@@ -167,13 +195,17 @@ func (b *Bot) onPage(ctx context.Context, ia *interaction) (string, error) {
 		cmdName = "find"
 	}
 	if err := claimedWorkspace(v.Workspace); err != nil {
-		return b.report(ctx, ia, cmdName, v.Workspace, v.Query, err)
+		return b.report(ctx, ia, nil, cmdName, v.Workspace, v.Query, err)
 	}
-	clients, _, err := b.matching(ctx, v.Workspace, v.Query)
+	act, code, err := b.actFor(ctx, ia, false)
 	if err != nil {
-		return b.report(ctx, ia, cmdName, v.Workspace, v.Query, err)
+		return code, err
 	}
-	vw := b.renderingFor(ia, v.Workspace)
+	clients, _, err := b.matching(ctx, act, v.Workspace, v.Query)
+	if err != nil {
+		return b.report(ctx, ia, act, cmdName, v.Workspace, v.Query, err)
+	}
+	vw := b.renderingFor(ia, act, v.Workspace)
 	title := listTitle(v.Workspace, v.Query, clients.Len())
 	if v.Kind == kindFind {
 		title = findTitle(v.Query, clients.Len())
@@ -190,9 +222,10 @@ func (b *Bot) onPage(ctx context.Context, ia *interaction) (string, error) {
 // of them by name without a query, and the workspace's snapshot. Both come from the
 // workspace's cached list, whose search index and name order are built once per
 // list: a page of the result copies only its own records. list, find, paging and
-// the picker all go through it; the core checks ws and query before it lists.
-func (b *Bot) matching(ctx context.Context, ws, query string) (gitscrum.View, *gitscrum.Snapshot, error) {
-	found, snap, err := b.cfg.Client.SearchClients(ctx, ws, query)
+// the picker all go through it, with the client of act; the core checks ws and
+// query before it lists.
+func (b *Bot) matching(ctx context.Context, act *actor, ws, query string) (gitscrum.View, *gitscrum.Snapshot, error) {
+	found, snap, err := act.client.SearchClients(ctx, ws, query)
 	if err != nil {
 		return gitscrum.View{}, nil, err
 	}
@@ -213,7 +246,22 @@ func (b *Bot) pickerOptions(ctx context.Context, ia *interaction) (*slack.Option
 	if err := claimedWorkspace(v.Workspace); err != nil {
 		return nil, err
 	}
-	clients, _, err := b.matching(ctx, v.Workspace, ia.action.Value)
+	act, r := b.acting(ctx, ia.identity(), false)
+	if r != nil { // no options; the person learns why when they run a command
+		if r.err != nil {
+			return nil, r.err
+		}
+		return nil, errNeedsAccount
+	}
+	clients, _, err := b.matching(ctx, act, v.Workspace, ia.action.Value)
+	if b.tokenRefused(ctx, act, err) {
+		p := ia.person()
+		b.later("options:"+ia.action.ActionID, func(ctx context.Context) {
+			if terr := b.tell(ctx, p.id.UserID, p.channel, b.connectPrompt(ctx, p, blockkit.Ours(warningSign+brokenText))); terr != nil {
+				b.log.Warn("cannot tell the user their linked token was refused", "error", terr)
+			}
+		})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -226,19 +274,6 @@ func (b *Bot) pickerOptions(ctx context.Context, ia *interaction) (*slack.Option
 	return &slack.OptionsResponse{Options: opts}, nil
 }
 
-// canWriteOrSay re-checks that the user who clicked may write; when not, it tells
-// them why and opens nothing.
-func (b *Bot) canWriteOrSay(ctx context.Context, ia *interaction) bool {
-	r := b.access.canWrite(ia.userID())
-	if r == writeAllowed {
-		return true
-	}
-	if err := b.answer(ctx, ia, refusalMessage(b.cfg.Command, ia.userID(), r), false); err != nil {
-		b.log.Warn("cannot tell the user their write was refused", "error", err)
-	}
-	return false
-}
-
 // errWriteRefused is a click that asked for a write the user may not do.
 var errWriteRefused = errors.New("the user may not create or update clients")
 
@@ -249,11 +284,11 @@ func (b *Bot) onCreateButton(ctx context.Context, ia *interaction) (string, erro
 	if err != nil {
 		return code, err
 	}
-	if !b.canWriteOrSay(ctx, ia) {
-		return ResultForbidden, errWriteRefused
+	if _, code, err := b.actFor(ctx, ia, true); err != nil {
+		return code, err
 	}
 	if err := checkWorkspace(v.Workspace); err != nil { // no core call before the form opens
-		return b.report(ctx, ia, "create", v.Workspace, "", err)
+		return b.report(ctx, ia, nil, "create", v.Workspace, "", err)
 	}
 	web, err := b.webAPI()
 	if err != nil {
@@ -263,7 +298,7 @@ func (b *Bot) onCreateButton(ctx context.Context, ia *interaction) (string, erro
 	meta := viewMeta{Workspace: v.Workspace, Channel: ia.cb.Channel.ID, User: ia.userID()}
 	mv, err := createView(meta, formValues{gitscrum.FieldName: v.Name}, "")
 	if err != nil {
-		return b.report(ctx, ia, "create", v.Workspace, "", err)
+		return b.report(ctx, ia, nil, "create", v.Workspace, "", err)
 	}
 	if _, err := web.OpenViewContext(ctx, ia.cb.TriggerID, mv); err != nil {
 		_ = b.answer(ctx, ia, openFailedMessage(b.cfg.Command, "the New client form", err), false)
@@ -286,14 +321,15 @@ func (b *Bot) onEdit(ctx context.Context, ia *interaction) (string, error) {
 	if err != nil {
 		return code, err
 	}
-	if !b.canWriteOrSay(ctx, ia) {
-		return ResultForbidden, errWriteRefused
+	act, code, err := b.actFor(ctx, ia, true)
+	if err != nil {
+		return code, err
 	}
 	if err := claimedWorkspace(v.Workspace); err != nil {
-		return b.report(ctx, ia, "update", v.Workspace, v.ID, err)
+		return b.report(ctx, ia, act, "update", v.Workspace, v.ID, err)
 	}
 	if strings.TrimSpace(v.ID) == "" {
-		return b.report(ctx, ia, "update", v.Workspace, v.ID, errNotOurs)
+		return b.report(ctx, ia, act, "update", v.Workspace, v.ID, errNotOurs)
 	}
 	web, err := b.webAPI()
 	if err != nil {
@@ -311,11 +347,21 @@ func (b *Bot) onEdit(ctx context.Context, ia *interaction) (string, error) {
 		}
 		return nil
 	}
-	c, err := b.cfg.Client.GetClient(ctx, v.Workspace, v.ID)
+	c, err := act.client.GetClient(ctx, v.Workspace, v.ID)
 	if err != nil {
-		msg, code := failure(b.cfg.Command, &invocation{cmd: lookupCommand("update"), workspace: v.Workspace, userID: ia.userID(), arg: v.ID}, err)
-		if uerr := show(noticeView("Edit client", strings.TrimPrefix(msg.Text, warningSign))); uerr != nil {
+		msg, code := failure(b.cfg.Command, &invocation{cmd: lookupCommand("update"), workspace: v.Workspace, userID: ia.userID(), arg: v.ID, actor: act}, err)
+		text := strings.TrimPrefix(msg.Text, warningSign)
+		refused := b.tokenRefused(ctx, act, err)
+		if refused {
+			text = brokenText
+		}
+		if uerr := show(noticeView("Edit client", text)); uerr != nil {
 			b.log.Warn("cannot show a failure in the edit form", "error", uerr)
+		}
+		if refused {
+			if aerr := b.answer(ctx, ia, b.connectPrompt(ctx, ia.person(), blockkit.Ours(warningSign+brokenText)), false); aerr != nil {
+				b.log.Warn("cannot tell the user their linked token was refused", "error", aerr)
+			}
 		}
 		return code, err
 	}

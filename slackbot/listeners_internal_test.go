@@ -69,7 +69,7 @@ func TestUnfilteredListCostsAPage(t *testing.T) {
 		}
 		v := rendering{slash: "/gitscrum", workspace: "big", buttons: true}
 		next := func() {
-			clients, _, err := b.matching(ctx, "big", "")
+			clients, _, err := b.matching(ctx, &actor{client: b.cfg.Client}, "big", "")
 			require.NoError(t, err)
 			msg := listPage(v, listTitle("big", "", clients.Len()), clients, "", 7, &actionValue{Workspace: "big", Kind: kindList, Page: 7}, false)
 			require.NotEmpty(t, msg.Blocks.BlockSet)
@@ -102,8 +102,8 @@ func TestUnfilteredListHonoursContext(t *testing.T) {
 	cancel()
 	_, err := b.pickerOptions(done, emptyPicker(t, "big"))
 	require.ErrorIs(t, err, context.Canceled)
-	_, _, err = b.matching(done, "big", "")
+	_, _, err = b.matching(done, &actor{client: b.cfg.Client}, "big", "")
 	require.ErrorIs(t, err, context.Canceled)
-	_, _, err = b.matching(done, "big", "a")
+	_, _, err = b.matching(done, &actor{client: b.cfg.Client}, "big", "a")
 	require.ErrorIs(t, err, context.Canceled)
 }

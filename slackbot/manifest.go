@@ -25,8 +25,8 @@ type ManifestOptions struct {
 }
 
 // botEvents are the events the bot subscribes to: mentions in channels it is in,
-// and messages in its DMs.
-var botEvents = []string{"app_mention", "message.im"}
+// messages in its DMs, and the App Home opened (to publish the Home tab).
+var botEvents = []string{"app_mention", "message.im", "app_home_opened"}
 
 // botScopes are the bot token's scopes, each for a feature, and no others.
 var botScopes = []struct{ scope, why string }{
@@ -34,6 +34,7 @@ var botScopes = []struct{ scope, why string }{
 	{"chat:write", "answers to mentions (in a thread) and DMs, and the messages buttons and modals post (chat.postMessage, chat.postEphemeral, chat.update)"},
 	{"app_mentions:read", "the app_mention event: @GitScrum in a channel the bot is in"},
 	{"im:history", "the message.im event: messages people send the bot in its DM"},
+	{"users:read", "users.info: the person's name on the connect page, and whether they are a Slack admin or owner (config workspace)"},
 }
 
 // BotScopes returns the bot token scopes the manifest asks for; the bot needs
@@ -48,9 +49,10 @@ func BotScopes() []string {
 
 // Manifest returns the Slack app manifest for "Create an app → From a manifest": the
 // slash command (with its usage hint, generated from the command table), the bot
-// user, the App Home messages tab (for DMs to the bot), interactivity, the
-// app_mention and message.im events, the scopes of [BotScopes], and either Socket
-// Mode or the request URLs (commands, interactivity and options, events).
+// user, the App Home's Home tab (the person's connection and the commands) and
+// messages tab (for DMs to the bot), interactivity, the app_mention, message.im
+// and app_home_opened events, the scopes of [BotScopes], and either Socket Mode or
+// the request URLs (commands, interactivity and options, events).
 func Manifest(opts ManifestOptions) (*slack.Manifest, error) {
 	if opts.Command == "" {
 		opts.Command = DefaultCommand
@@ -70,14 +72,15 @@ func Manifest(opts ManifestOptions) (*slack.Manifest, error) {
 		Display: slack.Display{
 			Name:            opts.Name,
 			Description:     "The clients of your GitScrum workspace, in Slack.",
-			LongDescription: "Type " + opts.Command + " acme to see a client's card: contacts, projects, invoiced total. List and search clients, and (for allowed users) create and update them. Answers are visible only to you unless you add share. Mention @" + opts.Name + " in a channel (it answers in a thread) or send it a DM to look clients up in a conversation.",
+			LongDescription: "Type " + opts.Command + " acme to see a client's card: contacts, projects, invoiced total. List and search clients, and (for allowed users) create and update them. Answers are visible only to you unless you add share. Mention @" + opts.Name + " in a channel (it answers in a thread) or send it a DM to look clients up in a conversation. Each person can connect their own GitScrum account (" + opts.Command + " connect), so that what they do here is done as them in GitScrum.",
 			BackgroundColor: "#1d3557",
 		},
 		Features: slack.Features{
 			BotUser:       slack.BotUser{DisplayName: opts.Name},
 			SlashCommands: []slack.ManifestSlashCommand{cmd},
-			// The messages tab is where people DM the bot; they may write in it.
-			AppHome: slack.AppHome{MessagesTabEnabled: true, MessagesTabReadOnlyEnabled: false},
+			// The Home tab shows the person's connection; the messages tab is where
+			// people DM the bot, and they may write in it.
+			AppHome: slack.AppHome{HomeTabEnabled: true, MessagesTabEnabled: true, MessagesTabReadOnlyEnabled: false},
 		},
 		OAuthConfig: slack.OAuthConfig{Scopes: slack.OAuthScopes{Bot: BotScopes()}},
 		Settings: slack.Settings{

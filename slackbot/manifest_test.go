@@ -29,11 +29,12 @@ func TestManifest(t *testing.T) {
 		assert.Equal(t, "/gitscrum", cmd["command"])
 		assert.NotContains(t, cmd, "url", "Socket Mode has no request URL")
 		assert.Contains(t, cmd["usage_hint"], "list [query]")
-		assert.Equal(t, []any{"commands", "chat:write", "app_mentions:read", "im:history"}, m["oauth_config"].(map[string]any)["scopes"].(map[string]any)["bot"])
-		assert.Equal(t, map[string]any{"bot_events": []any{"app_mention", "message.im"}}, settings["event_subscriptions"], "events without a URL")
+		assert.Contains(t, cmd["usage_hint"], "connect | disconnect | whoami | config")
+		assert.Equal(t, []any{"commands", "chat:write", "app_mentions:read", "im:history", "users:read"}, m["oauth_config"].(map[string]any)["scopes"].(map[string]any)["bot"])
+		assert.Equal(t, map[string]any{"bot_events": []any{"app_mention", "message.im", "app_home_opened"}}, settings["event_subscriptions"], "events without a URL")
 		assert.Equal(t, map[string]any{"is_enabled": true}, settings["interactivity"], "interactivity without a URL")
-		assert.Equal(t, map[string]any{"messages_tab_enabled": true, "messages_tab_read_only_enabled": false},
-			m["features"].(map[string]any)["app_home"], "people may DM the bot")
+		assert.Equal(t, map[string]any{"home_tab_enabled": true, "messages_tab_enabled": true, "messages_tab_read_only_enabled": false},
+			m["features"].(map[string]any)["app_home"], "the Home tab shows the connection; people may DM the bot")
 		assertGoldenBytes(t, "manifest_socket", raw)
 		assert.Equal(t, "GitScrum", m["display_information"].(map[string]any)["name"])
 	})
@@ -83,6 +84,7 @@ func TestManifestScopes(t *testing.T) {
 		"chat:write":        "chat.postMessage: answers to mentions and DMs",
 		"app_mentions:read": "the app_mention event",
 		"im:history":        "the message.im event",
+		"users:read":        "users.info: the name on the connect page, and whether a person is a Slack admin or owner",
 	}
 	assert.ElementsMatch(t, scopes, slackbot.BotScopes())
 	for _, s := range scopes {
@@ -91,11 +93,15 @@ func TestManifestScopes(t *testing.T) {
 	for s := range needs {
 		assert.Contains(t, scopes, s)
 	}
-	eventScope := map[string]string{"app_mention": "app_mentions:read", "message.im": "im:history"}
+	// app_home_opened needs no scope.
+	eventScope := map[string]string{"app_mention": "app_mentions:read", "message.im": "im:history", "app_home_opened": ""}
 	for _, ev := range m.Settings.EventSubscriptions.BotEvents {
 		require.Contains(t, eventScope, ev)
-		assert.Contains(t, scopes, eventScope[ev], ev)
+		if eventScope[ev] != "" {
+			assert.Contains(t, scopes, eventScope[ev], ev)
+		}
 	}
+	assert.True(t, m.Features.AppHome.HomeTabEnabled, "the App Home's Home tab")
 	assert.Empty(t, m.OAuthConfig.Scopes.User, "no user scopes")
 }
 

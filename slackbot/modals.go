@@ -42,25 +42,71 @@ func refusalText(r writeRefusal) string {
 		return "Nothing saved: this bot is read-only."
 	case writeUnconfigured:
 		return "Nothing saved: creating and updating clients from Slack is not enabled (" + EnvWriteUsers + " is empty)."
+	case writeNeedsAccount:
+		return "Nothing saved: creating and changing clients needs your own GitScrum account. Connect it (the message sent to you has the button), then submit again."
 	}
 	return "Nothing saved: you may not create or update clients; ask an admin to add your user ID to " + EnvWriteUsers + "."
 }
 
 // submitCheck re-checks a submission's claims: its metadata, that the user who
-// submitted may write, that it names a workspace. It returns the metadata, or the
-// answer. The core checks the workspace's slug with the values ([workspaceRefused]).
-func (b *Bot) submitCheck(ia *interaction) (viewMeta, *submitResult) {
+// submitted may write, that it names a workspace. It returns the metadata and who
+// acts, or the answer. The core checks the workspace's slug with the values
+// ([workspaceRefused]).
+func (b *Bot) submitCheck(ctx context.Context, ia *interaction) (viewMeta, *actor, *submitResult) {
 	meta, err := decodeViewMeta(ia.cb.View.PrivateMetadata)
 	if err != nil {
-		return meta, &submitResult{resp: nameErrors("This form is not one gitscrum-slack can read; close it and start again."), result: ResultInvalid, err: fmt.Errorf("%w: %w", errNotOurs, err)}
+		return meta, nil, &submitResult{resp: nameErrors("This form is not one gitscrum-slack can read; close it and start again."), result: ResultInvalid, err: fmt.Errorf("%w: %w", errNotOurs, err)}
 	}
-	if r := b.access.canWrite(ia.userID()); r != writeAllowed {
-		return meta, &submitResult{resp: nameErrors(refusalText(r)), result: ResultForbidden, err: errWriteRefused}
+	act, r := b.acting(ctx, ia.identity(), true)
+	if r != nil {
+		return meta, nil, b.submitRefused(ia, meta, r)
 	}
 	if err := claimedWorkspace(meta.Workspace); err != nil {
-		return meta, &submitResult{resp: nameErrors("Nothing saved: invalid workspace " + quote(meta.Workspace, 100) + "."), result: ResultInvalid, err: err}
+		return meta, nil, &submitResult{resp: nameErrors("Nothing saved: invalid workspace " + quote(meta.Workspace, 100) + "."), result: ResultInvalid, err: err}
 	}
-	return meta, nil
+	return meta, act, nil
+}
+
+// submitRefused answers a submission by someone who may not write (r says why):
+// the reason on the form, which stays open, and, when they must connect their
+// account, the prompt with its button sent to them.
+func (b *Bot) submitRefused(ia *interaction, meta viewMeta, r *refusal) *submitResult {
+	switch {
+	case r.err != nil:
+		return &submitResult{resp: nameErrors("Nothing saved: the bridge's state store did not answer, so your GitScrum account could not be looked up. Try again in a minute."),
+			result: ResultUnavailable, err: r.err}
+	case !r.connect:
+		return &submitResult{resp: nameErrors(refusalText(r.denied)), result: ResultForbidden, err: errWriteRefused}
+	}
+	text := refusalText(writeNeedsAccount)
+	if r.state == linkBroken {
+		text = "Nothing saved: " + brokenText + " The message sent to you has the button; then submit again."
+	}
+	return &submitResult{resp: nameErrors(text), result: ResultUnauthorized, err: errNeedsAccount, then: b.promptLater(ia, meta, r)}
+}
+
+// promptLater returns the follow-up that sends the person who submitted ia the
+// connect prompt answering r, where the form was opened.
+func (b *Bot) promptLater(ia *interaction, meta viewMeta, r *refusal) func(context.Context) {
+	p := ia.person()
+	p.channel = meta.Channel
+	return func(ctx context.Context) {
+		if err := b.tell(ctx, p.id.UserID, p.channel, b.connectPrompt(ctx, p, connectTitle(r))); err != nil {
+			b.log.Warn("cannot send the connect prompt", "error", err)
+		}
+	}
+}
+
+// linkedTokenRefused answers a submission whose write GitScrum refused because
+// of the linked token act used (401): the link is marked broken, the form says
+// so and the person is sent the prompt to connect again. Nil for any other error.
+func (b *Bot) linkedTokenRefused(ctx context.Context, ia *interaction, meta viewMeta, act *actor, err error) *submitResult {
+	if !b.tokenRefused(ctx, act, err) {
+		return nil
+	}
+	r := &refusal{connect: true, state: linkBroken, write: true}
+	return &submitResult{resp: nameErrors("Nothing saved: " + brokenText + " The message sent to you has the button; then submit again."),
+		result: ResultUnauthorized, err: err, then: b.promptLater(ia, meta, r)}
 }
 
 // workspaceRefused answers a submission whose workspace slug the core refused (the
@@ -125,7 +171,7 @@ func trimmedValues(values formValues) formValues {
 // (Create anyway overrides a duplicate); a success closes the modal and tells the
 // user where they started with the new card.
 func (b *Bot) onCreateSubmit(ctx context.Context, ia *interaction) submitResult {
-	meta, refused := b.submitCheck(ia)
+	meta, act, refused := b.submitCheck(ctx, ia)
 	if refused != nil {
 		return *refused
 	}
@@ -136,8 +182,11 @@ func (b *Bot) onCreateSubmit(ctx context.Context, ia *interaction) submitResult 
 		req.Set(f, v)
 	}
 	form := func(notice string) (slack.ModalViewRequest, error) { return createView(meta, raw, notice) }
-	c, err := b.cfg.Client.CreateClientIfNew(ctx, req, force)
-	b.recordCreate(ctx, ia.writer(meta.Workspace), req, c, err)
+	c, err := act.client.CreateClientIfNew(ctx, req, force)
+	b.recordCreate(ctx, ia.writer(act, meta.Workspace), req, c, err)
+	if r := b.linkedTokenRefused(ctx, ia, meta, act, err); r != nil {
+		return *r
+	}
 	if r := workspaceRefused(meta.Workspace, err); r != nil {
 		return *r
 	}
@@ -183,7 +232,7 @@ func duplicateText(existing []gitscrum.ClientCompany) string {
 // purpose); else only the fields that differ are sent (an emptied field is
 // cleared), and the user is told before → after.
 func (b *Bot) onEditSubmit(ctx context.Context, ia *interaction) submitResult {
-	meta, refused := b.submitCheck(ia)
+	meta, act, refused := b.submitCheck(ctx, ia)
 	if refused != nil {
 		return *refused
 	}
@@ -196,8 +245,11 @@ func (b *Bot) onEditSubmit(ctx context.Context, ia *interaction) submitResult {
 	for f, v := range values {
 		req.Set(f, v)
 	}
-	res, err := b.cfg.Client.EditClient(ctx, meta.Workspace, meta.ID, meta.Fingerprint, req)
-	b.recordUpdate(ctx, ia.writer(meta.Workspace), meta.ID, res, err)
+	res, err := act.client.EditClient(ctx, meta.Workspace, meta.ID, meta.Fingerprint, req)
+	b.recordUpdate(ctx, ia.writer(act, meta.Workspace), meta.ID, res, err)
+	if r := b.linkedTokenRefused(ctx, ia, meta, act, err); r != nil {
+		return *r
+	}
 	if r := workspaceRefused(meta.Workspace, err); r != nil {
 		return *r
 	}

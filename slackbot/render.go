@@ -324,7 +324,7 @@ func commandHelp(c *command, slash string) string {
 func optionsHelp(slash string) string {
 	return strings.Join([]string{
 		"*Options*",
-		"• " + code("workspace=<slug>", 100) + " on any command uses another GitScrum workspace than the default one.",
+		"• " + code("workspace=<slug>", 100) + " on any command uses another GitScrum workspace than the default one (" + code(slash+" config", 100) + " shows which that is here).",
 		"• " + code("share", 100) + " on list, show and find posts the answer in the channel, shared by you. Other answers are visible only to you.",
 		"• Quote values with spaces: " + code(`address="1 Main St"`, 100) + "; straight and curly quotes both work, and " + code(`\"`, 10) + " is a literal quote.",
 		"• " + code("field=", 100) + " with nothing after it clears that field in an update.",
@@ -341,6 +341,8 @@ func accessHelp(r writeRefusal) string {
 		return "This bot is read-only: nobody can create or update clients from Slack."
 	case writeUnconfigured:
 		return "Creating and updating clients is off until an admin lists Slack user IDs in " + EnvWriteUsers + "."
+	case writeNeedsAccount:
+		return "You may look clients up; creating and updating needs your own GitScrum account (connect it)."
 	}
 	return "You may look clients up; creating and updating needs your user ID in " + EnvWriteUsers + "."
 }
@@ -416,10 +418,17 @@ func subcommandList() string {
 // the bot posts to: the answer cannot follow, and the acknowledgement says so.
 func ackMessage(inv *invocation, deliverable bool) *slack.WebhookMessage {
 	what := quote(inv.arg, 200)
-	if strings.TrimSpace(inv.arg) == "" {
+	switch {
+	case strings.TrimSpace(inv.arg) != "":
+	case inv.workspace != "":
 		what = "workspace " + quote(inv.workspace, 100)
+	default:
+		what = "your workspace"
 	}
-	text := fmt.Sprintf(inv.cmd.working, what)
+	text := inv.cmd.working
+	if strings.Contains(text, "%s") {
+		text = fmt.Sprintf(text, what)
+	}
 	if !deliverable {
 		text += " The answer cannot be posted here: this Slack's response_url is not in " + EnvResponseURLPrefixes + " (tell the admin)."
 		if inv.cmd.write {

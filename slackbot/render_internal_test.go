@@ -110,10 +110,24 @@ func TestAccess(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 
-	a := newAccess([]string{"U1A"}, false)
-	assert.Equal(t, writeAllowed, a.canWrite("U1A"))
-	assert.Equal(t, writeNotListed, a.canWrite("U2B"))
-	assert.Equal(t, writeNotListed, a.canWrite(""))
-	assert.Equal(t, writeUnconfigured, newAccess(nil, false).canWrite("U1A"))
-	assert.Equal(t, writeReadOnly, newAccess([]string{"U1A"}, true).canWrite("U1A"))
+	for _, tc := range []struct {
+		name    string
+		writers []string
+		ro      bool
+		user    string
+		own     bool
+		want    writeRefusal
+	}{
+		{"listed, bot token", []string{"U1A"}, false, "U1A", false, writeAllowed},
+		{"not listed, bot token", []string{"U1A"}, false, "U2B", false, writeNotListed},
+		{"no user, bot token", []string{"U1A"}, false, "", false, writeNotListed},
+		{"no list, bot token", nil, false, "U1A", false, writeUnconfigured},
+		{"read-only, bot token", []string{"U1A"}, true, "U1A", false, writeReadOnly},
+		{"no list, own token: GitScrum decides", nil, false, "U1A", true, writeAllowed},
+		{"listed, own token", []string{"U1A"}, false, "U1A", true, writeAllowed},
+		{"not listed, own token: the list is an extra gate", []string{"U1A"}, false, "U2B", true, writeNotListed},
+		{"read-only, own token", nil, true, "U1A", true, writeReadOnly},
+	} {
+		assert.Equal(t, tc.want, newAccess(tc.writers, tc.ro).canWrite(tc.user, tc.own), tc.name)
+	}
 }

@@ -17,6 +17,9 @@ type answer struct {
 	msg    *slack.WebhookMessage
 	result string
 	err    error
+	// private marks an answer for the asking person's eyes only (it holds their
+	// connect link): never posted where others see it.
+	private bool
 }
 
 // result is what a command's run returns: a reply, or an error that [failure]
@@ -27,6 +30,8 @@ type result struct {
 	msg  *slack.WebhookMessage
 	code string
 	err  error
+	// private: see answer.private.
+	private bool
 }
 
 func reply(msg *slack.WebhookMessage) result { return result{msg: msg} }
@@ -53,8 +58,9 @@ var slackUnescaper = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
 func unescapeSlack(s string) string { return slackUnescaper.Replace(s) }
 
 // prepare reads and checks a command line. It returns the invocation to run, or nil
-// and the answer when nothing is needed from GitScrum: help, usage errors, refused
-// writes. The command is nil when the line could not be read.
+// and the answer when nothing is needed from GitScrum or the state store: usage
+// errors, refused writes, and the help when there are no people or channels to
+// look up (no linking, no store). The command is nil when the line could not be read.
 func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, *command, answer) {
 	slash := b.cfg.Command
 	if sc.Command != slash {
@@ -86,12 +92,12 @@ func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, 
 	if cmd == nil {
 		cmd = bareCommand()
 	}
-	if cmd.write {
-		if r := b.access.canWrite(sc.UserID); r != writeAllowed {
+	if cmd.write && (b.access.readOnly || !b.linking()) { // decided without asking anyone
+		if r := b.access.canWrite(sc.UserID, false); r != writeAllowed {
 			return nil, cmd, answer{msg: refusalMessage(slash, sc.UserID, r), result: ResultForbidden}
 		}
 	}
-	inv, err := bind(cmd, rest, b.cfg.Workspace)
+	inv, err := bind(cmd, rest, "")
 	if err != nil && verb != "" && !errors.Is(err, gitscrum.ErrValidation) {
 		// "upd acme phone=1": options that finding a client does not take mean the
 		// first word was meant as a subcommand.
@@ -101,14 +107,44 @@ func (b *Bot) prepare(ctx context.Context, sc slack.SlashCommand) (*invocation, 
 		msg, code := failure(slash, &invocation{cmd: cmd, userID: sc.UserID}, err)
 		return nil, cmd, answer{msg: msg, result: code, err: err}
 	}
-	inv.userID, inv.teamID, inv.channelID, inv.triggerID, inv.verb = sc.UserID, sc.TeamID, sc.ChannelID, sc.TriggerID, verb
-	if !cmd.workspace { // local commands (help) need no GitScrum
-		return nil, cmd, b.execute(ctx, inv)
-	}
-	if strings.TrimSpace(inv.workspace) == "" {
-		return nil, cmd, answer{msg: noWorkspaceMessage(slash, cmd), result: ResultInvalid}
+	inv.userID, inv.teamID, inv.channelID, inv.triggerID, inv.userName, inv.verb = sc.UserID, sc.TeamID, sc.ChannelID, sc.TriggerID, sc.UserName, verb
+	if b.channels == nil && !b.linking() { // nothing to look up: as before people and channels counted
+		if cmd.name == "help" { // answered at once, in the transport's own time
+			return nil, cmd, b.execute(ctx, inv)
+		}
+		// Nothing but the configured default can choose the workspace.
+		if cmd.workspace && inv.workspace == "" {
+			if inv.workspace = b.cfg.Workspace; strings.TrimSpace(inv.workspace) == "" {
+				return nil, cmd, answer{msg: noWorkspaceMessage(slash, cmd), result: ResultInvalid}
+			}
+		}
 	}
 	return inv, cmd, answer{}
+}
+
+// resolve returns a copy of inv ready to run: who acts (their own linked token,
+// or the bot's as the fallback lets it) and, for a command touching GitScrum, in
+// which workspace; or the answer refusing it. Commands that touch no GitScrum
+// (help, connect, config, …) get no actor: they look for themselves.
+func (b *Bot) resolve(ctx context.Context, inv *invocation) (*invocation, *answer) {
+	run := *inv
+	if !inv.cmd.workspace {
+		return &run, nil
+	}
+	act, r := b.acting(ctx, inv.person().id, inv.cmd.write)
+	if r != nil {
+		a := b.refusedAnswer(ctx, inv.person(), r)
+		return nil, &a
+	}
+	ws, err := b.workspaceFor(ctx, inv.teamID, inv.channelID, inv.workspace, act)
+	switch {
+	case err != nil:
+		return nil, &answer{msg: stateLookupMessage(b.cfg.Command, err), result: ResultUnavailable, err: err}
+	case strings.TrimSpace(ws) == "":
+		return nil, &answer{msg: noWorkspaceMessage(b.cfg.Command, inv.cmd), result: ResultInvalid}
+	}
+	run.actor, run.workspace = act, ws
+	return &run, nil
 }
 
 // capitalize upper-cases the first letter of an ASCII sentence.
@@ -123,12 +159,19 @@ func capitalize(s string) string {
 // is replaced by its fallback text. A panic is left to the job running it (see
 // [receiver.Jobs.Spawn]).
 func (b *Bot) execute(ctx context.Context, inv *invocation) (a answer) {
-	res := b.router.commands[inv.cmd.name](ctx, inv)
-	if res.err != nil && res.msg == nil {
-		msg, code := failure(b.cfg.Command, inv, res.err)
+	run, refused := b.resolve(ctx, inv)
+	if refused != nil {
+		return *refused
+	}
+	res := b.router.commands[run.cmd.name](ctx, run)
+	switch {
+	case b.tokenRefused(ctx, run.actor, res.err):
+		a = answer{msg: b.connectPrompt(ctx, run.person(), blockkit.Ours(warningSign+brokenText)), result: ResultUnauthorized, err: res.err, private: true}
+	case res.err != nil && res.msg == nil:
+		msg, code := failure(b.cfg.Command, run, res.err)
 		a = answer{msg: msg, result: code, err: res.err}
-	} else {
-		a = answer{msg: res.msg, result: res.code, err: res.err}
+	default:
+		a = answer{msg: res.msg, result: res.code, err: res.err, private: res.private}
 		if a.result == "" {
 			a.result = ResultOK
 		}

@@ -12,25 +12,31 @@ import (
 // rendering returns the rendering context of inv.
 func (b *Bot) rendering(inv *invocation) rendering {
 	return rendering{slash: b.cfg.Command, workspace: inv.workspace, userID: inv.userID, share: inv.share,
-		buttons: true, canWrite: b.access.canWrite(inv.userID) == writeAllowed}
+		buttons: true, canWrite: b.mayWrite(inv.actor) == writeAllowed}
 }
 
-// runHelp answers help and help <subcommand>.
-func (b *Bot) runHelp(_ context.Context, inv *invocation) result {
+// runHelp answers help and help <subcommand>, with the workspace commands here
+// use and what the person may do.
+func (b *Bot) runHelp(ctx context.Context, inv *invocation) result {
 	var topic *command
 	if len(inv.words) > 0 {
 		if topic = lookupCommand(inv.words[0]); topic == nil {
 			return fail(errUsage(nil, "There is no subcommand %q.", gitscrum.Excerpt(inv.words[0])))
 		}
 	}
-	return reply(helpMessage(b.cfg.Command, b.cfg.Workspace, b.access.canWrite(inv.userID), topic))
+	act := b.peek(ctx, inv.person().id)
+	ws, err := b.workspaceFor(ctx, inv.teamID, inv.channelID, "", act)
+	if err != nil {
+		ws = b.cfg.Workspace
+	}
+	return reply(helpMessage(b.cfg.Command, ws, b.mayWrite(act), topic))
 }
 
 // runList answers list [query]: the matching clients, best first; all clients by
 // name without a query.
 func (b *Bot) runList(ctx context.Context, inv *invocation) result {
 	query := strings.TrimSpace(inv.arg)
-	clients, snap, err := b.matching(ctx, inv.workspace, query)
+	clients, snap, err := b.matching(ctx, inv.actor, inv.workspace, query)
 	if err != nil {
 		return fail(err)
 	}
@@ -71,7 +77,7 @@ func (b *Bot) runShow(ctx context.Context, inv *invocation) result {
 		}
 		return reply(msg)
 	}
-	c, err := b.cfg.Client.ResolveClient(ctx, inv.workspace, inv.arg)
+	c, err := inv.actor.client.ResolveClient(ctx, inv.workspace, inv.arg)
 	if err != nil {
 		return fail(err)
 	}
@@ -85,7 +91,7 @@ func (b *Bot) runFind(ctx context.Context, inv *invocation) result {
 	if gitscrum.LooksLikeUUID(ref) {
 		return b.runShow(ctx, inv)
 	}
-	matches, snap, err := b.cfg.Client.SearchClients(ctx, inv.workspace, ref)
+	matches, snap, err := inv.actor.client.SearchClients(ctx, inv.workspace, ref)
 	if err != nil {
 		return fail(err)
 	}
@@ -129,7 +135,7 @@ func (b *Bot) notFound(ctx context.Context, v rendering, all []gitscrum.ClientCo
 // freshCard answers with the card of a client found in the cached list, as GitScrum
 // has it now.
 func (b *Bot) freshCard(ctx context.Context, inv *invocation, found gitscrum.ClientCompany) result {
-	c, err := b.cfg.Client.FreshRecord(ctx, inv.workspace, found)
+	c, err := inv.actor.client.FreshRecord(ctx, inv.workspace, found)
 	if err != nil {
 		return fail(err)
 	}
@@ -158,7 +164,7 @@ func (b *Bot) runCreate(ctx context.Context, inv *invocation) result {
 			req.Set(fv.field, fv.value)
 		}
 	}
-	c, err := b.cfg.Client.CreateClientIfNew(ctx, req, inv.force)
+	c, err := inv.actor.client.CreateClientIfNew(ctx, req, inv.force)
 	b.recordCreate(ctx, inv.writer(), req, c, err)
 	if err != nil {
 		return fail(err)
@@ -176,7 +182,7 @@ func (b *Bot) runUpdate(ctx context.Context, inv *invocation) result {
 	for _, fv := range inv.fields {
 		req.Set(fv.field, fv.value)
 	}
-	res, err := b.cfg.Client.UpdateClientByRef(ctx, inv.arg, req)
+	res, err := inv.actor.client.UpdateClientByRef(ctx, inv.arg, req)
 	b.recordUpdate(ctx, inv.writer(), inv.arg, res, err)
 	if err != nil {
 		return fail(err)

@@ -253,6 +253,12 @@ func (a *attack) socketMode() {
 			if ws.WriteMessage(websocket.TextMessage, commandEnvelope(fmt.Sprintf("stall-%d", i), "help", fmt.Sprintf("U0STALL%04d", i))) != nil {
 				return true
 			}
+			// Once the bot gave up on this connection and opened another, stop:
+			// a connection the bot closed while its own writes were stuck (this
+			// side reads nothing) may linger in the kernel and take writes.
+			if _, conns := f.counts(); conns > 1 {
+				return true
+			}
 			time.Sleep(2 * time.Millisecond)
 		}
 	}
