@@ -71,3 +71,6 @@ func (f Fallback) lets(write bool) bool {
 	}
 	return false
 }
+
+// Fallback returns the fallback in force: Config.Fallback or its default.
+func (b *Bot) Fallback() Fallback { return b.fallback }

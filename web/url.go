@@ -11,3 +11,12 @@ import (
 func ConnectURL(publicURL, secret string) string {
 	return strings.TrimRight(publicURL, "/") + "/connect/" + url.PathEscape(secret)
 }
+
+// The path prefixes the pages are served under, for a server that mounts
+// [Server.Handler] beside other handlers.
+const (
+	// ConnectPath is the prefix of the connect pages.
+	ConnectPath = "/connect/"
+	// StaticPath is the prefix of the stylesheet.
+	StaticPath = "/static/"
+)

@@ -38,6 +38,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -52,6 +53,7 @@ import (
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/upstream"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/version"
 	"github.com/gitscrum-bridge/gitscrum-bridge/slackbot"
+	"github.com/gitscrum-bridge/gitscrum-bridge/web"
 )
 
 // Environment variables read besides those of internal/upstream.
@@ -83,6 +85,8 @@ type config struct {
 	apiURL        string
 	maxJobs       int
 	state         state.Config
+	linking       linkingConfig
+	addrSet       bool // --addr was given: Socket Mode serves the connect pages on it
 }
 
 // run is main without the process: it returns the exit code. Cancelling ctx, like
@@ -159,6 +163,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if cfg.state, err = state.FromEnv(getenv); err != nil {
 		return config{}, err
 	}
+	cfg.linking.fromEnv(getenv)
 	fs := flag.NewFlagSet("gitscrum-slack", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg.upstream.RegisterFlags(fs)
@@ -174,6 +179,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	settings.BoundVar(fs, &cfg.maxJobs, "max-jobs", "run at most `n` pieces of background work at once (commands past the inline budget, clicks, submissions, events), "+
 		"as many more wait briefly; beyond that the person is told the bot is busy (env "+slackbot.EnvMaxJobs+")")
 	cfg.state.RegisterFlags(fs)
+	cfg.linking.registerFlags(fs)
 	settings.WaitVar(fs, &cfg.drainTimeout, "drain-timeout", "on SIGINT/SIGTERM, how long to let commands in flight finish, a `duration`")
 	settings.BoolVar(fs, &cfg.version, "version", "print the version and exit")
 	fs.Usage = func() {
@@ -223,6 +229,7 @@ Flags (a flag wins over the environment):
 	if fs.NArg() > 0 {
 		return config{}, fmt.Errorf("unexpected argument %q (the only subcommand is manifest)", fs.Arg(0))
 	}
+	fs.Visit(func(f *flag.Flag) { cfg.addrSet = cfg.addrSet || f.Name == "addr" })
 	if !cfg.socketMode && cfg.appToken != "" && cfg.botToken != "" {
 		cfg.socketMode = true
 	}
@@ -244,6 +251,9 @@ Flags (a flag wins over the environment):
 		return config{}, fmt.Errorf("--command (%s): %w", slackbot.EnvCommand, err)
 	}
 	if _, err := slackbot.ParseResponseURLPrefixes(cfg.responseURLs); err != nil {
+		return config{}, err
+	}
+	if err := cfg.linking.check(cfg.upstream.Sandbox); err != nil {
 		return config{}, err
 	}
 	return cfg, nil
@@ -271,7 +281,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	// Listen first: a port in use is the commonest failure to start, and nothing
 	// else should be built (or logged as started) before it is known.
 	var ln net.Listener
-	if !cfg.socketMode {
+	if !cfg.socketMode || (cfg.addrSet && cfg.linking.publicURL != "") {
 		if ln, err = net.Listen("tcp", cfg.addr); err != nil {
 			return &startError{fmt.Errorf("listen on %s: %w", cfg.addr, err)}
 		}
@@ -302,7 +312,27 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 		}
 	}()
 	up.Client = st.Coordinated(up.Client, cfg.state)
-	bot, err := slackbot.New(slackbot.Config{
+	if cfg.upstream.Sandbox && cfg.linking.publicURL == "" && ln != nil {
+		cfg.linking.publicURL = sandboxPublicURL(ln.Addr())
+	}
+	admins, err := slackbot.ParseAdminUsers(cfg.linking.adminUsers)
+	if err != nil {
+		return &startError{err}
+	}
+	lk, err := openLinking(ctx, cfg.linking, cfg.upstream.Sandbox, st.Store, up.Client, logger)
+	if err != nil {
+		return &startError{err}
+	}
+	var fallback slackbot.Fallback
+	switch {
+	case cfg.linking.fallback != "":
+		if fallback, err = slackbot.ParseFallback(cfg.linking.fallback); err != nil {
+			return &startError{err}
+		}
+	case cfg.upstream.Sandbox:
+		fallback = slackbot.FallbackAll // the sandbox's bot token is the demo one
+	}
+	botCfg := slackbot.Config{
 		Client:              up.Client,
 		Workspace:           up.CompanySlug,
 		SigningSecret:       cfg.signingSecret,
@@ -317,9 +347,23 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 		OnOutcome:           observeCommands(m),
 		Store:               st.Store,
 		ReplayStore:         st.Store,
-	})
+		Fallback:            fallback,
+		AdminUsers:          admins,
+	}
+	lk.configure(&botCfg)
+	bot, err := slackbot.New(botCfg)
 	if err != nil {
 		return &startError{err}
+	}
+	var pages http.Handler
+	if lk != nil {
+		if pages, err = lk.servePages(bot, logger); err != nil {
+			return &startError{err}
+		}
+		logger.Info("account linking on", "public_url", lk.publicURL, "fallback", string(bot.Fallback()))
+		if cfg.upstream.Sandbox {
+			lk.sandboxLink(ctx, logger)
+		}
 	}
 	logger.Info("gitscrum-slack starting", "version", version.Current(), "mode", modeName(cfg.socketMode),
 		"workspace", up.CompanySlug, "read_only", cfg.ReadOnly, "write_users", len(writers), "sandbox", up.Sandbox != nil,
@@ -333,9 +377,19 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	stoppedAt := make(chan time.Time, 1)
 	context.AfterFunc(ctx, func() { stoppedAt <- time.Now() })
 	if cfg.socketMode {
+		if ln != nil && pages != nil {
+			go func() {
+				if perr := servePagesOnly(ctx, cfg, ln, pages, logger); perr != nil {
+					logger.Error("connect pages stopped", "error", perr)
+				}
+			}()
+		}
 		err = serveSocket(ctx, cfg, bot, logger)
 	} else {
-		err = serveHTTP(ctx, cfg, ln, bot, m, st, logger)
+		err = serveHTTP(ctx, cfg, ln, bot, pages, m, st, logger)
+	}
+	if lk != nil && lk.pages != nil {
+		lk.pages.Wait()
 	}
 	deadline := time.Now().Add(cfg.drainTimeout)
 	select {
@@ -364,7 +418,15 @@ var listening func(addr string)
 // serveHTTP serves the bot's handler, and the metrics beside it, on ln until ctx is
 // done, then stops taking requests and lets those in flight finish within the
 // drain timeout.
-func serveHTTP(ctx context.Context, cfg config, ln net.Listener, bot *slackbot.Bot, m *metrics.Metrics, st *state.State, logger *slog.Logger) error {
+func serveHTTP(ctx context.Context, cfg config, ln net.Listener, bot *slackbot.Bot, pages http.Handler, m *metrics.Metrics, st *state.State, logger *slog.Logger) error {
+	var app http.Handler = bot.Handler()
+	if pages != nil {
+		mux := http.NewServeMux()
+		mux.Handle("/", app)
+		mux.Handle(web.ConnectPath, pages)
+		mux.Handle(web.StaticPath, pages)
+		app = mux
+	}
 	h := httpserver.Guard{
 		MaxInFlight: cfg.MaxInFlight,
 		MaxQueue:    cfg.MaxQueue,
@@ -372,7 +434,7 @@ func serveHTTP(ctx context.Context, cfg config, ln net.Listener, bot *slackbot.B
 		MaxBody:     slackbot.MaxBodyBytes,
 		Exempt:      []string{slackbot.HealthPath, metrics.Path},
 		OnRefuse:    m.Refusals("slack"),
-	}.Handler(bot.Handler())
+	}.Handler(app)
 	// Outside the guard: a request counts in flight from its headers on, also
 	// while its body arrives or it waits for a slot.
 	h = m.Wrap(h, "slack", slackbot.CommandsPath, slackbot.EventsPath, slackbot.InteractivityPath)
@@ -386,6 +448,13 @@ func serveHTTP(ctx context.Context, cfg config, ln net.Listener, bot *slackbot.B
 	if listening != nil {
 		listening(ln.Addr().String())
 	}
+	return httpserver.Run(ctx, httpserver.LimitConns(ln, cfg.MaxConns), httpLimits().Server(h, logger), cfg.drainTimeout, logger)
+}
+
+// servePagesOnly serves the connect pages on ln, in Socket Mode given --addr.
+func servePagesOnly(ctx context.Context, cfg config, ln net.Listener, pages http.Handler, logger *slog.Logger) error {
+	h := httpserver.Guard{MaxInFlight: cfg.MaxInFlight, MaxQueue: cfg.MaxQueue, Wait: cfg.QueueWait, MaxBody: web.MaxBody}.Handler(pages)
+	logger.Info("serving the connect pages", "addr", ln.Addr().String())
 	return httpserver.Run(ctx, httpserver.LimitConns(ln, cfg.MaxConns), httpLimits().Server(h, logger), cfg.drainTimeout, logger)
 }
 
