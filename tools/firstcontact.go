@@ -2,22 +2,19 @@ package tools
 
 import (
 	"bytes"
-	"container/list"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"math"
-	"net"
 	"net/http"
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/httpserver"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/ratelimit"
 	"github.com/gitscrum-bridge/gitscrum-bridge/internal/settings"
 )
 
@@ -100,16 +97,7 @@ type firstContacts struct {
 	total  *rate.Limiter
 	now    func() time.Time
 
-	mu    sync.Mutex
-	addrs map[netip.Prefix]*list.Element // of *addrBucket
-	order list.List                      // least recently used first
-	max   int
-}
-
-// addrBucket is the bucket of one client address.
-type addrBucket struct {
-	key netip.Prefix
-	lim *rate.Limiter
+	addrs *ratelimit.Buckets[netip.Prefix]
 }
 
 // newFirstContacts returns the buckets of l (its zero limits set to the defaults).
@@ -117,15 +105,11 @@ func newFirstContacts(l NewTokenLimits) *firstContacts {
 	l = l.withDefaults()
 	return &firstContacts{
 		limits: l,
-		total:  rate.NewLimiter(perMinute(l.Total), l.Total),
+		total:  rate.NewLimiter(ratelimit.PerMinute(l.Total), l.Total),
 		now:    time.Now,
-		addrs:  make(map[netip.Prefix]*list.Element),
-		max:    maxLimitedAddrs,
+		addrs:  ratelimit.NewBuckets[netip.Prefix](l.PerAddr, maxLimitedAddrs),
 	}
 }
-
-// perMinute is n a minute as a rate.
-func perMinute(n int) rate.Limit { return rate.Limit(float64(n) / 60) }
 
 // refusal says which bucket refused a request and when to try again.
 type refusal struct {
@@ -136,7 +120,7 @@ type refusal struct {
 
 // retryAfter is the Retry-After value: whole seconds, at least 1.
 func (r refusal) retryAfter() int {
-	return max(1, int(math.Ceil(r.retry.Seconds())))
+	return ratelimit.RetryAfter(r.retry)
 }
 
 // message is the 429's message for the person who reads it.
@@ -155,7 +139,7 @@ func (r refusal) message() string {
 // refusal.
 func (g *firstContacts) take(remoteAddr string) *refusal {
 	now := g.now()
-	addr := g.bucket(addrKey(remoteAddr))
+	addr := g.addrs.Bucket(ratelimit.AddrKey(remoteAddr))
 	ra := addr.ReserveN(now, 1)
 	if d := ra.DelayFrom(now); d > 0 {
 		ra.CancelAt(now)
@@ -168,46 +152,6 @@ func (g *firstContacts) take(remoteAddr string) *refusal {
 		return &refusal{limit: g.limits.Total, retry: d}
 	}
 	return nil
-}
-
-// bucket returns the bucket of key, made full when it is new, forgetting the least
-// recently used beyond the cap.
-func (g *firstContacts) bucket(key netip.Prefix) *rate.Limiter {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if el := g.addrs[key]; el != nil {
-		g.order.MoveToBack(el)
-		return el.Value.(*addrBucket).lim
-	}
-	b := &addrBucket{key: key, lim: rate.NewLimiter(perMinute(g.limits.PerAddr), g.limits.PerAddr)}
-	g.addrs[key] = g.order.PushBack(b)
-	for g.order.Len() > g.max {
-		front := g.order.Front()
-		delete(g.addrs, front.Value.(*addrBucket).key)
-		g.order.Remove(front)
-	}
-	return b.lim
-}
-
-// addrKey is the bucket key of a RemoteAddr: the IPv4 address, or the /64 of an
-// IPv6 one (a single host commonly holds a whole /64). An address that does not
-// parse shares one key with all such.
-func addrKey(remoteAddr string) netip.Prefix {
-	host, _, err := net.SplitHostPort(remoteAddr)
-	if err != nil {
-		host = remoteAddr
-	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return netip.Prefix{}
-	}
-	ip = ip.Unmap().WithZone("")
-	bits := 32
-	if ip.Is6() {
-		bits = 64
-	}
-	p, _ := ip.Prefix(bits)
-	return p
 }
 
 // refuseNewToken answers 429 with Retry-After and the refusal's message.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/accounts"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/ratelimit"
 )
 
 // connectPage is the data of the connect page.
@@ -44,7 +45,7 @@ func (s *Server) connect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now()
-	if wait := s.byAddr.take(addrKey(s.clientAddr(r)), now); wait > 0 {
+	if wait := s.byAddr.Take(ratelimit.AddrKey(s.clientAddr(r)), now); wait > 0 {
 		s.tooMany(w, r, wait)
 		return
 	}
@@ -54,7 +55,7 @@ func (s *Server) connect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hash := sha256.Sum256([]byte(secret))
-	if wait := s.byLink.take(string(hash[:]), now); wait > 0 {
+	if wait := s.byLink.Take(hash, now); wait > 0 {
 		s.tooMany(w, r, wait)
 		return
 	}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/ratelimit"
 )
 
 // notice is a page that says one thing: a refusal, an error.
@@ -58,7 +60,7 @@ func (s *Server) show(w http.ResponseWriter, r *http.Request, n notice) {
 
 // tooMany answers 429 with Retry-After: the request was over a rate limit.
 func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration) {
-	secs := retryAfterSeconds(wait)
+	secs := ratelimit.RetryAfter(wait)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	s.show(w, r, notice{Status: http.StatusTooManyRequests, Heading: "Too many attempts",
 		Text: fmt.Sprintf("Too many requests for this page came from your address or for this link. "+

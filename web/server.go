@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"sync"
 	"time"
 
 	"github.com/gitscrum-bridge/gitscrum-bridge/accounts"
+	"github.com/gitscrum-bridge/gitscrum-bridge/internal/ratelimit"
 )
 
 // Linker reads and completes one-time links; *accounts.Service is one.
@@ -97,7 +99,8 @@ type Server struct {
 	secure          bool
 	csrf            csrfKey
 	pages           *pages
-	byAddr, byLink  *limiter
+	byAddr          *ratelimit.Buckets[netip.Prefix]
+	byLink          *ratelimit.Buckets[[sha256.Size]byte]
 	background      sync.WaitGroup
 	handler         http.Handler
 }
@@ -123,8 +126,8 @@ func New(opts Options) (*Server, error) {
 		clientAddr:      opts.ClientAddr,
 		secure:          secure,
 		pages:           pg,
-		byAddr:          newLimiter(orDefault(opts.PerAddr, DefaultPerAddr), maxTracked),
-		byLink:          newLimiter(orDefault(opts.PerLink, DefaultPerLink), maxTracked),
+		byAddr:          ratelimit.NewBuckets[netip.Prefix](orDefault(opts.PerAddr, DefaultPerAddr), maxTracked),
+		byLink:          ratelimit.NewBuckets[[sha256.Size]byte](orDefault(opts.PerLink, DefaultPerLink), maxTracked),
 	}
 	if s.onLinkedTimeout <= 0 {
 		s.onLinkedTimeout = DefaultOnLinkedTimeout
