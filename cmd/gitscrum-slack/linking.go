@@ -30,7 +30,7 @@ const (
 // linkingConfig is what turns account linking on.
 type linkingConfig struct {
 	publicURL  string
-	fallback   string
+	fallback   string // as given; see fallbackFor
 	adminUsers string
 	key        string // env only: a secret
 	oldKeys    string // env only
@@ -52,7 +52,7 @@ func (l *linkingConfig) registerFlags(fs *flag.FlagSet) {
 
 // check reads what parse time can check.
 func (l linkingConfig) check(sandbox bool) error {
-	if _, err := slackbot.ParseFallback(l.fallback); l.fallback != "" && err != nil {
+	if _, err := l.fallbackFor(sandbox); err != nil {
 		return err
 	}
 	if _, err := slackbot.ParseAdminUsers(l.adminUsers); err != nil {
@@ -67,6 +67,23 @@ func (l linkingConfig) check(sandbox bool) error {
 		}
 	}
 	return nil
+}
+
+// fallbackFor is the fallback given, or the default: the sandbox's bot token
+// is the demo one, so the sandbox keeps today's behaviour (all) unless told
+// otherwise; elsewhere slackbot picks (read with linking, all without).
+func (l linkingConfig) fallbackFor(sandbox bool) (slackbot.Fallback, error) {
+	f, err := slackbot.ParseFallback(l.fallback)
+	if err == nil && f == "" && sandbox {
+		f = slackbot.FallbackAll
+	}
+	return f, err
+}
+
+// wantsListener reports whether Socket Mode listens on --addr: for the connect
+// pages, when linking is (or, in the sandbox, will be) on.
+func (l linkingConfig) wantsListener(addrSet, sandbox bool) bool {
+	return addrSet && (l.publicURL != "" || sandbox)
 }
 
 // sandboxPublicURL is the loopback URL of the sandbox's listener.

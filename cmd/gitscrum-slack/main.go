@@ -281,7 +281,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	// Listen first: a port in use is the commonest failure to start, and nothing
 	// else should be built (or logged as started) before it is known.
 	var ln net.Listener
-	if !cfg.socketMode || (cfg.addrSet && cfg.linking.publicURL != "") {
+	if !cfg.socketMode || cfg.linking.wantsListener(cfg.addrSet, cfg.upstream.Sandbox) {
 		if ln, err = net.Listen("tcp", cfg.addr); err != nil {
 			return &startError{fmt.Errorf("listen on %s: %w", cfg.addr, err)}
 		}
@@ -323,14 +323,9 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if err != nil {
 		return &startError{err}
 	}
-	var fallback slackbot.Fallback
-	switch {
-	case cfg.linking.fallback != "":
-		if fallback, err = slackbot.ParseFallback(cfg.linking.fallback); err != nil {
-			return &startError{err}
-		}
-	case cfg.upstream.Sandbox:
-		fallback = slackbot.FallbackAll // the sandbox's bot token is the demo one
+	fallback, err := cfg.linking.fallbackFor(cfg.upstream.Sandbox)
+	if err != nil {
+		return &startError{err}
 	}
 	botCfg := slackbot.Config{
 		Client:              up.Client,
@@ -377,14 +372,22 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger) error {
 	stoppedAt := make(chan time.Time, 1)
 	context.AfterFunc(ctx, func() { stoppedAt <- time.Now() })
 	if cfg.socketMode {
+		// The pages stop with the socket, whether ctx ended or the socket failed.
+		pagesCtx, stopPages := context.WithCancel(ctx)
+		pagesDone := make(chan struct{})
 		if ln != nil && pages != nil {
 			go func() {
-				if perr := servePagesOnly(ctx, cfg, ln, pages, logger); perr != nil {
+				defer close(pagesDone)
+				if perr := servePagesOnly(pagesCtx, cfg, ln, pages, logger); perr != nil {
 					logger.Error("connect pages stopped", "error", perr)
 				}
 			}()
+		} else {
+			close(pagesDone)
 		}
 		err = serveSocket(ctx, cfg, bot, logger)
+		stopPages()
+		<-pagesDone
 	} else {
 		err = serveHTTP(ctx, cfg, ln, bot, pages, m, st, logger)
 	}
